@@ -1,0 +1,53 @@
+# Two commands matter: `make demo` and `make test`. Both set up everything they need.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+PACKAGES := contracts servicekit deploy services/membership services/meetings services/finance services/reporting
+CODE := contracts servicekit deploy services tests benchmarks
+MYPY_PACKAGES := kn_contracts kn_servicekit kn_deploy kn_membership kn_meetings kn_finance kn_reporting tests benchmarks
+
+.PHONY: demo test setup prepare lint typecheck pytest contracts infra-up infra-down clean
+
+demo: prepare
+	$(BIN)/kn demo
+
+test: prepare lint typecheck pytest
+
+# The virtual environment, rebuilt only when a dependency list changes.
+$(STAMP): constraints.txt requirements-dev.txt $(addsuffix /pyproject.toml,$(PACKAGES))
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --disable-pip-version-check -c constraints.txt pip setuptools wheel
+	$(BIN)/pip install -q --disable-pip-version-check --no-build-isolation -c constraints.txt \
+		-r requirements-dev.txt $(addprefix -e ,$(PACKAGES))
+	touch $@
+
+setup: $(STAMP)
+
+# Kafka jars from Maven Central and Debian's PostgreSQL, when they run locally.
+prepare: $(STAMP)
+	$(BIN)/kn infra prepare
+
+lint: $(STAMP)
+	$(BIN)/ruff check $(CODE)
+	$(BIN)/ruff format --check $(CODE)
+
+typecheck: $(STAMP)
+	$(BIN)/mypy --strict $(addprefix -p ,$(MYPY_PACKAGES))
+
+pytest: $(STAMP)
+	$(BIN)/pytest
+
+# Regenerate contracts/schemas and contracts/asyncapi.yaml after changing a contract.
+contracts: $(STAMP)
+	$(BIN)/python -m kn_contracts.export
+
+infra-up: prepare
+	$(BIN)/kn infra up
+
+infra-down: $(STAMP)
+	$(BIN)/kn infra down
+
+clean: infra-down
+	rm -rf $(VENV) .cache .mypy_cache .ruff_cache .pytest_cache

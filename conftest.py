@@ -1,0 +1,3 @@
+"""Repository-wide pytest configuration: the real-infrastructure fixtures."""
+
+pytest_plugins = ["kn_deploy.pytest_plugin"]

@@ -1,0 +1,1 @@
+"""Events and topics: the only code the services share with each other."""

@@ -1,0 +1,45 @@
+"""The event base every contract extends."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import ClassVar
+
+from pydantic import BaseModel, ConfigDict, Field
+
+CE_TYPE_PREFIX = "dk.kvalitetsnet"
+
+
+class Event(BaseModel):
+    """A fact that happened. Frozen; carries its business date and who caused it."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    owner: ClassVar[str]
+    version: ClassVar[int] = 1
+    # Set on an older version's class (e.g. MemberJoinedV1) so both share one name.
+    type_name: ClassVar[str | None] = None
+
+    effective_date: dt.date = Field(
+        description="The business date it takes effect (ISO date, Europe/Copenhagen)."
+    )
+    actor: str = Field(
+        min_length=1,
+        description="Who caused it: ekm, region, auditor, coordinator:<network id> or a system.",
+    )
+    causation_id: str = Field(
+        min_length=1, description="Id of the command or upstream event that caused it."
+    )
+    correlation_id: str = Field(
+        min_length=1, description="Id shared by everything one original request caused."
+    )
+
+    @classmethod
+    def event_name(cls) -> str:
+        """The name without version, e.g. MemberJoined."""
+        return cls.type_name or cls.__name__
+
+    @classmethod
+    def ce_type(cls) -> str:
+        """The CloudEvents type, carrying the schema version."""
+        return f"{CE_TYPE_PREFIX}.{cls.owner}.{cls.event_name()}.v{cls.version}"

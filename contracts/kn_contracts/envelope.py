@@ -1,0 +1,128 @@
+"""CloudEvents 1.0 in Kafka binary mode: attributes in `ce_*` headers, the event as JSON value."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+from pydantic import ValidationError
+
+from kn_contracts.base import Event
+
+SPECVERSION = "1.0"
+CONTENT_TYPE = "application/json"
+SOURCE_PREFIX = "/kvalitetsnet/"
+
+Headers = Iterable[tuple[str, bytes]]
+
+
+class ContractError(Exception):
+    """A message does not satisfy its contract; the message says what is wrong."""
+
+
+def source_of(service: str) -> str:
+    """The `ce_source` a service writes with."""
+    return SOURCE_PREFIX + service
+
+
+@dataclass(frozen=True)
+class Envelope:
+    """The CloudEvents attributes of one message."""
+
+    id: str
+    source: str
+    type: str
+    time: dt.datetime
+    subject: str | None = None
+    content_type: str = CONTENT_TYPE
+
+    def headers(self) -> list[tuple[str, bytes]]:
+        """Kafka headers for binary mode (UTF-8 values)."""
+        pairs = [
+            ("ce_specversion", SPECVERSION),
+            ("ce_id", self.id),
+            ("ce_source", self.source),
+            ("ce_type", self.type),
+            ("ce_time", _rfc3339(self.time)),
+        ]
+        if self.subject is not None:
+            pairs.append(("ce_subject", self.subject))
+        pairs.append(("content-type", self.content_type))
+        return [(name, value.encode()) for name, value in pairs]
+
+    @classmethod
+    def from_headers(cls, headers: Headers) -> Envelope:
+        """Read the attributes back; a missing or malformed one raises ContractError."""
+        found = _text_headers(headers)
+        missing = [
+            name
+            for name in ("ce_specversion", "ce_id", "ce_source", "ce_type")
+            if name not in found
+        ]
+        if missing:
+            raise ContractError(f"not a CloudEvent: missing header(s) {', '.join(missing)}")
+        if found["ce_specversion"] != SPECVERSION:
+            raise ContractError(f"ce_specversion {found['ce_specversion']!r} is not 1.0")
+        try:
+            time = dt.datetime.fromisoformat(found["ce_time"]) if "ce_time" in found else None
+        except ValueError:
+            raise ContractError(f"ce_time {found['ce_time']!r} is not RFC 3339") from None
+        if time is None or time.tzinfo is None:
+            raise ContractError("ce_time is missing or has no time zone")
+        return cls(
+            id=found["ce_id"],
+            source=found["ce_source"],
+            type=found["ce_type"],
+            time=time,
+            subject=found.get("ce_subject"),
+            content_type=found.get("content-type", CONTENT_TYPE),
+        )
+
+
+def _rfc3339(time: dt.datetime) -> str:
+    if time.tzinfo is None:
+        raise ValueError("ce_time must be timezone-aware")
+    return time.astimezone(dt.UTC).isoformat().replace("+00:00", "Z")
+
+
+def _text_headers(headers: Headers) -> dict[str, str]:
+    found: dict[str, str] = {}
+    for name, value in headers:
+        try:
+            found[name] = value.decode() if isinstance(value, bytes) else str(value)
+        except UnicodeDecodeError:
+            raise ContractError(f"header {name} is not UTF-8") from None
+    return found
+
+
+def encode(event: Event, envelope: Envelope) -> tuple[list[tuple[str, bytes]], bytes]:
+    """Headers and value for one event; the envelope's type must be the event's."""
+    if envelope.type != event.ce_type():
+        raise ValueError(f"envelope type {envelope.type} does not match {event.ce_type()}")
+    return envelope.headers(), event.model_dump_json().encode()
+
+
+def decode(
+    headers: Headers, value: bytes | None, types: Mapping[str, type[Event]]
+) -> tuple[Envelope, Event]:
+    """Envelope and typed event of a message; anything off-contract raises ContractError."""
+    envelope = Envelope.from_headers(headers)
+    if envelope.content_type.split(";")[0].strip() != CONTENT_TYPE:
+        raise ContractError(f"content-type {envelope.content_type!r} is not {CONTENT_TYPE}")
+    model = types.get(envelope.type)
+    if model is None:
+        raise ContractError(f"unknown ce_type {envelope.type!r}")
+    if value is None:
+        raise ContractError("empty value: a CloudEvent here always has a JSON body")
+    try:
+        return envelope, model.model_validate_json(value)
+    except ValidationError as exc:
+        raise ContractError(f"{envelope.type} violates its schema: {_short(exc)}") from None
+
+
+def _short(exc: ValidationError) -> str:
+    return "; ".join(
+        f"{'.'.join(str(p) for p in error['loc']) or '(body)'}: {error['msg']}"
+        for error in exc.errors()
+    )

@@ -1,0 +1,140 @@
+"""Generate the checked-in JSON Schemas and AsyncAPI document from the models.
+
+Run `python -m kn_contracts.export` after changing a contract; a test fails when stale.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from kn_contracts.base import Event
+from kn_contracts.envelope import CONTENT_TYPE, SPECVERSION
+from kn_contracts.topics import TOPICS, Topic
+
+CONTRACTS_DIR = Path(__file__).resolve().parents[1]
+SCHEMA_DIR = CONTRACTS_DIR / "schemas"
+ASYNCAPI_FILE = CONTRACTS_DIR / "asyncapi.yaml"
+SCHEMA_ID_PREFIX = "urn:kvalitetsnet:schema:"
+
+
+def event_schema(event: type[Event]) -> dict[str, Any]:
+    """The JSON Schema (2020-12) of one event's body."""
+    schema = event.model_json_schema(mode="validation")
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$id": SCHEMA_ID_PREFIX + event.ce_type(),
+        "x-cloudevents-type": event.ce_type(),
+        **schema,
+    }
+
+
+def schema_file(event: type[Event]) -> str:
+    """File name of an event's schema, e.g. dk.kvalitetsnet.membership.MemberJoined.v1.json."""
+    return f"{event.ce_type()}.json"
+
+
+def _headers_schema(topic: Topic) -> dict[str, Any]:
+    types = [event.ce_type() for event in topic.events]
+    return {
+        "type": "object",
+        "required": ["ce_specversion", "ce_id", "ce_source", "ce_type", "ce_time", "content-type"],
+        "properties": {
+            "ce_specversion": {"const": SPECVERSION},
+            "ce_id": {
+                "type": "string",
+                "description": "Unique with ce_source; de-duplication key.",
+            },
+            "ce_source": {"type": "string", "description": "URI-reference of the producer."},
+            "ce_type": {"enum": types},
+            "ce_time": {"type": "string", "format": "date-time"},
+            "ce_subject": {"type": "string", "description": "The aggregate the event is about."},
+            "content-type": {"const": CONTENT_TYPE},
+        },
+    }
+
+
+def asyncapi() -> dict[str, Any]:
+    """One AsyncAPI 3.0 document for every topic and event."""
+    channels: dict[str, Any] = {}
+    operations: dict[str, Any] = {}
+    messages: dict[str, Any] = {}
+    for topic in TOPICS:
+        channel_id = topic.name.replace(".", "_")
+        channel_messages = {}
+        for event in topic.events:
+            message_id = event.ce_type().replace(".", "_")
+            messages[message_id] = {
+                "name": event.ce_type(),
+                "title": event.event_name(),
+                "summary": (event.__doc__ or "").strip().splitlines()[0],
+                "contentType": CONTENT_TYPE,
+                "headers": _headers_schema(topic),
+                "payload": {"$ref": f"schemas/{schema_file(event)}"},
+                "bindings": {"kafka": {"key": {"type": "string", "description": topic.key}}},
+            }
+            channel_messages[message_id] = {"$ref": f"#/components/messages/{message_id}"}
+        channels[channel_id] = {
+            "address": topic.name,
+            "description": topic.description,
+            "messages": channel_messages,
+            "bindings": {
+                "kafka": {
+                    "topic": topic.name,
+                    "partitions": topic.partitions,
+                    "topicConfiguration": {"retention.ms": topic.retention_ms},
+                }
+            },
+        }
+        operations[f"publish_{channel_id}"] = {
+            "action": "send",
+            "summary": f"Published by the {topic.owner} service.",
+            "channel": {"$ref": f"#/channels/{channel_id}"},
+        }
+    return {
+        "asyncapi": "3.0.0",
+        "info": {
+            "title": "Kvalitetsnet events",
+            "version": "1",
+            "description": (
+                "CloudEvents 1.0 in Kafka binary mode: attributes in ce_* headers, "
+                "the event as JSON in the value. Money is integer øre; dates are ISO dates "
+                "in Europe/Copenhagen."
+            ),
+        },
+        "defaultContentType": CONTENT_TYPE,
+        "servers": {
+            "local": {"host": "127.0.0.1:19092", "protocol": "kafka", "description": "kn infra up"}
+        },
+        "channels": channels,
+        "operations": operations,
+        "components": {"messages": messages},
+    }
+
+
+def rendered() -> dict[Path, str]:
+    """Every generated file and its exact text."""
+    files = {
+        SCHEMA_DIR / schema_file(event): json.dumps(event_schema(event), indent=2) + "\n"
+        for topic in TOPICS
+        for event in topic.events
+    }
+    files[ASYNCAPI_FILE] = yaml.safe_dump(asyncapi(), sort_keys=False, allow_unicode=True)
+    return files
+
+
+def main() -> None:
+    """Write the generated files, removing schemas of events no longer registered."""
+    files = rendered()
+    SCHEMA_DIR.mkdir(exist_ok=True)
+    for stale in set(SCHEMA_DIR.glob("*.json")) - set(files):
+        stale.unlink()
+    for path, text in files.items():
+        path.write_text(text)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,73 @@
+"""The topic registry: every topic, who writes it, how it is keyed, what it carries."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from kn_contracts.base import Event
+from kn_contracts.events.finance import InvoiceReceived
+from kn_contracts.events.meetings import AttendanceRecorded, MeetingHeld
+from kn_contracts.events.membership import ClinicSold, MemberJoined
+
+DLQ_SUFFIX = ".dlq"
+
+
+@dataclass(frozen=True)
+class Topic:
+    """A Kafka topic of the system; event topics keep their data forever."""
+
+    name: str
+    owner: str
+    key: str
+    description: str
+    events: tuple[type[Event], ...]
+    partitions: int = 3
+    retention_ms: int = -1
+
+    @property
+    def dlq(self) -> str:
+        """Where messages that cannot be applied go, with the reason in headers."""
+        return self.name + DLQ_SUFFIX
+
+    @property
+    def config(self) -> dict[str, str]:
+        """Topic-level Kafka configuration."""
+        return {"retention.ms": str(self.retention_ms), "cleanup.policy": "delete"}
+
+
+MEMBERSHIP_EVENTS = Topic(
+    name="kn.membership.events",
+    owner="membership",
+    key="the stream id of the aggregate (network or ydernummer)",
+    description="Networks, members, clinics and coordinators, as facts with effective dates.",
+    events=(MemberJoined, ClinicSold),
+)
+MEETINGS_EVENTS = Topic(
+    name="kn.meetings.events",
+    owner="meetings",
+    key="network id",
+    description="Meeting plans, held meetings and attendance lists.",
+    events=(MeetingHeld, AttendanceRecorded),
+)
+FINANCE_EVENTS = Topic(
+    name="kn.finance.events",
+    owner="finance",
+    key="network id",
+    description="Rate tables, invoices and their decisions.",
+    events=(InvoiceReceived,),
+)
+
+TOPICS: tuple[Topic, ...] = (MEMBERSHIP_EVENTS, MEETINGS_EVENTS, FINANCE_EVENTS)
+
+
+def topic_named(name: str) -> Topic:
+    """The registered topic called `name`."""
+    for topic in TOPICS:
+        if topic.name == name:
+            return topic
+    raise KeyError(f"no topic {name!r} in the registry")
+
+
+def event_types() -> dict[str, type[Event]]:
+    """Every registered event class by its CloudEvents type."""
+    return {event.ce_type(): event for topic in TOPICS for event in topic.events}

@@ -1,0 +1,14 @@
+# One image per service: docker build --build-arg SERVICE=membership -f deploy/docker/service.Dockerfile .
+FROM python:3.11-slim
+ARG SERVICE
+ENV SERVICE=${SERVICE} PYTHONUNBUFFERED=1
+WORKDIR /app
+COPY constraints.txt ./
+COPY contracts ./contracts
+COPY servicekit ./servicekit
+COPY deploy ./deploy
+COPY services/${SERVICE} ./services/${SERVICE}
+RUN pip install --no-cache-dir -c constraints.txt setuptools wheel \
+ && pip install --no-cache-dir --no-build-isolation -c constraints.txt \
+      ./contracts ./servicekit ./deploy ./services/${SERVICE}
+CMD ["sh", "-c", "exec python -m kn_${SERVICE}"]

@@ -1,0 +1,1 @@
+"""Local runtime: real Kafka and PostgreSQL started as processes, and the `kn` tool."""

@@ -1,0 +1,81 @@
+"""`kn`: the operator's tool for the local runtime (and, later, dead letters and replays)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+from kn_deploy import infra
+
+
+def _infra_up(_: argparse.Namespace) -> int:
+    found, started = infra.up()
+    print(f"started: {', '.join(started) or 'nothing (already running or external)'}")
+    print(f"KN_KAFKA_BOOTSTRAP={found.kafka_bootstrap}")
+    for service, url in found.databases.items():
+        print(f"KN_{service.upper()}_DATABASE_URL={url}")
+    return 0
+
+
+def _infra_status(_: argparse.Namespace) -> int:
+    for component, line in infra.status().items():
+        print(f"{component}: {line}")
+    return 0
+
+
+def _infra_down(_: argparse.Namespace) -> int:
+    stopped = infra.down()
+    print(f"stopped: {', '.join(stopped) or 'nothing was running'}")
+    return 0
+
+
+def _infra_topics(_: argparse.Namespace) -> int:
+    created = infra.create_topics()
+    print(f"created topics: {', '.join(created) or 'none (all exist)'}")
+    return 0
+
+
+def _infra_prepare(_: argparse.Namespace) -> int:
+    infra.prepare()
+    print("ready: Kafka jars fetched and PostgreSQL installed (where they run locally)")
+    return 0
+
+
+def _demo(_: argparse.Namespace) -> int:
+    from kn_deploy.demo import run_demo
+
+    return run_demo()
+
+
+def parser() -> argparse.ArgumentParser:
+    """The command-line grammar."""
+    top = argparse.ArgumentParser(prog="kn", description="Kvalitetsnet operator tool.")
+    commands = top.add_subparsers(dest="command", required=True)
+    infra_cmd = commands.add_parser("infra", help="the local Kafka and PostgreSQL")
+    actions = infra_cmd.add_subparsers(dest="action", required=True)
+    for name, handler, text in (
+        ("up", _infra_up, "start Kafka and PostgreSQL, print their addresses"),
+        ("status", _infra_status, "show what runs"),
+        ("down", _infra_down, "stop what runs locally"),
+        ("prepare", _infra_prepare, "fetch the jars and install PostgreSQL, start nothing"),
+        ("topics", _infra_topics, "create the registry's topics on KN_KAFKA_BOOTSTRAP"),
+    ):
+        actions.add_parser(name, help=text).set_defaults(handler=handler)
+    commands.add_parser("demo", help="run the system end to end").set_defaults(handler=_demo)
+    return top
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of `kn`."""
+    args = parser().parse_args(argv)
+    try:
+        code: int = args.handler(args)
+    except (RuntimeError, TimeoutError) as exc:
+        print(f"kn: {exc}", file=sys.stderr)
+        return 1
+    return code
+
+
+if __name__ == "__main__":
+    sys.exit(main())

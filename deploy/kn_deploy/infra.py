@@ -1,0 +1,114 @@
+"""The local runtime as a whole: which parts run here, and starting/stopping them."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+from dataclasses import dataclass
+
+from kn_contracts.topics import TOPICS
+from kn_deploy import kafka, postgres
+from kn_servicekit.settings import LocalDatabase
+from kn_servicekit.topics import ensure_topics
+
+SERVICES = ("membership", "meetings", "finance", "reporting")
+
+
+@dataclass(frozen=True)
+class Endpoints:
+    """Where the services find Kafka and their databases, and which of them run here."""
+
+    kafka_bootstrap: str
+    kafka_local: bool
+    databases: dict[str, str]
+    local_databases: tuple[str, ...]
+
+    def service_env(self, service: str) -> dict[str, str]:
+        """Environment that points one service at Kafka and at its own database only."""
+        return {
+            "KN_KAFKA_BOOTSTRAP": self.kafka_bootstrap,
+            LocalDatabase(service).env_var: self.databases[service],
+        }
+
+
+def endpoints() -> Endpoints:
+    """Endpoints from the environment, falling back to the local runtime's."""
+    kafka_env = os.environ.get("KN_KAFKA_BOOTSTRAP")
+    databases: dict[str, str] = {}
+    local: list[str] = []
+    pg = postgres.PostgresLocal.default()
+    for service in SERVICES:
+        db = LocalDatabase(service, port=pg.port)
+        url = os.environ.get(db.env_var)
+        if url is None:
+            local.append(service)
+        databases[service] = url or db.url
+    return Endpoints(
+        kafka_bootstrap=kafka_env or kafka.KafkaLocal.default().bootstrap,
+        kafka_local=kafka_env is None,
+        databases=databases,
+        local_databases=tuple(local),
+    )
+
+
+def prepare() -> None:
+    """Install what the local runtime needs (Kafka jars, PostgreSQL) without starting it."""
+    found = endpoints()
+    if found.kafka_local:
+        kafka.ensure_jars(kafka.KafkaLocal.default())
+    if found.local_databases:
+        postgres.ensure_installed()
+
+
+def up() -> tuple[Endpoints, list[str]]:
+    """Start whatever runs locally, create topics, provision databases; say what started."""
+    found = endpoints()
+    started: list[str] = []
+    if found.kafka_local:
+        broker = kafka.KafkaLocal.default()
+        if kafka.running_pid(broker) is None:
+            started.append("kafka")
+        kafka.start(broker)
+    if found.local_databases:
+        pg = postgres.PostgresLocal.default()
+        if not postgres.is_running(pg):
+            started.append("postgres")
+        postgres.start(pg)
+        asyncio.run(
+            postgres.provision(pg, [LocalDatabase(s, port=pg.port) for s in found.local_databases])
+        )
+    create_topics()
+    return found, started
+
+
+def create_topics() -> list[str]:
+    """Create the registry's topics and dead-letter topics where missing."""
+    return asyncio.run(ensure_topics(endpoints().kafka_bootstrap, TOPICS))
+
+
+def status() -> dict[str, str]:
+    """One line of state per component."""
+    found = endpoints()
+    lines: dict[str, str] = {}
+    if found.kafka_local:
+        pid = kafka.running_pid(kafka.KafkaLocal.default())
+        lines["kafka"] = f"running (pid {pid}) at {found.kafka_bootstrap}" if pid else "stopped"
+    else:
+        lines["kafka"] = f"external at {found.kafka_bootstrap} (KN_KAFKA_BOOTSTRAP)"
+    pg = postgres.PostgresLocal.default()
+    if found.local_databases:
+        state = "running" if postgres.is_running(pg) else "stopped"
+        lines["postgres"] = f"{state} at {pg.host}:{pg.port} (data in {pg.data})"
+    else:
+        lines["postgres"] = "external for every service"
+    return lines
+
+
+def down(components: tuple[str, ...] = ("kafka", "postgres")) -> list[str]:
+    """Stop the local components; external servers are never touched. Say what stopped."""
+    stopped: list[str] = []
+    if "kafka" in components and kafka.stop(kafka.KafkaLocal.default()):
+        stopped.append("kafka")
+    if "postgres" in components and postgres.stop(postgres.PostgresLocal.default()):
+        stopped.append("postgres")
+    return stopped

@@ -1,0 +1,266 @@
+"""A single-node Apache Kafka (KRaft) assembled from Maven Central and run as a process."""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import os
+import signal
+import socket
+import subprocess
+import time
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+
+from aiokafka.admin import AIOKafkaAdminClient
+
+from kn_deploy.layout import cache_dir
+from kn_deploy.process import pid_alive, read_pid, wait_until
+
+# The one pin. docker-compose.yml uses apache/kafka with the same tag (a test checks).
+KAFKA_VERSION = "4.3.1"
+SCALA_VERSION = "2.13"
+LOG4J_VERSION = "2.24.3"
+DEPENDENCY_PLUGIN = "org.apache.maven.plugins:maven-dependency-plugin:3.6.1"
+
+POM = """<project xmlns="http://maven.apache.org/POM/4.0.0"><modelVersion>4.0.0</modelVersion>
+ <groupId>dk.kvalitetsnet</groupId><artifactId>kafka-runtime</artifactId><version>1</version>
+ <packaging>pom</packaging>
+ <dependencies>
+  <dependency><groupId>org.apache.kafka</groupId><artifactId>kafka_{scala}</artifactId>
+   <version>{kafka}</version></dependency>
+  <dependency><groupId>org.apache.kafka</groupId><artifactId>kafka-tools</artifactId>
+   <version>{kafka}</version>
+   <exclusions><exclusion><groupId>org.apache.kafka</groupId><artifactId>connect-runtime</artifactId>
+   </exclusion></exclusions></dependency>
+  <dependency><groupId>org.apache.logging.log4j</groupId><artifactId>log4j-api</artifactId>
+   <version>{log4j}</version></dependency>
+  <dependency><groupId>org.apache.logging.log4j</groupId><artifactId>log4j-core</artifactId>
+   <version>{log4j}</version></dependency>
+  <dependency><groupId>org.apache.logging.log4j</groupId><artifactId>log4j-slf4j-impl</artifactId>
+   <version>{log4j}</version></dependency>
+ </dependencies></project>
+"""
+
+LOG4J2 = """appender.c.type=Console
+appender.c.name=STDOUT
+appender.c.layout.type=PatternLayout
+appender.c.layout.pattern=[%d] %p %m (%c)%n
+rootLogger.level=WARN
+rootLogger.appenderRef.s.ref=STDOUT
+logger.k.name=kafka.server.KafkaRaftServer
+logger.k.level=INFO
+"""
+
+SERVER_PROPERTIES = """process.roles=broker,controller
+node.id=1
+controller.quorum.voters=1@{host}:{controller_port}
+listeners=PLAINTEXT://{host}:{port},CONTROLLER://{host}:{controller_port}
+advertised.listeners=PLAINTEXT://{host}:{port}
+listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT
+controller.listener.names=CONTROLLER
+inter.broker.listener.name=PLAINTEXT
+log.dirs={data}
+num.partitions=1
+default.replication.factor=1
+min.insync.replicas=1
+auto.create.topics.enable=false
+offsets.topic.replication.factor=1
+offsets.topic.num.partitions=1
+transaction.state.log.replication.factor=1
+transaction.state.log.min.isr=1
+transaction.state.log.num.partitions=1
+share.coordinator.state.topic.replication.factor=1
+share.coordinator.state.topic.min.isr=1
+group.initial.rebalance.delay.ms=0
+log.cleaner.dedupe.buffer.size=2097152
+num.network.threads=2
+num.io.threads=4
+"""
+
+
+@dataclass(frozen=True)
+class KafkaLocal:
+    """Files and ports of the local broker."""
+
+    root: Path
+    host: str = "127.0.0.1"
+    port: int = 19092
+    controller_port: int = 19093
+
+    @classmethod
+    def default(cls) -> KafkaLocal:
+        port = int(os.environ.get("KN_LOCAL_KAFKA_PORT", "19092"))
+        return cls(root=cache_dir() / "kafka", port=port, controller_port=port + 1)
+
+    @property
+    def bootstrap(self) -> str:
+        return f"{self.host}:{self.port}"
+
+    @property
+    def libs(self) -> Path:
+        return self.root / f"libs-{KAFKA_VERSION}"
+
+    @property
+    def pid_file(self) -> Path:
+        return self.root / "kafka.pid"
+
+    @property
+    def log_file(self) -> Path:
+        return self.root / "logs" / "server.out"
+
+    @property
+    def classpath(self) -> str:
+        return f"{self.libs}/*"
+
+
+def ensure_jars(kafka: KafkaLocal) -> None:
+    """Fetch the broker, its tools and a logging backend from Maven Central (once)."""
+    marker = kafka.libs / ".complete"
+    if marker.exists():
+        return
+    build = kafka.root / "maven"
+    build.mkdir(parents=True, exist_ok=True)
+    (build / "pom.xml").write_text(
+        POM.format(scala=SCALA_VERSION, kafka=KAFKA_VERSION, log4j=LOG4J_VERSION)
+    )
+    command = [
+        "mvn", "-B", "-q", "-f", str(build / "pom.xml"),
+        f"{DEPENDENCY_PLUGIN}:copy-dependencies",
+        "-DincludeScope=runtime", f"-DoutputDirectory={kafka.libs}",
+    ]  # fmt: skip
+    result = subprocess.run(command, capture_output=True, text=True, check=False)
+    if result.returncode != 0:
+        raise RuntimeError(
+            f"fetching Kafka {KAFKA_VERSION} jars failed: {' '.join(command)}\n"
+            f"{result.stdout}{result.stderr}"
+        )
+    marker.write_text(KAFKA_VERSION)
+
+
+def java_command(kafka: KafkaLocal, main: str, *args: str, heap: str = "-Xmx256m") -> list[str]:
+    """A java command line with Kafka's classpath and logging configuration."""
+    return [
+        "java", heap, f"-Dlog4j2.configurationFile={kafka.root / 'log4j2.properties'}",
+        f"-Djava.io.tmpdir={kafka.root / 'tmp'}", f"-Dkafka.logs.dir={kafka.root / 'logs'}",
+        "-cp", kafka.classpath, main, *args,
+    ]  # fmt: skip
+
+
+def _configure(kafka: KafkaLocal) -> Path:
+    for sub in ("data", "logs", "tmp"):
+        (kafka.root / sub).mkdir(parents=True, exist_ok=True)
+    (kafka.root / "log4j2.properties").write_text(LOG4J2)
+    properties = kafka.root / "server.properties"
+    properties.write_text(
+        SERVER_PROPERTIES.format(
+            host=kafka.host,
+            port=kafka.port,
+            controller_port=kafka.controller_port,
+            data=kafka.root / "data",
+        )
+    )
+    cluster_file = kafka.root / "cluster.id"
+    if not cluster_file.exists():
+        cluster_file.write_text(_new_cluster_id())
+    return properties
+
+
+def _new_cluster_id() -> str:
+    while True:
+        cid = base64.urlsafe_b64encode(uuid.uuid4().bytes).rstrip(b"=").decode()
+        if not cid.startswith("-"):
+            return cid
+
+
+def running_pid(kafka: KafkaLocal) -> int | None:
+    """The broker's pid if our broker process is alive."""
+    pid = read_pid(kafka.pid_file)
+    return pid if pid is not None and pid_alive(pid) else None
+
+
+def start(kafka: KafkaLocal, timeout: float = 90.0) -> int:
+    """Start the broker in the background and return once a metadata request succeeds."""
+    pid = running_pid(kafka)
+    if pid is not None:
+        asyncio.run(wait_ready(kafka.bootstrap, timeout))
+        return pid
+    ensure_jars(kafka)
+    properties = _configure(kafka)
+    cluster_id = (kafka.root / "cluster.id").read_text().strip()
+    fmt = java_command(
+        kafka, "kafka.tools.StorageTool", "format", "--config", str(properties),
+        "--cluster-id", cluster_id, "--ignore-formatted",
+    )  # fmt: skip
+    result = subprocess.run(fmt, capture_output=True, text=True, check=False)
+    if result.returncode != 0:
+        raise RuntimeError(f"formatting Kafka storage failed:\n{result.stdout}{result.stderr}")
+    server = java_command(
+        kafka,
+        "kafka.Kafka",
+        str(properties),
+        heap="-Xmx512m",
+    )
+    server[2:2] = [
+        "-Xms256m",
+        "-XX:+UseG1GC",
+        "-XX:MaxGCPauseMillis=20",
+        "-Djava.awt.headless=true",
+    ]
+    with kafka.log_file.open("ab") as log:
+        proc = subprocess.Popen(
+            server, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+            start_new_session=True,
+        )  # fmt: skip
+    kafka.pid_file.write_text(str(proc.pid))
+    deadline = time.monotonic() + timeout
+    wait_until(lambda: proc.poll() is not None or _port_open(kafka), deadline)
+    if proc.poll() is not None:
+        raise RuntimeError(f"Kafka exited with {proc.returncode}; see {kafka.log_file}")
+    asyncio.run(wait_ready(kafka.bootstrap, max(1.0, deadline - time.monotonic())))
+    return proc.pid
+
+
+def _port_open(kafka: KafkaLocal) -> bool:
+    with socket.socket() as sock:
+        sock.settimeout(0.5)
+        return sock.connect_ex((kafka.host, kafka.port)) == 0
+
+
+async def wait_ready(bootstrap: str, within: float) -> None:
+    """Wait until a real metadata request to the cluster succeeds."""
+    deadline = time.monotonic() + within
+    last: Exception | None = None
+    while time.monotonic() < deadline:
+        try:
+            await list_topics(bootstrap)
+            return
+        except Exception as exc:
+            last = exc
+            await asyncio.sleep(0.5)
+    raise TimeoutError(f"Kafka at {bootstrap} not ready after {within:.0f}s: {last!r}")
+
+
+async def list_topics(bootstrap: str) -> list[str]:
+    """Topic names from a metadata request."""
+    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap, request_timeout_ms=5000)
+    await admin.start()
+    try:
+        return sorted(await admin.list_topics())
+    finally:
+        await admin.close()
+
+
+def stop(kafka: KafkaLocal, timeout: float = 30.0) -> bool:
+    """SIGTERM the broker (controlled shutdown), SIGKILL after `timeout`. True if it ran."""
+    pid = running_pid(kafka)
+    if pid is None:
+        kafka.pid_file.unlink(missing_ok=True)
+        return False
+    os.kill(pid, signal.SIGTERM)
+    if not wait_until(lambda: not pid_alive(pid), time.monotonic() + timeout):
+        os.kill(pid, signal.SIGKILL)
+        wait_until(lambda: not pid_alive(pid), time.monotonic() + 5)
+    kafka.pid_file.unlink(missing_ok=True)
+    return True

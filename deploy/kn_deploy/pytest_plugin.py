@@ -1,0 +1,59 @@
+"""Fixtures that start the real Kafka and PostgreSQL (once per session) for tests."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import uuid
+from collections.abc import AsyncIterator, Iterator
+
+import asyncpg
+import pytest
+
+from kn_deploy import infra, postgres
+from kn_servicekit.settings import LocalDatabase
+
+TEST_DATABASE = "test"
+
+
+@pytest.fixture(scope="session")
+def endpoints() -> Iterator[infra.Endpoints]:
+    """Kafka and per-service databases, started here unless the environment points elsewhere."""
+    found, started = infra.up()
+    if found.local_databases:
+        pg = postgres.PostgresLocal.default()
+        asyncio.run(postgres.provision(pg, [LocalDatabase(TEST_DATABASE, port=pg.port)]))
+    yield found
+    if started and not os.environ.get("KN_KEEP_INFRA"):
+        infra.down(tuple(started))
+
+
+@pytest.fixture(scope="session")
+def kafka_bootstrap(endpoints: infra.Endpoints) -> str:
+    """The bootstrap address of the real Kafka."""
+    return endpoints.kafka_bootstrap
+
+
+@pytest.fixture(scope="session")
+def test_database_url(endpoints: infra.Endpoints) -> str:
+    """A scratch database for kit tests (KN_TEST_DATABASE_URL when Postgres is external)."""
+    pg = postgres.PostgresLocal.default()
+    return os.environ.get("KN_TEST_DATABASE_URL", LocalDatabase(TEST_DATABASE, port=pg.port).url)
+
+
+@pytest.fixture
+async def database(test_database_url: str) -> AsyncIterator[str]:
+    """A URL whose connections see a fresh, empty schema of their own (dropped afterwards)."""
+    schema = f"t_{uuid.uuid4().hex[:12]}"
+    admin = await asyncpg.connect(test_database_url)
+    await admin.execute(f'CREATE SCHEMA "{schema}"')
+    separator = "&" if "?" in test_database_url else "?"
+    # asyncpg passes unknown DSN parameters on as server settings
+    yield f"{test_database_url}{separator}search_path={schema}"
+    await admin.execute(f'DROP SCHEMA "{schema}" CASCADE')
+    await admin.close()
+
+
+def unique(prefix: str) -> str:
+    """A name no other test or run uses, for topics, groups and ids on shared infrastructure."""
+    return f"{prefix}-{uuid.uuid4().hex[:10]}"

@@ -1,0 +1,80 @@
+"""Run service processes (`python -m kn_<service>`) for the demo and end-to-end tests."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+DEFAULT_PORTS = {"membership": 8101, "meetings": 8102, "finance": 8103, "reporting": 8104}
+
+
+@dataclass
+class ServiceProcess:
+    """A running service process and where it listens."""
+
+    name: str
+    port: int
+    process: subprocess.Popen[bytes]
+    log_file: Path
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def wait_healthy(self, timeout: float = 60.0) -> dict[str, Any]:
+        """Poll /health until it answers 200; fail fast if the process dies."""
+        deadline = time.monotonic() + timeout
+        last = "no answer yet"
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(
+                    f"{self.name} exited with {self.process.returncode}; see {self.log_file}"
+                )
+            try:
+                response = httpx.get(f"{self.url}/health", timeout=2.0)
+                if response.status_code == 200:
+                    body: dict[str, Any] = response.json()
+                    return body
+                last = f"{response.status_code} {response.text}"
+            except httpx.TransportError as exc:
+                last = repr(exc)
+            time.sleep(0.2)
+        raise TimeoutError(f"{self.name} not healthy after {timeout:.0f}s: {last}")
+
+    def stop(self, timeout: float = 15.0) -> int:
+        """SIGTERM, then SIGKILL after `timeout`; returns the exit code."""
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            try:
+                self.process.wait(timeout)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        return self.process.returncode
+
+
+def start_service(
+    name: str, env: dict[str, str], log_dir: Path, port: int | None = None
+) -> ServiceProcess:
+    """Start one service with extra environment; its JSON logs go to `log_dir/<name>.log`."""
+    port = port or DEFAULT_PORTS[name]
+    log_dir.mkdir(parents=True, exist_ok=True)
+    log_file = log_dir / f"{name}.log"
+    full_env = {**os.environ, **env, f"KN_{name.upper()}_HTTP_PORT": str(port)}
+    with log_file.open("ab") as log:
+        process = subprocess.Popen(
+            [sys.executable, "-m", f"kn_{name}"],
+            env=full_env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+        )
+    return ServiceProcess(name=name, port=port, process=process, log_file=log_file)

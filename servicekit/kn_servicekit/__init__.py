@@ -1,0 +1,1 @@
+"""Machinery every service needs and no domain owns."""

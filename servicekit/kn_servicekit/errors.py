@@ -1,0 +1,17 @@
+"""The one exception hierarchy of the service kit."""
+
+
+class KitError(Exception):
+    """Base of every error the service kit raises."""
+
+
+class ConfigurationError(KitError):
+    """Settings are missing or malformed; the message says which and how to fix it."""
+
+
+class ConcurrencyError(KitError):
+    """A stream changed since it was read: the expected version no longer holds."""
+
+
+class TransientError(KitError):
+    """Infrastructure is briefly unavailable; retrying later will succeed."""

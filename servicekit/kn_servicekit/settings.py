@@ -1,0 +1,70 @@
+"""Settings every service shares, with local defaults matching `kn infra up`."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from kn_servicekit.auth import Actor
+
+LOCAL_KAFKA_BOOTSTRAP = "127.0.0.1:19092"
+LOCAL_POSTGRES_HOST = "127.0.0.1"
+LOCAL_POSTGRES_PORT = 55432
+
+
+@dataclass(frozen=True)
+class LocalDatabase:
+    """A service's database on the local development cluster."""
+
+    service: str
+    host: str = LOCAL_POSTGRES_HOST
+    port: int = LOCAL_POSTGRES_PORT
+
+    @property
+    def name(self) -> str:
+        return f"kn_{self.service}"
+
+    @property
+    def role(self) -> str:
+        return f"kn_{self.service}"
+
+    @property
+    def password(self) -> str:
+        # Loopback-only development cluster; real deployments set KN_<SERVICE>_DATABASE_URL.
+        return f"{self.role}_local"
+
+    @property
+    def url(self) -> str:
+        return f"postgresql://{self.role}:{self.password}@{self.host}:{self.port}/{self.name}"
+
+    @property
+    def env_var(self) -> str:
+        return f"KN_{self.service.upper()}_DATABASE_URL"
+
+
+class ServiceSettings(BaseSettings):
+    """Base of each service's one settings class; subclasses set env_prefix and defaults."""
+
+    model_config = SettingsConfigDict(extra="ignore", frozen=True)
+
+    # shared by every service, so not under the service's prefix
+    kafka_bootstrap: str = Field(LOCAL_KAFKA_BOOTSTRAP, validation_alias="KN_KAFKA_BOOTSTRAP")
+    database_url: str
+    http_host: str = "127.0.0.1"
+    http_port: int
+    log_level: str = "INFO"
+    # token -> role, e.g. {"s3cret": "coordinator:aalborg-oest"}; never logged.
+    api_tokens: dict[str, str] = Field(default_factory=dict, repr=False)
+
+    @field_validator("api_tokens")
+    @classmethod
+    def _roles_are_known(cls, tokens: dict[str, str]) -> dict[str, str]:
+        for role in tokens.values():
+            Actor.parse(role)
+        return tokens
+
+    def actors(self) -> dict[str, Actor]:
+        """The token table with each role parsed."""
+        return {token: Actor.parse(role) for token, role in self.api_tokens.items()}

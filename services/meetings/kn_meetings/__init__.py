@@ -1,0 +1,3 @@
+"""The meetings service: meeting plans, meetings, topics and attendance protocols."""
+
+SERVICE = "meetings"

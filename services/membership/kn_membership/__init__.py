@@ -1,0 +1,3 @@
+"""The membership service: networks, members, ydernumre, clinics and coordinators."""
+
+SERVICE = "membership"

@@ -1,0 +1,3 @@
+"""The reporting service: annual status, national overview and audit replay."""
+
+SERVICE = "reporting"

@@ -1,0 +1,49 @@
+"""Environment variables point the system at existing servers; then nothing local starts."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from kn_deploy import infra
+
+
+def test_without_overrides_everything_runs_locally(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("KN_KAFKA_BOOTSTRAP", raising=False)
+    for service in infra.SERVICES:
+        monkeypatch.delenv(f"KN_{service.upper()}_DATABASE_URL", raising=False)
+    found = infra.endpoints()
+    assert found.kafka_local
+    assert found.local_databases == infra.SERVICES
+
+
+def test_existing_servers_named_in_the_environment_replace_the_local_ones(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("KN_KAFKA_BOOTSTRAP", "kafka.example:9092")
+    for service in infra.SERVICES:
+        monkeypatch.setenv(
+            f"KN_{service.upper()}_DATABASE_URL", f"postgresql://u:p@db.example/{service}"
+        )
+    found = infra.endpoints()
+    assert not found.kafka_local
+    assert found.local_databases == ()
+    assert found.service_env("finance") == {
+        "KN_KAFKA_BOOTSTRAP": "kafka.example:9092",
+        "KN_FINANCE_DATABASE_URL": "postgresql://u:p@db.example/finance",
+    }
+
+
+@pytest.mark.infra
+def test_up_against_existing_servers_starts_nothing_locally(
+    endpoints: infra.Endpoints, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setenv("KN_CACHE_DIR", str(tmp_path))
+    monkeypatch.setenv("KN_KAFKA_BOOTSTRAP", endpoints.kafka_bootstrap)
+    for service, url in endpoints.databases.items():
+        monkeypatch.setenv(f"KN_{service.upper()}_DATABASE_URL", url)
+    found, started = infra.up()
+    assert started == []
+    assert (found.kafka_local, found.local_databases) == (False, ())
+    assert list(tmp_path.iterdir()) == []

@@ -1,0 +1,56 @@
+"""docker-compose.yml runs the same Kafka as deploy/ and gives each service what it needs."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+import yaml
+
+from kn_deploy.kafka import KAFKA_VERSION
+from tests.boundaries import REPO, SERVICES
+
+
+@pytest.fixture(scope="module")
+def compose() -> dict[str, Any]:
+    loaded: dict[str, Any] = yaml.safe_load((REPO / "docker-compose.yml").read_text())
+    return loaded
+
+
+def test_compose_runs_the_kafka_version_deploy_pins(compose: dict[str, Any]) -> None:
+    assert compose["services"]["kafka"]["image"] == f"apache/kafka:{KAFKA_VERSION}"
+
+
+def test_compose_runs_the_official_postgres_image(compose: dict[str, Any]) -> None:
+    assert compose["services"]["postgres"]["image"].startswith("postgres:")
+
+
+@pytest.mark.parametrize("service", SERVICES)
+def test_each_service_gets_kafka_its_database_and_its_tokens(
+    compose: dict[str, Any], service: str
+) -> None:
+    env = compose["services"][service]["environment"]
+    prefix = f"KN_{service.upper()}_"
+    assert env["KN_KAFKA_BOOTSTRAP"] == "kafka:9092"
+    assert env[prefix + "DATABASE_URL"].endswith(f"@postgres:5432/kn_{service}")
+    assert prefix + "API_TOKENS" in env
+    assert env[prefix + "HTTP_HOST"] == "0.0.0.0"  # noqa: S104 - inside its container
+
+
+@pytest.mark.parametrize("service", SERVICES)
+def test_no_service_holds_another_services_database_credentials(
+    compose: dict[str, Any], service: str
+) -> None:
+    env = compose["services"][service]["environment"]
+    foreign = [
+        k for k in env if k.endswith("_DATABASE_URL") and not k.startswith(f"KN_{service.upper()}_")
+    ]
+    assert foreign == []
+
+
+def test_compose_postgres_creates_one_role_and_database_per_service() -> None:
+    sql = (REPO / "deploy" / "docker" / "postgres-init.sql").read_text()
+    for service in SERVICES:
+        assert f"CREATE ROLE kn_{service} LOGIN" in sql
+        assert f"CREATE DATABASE kn_{service} OWNER kn_{service}" in sql
+        assert f"REVOKE ALL ON DATABASE kn_{service} FROM PUBLIC" in sql

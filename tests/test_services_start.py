@@ -1,0 +1,71 @@
+"""Each of the four services starts on its own against real Kafka and PostgreSQL."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from kn_deploy import infra
+from kn_deploy.services import ServiceProcess, start_service
+
+pytestmark = pytest.mark.infra
+
+
+@pytest.fixture(scope="module")
+def running(
+    endpoints: infra.Endpoints, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[list[ServiceProcess]]:
+    logs: Path = tmp_path_factory.mktemp("service-logs")
+    processes = []
+    try:
+        for offset, service in enumerate(infra.SERVICES):
+            env = {
+                **endpoints.service_env(service),
+                f"KN_{service.upper()}_API_TOKENS": json.dumps({"t-auditor": "auditor"}),
+            }
+            processes.append(start_service(service, env, logs, port=18200 + offset))
+        yield processes
+    finally:
+        for process in processes:
+            process.stop()
+
+
+def test_every_service_reports_healthy_database_and_kafka(running: list[ServiceProcess]) -> None:
+    for process in running:
+        assert process.wait_healthy() == {
+            "service": process.name,
+            "status": "ok",
+            "checks": {"database": "ok", "kafka": "ok"},
+        }
+
+
+def test_every_service_publishes_its_openapi_document(running: list[ServiceProcess]) -> None:
+    for process in running:
+        process.wait_healthy()
+        document = httpx.get(f"{process.url}/openapi.json").json()
+        assert document["info"]["title"] == f"Kvalitetsnet {process.name}"
+        assert "/health" in document["paths"]
+
+
+def test_every_service_logs_json_lines_naming_itself(running: list[ServiceProcess]) -> None:
+    for process in running:
+        process.wait_healthy()
+        lines = [json.loads(line) for line in process.log_file.read_text().splitlines() if line]
+        assert lines
+        assert {line["service"] for line in lines} == {process.name}
+        assert any(line["event"] == "service_started" for line in lines)
+
+
+def test_every_service_shuts_down_gracefully_on_sigterm(running: list[ServiceProcess]) -> None:
+    for process in running:
+        process.wait_healthy()
+    # uvicorn finishes its shutdown, then re-raises the signal it caught
+    codes = {process.stop() for process in running}
+    assert codes <= {0, -15}
+    for process in running:
+        events = [json.loads(line)["event"] for line in process.log_file.read_text().splitlines()]
+        assert events.index("service_stopped") > events.index("service_started")
