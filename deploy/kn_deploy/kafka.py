@@ -139,10 +139,18 @@ def ensure_jars(kafka: KafkaLocal) -> None:
     marker.write_text(KAFKA_VERSION)
 
 
-def java_command(kafka: KafkaLocal, main: str, *args: str, heap: str = "-Xmx256m") -> list[str]:
+# Kafka's defaults from kafka-run-class.sh, with a heap sized for a laptop or CI machine.
+SERVER_JVM = (
+    "-Xms256m", "-Xmx512m", "-XX:+UseG1GC", "-XX:MaxGCPauseMillis=20", "-Djava.awt.headless=true",
+)  # fmt: skip
+
+
+def java_command(
+    kafka: KafkaLocal, main: str, *args: str, jvm: tuple[str, ...] = ("-Xmx256m",)
+) -> list[str]:
     """A java command line with Kafka's classpath and logging configuration."""
     return [
-        "java", heap, f"-Dlog4j2.configurationFile={kafka.root / 'log4j2.properties'}",
+        "java", *jvm, f"-Dlog4j2.configurationFile={kafka.root / 'log4j2.properties'}",
         f"-Djava.io.tmpdir={kafka.root / 'tmp'}", f"-Dkafka.logs.dir={kafka.root / 'logs'}",
         "-cp", kafka.classpath, main, *args,
     ]  # fmt: skip
@@ -174,6 +182,9 @@ def _new_cluster_id() -> str:
             return cid
 
 
+_APPEND = os.O_WRONLY | os.O_APPEND | os.O_CREAT
+
+
 def running_pid(kafka: KafkaLocal) -> int | None:
     """The broker's pid if our broker process is alive."""
     pid = read_pid(kafka.pid_file)
@@ -196,30 +207,27 @@ def start(kafka: KafkaLocal, timeout: float = 90.0) -> int:
     result = subprocess.run(fmt, capture_output=True, text=True, check=False)
     if result.returncode != 0:
         raise RuntimeError(f"formatting Kafka storage failed:\n{result.stdout}{result.stderr}")
-    server = java_command(
-        kafka,
-        "kafka.Kafka",
-        str(properties),
-        heap="-Xmx512m",
+    server = java_command(kafka, "kafka.Kafka", str(properties), jvm=SERVER_JVM)
+    # posix_spawn in a new session: the broker outlives this process (`kn infra up` returns)
+    # and no Popen object is left to warn about a child still running.
+    pid = os.posix_spawnp(
+        server[0],
+        server,
+        dict(os.environ),
+        file_actions=[
+            (os.POSIX_SPAWN_OPEN, 0, os.devnull, os.O_RDONLY, 0),
+            (os.POSIX_SPAWN_OPEN, 1, str(kafka.log_file), _APPEND, 0o644),
+            (os.POSIX_SPAWN_DUP2, 1, 2),
+        ],
+        setsid=True,
     )
-    server[2:2] = [
-        "-Xms256m",
-        "-XX:+UseG1GC",
-        "-XX:MaxGCPauseMillis=20",
-        "-Djava.awt.headless=true",
-    ]
-    with kafka.log_file.open("ab") as log:
-        proc = subprocess.Popen(
-            server, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-            start_new_session=True,
-        )  # fmt: skip
-    kafka.pid_file.write_text(str(proc.pid))
+    kafka.pid_file.write_text(str(pid))
     deadline = time.monotonic() + timeout
-    wait_until(lambda: proc.poll() is not None or _port_open(kafka), deadline)
-    if proc.poll() is not None:
-        raise RuntimeError(f"Kafka exited with {proc.returncode}; see {kafka.log_file}")
+    wait_until(lambda: not pid_alive(pid) or _port_open(kafka), deadline)
+    if not pid_alive(pid):
+        raise RuntimeError(f"Kafka exited during start; see {kafka.log_file}")
     asyncio.run(wait_ready(kafka.bootstrap, max(1.0, deadline - time.monotonic())))
-    return proc.pid
+    return pid
 
 
 def _port_open(kafka: KafkaLocal) -> bool:
