@@ -3,22 +3,18 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass
 
-from pydantic import ValidationError
-
 from kn_contracts.base import Event
+from kn_contracts.catalog import Catalog
+from kn_contracts.errors import ContractError
 
 SPECVERSION = "1.0"
 CONTENT_TYPE = "application/json"
 SOURCE_PREFIX = "/kvalitetsnet/"
 
 Headers = Iterable[tuple[str, bytes]]
-
-
-class ContractError(Exception):
-    """A message does not satisfy its contract; the message says what is wrong."""
 
 
 def source_of(service: str) -> str:
@@ -103,26 +99,11 @@ def encode(event: Event, envelope: Envelope) -> tuple[list[tuple[str, bytes]], b
     return envelope.headers(), event.model_dump_json().encode()
 
 
-def decode(
-    headers: Headers, value: bytes | None, types: Mapping[str, type[Event]]
-) -> tuple[Envelope, Event]:
+def decode(headers: Headers, value: bytes | None, catalog: Catalog) -> tuple[Envelope, Event]:
     """Envelope and typed event of a message; anything off-contract raises ContractError."""
     envelope = Envelope.from_headers(headers)
     if envelope.content_type.split(";")[0].strip() != CONTENT_TYPE:
         raise ContractError(f"content-type {envelope.content_type!r} is not {CONTENT_TYPE}")
-    model = types.get(envelope.type)
-    if model is None:
-        raise ContractError(f"unknown ce_type {envelope.type!r}")
     if value is None:
         raise ContractError("empty value: a CloudEvent here always has a JSON body")
-    try:
-        return envelope, model.model_validate_json(value)
-    except ValidationError as exc:
-        raise ContractError(f"{envelope.type} violates its schema: {_short(exc)}") from None
-
-
-def _short(exc: ValidationError) -> str:
-    return "; ".join(
-        f"{'.'.join(str(p) for p in error['loc']) or '(body)'}: {error['msg']}"
-        for error in exc.errors()
-    )
+    return envelope, catalog.decode(envelope.type, value)

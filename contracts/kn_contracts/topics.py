@@ -5,9 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from kn_contracts.base import Event
+from kn_contracts.catalog import Catalog
 from kn_contracts.events.finance import InvoiceReceived
 from kn_contracts.events.meetings import AttendanceRecorded, MeetingHeld
 from kn_contracts.events.membership import ClinicSold, MemberJoined
+from kn_contracts.upcasters import UPCASTERS
 
 DLQ_SUFFIX = ".dlq"
 
@@ -71,3 +73,16 @@ def topic_named(name: str) -> Topic:
 def event_types() -> dict[str, type[Event]]:
     """Every registered event class by its CloudEvents type."""
     return {event.ce_type(): event for topic in TOPICS for event in topic.events}
+
+
+def topic_of(event: Event | type[Event]) -> str:
+    """The topic an event is published on: its owning service's event topic."""
+    for topic in TOPICS:
+        if type(event) in topic.events or event in topic.events:
+            return topic.name
+    raise KeyError(f"{event.ce_type()} is on no registered topic")
+
+
+def catalog() -> Catalog:
+    """Every registered event type, with the upcasters for older versions."""
+    return Catalog(event_types().values(), UPCASTERS)

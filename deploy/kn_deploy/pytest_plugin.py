@@ -6,6 +6,7 @@ import asyncio
 import os
 import uuid
 from collections.abc import AsyncIterator, Iterator
+from concurrent.futures import ThreadPoolExecutor
 
 import asyncpg
 import pytest
@@ -16,13 +17,20 @@ from kn_servicekit.settings import LocalDatabase
 TEST_DATABASE = "test"
 
 
-@pytest.fixture(scope="session")
-def endpoints() -> Iterator[infra.Endpoints]:
-    """Kafka and per-service databases, started here unless the environment points elsewhere."""
+def _start() -> tuple[infra.Endpoints, list[str]]:
     found, started = infra.up()
     if found.local_databases:
         pg = postgres.PostgresLocal.default()
         asyncio.run(postgres.provision(pg, [LocalDatabase(TEST_DATABASE, port=pg.port)]))
+    return found, started
+
+
+@pytest.fixture(scope="session")
+def endpoints() -> Iterator[infra.Endpoints]:
+    """Kafka and per-service databases, started here unless the environment points elsewhere."""
+    # in a thread of its own: an async fixture may be what asks first, inside a running loop
+    with ThreadPoolExecutor(1) as thread:
+        found, started = thread.submit(_start).result()
     yield found
     if started and not os.environ.get("KN_KEEP_INFRA"):
         infra.down(tuple(started))

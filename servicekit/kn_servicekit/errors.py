@@ -15,3 +15,7 @@ class ConcurrencyError(KitError):
 
 class TransientError(KitError):
     """Infrastructure is briefly unavailable; retrying later will succeed."""
+
+
+class DuplicateEventError(KitError):
+    """Events with these ids were appended before: the command already took effect."""

@@ -7,9 +7,10 @@ import datetime as dt
 import pytest
 from cloudevents.core.bindings.kafka import KafkaMessage, from_binary_event
 
-from kn_contracts.envelope import ContractError, Envelope, decode, encode, source_of
+from kn_contracts.envelope import Envelope, decode, encode, source_of
+from kn_contracts.errors import ContractError
 from kn_contracts.events.membership import MemberJoined
-from kn_contracts.topics import event_types
+from kn_contracts.topics import catalog
 
 JOINED = MemberJoined(
     effective_date=dt.date(2025, 3, 1),
@@ -39,7 +40,7 @@ def test_the_ce_type_carries_the_schema_version() -> None:
 
 def test_an_encoded_event_decodes_to_the_same_event_and_envelope() -> None:
     headers, value = encode(JOINED, ENVELOPE)
-    assert decode(headers, value, event_types()) == (ENVELOPE, JOINED)
+    assert decode(headers, value, catalog()) == (ENVELOPE, JOINED)
 
 
 def test_the_official_sdk_reads_our_binary_mode_headers() -> None:
@@ -58,21 +59,21 @@ def test_the_official_sdk_reads_our_binary_mode_headers() -> None:
 
 def test_a_message_without_ce_headers_is_refused_with_the_missing_names() -> None:
     with pytest.raises(ContractError, match=r"missing header\(s\) ce_id, ce_source, ce_type"):
-        decode([("ce_specversion", b"1.0")], b"{}", event_types())
+        decode([("ce_specversion", b"1.0")], b"{}", catalog())
 
 
 def test_an_unknown_type_is_refused() -> None:
     headers, value = encode(JOINED, ENVELOPE)
     bad = [(k, b"dk.kvalitetsnet.x.Nope.v9" if k == "ce_type" else v) for k, v in headers]
     with pytest.raises(ContractError, match=r"unknown ce_type 'dk\.kvalitetsnet\.x\.Nope\.v9'"):
-        decode(bad, value, event_types())
+        decode(bad, value, catalog())
 
 
 def test_a_body_that_breaks_the_schema_is_refused_with_the_field_named() -> None:
     headers, _ = encode(JOINED, ENVELOPE)
     body = JOINED.model_dump_json().replace('"123456"', '"12345X"').encode()
     with pytest.raises(ContractError, match="ydernummer"):
-        decode(headers, body, event_types())
+        decode(headers, body, catalog())
 
 
 def test_a_time_without_zone_cannot_be_written() -> None:

@@ -1,0 +1,80 @@
+"""Every known event type, old versions read as the current model through upcasters."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from pydantic import ValidationError
+
+from kn_contracts.base import Event
+from kn_contracts.errors import ContractError
+
+Body = dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Upcaster:
+    """Turns the body of one old event type into the body of its next version."""
+
+    source_type: str
+    target_type: str
+    upcast: Callable[[Body], Body]
+
+
+class Catalog:
+    """Decodes a (ce_type, JSON body) into the current model; old events are never rewritten."""
+
+    def __init__(self, events: Iterable[type[Event]], upcasters: Iterable[Upcaster] = ()) -> None:
+        self._events = {event.ce_type(): event for event in events}
+        self._upcasters: dict[str, Upcaster] = {}
+        for upcaster in upcasters:
+            if upcaster.source_type in self._upcasters:
+                raise ValueError(f"two upcasters from {upcaster.source_type}")
+            self._upcasters[upcaster.source_type] = upcaster
+
+    def knows(self, ce_type: str) -> bool:
+        """True if `ce_type` is current or can be upcast to a current type."""
+        return self._chain(ce_type) is not None
+
+    def model(self, ce_type: str) -> type[Event]:
+        """The current model events of this type are read as."""
+        chain = self._chain(ce_type)
+        if chain is None:
+            raise ContractError(f"unknown ce_type {ce_type!r}")
+        return self._events[chain[-1]]
+
+    def decode(self, ce_type: str, body: bytes | str) -> Event:
+        """The current model of an event, upcasting older versions step by step."""
+        chain = self._chain(ce_type)
+        if chain is None:
+            raise ContractError(f"unknown ce_type {ce_type!r}")
+        try:
+            if len(chain) == 1:
+                return self._events[ce_type].model_validate_json(body)
+            data: Body = json.loads(body)
+            for step in chain[:-1]:
+                data = self._upcasters[step].upcast(data)
+            return self._events[chain[-1]].model_validate(data)
+        except ValidationError as exc:
+            raise ContractError(f"{ce_type} violates its schema: {_short(exc)}") from None
+        except (ValueError, KeyError, TypeError) as exc:
+            raise ContractError(f"{ce_type} body cannot be read: {exc}") from None
+
+    def _chain(self, ce_type: str) -> list[str] | None:
+        chain = [ce_type]
+        while chain[-1] not in self._events:
+            upcaster = self._upcasters.get(chain[-1])
+            if upcaster is None or upcaster.target_type in chain:
+                return None
+            chain.append(upcaster.target_type)
+        return chain
+
+
+def _short(exc: ValidationError) -> str:
+    return "; ".join(
+        f"{'.'.join(str(p) for p in error['loc']) or '(body)'}: {error['msg']}"
+        for error in exc.errors()
+    )

@@ -1,0 +1,137 @@
+"""Dead letters: a message that cannot be applied goes to `<topic>.dlq`, bytes intact.
+
+The original value and headers are kept as they were; `kn_dlq_*` headers add the reason and
+where it came from. An operator lists and redrives them with `kn dlq`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
+
+from kn_contracts.topics import DLQ_SUFFIX
+
+DLQ_PREFIX = "kn_dlq_"
+REASON_LIMIT = 2000
+
+
+@dataclass(frozen=True)
+class Letter:
+    """A message that could not be applied, and why."""
+
+    topic: str
+    partition: int
+    offset: int
+    key: bytes | None
+    value: bytes | None
+    headers: tuple[tuple[str, bytes], ...]
+    reason: str
+
+
+class DeadLetters:
+    """Writes letters to the dead-letter topic of the topic they came from."""
+
+    def __init__(self, producer: AIOKafkaProducer, consumer: str) -> None:
+        self._producer = producer
+        self._consumer = consumer
+
+    async def send(self, letter: Letter) -> None:
+        """Publish the letter and wait until Kafka has it."""
+        extra = {
+            "reason": letter.reason[:REASON_LIMIT],
+            "topic": letter.topic,
+            "partition": str(letter.partition),
+            "offset": str(letter.offset),
+            "consumer": self._consumer,
+            "at": dt.datetime.now(dt.UTC).isoformat(),
+        }
+        headers = [
+            *(h for h in letter.headers if not h[0].startswith(DLQ_PREFIX)),
+            *((DLQ_PREFIX + name, value.encode()) for name, value in extra.items()),
+        ]
+        await self._producer.send_and_wait(
+            letter.topic + DLQ_SUFFIX, letter.value, key=letter.key, headers=headers
+        )
+
+
+REDRIVEN = DLQ_PREFIX + "redriven"
+
+
+@dataclass(frozen=True)
+class DeadLetter:
+    """A letter as found on a dead-letter topic."""
+
+    dlq_offset: int
+    letter: Letter
+    consumer: str
+    at: str
+    redriven: bool
+
+
+async def read_letters(bootstrap: str, topic: str) -> list[DeadLetter]:
+    """Every letter on `<topic>.dlq`, with whether it has been redriven."""
+    dlq = topic + DLQ_SUFFIX
+    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False)
+    await consumer.start()
+    try:
+        partitions = [TopicPartition(dlq, p) for p in consumer.partitions_for_topic(dlq) or ()]
+        if not partitions:
+            raise ValueError(f"there is no dead-letter topic {dlq}")
+        consumer.assign(partitions)
+        await consumer.seek_to_beginning(*partitions)
+        ends = await consumer.end_offsets(partitions)
+        records = []
+        while any([await consumer.position(tp) < end for tp, end in ends.items()]):
+            batch = await consumer.getmany(timeout_ms=1000)
+            records += [record for chunk in batch.values() for record in chunk]
+    finally:
+        await consumer.stop()
+    redriven = {
+        int(value.decode()) for r in records for name, value in r.headers if name == REDRIVEN
+    }
+    letters = []
+    for record in records:
+        meta = {n[len(DLQ_PREFIX) :]: v.decode() for n, v in record.headers if n.startswith(DLQ_PREFIX)}
+        if "reason" not in meta:
+            continue  # a redrive marker, not a letter
+        letters.append(
+            DeadLetter(
+                dlq_offset=record.offset,
+                letter=Letter(
+                    topic=meta["topic"],
+                    partition=int(meta["partition"]),
+                    offset=int(meta["offset"]),
+                    key=record.key,
+                    value=record.value,
+                    headers=tuple(h for h in record.headers if not h[0].startswith(DLQ_PREFIX)),
+                    reason=meta["reason"],
+                ),
+                consumer=meta.get("consumer", "?"),
+                at=meta.get("at", "?"),
+                redriven=record.offset in redriven,
+            )
+        )
+    return letters
+
+
+async def redrive(
+    producer: AIOKafkaProducer, topic: str, letters: list[DeadLetter]
+) -> list[DeadLetter]:
+    """Publish each pending letter back to its topic, bytes and headers as they came, and
+    mark it redriven. Consumers that applied it before skip it by its (ce_source, ce_id)."""
+    done = []
+    for dead in letters:
+        if dead.redriven:
+            continue
+        letter = dead.letter
+        await producer.send_and_wait(
+            letter.topic, letter.value, key=letter.key, headers=list(letter.headers)
+        )
+        await producer.send_and_wait(
+            topic + DLQ_SUFFIX, None, key=letter.key,
+            headers=[(REDRIVEN, str(dead.dlq_offset).encode())],
+        )  # fmt: skip
+        done.append(dead)
+    return done

@@ -1,0 +1,64 @@
+"""The event store port: versioned streams with optimistic appends, and a global order."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Protocol
+
+from kn_contracts.base import Event
+
+
+@dataclass(frozen=True)
+class StoredEvent:
+    """An event as recorded in a stream."""
+
+    position: int
+    stream_id: str
+    version: int
+    event_id: uuid.UUID
+    recorded_at: dt.datetime
+    topic: str
+    key: str
+    event: Event
+
+
+@dataclass(frozen=True)
+class Stream:
+    """A stream as read: its events in order and its version (0 when empty)."""
+
+    stream_id: str
+    events: tuple[StoredEvent, ...]
+
+    @property
+    def version(self) -> int:
+        return self.events[-1].version if self.events else 0
+
+
+class EventStore(Protocol):
+    """What handlers need from an event store."""
+
+    async def read(self, stream_id: str) -> Stream:
+        """Every event of a stream, in version order."""
+        ...
+
+    async def append(
+        self,
+        stream_id: str,
+        expected_version: int,
+        events: Sequence[Event],
+        *,
+        key: str | None = None,
+        event_ids: Sequence[uuid.UUID] | None = None,
+    ) -> list[StoredEvent]:
+        """Append atomically if the stream is still at `expected_version`, else raise
+        ConcurrencyError. `key` orders the events on Kafka (default: the stream id);
+        `event_ids` makes a retried append recognisable (default: new random ids)."""
+        ...
+
+
+def derived_ids(cause: str, count: int) -> list[uuid.UUID]:
+    """Stable event ids for the events one cause produced, so repeating it is detectable."""
+    return [uuid.uuid5(uuid.NAMESPACE_URL, f"kn:{cause}#{index}") for index in range(count)]

@@ -1,0 +1,74 @@
+"""An in-memory event store obeying the same Protocol, for unit tests of handlers."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from collections.abc import Callable, Sequence
+
+from kn_contracts.base import Event
+from kn_contracts.topics import topic_of
+from kn_servicekit.errors import ConcurrencyError, DuplicateEventError
+from kn_servicekit.eventstore import StoredEvent, Stream
+
+
+class InMemoryEventStore:
+    """Streams in a dict; same concurrency and duplicate rules as the PostgreSQL store."""
+
+    def __init__(
+        self,
+        clock: Callable[[], dt.datetime] = lambda: dt.datetime.now(dt.UTC),
+        topic_for: Callable[[Event], str] = topic_of,
+    ) -> None:
+        self._streams: dict[str, list[StoredEvent]] = {}
+        self._ids: set[uuid.UUID] = set()
+        self._clock = clock
+        self._topic_for = topic_for
+        self.position = 0
+
+    async def read(self, stream_id: str) -> Stream:
+        return Stream(stream_id, tuple(self._streams.get(stream_id, ())))
+
+    async def append(
+        self,
+        stream_id: str,
+        expected_version: int,
+        events: Sequence[Event],
+        *,
+        key: str | None = None,
+        event_ids: Sequence[uuid.UUID] | None = None,
+    ) -> list[StoredEvent]:
+        stream = self._streams.setdefault(stream_id, [])
+        current = stream[-1].version if stream else 0
+        if current != expected_version:
+            raise ConcurrencyError(
+                f"stream {stream_id} is at version {current}, not {expected_version}; "
+                "reload it and decide again"
+            )
+        ids = list(event_ids) if event_ids is not None else [uuid.uuid4() for _ in events]
+        if self._ids.intersection(ids):
+            raise DuplicateEventError(
+                f"events with these ids are already in the store (stream {stream_id})"
+            )
+        stored = []
+        for offset, (event, event_id) in enumerate(zip(events, ids, strict=True), start=1):
+            self.position += 1
+            stored.append(
+                StoredEvent(
+                    position=self.position,
+                    stream_id=stream_id,
+                    version=current + offset,
+                    event_id=event_id,
+                    recorded_at=self._clock(),
+                    topic=self._topic_for(event),
+                    key=key or stream_id,
+                    event=event,
+                )
+            )
+        stream.extend(stored)
+        self._ids.update(ids)
+        return stored
+
+    def all_events(self) -> list[StoredEvent]:
+        """Every stored event in global order (what the relay would publish)."""
+        return sorted((e for s in self._streams.values() for e in s), key=lambda e: e.position)

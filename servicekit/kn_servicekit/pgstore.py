@@ -1,0 +1,133 @@
+"""The event store on PostgreSQL: the event table is also the outbox the relay reads."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from collections.abc import Callable, Sequence
+
+import asyncpg
+
+from kn_contracts.base import Event
+from kn_contracts.catalog import Catalog
+from kn_contracts.topics import topic_of
+from kn_servicekit.errors import ConcurrencyError, DuplicateEventError
+from kn_servicekit.eventstore import StoredEvent, Stream
+
+# Appends take this transaction-scoped lock, so positions are assigned in commit order and
+# a relay reading "position > last published" can never skip a late-committing event.
+APPEND_LOCK = 0x6B6E_0001
+NOTIFY_CHANNEL = "kn_events"
+
+SCHEMA = """
+CREATE SEQUENCE IF NOT EXISTS kn_event_position;
+CREATE TABLE IF NOT EXISTS kn_events (
+    position     bigint PRIMARY KEY,
+    event_id     uuid NOT NULL UNIQUE,
+    stream_id    text NOT NULL,
+    version      integer NOT NULL CHECK (version > 0),
+    topic        text NOT NULL,
+    kafka_key    text NOT NULL,
+    ce_type      text NOT NULL,
+    payload      text NOT NULL,
+    recorded_at  timestamptz NOT NULL,
+    UNIQUE (stream_id, version)
+);
+CREATE TABLE IF NOT EXISTS kn_relay_progress (
+    relay     text PRIMARY KEY,
+    position  bigint NOT NULL
+);
+"""
+
+_COLUMNS = "position, event_id, stream_id, version, topic, kafka_key, ce_type, payload, recorded_at"
+
+
+async def create_schema(pool: asyncpg.Pool) -> None:
+    """Create the event and relay tables if missing (idempotent)."""
+    async with pool.acquire() as conn:
+        await conn.execute(SCHEMA)
+
+
+class PostgresEventStore:
+    """Streams in one table with a unique (stream_id, version): that key is the lock."""
+
+    def __init__(
+        self,
+        pool: asyncpg.Pool,
+        catalog: Catalog,
+        topic_for: Callable[[Event], str] = topic_of,
+    ) -> None:
+        self._pool = pool
+        self._catalog = catalog
+        self._topic_for = topic_for
+
+    async def read(self, stream_id: str) -> Stream:
+        rows = await self._pool.fetch(
+            f"SELECT {_COLUMNS} FROM kn_events WHERE stream_id = $1 ORDER BY version", stream_id
+        )
+        return Stream(stream_id, tuple(self._stored(row) for row in rows))
+
+    async def append(
+        self,
+        stream_id: str,
+        expected_version: int,
+        events: Sequence[Event],
+        *,
+        key: str | None = None,
+        event_ids: Sequence[uuid.UUID] | None = None,
+    ) -> list[StoredEvent]:
+        if not events:
+            return []
+        ids = list(event_ids) if event_ids is not None else [uuid.uuid4() for _ in events]
+        if len(ids) != len(events):
+            raise ValueError("one event id per event")
+        async with self._pool.acquire() as conn, conn.transaction():
+            await conn.execute("SELECT pg_advisory_xact_lock($1)", APPEND_LOCK)
+            current = await conn.fetchval(
+                "SELECT coalesce(max(version), 0) FROM kn_events WHERE stream_id = $1", stream_id
+            )
+            if current != expected_version:
+                raise ConcurrencyError(
+                    f"stream {stream_id} is at version {current}, not {expected_version}; "
+                    "reload it and decide again"
+                )
+            try:
+                rows = await conn.fetch(
+                    f"""
+                    INSERT INTO kn_events ({_COLUMNS})
+                    SELECT nextval('kn_event_position'), e.id, $1, $2 + e.n, e.topic, $3,
+                           e.ce_type, e.payload, clock_timestamp()
+                    FROM unnest($4::uuid[], $5::text[], $6::text[], $7::text[])
+                         WITH ORDINALITY AS e(id, topic, ce_type, payload, n)
+                    ORDER BY e.n
+                    RETURNING {_COLUMNS}
+                    """,
+                    stream_id,
+                    expected_version,
+                    key or stream_id,
+                    ids,
+                    [self._topic_for(event) for event in events],
+                    [event.ce_type() for event in events],
+                    [event.model_dump_json() for event in events],
+                )
+            except asyncpg.UniqueViolationError as exc:
+                if exc.constraint_name == "kn_events_event_id_key":
+                    raise DuplicateEventError(
+                        f"events with these ids are already in the store (stream {stream_id})"
+                    ) from None
+                raise ConcurrencyError(f"stream {stream_id} changed during append") from None
+            await conn.execute(f"NOTIFY {NOTIFY_CHANNEL}")
+        return [self._stored(row) for row in rows]
+
+    def _stored(self, row: asyncpg.Record) -> StoredEvent:
+        recorded_at: dt.datetime = row["recorded_at"]
+        return StoredEvent(
+            position=row["position"],
+            stream_id=row["stream_id"],
+            version=row["version"],
+            event_id=row["event_id"],
+            recorded_at=recorded_at,
+            topic=row["topic"],
+            key=row["kafka_key"],
+            event=self._catalog.decode(row["ce_type"], row["payload"]),
+        )

@@ -1,0 +1,61 @@
+"""What a projection is: tables in its own schema, fed batches of decoded events."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Literal, Protocol
+from zoneinfo import ZoneInfo
+
+from kn_contracts.base import Event
+from kn_contracts.envelope import Envelope
+from kn_servicekit.db import Connection
+
+COPENHAGEN = ZoneInfo("Europe/Copenhagen")
+
+
+@dataclass(frozen=True)
+class Delivery:
+    """One decoded message and where it came from."""
+
+    topic: str
+    partition: int
+    offset: int
+    envelope: Envelope
+    event: Event
+
+
+class Projection(Protocol):
+    """A read model. Its tables live in a schema the runner chooses (via search_path)."""
+
+    name: str
+    topics: tuple[str, ...]
+
+    async def create(self, conn: Connection) -> None:
+        """Create the read-model tables (idempotent)."""
+        ...
+
+    async def apply(self, conn: Connection, batch: Sequence[Delivery]) -> None:
+        """Apply new events, in order, inside the runner's transaction."""
+        ...
+
+
+@dataclass(frozen=True)
+class Cutoff:
+    """Replay only what the log held up to a day.
+
+    by="recorded" (the default) keeps events whose ce_time falls on or before the day: the
+    figures as they stood then, so a late-reported change cannot rewrite a past report.
+    by="effective" keeps events whose effective_date is on or before the day, including
+    those reported later: the corrected view, only when asked for.
+    """
+
+    day: dt.date
+    by: Literal["recorded", "effective"] = "recorded"
+
+    def admits(self, delivery: Delivery) -> bool:
+        """True if the delivery belongs to the replay."""
+        if self.by == "effective":
+            return delivery.event.effective_date <= self.day
+        return delivery.envelope.time.astimezone(COPENHAGEN).date() <= self.day

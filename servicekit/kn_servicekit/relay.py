@@ -1,0 +1,126 @@
+"""The relay: publishes appended events to Kafka in position order, then records how far.
+
+A crash between publishing and recording re-publishes only that unrecorded tail; consumers
+de-duplicate by (ce_source, ce_id). One relay per database publishes at a time (an
+advisory lock elects it), so a second replica waits instead of duplicating work.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import Sequence
+
+import asyncpg
+import structlog
+from aiokafka import AIOKafkaProducer
+
+from kn_contracts.envelope import Envelope
+from kn_servicekit.db import Connection
+from kn_servicekit.pgstore import NOTIFY_CHANNEL
+
+RELAY_LOCK = 0x6B6E_0002
+log = structlog.get_logger("relay")
+
+
+def make_producer(bootstrap: str, client_id: str) -> AIOKafkaProducer:
+    """An idempotent producer waiting for all in-sync replicas: no loss, no reordering."""
+    return AIOKafkaProducer(
+        bootstrap_servers=bootstrap,
+        client_id=client_id,
+        enable_idempotence=True,
+        acks="all",
+        linger_ms=5,
+    )
+
+
+class Relay:
+    """Moves the event table to Kafka; run one per service."""
+
+    def __init__(
+        self,
+        pool: asyncpg.Pool,
+        producer: AIOKafkaProducer,
+        source: str,
+        *,
+        name: str = "kafka",
+        batch_size: int = 500,
+        poll_interval: float = 1.0,
+    ) -> None:
+        self._pool = pool
+        self._producer = producer
+        self._source = source
+        self._name = name
+        self._batch_size = batch_size
+        self._poll_interval = poll_interval
+
+    async def run(self) -> None:
+        """Publish until cancelled: woken by NOTIFY from appends, and by a slow poll."""
+        wake = asyncio.Event()
+
+        def on_notify(*_: object) -> None:
+            wake.set()
+
+        async with self._pool.acquire() as listener:
+            await self._become_leader(listener)
+            await listener.add_listener(NOTIFY_CHANNEL, on_notify)
+            try:
+                while True:
+                    wake.clear()
+                    if await self.publish_pending() == self._batch_size:
+                        continue  # more is waiting
+                    with contextlib.suppress(TimeoutError):
+                        await asyncio.wait_for(wake.wait(), self._poll_interval)
+            finally:
+                await listener.remove_listener(NOTIFY_CHANNEL, on_notify)
+                await listener.execute("SELECT pg_advisory_unlock($1)", RELAY_LOCK)
+
+    async def _become_leader(self, conn: Connection) -> None:
+        while not await conn.fetchval("SELECT pg_try_advisory_lock($1)", RELAY_LOCK):
+            log.info("relay_waiting_for_leadership")
+            await asyncio.sleep(self._poll_interval)
+
+    async def publish_pending(self) -> int:
+        """Publish one batch after the recorded position; return how many were published."""
+        async with self._pool.acquire() as conn:
+            done = await conn.fetchval(
+                "SELECT position FROM kn_relay_progress WHERE relay = $1", self._name
+            )
+            rows = await conn.fetch(
+                """SELECT position, event_id, stream_id, topic, kafka_key, ce_type, payload,
+                          recorded_at
+                   FROM kn_events WHERE position > $1 ORDER BY position LIMIT $2""",
+                done or 0,
+                self._batch_size,
+            )
+            if not rows:
+                return 0
+            await self._publish(rows)
+            await conn.execute(
+                """INSERT INTO kn_relay_progress (relay, position) VALUES ($1, $2)
+                   ON CONFLICT (relay) DO UPDATE SET position = excluded.position""",
+                self._name,
+                rows[-1]["position"],
+            )
+        log.debug("relay_published", count=len(rows), position=rows[-1]["position"])
+        return len(rows)
+
+    async def _publish(self, rows: Sequence[asyncpg.Record]) -> None:
+        sent = []
+        for row in rows:
+            envelope = Envelope(
+                id=str(row["event_id"]),
+                source=self._source,
+                type=row["ce_type"],
+                time=row["recorded_at"],
+                subject=row["stream_id"],
+            )
+            sent.append(
+                await self._producer.send(
+                    row["topic"],
+                    row["payload"].encode(),
+                    key=row["kafka_key"].encode(),
+                    headers=envelope.headers(),
+                )
+            )
+        await asyncio.gather(*sent)

@@ -1,0 +1,120 @@
+"""Streams with versions; appends are atomic and optimistic; positions follow commits."""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+
+import asyncpg
+import pytest
+
+from kn_servicekit.errors import ConcurrencyError, DuplicateEventError
+from kn_servicekit.eventstore import EventStore, derived_ids
+from kn_servicekit.memstore import InMemoryEventStore
+from kn_servicekit.pgstore import PostgresEventStore
+from tests.support.ticks import CATALOG, Tick, tick
+
+
+def topic_for(_: object) -> str:
+    return "kit.events"
+
+
+@pytest.fixture(params=["memory", "postgres"])
+def store(request: pytest.FixtureRequest) -> EventStore:
+    """Both stores, so the fake is held to the same rules as the real one."""
+    if request.param == "memory":
+        return InMemoryEventStore(topic_for=topic_for)
+    pool: asyncpg.Pool = request.getfixturevalue("pool")
+    return PostgresEventStore(pool, CATALOG, topic_for=topic_for)
+
+
+async def test_appended_events_read_back_in_order_with_versions(store: EventStore) -> None:
+    await store.append("counter-a", 0, [tick("a", 1), tick("a", 2)])
+    await store.append("counter-a", 2, [tick("a", 3)])
+    stream = await store.read("counter-a")
+    assert stream.version == 3
+    assert [e.version for e in stream.events] == [1, 2, 3]
+    assert [e.event for e in stream.events] == [tick("a", 1), tick("a", 2), tick("a", 3)]
+    assert {e.topic for e in stream.events} == {"kit.events"}
+
+
+async def test_an_unknown_stream_reads_as_empty_at_version_zero(store: EventStore) -> None:
+    stream = await store.read("nobody")
+    assert (stream.version, stream.events) == (0, ())
+
+
+async def test_an_append_with_a_stale_expected_version_is_refused(store: EventStore) -> None:
+    await store.append("counter-b", 0, [tick("b")])
+    with pytest.raises(ConcurrencyError, match="counter-b is at version 1, not 0"):
+        await store.append("counter-b", 0, [tick("b")])
+    assert (await store.read("counter-b")).version == 1
+
+
+async def test_repeating_a_cause_with_derived_ids_is_recognised(store: EventStore) -> None:
+    ids = derived_ids("/kvalitetsnet/region#msg-7", 1)
+    await store.append("counter-c", 0, [tick("c")], event_ids=ids)
+    with pytest.raises(DuplicateEventError):
+        await store.append("counter-d", 0, [tick("d")], event_ids=ids)
+    assert ids == derived_ids("/kvalitetsnet/region#msg-7", 1)
+
+
+async def test_the_kafka_key_defaults_to_the_stream_and_can_be_chosen(store: EventStore) -> None:
+    first = await store.append("meeting-1", 0, [tick("m")])
+    second = await store.append("meeting-2", 0, [tick("m")], key="network-aalborg")
+    assert (first[0].key, second[0].key) == ("meeting-1", "network-aalborg")
+
+
+@pytest.mark.infra
+async def test_of_two_concurrent_appends_at_the_same_version_exactly_one_wins(
+    pool: asyncpg.Pool,
+) -> None:
+    store = PostgresEventStore(pool, CATALOG, topic_for=topic_for)
+    for round_ in range(20):
+        stream = f"race-{round_}"
+        results = await asyncio.gather(
+            *(store.append(stream, 0, [tick(stream, n)]) for n in range(2)),
+            return_exceptions=True,
+        )
+        winners = [r for r in results if isinstance(r, list)]
+        losers = [r for r in results if isinstance(r, ConcurrencyError)]
+        assert (len(winners), len(losers)) == (1, 1)
+        assert (await store.read(stream)).version == 1
+
+
+@pytest.mark.infra
+async def test_positions_under_concurrent_appends_follow_commit_order(pool: asyncpg.Pool) -> None:
+    store = PostgresEventStore(pool, CATALOG, topic_for=topic_for)
+    seen_max = 0
+    gaps: list[tuple[int, int]] = []
+
+    async def writer(n: int) -> None:
+        for version in range(30):
+            await store.append(f"w-{n}", version, [tick(f"w-{n}")])
+
+    async def reader() -> None:
+        # what a relay does: read everything above what it saw; it must never find a
+        # position below one it already passed (that event would be skipped for good)
+        nonlocal seen_max
+        while True:
+            rows = await pool.fetch("SELECT position FROM kn_events WHERE position > 0")
+            positions = sorted(r["position"] for r in rows)
+            late = [p for p in positions if p <= seen_max and p not in passed]
+            gaps.extend((p, seen_max) for p in late)
+            passed.update(positions)
+            seen_max = max(positions, default=seen_max)
+            await asyncio.sleep(0)
+
+    passed: set[int] = set()
+    watcher = asyncio.create_task(reader())
+    await asyncio.gather(*(writer(n) for n in range(8)))
+    watcher.cancel()
+    assert gaps == []
+    assert len(passed) <= 240
+    assert await pool.fetchval("SELECT count(*) FROM kn_events") == 240
+
+
+def test_derived_ids_differ_per_cause_and_index() -> None:
+    a = derived_ids("cause-a", 2)
+    assert len(set(a) | set(derived_ids("cause-b", 2))) == 4
+    assert all(isinstance(i, uuid.UUID) for i in a)
+    assert Tick.ce_type() == "dk.kvalitetsnet.test.Tick.v1"
