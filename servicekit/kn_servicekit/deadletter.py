@@ -9,9 +9,10 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 
 from kn_contracts.topics import DLQ_SUFFIX
+from kn_servicekit.kafka import caught_up, partitions_of
 
 DLQ_PREFIX = "kn_dlq_"
 REASON_LIMIT = 2000
@@ -76,14 +77,14 @@ async def read_letters(bootstrap: str, topic: str) -> list[DeadLetter]:
     consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False)
     await consumer.start()
     try:
-        partitions = [TopicPartition(dlq, p) for p in consumer.partitions_for_topic(dlq) or ()]
+        partitions = await partitions_of(consumer, dlq)
         if not partitions:
             raise ValueError(f"there is no dead-letter topic {dlq}")
         consumer.assign(partitions)
         await consumer.seek_to_beginning(*partitions)
         ends = await consumer.end_offsets(partitions)
         records = []
-        while any([await consumer.position(tp) < end for tp, end in ends.items()]):
+        while not await caught_up(consumer, ends):
             batch = await consumer.getmany(timeout_ms=1000)
             records += [record for chunk in batch.values() for record in chunk]
     finally:
@@ -93,7 +94,9 @@ async def read_letters(bootstrap: str, topic: str) -> list[DeadLetter]:
     }
     letters = []
     for record in records:
-        meta = {n[len(DLQ_PREFIX) :]: v.decode() for n, v in record.headers if n.startswith(DLQ_PREFIX)}
+        meta = {
+            n[len(DLQ_PREFIX) :]: v.decode() for n, v in record.headers if n.startswith(DLQ_PREFIX)
+        }
         if "reason" not in meta:
             continue  # a redrive marker, not a letter
         letters.append(

@@ -25,6 +25,7 @@ from kn_contracts.errors import ContractError
 from kn_servicekit.db import Connection
 from kn_servicekit.deadletter import DeadLetters, Letter
 from kn_servicekit.errors import TransientError
+from kn_servicekit.kafka import caught_up
 from kn_servicekit.projection import Cutoff, Delivery, Projection
 
 log = structlog.get_logger("projection")
@@ -96,7 +97,8 @@ class ProjectionRunner:
         self._group_id = group_id
         self._max_records = max_records
         self._cutoff = cutoff
-        self.applied = 0
+        self.consumed = 0  # records read from Kafka, duplicates included
+        self.applied = 0  # events applied to the read model
 
     @property
     def schema(self) -> str:
@@ -146,11 +148,12 @@ class ProjectionRunner:
                 if reseek:
                     await self._seek_to_stored(consumer, list(consumer.assignment()))
                     reseek = False
-                if ends is not None and await _reached(consumer, ends):
+                if ends is not None and await caught_up(consumer, ends):
                     return
                 batch = await consumer.getmany(timeout_ms=500, max_records=self._max_records)
                 for tp, records in batch.items():
                     await self._process(tp, records)
+                    self.consumed += len(records)
                 backoff.reset()
             except TRANSIENT as exc:
                 delay = backoff.next()
@@ -267,13 +270,6 @@ class ProjectionRunner:
                 consumer.seek(tp, stored[tp])
             else:
                 await consumer.seek_to_beginning(tp)
-
-
-async def _reached(consumer: AIOKafkaConsumer, ends: dict[TopicPartition, int]) -> bool:
-    for tp, end in ends.items():
-        if await consumer.position(tp) < end:
-            return False
-    return True
 
 
 class _SeekToStored(ConsumerRebalanceListener):  # type: ignore[misc]

@@ -6,6 +6,7 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import ClassVar
 
+import asyncpg
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 
 from kn_contracts.base import Event
@@ -83,9 +84,9 @@ class TallyProjection:
         )
 
 
-async def tallies(conn: Connection, schema: str) -> dict[str, tuple[int, int]]:
+async def tallies(pool: asyncpg.Pool, schema: str) -> dict[str, tuple[int, int]]:
     """counter → (events, total) as the projection holds them in `schema`."""
-    rows = await conn.fetch(f'SELECT counter, events, total FROM "{schema}".tally')
+    rows = await pool.fetch(f'SELECT counter, events, total FROM "{schema}".tally')
     return {row["counter"]: (row["events"], row["total"]) for row in rows}
 
 
@@ -94,8 +95,6 @@ async def create_topic(bootstrap: str, name: str, partitions: int = 3) -> None:
     admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
     await admin.start()
     try:
-        await admin.create_topics(
-            [NewTopic(name, partitions, 1), NewTopic(name + ".dlq", 1, 1)]
-        )
+        await admin.create_topics([NewTopic(name, partitions, 1), NewTopic(name + ".dlq", 1, 1)])
     finally:
         await admin.close()

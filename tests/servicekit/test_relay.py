@@ -1,0 +1,71 @@
+"""The relay moves the event table to Kafka in order, as CloudEvents, exactly the tail."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections import Counter
+
+import asyncpg
+import pytest
+from cloudevents.core.bindings.kafka import KafkaMessage, from_binary_event
+
+from kn_servicekit.pgstore import PostgresEventStore
+from kn_servicekit.relay import Relay, make_producer
+from tests.support.kafka import read_all
+from tests.support.ticks import CATALOG, tick
+from tests.support.waiting import eventually
+
+pytestmark = pytest.mark.infra
+
+
+async def test_appended_events_reach_kafka_in_stream_order_as_cloudevents(
+    pool: asyncpg.Pool, kafka_bootstrap: str, topic: str
+) -> None:
+    store = PostgresEventStore(pool, CATALOG, topic_for=lambda _: topic)
+    producer = make_producer(kafka_bootstrap, "relay-test")
+    await producer.start()
+    relay = asyncio.create_task(Relay(pool, producer, "/kvalitetsnet/test").run())
+    try:
+        for version in range(5):
+            await store.append("counter-a", version, [tick("a", version)])
+        stored = await store.append("counter-b", 0, [tick("b", 7)], key="network-x")
+        records = await eventually(
+            lambda: read_all(kafka_bootstrap, topic), lambda r: len(r) == 6, what="6 on Kafka"
+        )
+    finally:
+        relay.cancel()
+        await asyncio.gather(relay, return_exceptions=True)
+        await producer.stop()
+
+    by_key: dict[bytes, list[int]] = {}
+    for record in records:
+        assert record.key is not None
+        by_key.setdefault(record.key, []).append(json.loads(record.value)["amount"])
+    assert by_key == {b"counter-a": [0, 1, 2, 3, 4], b"network-x": [7]}
+    last = next(r for r in records if r.key == b"network-x")
+    event = from_binary_event(KafkaMessage(dict(last.headers), last.key, last.value))
+    assert event.get_id() == str(stored[0].event_id)
+    assert event.get_source() == "/kvalitetsnet/test"
+    assert event.get_subject() == "counter-b"
+    assert event.get_type() == "dk.kvalitetsnet.test.Tick.v1"
+    assert event.get_time() == stored[0].recorded_at
+
+
+async def test_a_restarted_relay_publishes_only_what_it_had_not_recorded(
+    pool: asyncpg.Pool, kafka_bootstrap: str, topic: str
+) -> None:
+    store = PostgresEventStore(pool, CATALOG, topic_for=lambda _: topic)
+    producer = make_producer(kafka_bootstrap, "relay-test")
+    await producer.start()
+    try:
+        await store.append("s", 0, [tick("s", n) for n in range(3)])
+        assert await Relay(pool, producer, "/kvalitetsnet/test").publish_pending() == 3
+        await store.append("s", 3, [tick("s", 3)])
+        again = Relay(pool, producer, "/kvalitetsnet/test")  # as after a restart
+        assert await again.publish_pending() == 1
+        assert await again.publish_pending() == 0
+    finally:
+        await producer.stop()
+    records = await read_all(kafka_bootstrap, topic)
+    assert sorted(Counter(r.value for r in records).values()) == [1, 1, 1, 1]

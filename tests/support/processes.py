@@ -1,0 +1,40 @@
+"""Start and SIGKILL the worker processes of the fault tests."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import sys
+from collections.abc import Awaitable, Callable, Sequence
+from pathlib import Path
+from typing import TypeVar
+
+Chunk = TypeVar("Chunk")
+REPO = Path(__file__).resolve().parents[2]
+
+
+async def start_worker(*args: str) -> asyncio.subprocess.Process:
+    """`python -m tests.support.workers ARGS` from the repository root."""
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    return await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "tests.support.workers", *args,
+        cwd=REPO, env=env, stdin=asyncio.subprocess.DEVNULL,
+        stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.DEVNULL,
+    )  # fmt: skip
+
+
+async def kill(process: asyncio.subprocess.Process) -> None:
+    """SIGKILL: no shutdown code runs, as in a power cut."""
+    if process.returncode is None:
+        process.send_signal(signal.SIGKILL)
+    await process.wait()
+
+
+async def feed(
+    chunks: Sequence[Chunk], send: Callable[[Chunk], Awaitable[None]], pause: float
+) -> None:
+    """Hand chunks to `send` one by one with a pause, so events keep flowing during a test."""
+    for chunk in chunks:
+        await send(chunk)
+        await asyncio.sleep(pause)

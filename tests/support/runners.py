@@ -1,0 +1,63 @@
+"""Building and driving projection runners in tests."""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+import asyncpg
+from aiokafka import AIOKafkaProducer
+
+from kn_servicekit.deadletter import DeadLetters
+from kn_servicekit.projection import Cutoff, Projection
+from kn_servicekit.runner import ProjectionRunner
+from tests.support.ticks import CATALOG
+
+
+@asynccontextmanager
+async def dead_letter_producer(bootstrap: str) -> AsyncIterator[AIOKafkaProducer]:
+    """A started producer for dead letters and redrives."""
+    producer = AIOKafkaProducer(bootstrap_servers=bootstrap, acks="all")
+    await producer.start()
+    try:
+        yield producer
+    finally:
+        await producer.stop()
+
+
+def runner(
+    pool: asyncpg.Pool,
+    bootstrap: str,
+    projection: Projection,
+    producer: AIOKafkaProducer,
+    *,
+    schema: str | None = None,
+    group_id: str | None = None,
+    cutoff: Cutoff | None = None,
+) -> ProjectionRunner:
+    """A runner for `projection` in a new schema unless one is given."""
+    return ProjectionRunner(
+        pool=pool,
+        bootstrap=bootstrap,
+        projection=projection,
+        catalog=CATALOG,
+        schema=schema or f"p_{uuid.uuid4().hex[:10]}",
+        dead_letters=DeadLetters(producer, projection.name),
+        group_id=group_id,
+        cutoff=cutoff,
+    )
+
+
+async def catch_up(runner: ProjectionRunner, within: float = 60.0) -> ProjectionRunner:
+    """Run until the end offsets seen at start are consumed."""
+    await asyncio.wait_for(runner.run(until_caught_up=True), within)
+    return runner
+
+
+async def paced(chunks: list[list[bytes]], pause: float) -> AsyncIterator[list[bytes]]:
+    """Yield chunks with a pause between them, so a stream keeps flowing during a test."""
+    for chunk in chunks:
+        yield chunk
+        await asyncio.sleep(pause)
