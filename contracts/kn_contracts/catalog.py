@@ -29,6 +29,7 @@ class Catalog:
 
     def __init__(self, events: Iterable[type[Event]], upcasters: Iterable[Upcaster] = ()) -> None:
         self._events = {event.ce_type(): event for event in events}
+        self._chains: dict[str, list[str]] = {}
         self._upcasters: dict[str, Upcaster] = {}
         for upcaster in upcasters:
             if upcaster.source_type in self._upcasters:
@@ -64,6 +65,14 @@ class Catalog:
             raise ContractError(f"{ce_type} body cannot be read: {exc}") from None
 
     def _chain(self, ce_type: str) -> list[str] | None:
+        chain = self._chains.get(ce_type)
+        if chain is None:
+            chain = self._find_chain(ce_type)
+            if chain is not None:  # unknown types are not cached: a flood cannot grow this
+                self._chains[ce_type] = chain
+        return chain
+
+    def _find_chain(self, ce_type: str) -> list[str] | None:
         chain = [ce_type]
         while chain[-1] not in self._events:
             upcaster = self._upcasters.get(chain[-1])

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from kn_contracts.base import Event
 from kn_contracts.catalog import Catalog
@@ -22,9 +22,8 @@ def source_of(service: str) -> str:
     return SOURCE_PREFIX + service
 
 
-@dataclass(frozen=True)
-class Envelope:
-    """The CloudEvents attributes of one message."""
+class Envelope(NamedTuple):
+    """The CloudEvents attributes of one message (a tuple: read once per message)."""
 
     id: str
     source: str
@@ -50,46 +49,43 @@ class Envelope:
     @classmethod
     def from_headers(cls, headers: Headers) -> Envelope:
         """Read the attributes back; a missing or malformed one raises ContractError."""
-        found = _text_headers(headers)
-        missing = [
-            name
-            for name in ("ce_specversion", "ce_id", "ce_source", "ce_type")
-            if name not in found
-        ]
-        if missing:
-            raise ContractError(f"not a CloudEvent: missing header(s) {', '.join(missing)}")
-        if found["ce_specversion"] != SPECVERSION:
-            raise ContractError(f"ce_specversion {found['ce_specversion']!r} is not 1.0")
+        found = dict(headers)
         try:
-            time = dt.datetime.fromisoformat(found["ce_time"]) if "ce_time" in found else None
+            if found["ce_specversion"] != _SPECVERSION_BYTES:
+                raise ContractError(f"ce_specversion {found['ce_specversion']!r} is not 1.0")
+            time = dt.datetime.fromisoformat(found["ce_time"].decode())
+            subject = found.get("ce_subject")
+            content_type = found.get("content-type")
+            envelope = cls(
+                found["ce_id"].decode(),
+                found["ce_source"].decode(),
+                found["ce_type"].decode(),
+                time,
+                None if subject is None else subject.decode(),
+                CONTENT_TYPE if content_type is None else content_type.decode(),
+            )
+        except KeyError:
+            missing = [name for name in _REQUIRED if name not in found]
+            raise ContractError(
+                f"not a CloudEvent: missing header(s) {', '.join(missing)}"
+            ) from None
+        except UnicodeDecodeError:
+            raise ContractError("a CloudEvents header is not UTF-8") from None
         except ValueError:
             raise ContractError(f"ce_time {found['ce_time']!r} is not RFC 3339") from None
-        if time is None or time.tzinfo is None:
-            raise ContractError("ce_time is missing or has no time zone")
-        return cls(
-            id=found["ce_id"],
-            source=found["ce_source"],
-            type=found["ce_type"],
-            time=time,
-            subject=found.get("ce_subject"),
-            content_type=found.get("content-type", CONTENT_TYPE),
-        )
+        if time.tzinfo is None:
+            raise ContractError("ce_time has no time zone")
+        return envelope
+
+
+_REQUIRED = ("ce_specversion", "ce_id", "ce_source", "ce_type", "ce_time")
+_SPECVERSION_BYTES = SPECVERSION.encode()
 
 
 def _rfc3339(time: dt.datetime) -> str:
     if time.tzinfo is None:
         raise ValueError("ce_time must be timezone-aware")
     return time.astimezone(dt.UTC).isoformat().replace("+00:00", "Z")
-
-
-def _text_headers(headers: Headers) -> dict[str, str]:
-    found: dict[str, str] = {}
-    for name, value in headers:
-        try:
-            found[name] = value.decode() if isinstance(value, bytes) else str(value)
-        except UnicodeDecodeError:
-            raise ContractError(f"header {name} is not UTF-8") from None
-    return found
 
 
 def encode(event: Event, envelope: Envelope) -> tuple[list[tuple[str, bytes]], bytes]:

@@ -42,6 +42,30 @@ def _infra_prepare(_: argparse.Namespace) -> int:
     return 0
 
 
+def _dlq_list(args: argparse.Namespace) -> int:
+    from kn_deploy import dlq
+
+    letters = dlq.list_letters(infra.endpoints().kafka_bootstrap, args.topic)
+    for topic, dead in letters:
+        print(dlq.describe(topic, dead))
+    pending = sum(not dead.redriven for _, dead in letters)
+    print(f"{len(letters)} dead letter(s), {pending} pending")
+    return 0
+
+
+def _dlq_redrive(args: argparse.Namespace) -> int:
+    from kn_deploy import dlq
+
+    if not args.all and not args.offset:
+        print("kn: name --offset N (repeatable) or --all", file=sys.stderr)
+        return 2
+    done = dlq.redrive_letters(infra.endpoints().kafka_bootstrap, args.topic, args.offset)
+    for dead in done:
+        print(f"redriven {args.topic}.dlq@{dead.dlq_offset} -> {dead.letter.topic}")
+    print(f"{len(done)} letter(s) sent back to {args.topic}")
+    return 0
+
+
 def _demo(_: argparse.Namespace) -> int:
     from kn_deploy.demo import run_demo
 
@@ -62,6 +86,16 @@ def parser() -> argparse.ArgumentParser:
         ("topics", _infra_topics, "create the registry's topics on KN_KAFKA_BOOTSTRAP"),
     ):
         actions.add_parser(name, help=text).set_defaults(handler=handler)
+    dlq_cmd = commands.add_parser("dlq", help="dead letters: list and redrive")
+    dlq_actions = dlq_cmd.add_subparsers(dest="action", required=True)
+    listing = dlq_actions.add_parser("list", help="every dead letter, with its reason")
+    listing.add_argument("--topic", action="append", default=[], help="repeatable; default all")
+    listing.set_defaults(handler=_dlq_list)
+    again = dlq_actions.add_parser("redrive", help="send letters back to their topic")
+    again.add_argument("--topic", required=True, help="the topic whose .dlq to redrive")
+    again.add_argument("--offset", action="append", type=int, default=[], help="dlq offset")
+    again.add_argument("--all", action="store_true", help="every pending letter")
+    again.set_defaults(handler=_dlq_redrive)
     commands.add_parser("demo", help="run the system end to end").set_defaults(handler=_demo)
     return top
 
@@ -71,7 +105,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser().parse_args(argv)
     try:
         code: int = args.handler(args)
-    except (RuntimeError, TimeoutError) as exc:
+    except (RuntimeError, TimeoutError, ValueError) as exc:
         print(f"kn: {exc}", file=sys.stderr)
         return 1
     return code

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Literal, Protocol
+from typing import Literal, NamedTuple, Protocol
 from zoneinfo import ZoneInfo
 
 from kn_contracts.base import Event
@@ -15,8 +15,7 @@ from kn_servicekit.db import Connection
 COPENHAGEN = ZoneInfo("Europe/Copenhagen")
 
 
-@dataclass(frozen=True)
-class Delivery:
+class Delivery(NamedTuple):
     """One decoded message and where it came from."""
 
     topic: str

@@ -58,7 +58,9 @@ def test_the_official_sdk_reads_our_binary_mode_headers() -> None:
 
 
 def test_a_message_without_ce_headers_is_refused_with_the_missing_names() -> None:
-    with pytest.raises(ContractError, match=r"missing header\(s\) ce_id, ce_source, ce_type"):
+    with pytest.raises(
+        ContractError, match=r"missing header\(s\) ce_id, ce_source, ce_type, ce_time"
+    ):
         decode([("ce_specversion", b"1.0")], b"{}", catalog())
 
 

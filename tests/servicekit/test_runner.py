@@ -56,7 +56,8 @@ async def test_a_poison_message_goes_to_the_dead_letter_topic_and_the_next_is_ap
     assert [dead.letter.value for dead in letters] == [b"{not json", b"{}"]
     assert letters[0].letter.reason.startswith("contract: dk.kvalitetsnet.test.Tick.v1 violates")
     assert letters[1].letter.reason == (
-        "contract: not a CloudEvent: missing header(s) ce_specversion, ce_id, ce_source, ce_type"
+        "contract: not a CloudEvent: missing header(s) "
+        "ce_specversion, ce_id, ce_source, ce_type, ce_time"
     )
     assert letters[0].letter.headers == tuple(headers)
     assert {dead.consumer for dead in letters} == {"tally"}

@@ -1,0 +1,65 @@
+"""`kn dlq list` shows each dead letter with its reason; `kn dlq redrive` sends it back."""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+
+import pytest
+from aiokafka import AIOKafkaProducer
+
+from kn_deploy.cli import main
+from kn_deploy.pytest_plugin import unique
+from kn_servicekit.deadletter import DeadLetters, Letter
+from tests.support.kafka import read_all
+from tests.support.ticks import create_topic, tick, tick_message
+
+pytestmark = pytest.mark.infra
+
+
+async def park(bootstrap: str, topic: str, value: bytes, headers: list[tuple[str, bytes]]) -> None:
+    producer = AIOKafkaProducer(bootstrap_servers=bootstrap, acks="all")
+    await producer.start()
+    try:
+        letter = Letter(topic, 2, 41, b"k", value, tuple(headers), "handler: ValueError: boom")
+        await DeadLetters(producer, "members").send(letter)
+    finally:
+        await producer.stop()
+
+
+def test_an_operator_lists_and_redrives_a_dead_letter(
+    kafka_bootstrap: str, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("KN_KAFKA_BOOTSTRAP", kafka_bootstrap)
+    topic = unique("ops")
+    asyncio.run(create_topic(kafka_bootstrap, topic))
+    event_id = str(uuid.uuid4())
+    headers, value = tick_message(event_id, tick("a", 3))
+    asyncio.run(park(kafka_bootstrap, topic, value, headers))
+
+    assert main(["dlq", "list", "--topic", topic]) == 0
+    listed = capsys.readouterr().out
+    assert f"{topic}.dlq@0 pending from {topic}[2]@41 consumer=members" in listed
+    assert f"id={event_id}" in listed
+    assert "reason: handler: ValueError: boom" in listed
+    assert "1 dead letter(s), 1 pending" in listed
+
+    assert main(["dlq", "redrive", "--topic", topic, "--all"]) == 0
+    assert f"redriven {topic}.dlq@0 -> {topic}" in capsys.readouterr().out
+    [back] = asyncio.run(read_all(kafka_bootstrap, topic))
+    assert (back.value, list(back.headers)) == (value, headers)
+
+    assert main(["dlq", "list", "--topic", topic]) == 0
+    assert "1 dead letter(s), 0 pending" in capsys.readouterr().out
+    assert main(["dlq", "redrive", "--topic", topic, "--all"]) == 0
+    assert "0 letter(s) sent back" in capsys.readouterr().out
+
+
+def test_redriving_an_offset_that_holds_no_letter_says_so(
+    kafka_bootstrap: str, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("KN_KAFKA_BOOTSTRAP", kafka_bootstrap)
+    topic = unique("ops")
+    asyncio.run(create_topic(kafka_bootstrap, topic))
+    assert main(["dlq", "redrive", "--topic", topic, "--offset", "7"]) == 1
+    assert "no dead letter at offset(s) [7]" in capsys.readouterr().err

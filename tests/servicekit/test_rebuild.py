@@ -1,0 +1,89 @@
+"""Rebuild from offset 0 into a fresh schema, cut over when caught up; replay to a day."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import uuid
+
+import asyncpg
+import pytest
+
+from kn_contracts.envelope import Envelope
+from kn_servicekit.projection import Cutoff, Delivery
+from kn_servicekit.rebuild import fresh_schema_name, live_schema, rebuild
+from tests.support.kafka import Message, produce
+from tests.support.runners import catch_up, dead_letter_producer, runner
+from tests.support.ticks import TallyProjection, tallies, tick, tick_message
+from tests.support.waiting import eventually
+
+pytestmark = pytest.mark.infra
+
+
+def at(day: dt.date, recorded: dt.date, counter: str = "fee", amount: int = 1) -> Message:
+    """A tick effective on `day`, recorded (ce_time) at noon on `recorded`."""
+    when = dt.datetime.combine(recorded, dt.time(12), dt.UTC)
+    headers, value = tick_message(str(uuid.uuid4()), tick(counter, amount, day), recorded=when)
+    return counter.encode(), headers, value
+
+
+async def test_a_rebuild_replays_into_a_fresh_schema_and_readers_switch_when_it_caught_up(
+    pool: asyncpg.Pool, kafka_bootstrap: str, topic: str
+) -> None:
+    projection = TallyProjection(topic, name=f"tally_{uuid.uuid4().hex[:8]}")
+    await produce(kafka_bootstrap, topic, [at(dt.date(2025, 3, 1), dt.date(2025, 3, 1), "a", n)
+                                           for n in range(1, 51)])  # fmt: skip
+    live = await live_schema(pool, projection.name)
+    async with dead_letter_producer(kafka_bootstrap) as producer:
+        await catch_up(runner(pool, kafka_bootstrap, projection, producer, schema=live))
+        new = fresh_schema_name(projection.name, dt.datetime(2026, 1, 2, 3, 4, 5))
+        replay = runner(pool, kafka_bootstrap, projection, producer, schema=new)
+        assert await rebuild(replay, pool, projection.name) == new
+
+        assert await live_schema(pool, projection.name) == new
+        assert await tallies(pool, new) == await tallies(pool, live) == {"a": (50, 1275)}
+        # events after the cut-over continue from the offsets the rebuild stored
+        await produce(kafka_bootstrap, topic, [at(dt.date(2025, 4, 1), dt.date(2025, 4, 1), "a")])
+        following = asyncio.create_task(
+            runner(pool, kafka_bootstrap, projection, producer, schema=new).run()
+        )
+        try:
+            after = await eventually(lambda: tallies(pool, new), lambda t: t["a"][0] == 51)
+        finally:
+            following.cancel()
+            await asyncio.gather(following, return_exceptions=True)
+    assert after == {"a": (51, 1276)}
+
+
+async def test_a_replay_to_a_day_by_recorded_time_keeps_a_late_report_out(
+    pool: asyncpg.Pool, kafka_bootstrap: str, topic: str
+) -> None:
+    await produce(
+        kafka_bootstrap,
+        topic,
+        [
+            at(dt.date(2025, 3, 1), recorded=dt.date(2025, 2, 20), amount=10),
+            at(dt.date(2025, 12, 1), recorded=dt.date(2025, 12, 31), amount=20),
+            # effective in 2025, but EKM only learned of it in January
+            at(dt.date(2025, 12, 15), recorded=dt.date(2026, 1, 10), amount=300),
+            at(dt.date(2026, 2, 1), recorded=dt.date(2026, 1, 20), amount=4000),
+        ],
+    )
+    new_year = dt.date(2025, 12, 31)
+    async with dead_letter_producer(kafka_bootstrap) as producer:
+        as_reported = await catch_up(runner(pool, kafka_bootstrap, TallyProjection(topic),
+                                            producer, cutoff=Cutoff(new_year)))  # fmt: skip
+        corrected = await catch_up(runner(pool, kafka_bootstrap, TallyProjection(topic), producer,
+                                          cutoff=Cutoff(new_year, by="effective")))  # fmt: skip
+        everything = await catch_up(runner(pool, kafka_bootstrap, TallyProjection(topic), producer))
+    assert await tallies(pool, as_reported.schema) == {"fee": (2, 30)}
+    assert await tallies(pool, corrected.schema) == {"fee": (3, 330)}
+    assert await tallies(pool, everything.schema) == {"fee": (4, 4330)}
+
+
+def test_a_recorded_cutoff_reads_the_day_in_copenhagen() -> None:
+    late_evening = dt.datetime(2025, 12, 31, 23, 30, tzinfo=dt.UTC)  # 00:30 on 1 January in DK
+    envelope = Envelope(id="1", source="/s", type="t", time=late_evening)
+    delivery = Delivery("t", 0, 0, envelope, tick("a", 1, dt.date(2025, 12, 31)))
+    assert not Cutoff(dt.date(2025, 12, 31)).admits(delivery)
+    assert Cutoff(dt.date(2025, 12, 31), by="effective").admits(delivery)
