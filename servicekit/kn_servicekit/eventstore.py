@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -50,13 +50,25 @@ class EventStore(Protocol):
         expected_version: int,
         events: Sequence[Event],
         *,
-        key: str | None = None,
+        key: str | Callable[[Event], str] | None = None,
         event_ids: Sequence[uuid.UUID] | None = None,
     ) -> list[StoredEvent]:
         """Append atomically if the stream is still at `expected_version`, else raise
-        ConcurrencyError. `key` orders the events on Kafka (default: the stream id);
-        `event_ids` makes a retried append recognisable (default: new random ids)."""
+        ConcurrencyError. `key` orders the events on Kafka: one key, or one per event
+        (default: the stream id). `event_ids` makes a retried append recognisable (default:
+        new random ids); ids appended before raise DuplicateEventError."""
         ...
+
+    async def read_after(self, stream_id: str, version: int) -> list[StoredEvent]:
+        """The events of a stream after `version`."""
+        ...
+
+
+def kafka_key(key: str | Callable[[Event], str] | None, stream_id: str, event: Event) -> str:
+    """The Kafka key of one appended event."""
+    if key is None:
+        return stream_id
+    return key if isinstance(key, str) else key(event)
 
 
 def derived_ids(cause: str, count: int) -> list[uuid.UUID]:

@@ -1,31 +1,38 @@
-"""The HTTP side every service shares: lifespan for pool and broker, health, whoami."""
+"""The HTTP side every service shares: lifespan for pool, broker and background loops."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+import asyncio
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from typing import Annotated, Any
 
 import asyncpg
 import structlog
+from aiokafka import AIOKafkaProducer
 from fastapi import APIRouter, Depends, FastAPI, Request
 from fastapi.responses import JSONResponse
 from faststream.kafka import KafkaBroker
 
 from kn_servicekit.auth import Actor, current_actor
+from kn_servicekit.errors import ConcurrencyError
+from kn_servicekit.idempotency import KeyReusedError
+from kn_servicekit.relay import make_producer
 from kn_servicekit.settings import ServiceSettings
+from kn_servicekit.supervise import supervise
 
 Hook = Callable[["Resources"], Awaitable[None]]
 
 
 @dataclass
 class Resources:
-    """What a running service holds open: its database pool and its Kafka broker."""
+    """What a running service holds open: database pool, Kafka broker and producer."""
 
     settings: ServiceSettings
     pool: asyncpg.Pool
     broker: KafkaBroker
+    producer: AIOKafkaProducer
     extras: dict[str, Any] = field(default_factory=dict)
 
 
@@ -46,27 +53,35 @@ def create_http_app(
     settings: ServiceSettings,
     routers: Sequence[APIRouter] = (),
     on_start: Sequence[Hook] = (),
-    on_stop: Sequence[Hook] = (),
-    broker: KafkaBroker | None = None,
+    background: Mapping[str, Hook] | None = None,
+    errors: Mapping[type[Exception], int] | None = None,
 ) -> FastAPI:
-    """A FastAPI app whose lifespan opens the pool and broker and runs the service's hooks."""
+    """A FastAPI app whose lifespan opens pool, broker and producer, runs the service's
+    start hooks, then keeps its background loops (relay, projections) running."""
     log = structlog.get_logger(service)
-    kafka = broker or make_broker(settings, service)
+    kafka = make_broker(settings, service)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        pool = await asyncpg.create_pool(settings.database_url, min_size=1, max_size=10)
+        pool = await asyncpg.create_pool(settings.database_url, min_size=2, max_size=12)
         await kafka.start()
-        resources = Resources(settings=settings, pool=pool, broker=kafka)
+        producer = make_producer(settings.kafka_bootstrap, f"kn-{service}-relay")
+        await producer.start()
+        resources = Resources(settings=settings, pool=pool, broker=kafka, producer=producer)
         app.state.resources = resources
-        for hook in on_start:
-            await hook(resources)
-        log.info("service_started", http_port=settings.http_port)
+        tasks: list[asyncio.Task[None]] = []
         try:
+            for hook in on_start:
+                await hook(resources)
+            for name, loop in (background or {}).items():
+                tasks.append(asyncio.create_task(supervise(name, _bound(loop, resources))))
+            log.info("service_started", http_port=settings.http_port, background=len(tasks))
             yield
         finally:
-            for hook in reversed(on_stop):
-                await hook(resources)
+            for task in tasks:
+                task.cancel()
+            await asyncio.gather(*tasks, return_exceptions=True)
+            await producer.stop()
             await kafka.stop()
             await pool.close()
             log.info("service_stopped")
@@ -76,6 +91,10 @@ def create_http_app(
     app.state.service = service
     if not app.state.actors:
         log.warning("no_api_tokens", hint=f"set KN_{service.upper()}_API_TOKENS; every call is 401")
+    statuses: dict[type[Exception], int] = {ConcurrencyError: 409, KeyReusedError: 422}
+    statuses.update(errors or {})
+    for error, status in statuses.items():
+        app.add_exception_handler(error, _answer_with(status))
 
     @app.get("/health", tags=["operations"])
     async def health(request: Request) -> JSONResponse:
@@ -97,6 +116,21 @@ def create_http_app(
     for router in routers:
         app.include_router(router)
     return app
+
+
+def _bound(loop: Hook, resources: Resources) -> Callable[[], Awaitable[None]]:
+    async def run() -> None:
+        await loop(resources)
+
+    return run
+
+
+def _answer_with(status: int) -> Callable[[Request, Exception], Awaitable[JSONResponse]]:
+    async def answer(_: Request, exc: Exception) -> JSONResponse:
+        body = {"detail": str(exc), "rule": getattr(exc, "rule", None)}
+        return JSONResponse(body, status_code=status)
+
+    return answer
 
 
 async def _check_database(pool: asyncpg.Pool) -> str:

@@ -9,7 +9,7 @@ from collections.abc import Callable, Sequence
 from kn_contracts.base import Event
 from kn_contracts.topics import topic_of
 from kn_servicekit.errors import ConcurrencyError, DuplicateEventError
-from kn_servicekit.eventstore import StoredEvent, Stream
+from kn_servicekit.eventstore import StoredEvent, Stream, kafka_key
 
 
 class InMemoryEventStore:
@@ -35,7 +35,7 @@ class InMemoryEventStore:
         expected_version: int,
         events: Sequence[Event],
         *,
-        key: str | None = None,
+        key: str | Callable[[Event], str] | None = None,
         event_ids: Sequence[uuid.UUID] | None = None,
     ) -> list[StoredEvent]:
         stream = self._streams.setdefault(stream_id, [])
@@ -61,13 +61,16 @@ class InMemoryEventStore:
                     event_id=event_id,
                     recorded_at=self._clock(),
                     topic=self._topic_for(event),
-                    key=key or stream_id,
+                    key=kafka_key(key, stream_id, event),
                     event=event,
                 )
             )
         stream.extend(stored)
         self._ids.update(ids)
         return stored
+
+    async def read_after(self, stream_id: str, version: int) -> list[StoredEvent]:
+        return [e for e in self._streams.get(stream_id, []) if e.version > version]
 
     def all_events(self) -> list[StoredEvent]:
         """Every stored event in global order (what the relay would publish)."""

@@ -4,15 +4,17 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import AsyncIterator, Callable, Sequence
+from contextlib import asynccontextmanager
 
 import asyncpg
 
 from kn_contracts.base import Event
 from kn_contracts.catalog import Catalog
 from kn_contracts.topics import topic_of
+from kn_servicekit.db import Connection
 from kn_servicekit.errors import ConcurrencyError, DuplicateEventError
-from kn_servicekit.eventstore import StoredEvent, Stream
+from kn_servicekit.eventstore import StoredEvent, Stream, kafka_key
 
 # Appends take this transaction-scoped lock, so positions are assigned in commit order and
 # a relay reading "position > last published" can never skip a late-committing event.
@@ -53,19 +55,44 @@ class PostgresEventStore:
 
     def __init__(
         self,
-        pool: asyncpg.Pool,
+        db: asyncpg.Pool | Connection,
         catalog: Catalog,
         topic_for: Callable[[Event], str] = topic_of,
     ) -> None:
-        self._pool = pool
+        self._db = db
         self._catalog = catalog
         self._topic_for = topic_for
 
+    def on(self, conn: Connection) -> PostgresEventStore:
+        """The same store working inside `conn`'s transaction (appends become savepoints)."""
+        return PostgresEventStore(conn, self._catalog, self._topic_for)
+
+    @asynccontextmanager
+    async def _connection(self) -> AsyncIterator[Connection]:
+        if isinstance(self._db, asyncpg.Pool):
+            async with self._db.acquire() as conn:
+                yield conn
+        else:
+            yield self._db
+
     async def read(self, stream_id: str) -> Stream:
-        rows = await self._pool.fetch(
-            f"SELECT {_COLUMNS} FROM kn_events WHERE stream_id = $1 ORDER BY version", stream_id
-        )
+        async with self._connection() as conn:
+            rows = await conn.fetch(
+                f"SELECT {_COLUMNS} FROM kn_events WHERE stream_id = $1 ORDER BY version",
+                stream_id,
+            )
         return Stream(stream_id, tuple(self._stored(row) for row in rows))
+
+    async def read_after(self, stream_id: str, version: int) -> list[StoredEvent]:
+        """The events of a stream after `version` (to bring a cached fold up to date)."""
+        async with self._connection() as conn:
+            rows = await conn.fetch(
+                f"""SELECT {_COLUMNS} FROM kn_events WHERE stream_id = $1 AND version > $2
+                    ORDER BY version""",
+                stream_id,
+                version,
+            )
+        return [self._stored(row) for row in rows]
 
     async def append(
         self,
@@ -73,7 +100,7 @@ class PostgresEventStore:
         expected_version: int,
         events: Sequence[Event],
         *,
-        key: str | None = None,
+        key: str | Callable[[Event], str] | None = None,
         event_ids: Sequence[uuid.UUID] | None = None,
     ) -> list[StoredEvent]:
         if not events:
@@ -81,7 +108,7 @@ class PostgresEventStore:
         ids = list(event_ids) if event_ids is not None else [uuid.uuid4() for _ in events]
         if len(ids) != len(events):
             raise ValueError("one event id per event")
-        async with self._pool.acquire() as conn, conn.transaction():
+        async with self._connection() as conn, conn.transaction():
             await conn.execute("SELECT pg_advisory_xact_lock($1)", APPEND_LOCK)
             current = await conn.fetchval(
                 "SELECT coalesce(max(version), 0) FROM kn_events WHERE stream_id = $1", stream_id
@@ -95,18 +122,18 @@ class PostgresEventStore:
                 rows = await conn.fetch(
                     f"""
                     INSERT INTO kn_events ({_COLUMNS})
-                    SELECT nextval('kn_event_position'), e.id, $1, $2 + e.n, e.topic, $3,
+                    SELECT nextval('kn_event_position'), e.id, $1, $2 + e.n, e.topic, e.key,
                            e.ce_type, e.payload, clock_timestamp()
-                    FROM unnest($4::uuid[], $5::text[], $6::text[], $7::text[])
-                         WITH ORDINALITY AS e(id, topic, ce_type, payload, n)
+                    FROM unnest($3::uuid[], $4::text[], $5::text[], $6::text[], $7::text[])
+                         WITH ORDINALITY AS e(id, topic, key, ce_type, payload, n)
                     ORDER BY e.n
                     RETURNING {_COLUMNS}
                     """,
                     stream_id,
                     expected_version,
-                    key or stream_id,
                     ids,
                     [self._topic_for(event) for event in events],
+                    [kafka_key(key, stream_id, event) for event in events],
                     [event.ce_type() for event in events],
                     [event.model_dump_json() for event in events],
                 )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 
 import asyncpg
 
@@ -18,14 +19,16 @@ CREATE TABLE IF NOT EXISTS kn_projection_live (
 
 
 async def live_schema(pool: asyncpg.Pool, projection: str) -> str:
-    """The schema readers use for `projection` (its first schema if never rebuilt)."""
+    """The schema readers use for `projection` (a new one if it never ran here)."""
     async with pool.acquire() as conn:
         await conn.execute(LIVE_TABLE)
+        # schema names are database-wide: a random suffix keeps two deployments sharing a
+        # database (trials, tests) apart, where the pointer table is in each one's own schema
         await conn.execute(
             """INSERT INTO kn_projection_live (projection, schema_name) VALUES ($1, $2)
                ON CONFLICT (projection) DO NOTHING""",
             projection,
-            f"{projection}_v1",
+            f"{projection}_{uuid.uuid4().hex[:8]}",
         )
         schema: str = await conn.fetchval(
             "SELECT schema_name FROM kn_projection_live WHERE projection = $1", projection

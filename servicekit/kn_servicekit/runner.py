@@ -26,7 +26,7 @@ from kn_contracts.errors import ContractError
 from kn_servicekit.batches import RUNNER_TABLES, Batch, BatchWriter, letter_of, stored_offsets
 from kn_servicekit.db import Connection
 from kn_servicekit.deadletter import DeadLetters
-from kn_servicekit.errors import TransientError
+from kn_servicekit.errors import ConcurrencyError, TransientError
 from kn_servicekit.kafka import caught_up, partitions_of
 from kn_servicekit.projection import Cutoff, Delivery, Projection
 
@@ -34,6 +34,7 @@ log = structlog.get_logger("projection")
 
 TRANSIENT: tuple[type[BaseException], ...] = (
     TransientError,
+    ConcurrencyError,  # a command consumer lost a race with another writer: decide again
     KafkaError,
     OSError,
     asyncio.TimeoutError,
@@ -138,8 +139,11 @@ class ProjectionRunner:
             reader: asyncio.Task[None] | None = None
             try:
                 async with self._pool.acquire() as conn:
+                    # A read model is derivable from the log and its offsets commit with its
+                    # rows: a server crash losing the last commits only means reading again.
                     await conn.execute(
-                        f'SET search_path TO "{self._schema}"; SET synchronous_commit TO off'
+                        f"SET search_path TO {await self._search_path(conn)};"
+                        " SET synchronous_commit TO off"
                     )
                     await self._seek(consumer, list(consumer.assignment()), conn)
                     queue: asyncio.Queue[Item] = asyncio.Queue(maxsize=2)
@@ -194,7 +198,12 @@ class ProjectionRunner:
         return batch
 
     async def _enter_schema(self, conn: Connection) -> None:
-        await conn.execute(f'SET LOCAL search_path TO "{self._schema}"')
+        await conn.execute(f"SET LOCAL search_path TO {await self._search_path(conn)}")
+
+    async def _search_path(self, conn: Connection) -> str:
+        # the projection's schema first; the service's own tables (its event store) after
+        current: str = await conn.fetchval("SELECT current_setting('search_path')")
+        return f'"{self._schema}", {current}'
 
     async def _all_partitions(self, consumer: AIOKafkaConsumer) -> list[TopicPartition]:
         partitions = []

@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from kn_contracts.base import Event
+from kn_contracts.topics import Topic, topic_of
 from kn_servicekit.auth import Actor
 
 LOCAL_KAFKA_BOOTSTRAP = "127.0.0.1:19092"
@@ -51,6 +53,8 @@ class ServiceSettings(BaseSettings):
 
     # shared by every service, so not under the service's prefix
     kafka_bootstrap: str = Field(LOCAL_KAFKA_BOOTSTRAP, validation_alias="KN_KAFKA_BOOTSTRAP")
+    # put before every topic name: lets tests and trials share one cluster without mixing
+    topic_prefix: str = Field("", validation_alias="KN_TOPIC_PREFIX")
     database_url: str
     http_host: str = "127.0.0.1"
     http_port: int
@@ -64,6 +68,14 @@ class ServiceSettings(BaseSettings):
         for role in tokens.values():
             Actor.parse(role)
         return tokens
+
+    def topic(self, topic: Topic) -> str:
+        """The name a registered topic has in this deployment."""
+        return self.topic_prefix + topic.name
+
+    def topic_for(self, event: Event) -> str:
+        """Where an event of this service is published."""
+        return self.topic_prefix + topic_of(event)
 
     def actors(self) -> dict[str, Actor]:
         """The token table with each role parsed."""

@@ -1,0 +1,82 @@
+"""Idempotency keys: a repeated command gets the first answer and causes no second event."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any
+
+import asyncpg
+
+from kn_servicekit.db import Connection
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS kn_idempotency (
+    actor        text NOT NULL,
+    key          text NOT NULL,
+    fingerprint  text NOT NULL,
+    status       integer NOT NULL,
+    body         text NOT NULL,
+    created_at   timestamptz NOT NULL DEFAULT now(),
+    PRIMARY KEY (actor, key)
+);
+"""
+
+
+class KeyReusedError(Exception):
+    """The idempotency key was used before for a different request."""
+
+
+@dataclass(frozen=True)
+class Answer:
+    """What a command answered: HTTP status and JSON body."""
+
+    status: int
+    body: Any
+
+
+def fingerprint(method: str, path: str, payload: Any) -> str:
+    """A stable digest of a request, to tell a true repeat from a reused key."""
+    text = json.dumps([method, path, payload], sort_keys=True, default=str)
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+async def once(
+    pool: asyncpg.Pool,
+    actor: str,
+    key: str,
+    request: str,
+    run: Callable[[Connection], Awaitable[Answer]],
+) -> Answer:
+    """Run the command inside one transaction with the record of its answer.
+
+    The first request with (actor, key) runs and its answer is stored together with the
+    events it appended; a repeat (even a concurrent one, which waits) gets that answer.
+    """
+    async with pool.acquire() as conn, conn.transaction():
+        await conn.execute("SELECT pg_advisory_xact_lock(hashtext($1))", f"{actor}\n{key}")
+        row = await conn.fetchrow(
+            "SELECT fingerprint, status, body FROM kn_idempotency WHERE actor = $1 AND key = $2",
+            actor,
+            key,
+        )
+        if row is not None:
+            if row["fingerprint"] != request:
+                raise KeyReusedError(
+                    f"Idempotency-Key {key!r} was used before for a different request; "
+                    "use a new key for a new command"
+                )
+            return Answer(row["status"], json.loads(row["body"]))
+        answer = await run(conn)
+        await conn.execute(
+            """INSERT INTO kn_idempotency (actor, key, fingerprint, status, body)
+               VALUES ($1, $2, $3, $4, $5)""",
+            actor,
+            key,
+            request,
+            answer.status,
+            json.dumps(answer.body, default=str),
+        )
+        return answer
