@@ -101,7 +101,9 @@ async def main(bootstrap: str, url: str, events: int) -> None:
         bootstrap, url, events, gap))  # fmt: skip
     direct_p50, direct_p99 = report("send_and_wait -> consumer", await direct_latency(
         bootstrap, events, gap))  # fmt: skip
-    print(f"ratio relay/direct: p50 {relay_p50 / direct_p50:.1f}x, p99 {relay_p99 / direct_p99:.1f}x")
+    print(
+        f"ratio relay/direct: p50 {relay_p50 / direct_p50:.1f}x, p99 {relay_p99 / direct_p99:.1f}x"
+    )
 
 
 if __name__ == "__main__":

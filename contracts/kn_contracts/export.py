@@ -91,7 +91,11 @@ def asyncapi() -> dict[str, Any]:
         }
         operations[f"publish_{channel_id}"] = {
             "action": "send",
-            "summary": f"Published by the {topic.owner} service.",
+            "summary": (
+                "Published by the region systems (inbound)."
+                if topic.owner == "region"
+                else f"Published by the {topic.owner} service."
+            ),
             "channel": {"$ref": f"#/channels/{channel_id}"},
         }
     return {

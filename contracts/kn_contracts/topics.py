@@ -8,7 +8,8 @@ from kn_contracts.base import Event
 from kn_contracts.catalog import Catalog
 from kn_contracts.events.finance import InvoiceReceived
 from kn_contracts.events.meetings import AttendanceRecorded, MeetingHeld
-from kn_contracts.events.membership import ClinicSold, MemberJoined
+from kn_contracts.events.membership import MEMBERSHIP_EVENT_TYPES
+from kn_contracts.events.region import REGION_EVENT_TYPES
 from kn_contracts.upcasters import UPCASTERS
 
 DLQ_SUFFIX = ".dlq"
@@ -40,9 +41,9 @@ class Topic:
 MEMBERSHIP_EVENTS = Topic(
     name="kn.membership.events",
     owner="membership",
-    key="the stream id of the aggregate (network or ydernummer)",
+    key="network id (cluster id for cluster events; ydernummer while awaiting a network)",
     description="Networks, members, clinics and coordinators, as facts with effective dates.",
-    events=(MemberJoined, ClinicSold),
+    events=MEMBERSHIP_EVENT_TYPES,
 )
 MEETINGS_EVENTS = Topic(
     name="kn.meetings.events",
@@ -59,7 +60,20 @@ FINANCE_EVENTS = Topic(
     events=(InvoiceReceived,),
 )
 
-TOPICS: tuple[Topic, ...] = (MEMBERSHIP_EVENTS, MEETINGS_EVENTS, FINANCE_EVENTS)
+REGION_YDERNUMMER = Topic(
+    name="kn.region.ydernummer",
+    owner="region",
+    key="ydernummer (the seller's for a takeover)",
+    description="Inbound: the regions' ydernummer changes (opened, shared, taken over, closed).",
+    events=REGION_EVENT_TYPES,
+)
+
+TOPICS: tuple[Topic, ...] = (
+    MEMBERSHIP_EVENTS,
+    MEETINGS_EVENTS,
+    FINANCE_EVENTS,
+    REGION_YDERNUMMER,
+)
 
 
 def topic_named(name: str) -> Topic:

@@ -8,15 +8,16 @@ from collections.abc import Iterable
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 from aiokafka.errors import TopicAlreadyExistsError
 
-from kn_contracts.topics import Topic
+from kn_contracts.topics import DLQ_SUFFIX, Topic
 
 
-async def ensure_topics(bootstrap: str, topics: Iterable[Topic]) -> list[str]:
+async def ensure_topics(bootstrap: str, topics: Iterable[Topic], prefix: str = "") -> list[str]:
     """Create each topic and its `.dlq` if missing; return the names created."""
     wanted: list[NewTopic] = []
     for topic in topics:
-        wanted.append(NewTopic(topic.name, topic.partitions, 1, topic_configs=topic.config))
-        wanted.append(NewTopic(topic.dlq, 1, 1, topic_configs=topic.config))
+        name = prefix + topic.name
+        wanted.append(NewTopic(name, topic.partitions, 1, topic_configs=topic.config))
+        wanted.append(NewTopic(name + DLQ_SUFFIX, 1, 1, topic_configs=topic.config))
     admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
     await admin.start()
     try:

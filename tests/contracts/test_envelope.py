@@ -22,6 +22,7 @@ JOINED = MemberJoined(
     name="Ida Holm",
     ydernummer="123456",
     clinic_id="klinik-nord",
+    clinic_name="Klinik Nord",
     role="owner",
     reason="region_feed",
 )

@@ -1,22 +1,56 @@
-"""Events owned by the membership service (topic kn.membership.events)."""
+"""Events owned by the membership service (topic kn.membership.events).
+
+All are facts with an effective date; a later-recorded fact may take effect earlier (a late
+report) or later (announced ahead), so a reader answers "on date D" from the dates, not
+from the order the facts arrived in.
+"""
 
 from __future__ import annotations
 
 from typing import ClassVar, Literal
 
-from pydantic import Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from kn_contracts.base import Event
 from kn_contracts.values import Identifier, PersonName, Ydernummer
 
 MembershipRole = Literal["owner", "renter"]
 JoinReason = Literal["region_feed", "sale", "ekm_assignment", "ekm_move"]
+LeaveReason = Literal["sale", "ydernummer_closed", "ekm_removal", "ekm_move"]
 
 
 class MembershipEvent(Event):
     """Base of membership's events."""
 
     owner: ClassVar[str] = "membership"
+
+
+class ClusterAdded(MembershipEvent):
+    """A health cluster networks can belong to (DOMAIN Membership 5: clusters are data)."""
+
+    cluster_id: Identifier
+    name: str = Field(min_length=1, max_length=200)
+
+
+class ClusterRenamed(MembershipEvent):
+    """A health cluster got a new name."""
+
+    cluster_id: Identifier
+    name: str = Field(min_length=1, max_length=200)
+
+
+class ClusterRetired(MembershipEvent):
+    """A health cluster no longer takes new networks (its networks keep it)."""
+
+    cluster_id: Identifier
+
+
+class NetworkCreated(MembershipEvent):
+    """EKM created a quality network in a health cluster."""
+
+    network_id: Identifier
+    name: str = Field(min_length=1, max_length=200)
+    cluster_id: Identifier
 
 
 class MemberJoined(MembershipEvent):
@@ -27,18 +61,97 @@ class MemberJoined(MembershipEvent):
     name: PersonName
     ydernummer: Ydernummer
     clinic_id: Identifier
+    clinic_name: str = Field(min_length=1, max_length=200)
     role: MembershipRole = Field(description="Owner of the clinic, or renter at it.")
     reason: JoinReason
     note: str | None = Field(None, max_length=500, description="EKM's reason for a manual act.")
+
+
+class MemberLeft(MembershipEvent):
+    """A membership ended on the effective date (the last day of membership is the day before)."""
+
+    network_id: Identifier
+    person_id: Identifier
+    ydernummer: Ydernummer
+    clinic_id: Identifier
+    reason: LeaveReason
+    note: str | None = Field(None, max_length=500)
+
+
+class MemberAwaitingAssignment(MembershipEvent):
+    """An owner at a brand-new clinic has no network until EKM assigns one (Membership 4)."""
+
+    person_id: Identifier
+    name: PersonName
+    ydernummer: Ydernummer
+    clinic_id: Identifier
+    clinic_name: str = Field(min_length=1, max_length=200)
+    role: MembershipRole
 
 
 class ClinicSold(MembershipEvent):
     """A clinic changed hands: the buyer gets a new ydernummer and the seller's network."""
 
     clinic_id: Identifier
-    network_id: Identifier = Field(description="The seller's network, which the buyer joins.")
-    seller_person_id: Identifier
+    network_id: Identifier | None = Field(
+        description="The seller's network, which the buyer joins (none if it had none)."
+    )
     seller_ydernummer: Ydernummer
     buyer_person_id: Identifier
     buyer_name: PersonName
     buyer_ydernummer: Ydernummer = Field(description="The new ydernummer the region issued.")
+
+
+class CoordinatorHolder(BaseModel):
+    """A member holding the coordinator role."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    person_id: Identifier
+    name: PersonName
+
+
+class CoordinatorEvent(MembershipEvent):
+    """Base of the coordinator's events: each states who holds the role from its date."""
+
+    network_id: Identifier
+    holders: tuple[CoordinatorHolder, ...] = Field(
+        max_length=2, description="Who holds the role from the effective date (none: vacant)."
+    )
+    payee_person_id: Identifier | None = Field(
+        description="Who is paid the fee; of a shared role, one of the two (Coordinator 2)."
+    )
+
+
+class CoordinatorElected(CoordinatorEvent):
+    """The network elected its coordinator (Coordinator 1)."""
+
+
+class CoordinatorRoleShared(CoordinatorEvent):
+    """The role is now shared by two members, one of whom is paid."""
+
+
+class CoordinatorChanged(CoordinatorEvent):
+    """Another member took over the role during the year."""
+
+
+class CoordinatorSteppedDown(CoordinatorEvent):
+    """A holder left the role; a co-holder keeps it, or it is vacant."""
+
+    person_id: Identifier = Field(description="Who stepped down.")
+
+
+MEMBERSHIP_EVENT_TYPES: tuple[type[Event], ...] = (
+    ClusterAdded,
+    ClusterRenamed,
+    ClusterRetired,
+    NetworkCreated,
+    MemberJoined,
+    MemberLeft,
+    MemberAwaitingAssignment,
+    ClinicSold,
+    CoordinatorElected,
+    CoordinatorRoleShared,
+    CoordinatorChanged,
+    CoordinatorSteppedDown,
+)

@@ -1,0 +1,49 @@
+"""The pieces a service's composition root plugs into its lifespan: tables, relay, projections."""
+
+from __future__ import annotations
+
+from kn_contracts.catalog import Catalog
+from kn_contracts.envelope import source_of
+from kn_servicekit import idempotency, pgstore
+from kn_servicekit.deadletter import DeadLetters
+from kn_servicekit.http import Hook, Resources
+from kn_servicekit.projection import Projection
+from kn_servicekit.rebuild import live_schema
+from kn_servicekit.relay import Relay
+from kn_servicekit.runner import ProjectionRunner
+
+
+async def create_tables(resources: Resources) -> None:
+    """The event store, relay progress and idempotency tables (idempotent)."""
+    await pgstore.create_schema(resources.pool)
+    async with resources.pool.acquire() as conn:
+        await conn.execute(idempotency.SCHEMA)
+
+
+def relay(service: str) -> Hook:
+    """Publish the service's appended events to Kafka for as long as it runs."""
+
+    async def run(resources: Resources) -> None:
+        await Relay(resources.pool, resources.producer, source_of(service)).run()
+
+    return run
+
+
+def projection(service: str, read_model: Projection, catalog: Catalog) -> Hook:
+    """Keep a projection's live schema following its topics, in the service's group."""
+
+    async def run(resources: Resources) -> None:
+        settings = resources.settings
+        consumer = f"{service}.{read_model.name}"
+        runner = ProjectionRunner(
+            pool=resources.pool,
+            bootstrap=settings.kafka_bootstrap,
+            projection=read_model,
+            catalog=catalog,
+            schema=await live_schema(resources.pool, read_model.name),
+            dead_letters=DeadLetters(resources.producer, consumer),
+            group_id=settings.topic_prefix + consumer,
+        )
+        await runner.run()
+
+    return run
