@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from kn_contracts.base import Event
 from kn_contracts.catalog import Catalog
 from kn_contracts.events.finance import InvoiceReceived
-from kn_contracts.events.meetings import AttendanceRecorded, MeetingHeld
+from kn_contracts.events.meetings import MEETINGS_EVENT_TYPES
 from kn_contracts.events.membership import MEMBERSHIP_EVENT_TYPES
 from kn_contracts.events.region import REGION_EVENT_TYPES
 from kn_contracts.upcasters import UPCASTERS
@@ -50,7 +50,7 @@ MEETINGS_EVENTS = Topic(
     owner="meetings",
     key="network id",
     description="Meeting plans, held meetings and attendance lists.",
-    events=(MeetingHeld, AttendanceRecorded),
+    events=MEETINGS_EVENT_TYPES,
 )
 FINANCE_EVENTS = Topic(
     name="kn.finance.events",

@@ -48,7 +48,7 @@ def _dlq_list(args: argparse.Namespace) -> int:
     letters = dlq.list_letters(infra.endpoints().kafka_bootstrap, args.topic)
     for topic, dead in letters:
         print(dlq.describe(topic, dead))
-    pending = sum(not dead.redriven for _, dead in letters)
+    pending = sum(dead.pending for _, dead in letters)
     print(f"{len(letters)} dead letter(s), {pending} pending")
     return 0
 

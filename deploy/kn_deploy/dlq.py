@@ -47,7 +47,7 @@ def describe(topic: str, dead: DeadLetter) -> str:
     headers = dict(dead.letter.headers)
     ce = headers.get("ce_type", b"?").decode(errors="replace")
     ce_id = headers.get("ce_id", b"?").decode(errors="replace")
-    state = "redriven" if dead.redriven else "pending"
+    state = "redriven" if dead.redriven else "dismissed" if dead.dismissed else "pending"
     return (
         f"{topic}.dlq@{dead.dlq_offset} {state} from {dead.letter.topic}"
         f"[{dead.letter.partition}]@{dead.letter.offset} consumer={dead.consumer} "

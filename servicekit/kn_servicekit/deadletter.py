@@ -10,6 +10,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
+from aiokafka.structs import ConsumerRecord
 
 from kn_contracts.topics import DLQ_SUFFIX
 from kn_servicekit.kafka import caught_up, partitions_of
@@ -58,6 +59,7 @@ class DeadLetters:
 
 
 REDRIVEN = DLQ_PREFIX + "redriven"
+DISMISSED = DLQ_PREFIX + "dismissed"
 
 
 @dataclass(frozen=True)
@@ -69,6 +71,12 @@ class DeadLetter:
     consumer: str
     at: str
     redriven: bool
+    dismissed: bool = False
+
+    @property
+    def pending(self) -> bool:
+        """Neither sent back nor set aside by a person."""
+        return not (self.redriven or self.dismissed)
 
 
 async def read_letters(bootstrap: str, topic: str) -> list[DeadLetter]:
@@ -89,9 +97,8 @@ async def read_letters(bootstrap: str, topic: str) -> list[DeadLetter]:
             records += [record for chunk in batch.values() for record in chunk]
     finally:
         await consumer.stop()
-    redriven = {
-        int(value.decode()) for r in records for name, value in r.headers if name == REDRIVEN
-    }
+    redriven = _marked(records, REDRIVEN)
+    dismissed = _marked(records, DISMISSED)
     letters = []
     for record in records:
         meta = {
@@ -114,6 +121,7 @@ async def read_letters(bootstrap: str, topic: str) -> list[DeadLetter]:
                 consumer=meta.get("consumer", "?"),
                 at=meta.get("at", "?"),
                 redriven=record.offset in redriven,
+                dismissed=record.offset in dismissed,
             )
         )
     return letters
@@ -126,7 +134,7 @@ async def redrive(
     mark it redriven. Consumers that applied it before skip it by its (ce_source, ce_id)."""
     done = []
     for dead in letters:
-        if dead.redriven:
+        if not dead.pending:
             continue
         letter = dead.letter
         await producer.send_and_wait(
@@ -138,3 +146,23 @@ async def redrive(
         )  # fmt: skip
         done.append(dead)
     return done
+
+
+async def dismiss(
+    producer: AIOKafkaProducer, topic: str, dead: DeadLetter, actor: str, note: str
+) -> None:
+    """Set a letter aside without sending it back (its cause was settled another way)."""
+    await producer.send_and_wait(
+        topic + DLQ_SUFFIX,
+        None,
+        key=dead.letter.key,
+        headers=[
+            (DISMISSED, str(dead.dlq_offset).encode()),
+            (DLQ_PREFIX + "dismissed_by", actor.encode()),
+            (DLQ_PREFIX + "note", note.encode()),
+        ],
+    )
+
+
+def _marked(records: list[ConsumerRecord], marker: str) -> set[int]:
+    return {int(value.decode()) for r in records for name, value in r.headers if name == marker}

@@ -80,3 +80,17 @@ async def once(
             json.dumps(answer.body, default=str),
         )
         return answer
+
+
+async def execute(
+    pool: asyncpg.Pool,
+    actor: str,
+    key: str | None,
+    request: str,
+    run: Callable[[Connection], Awaitable[Answer]],
+) -> Answer:
+    """Run a command in one transaction; with an Idempotency-Key, at most once."""
+    if key is not None:
+        return await once(pool, actor, key, request, run)
+    async with pool.acquire() as conn, conn.transaction():
+        return await run(conn)

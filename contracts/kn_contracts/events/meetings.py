@@ -1,9 +1,13 @@
-"""Events owned by the meetings service (topic kn.meetings.events)."""
+"""Events owned by the meetings service (topic kn.meetings.events).
+
+Times of day are local wall-clock times in Europe/Copenhagen. Every event of a meeting
+carries its network, which is also its Kafka key.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
-from typing import ClassVar, Literal
+from typing import Annotated, ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -11,6 +15,10 @@ from kn_contracts.base import Event
 from kn_contracts.values import Identifier, PersonName, Ydernummer
 
 AttendeeCategory = Literal["member_owner", "other_network_owner", "employee", "guest"]
+PlanYear = Annotated[int, Field(ge=2000, le=2100, description="The calendar year of a plan.")]
+Place = Annotated[str, Field(min_length=1, max_length=300)]
+TopicTitle = Annotated[str, Field(min_length=1, max_length=200)]
+Reason = Annotated[str, Field(min_length=1, max_length=500)]
 
 
 class MeetingsEvent(Event):
@@ -19,13 +27,103 @@ class MeetingsEvent(Event):
     owner: ClassVar[str] = "meetings"
 
 
-class MeetingHeld(MeetingsEvent):
-    """A planned meeting took place on its effective date."""
+class AgendaItem(BaseModel):
+    """One point of a meeting's agenda with its planned minutes (DOMAIN Meetings 4)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    title: str = Field(min_length=1, max_length=300)
+    minutes: int = Field(ge=0, le=600)
+
+
+class MeetingScheduled(MeetingsEvent):
+    """A meeting was put in a network's plan for a year (DOMAIN Meetings 1)."""
 
     meeting_id: Identifier
     network_id: Identifier
-    place: str = Field(min_length=1, max_length=300)
-    topics: tuple[str, ...] = ()
+    plan_year: PlanYear
+    meeting_date: dt.date
+    starts: dt.time = Field(description="Local time in Europe/Copenhagen.")
+    ends: dt.time = Field(description="Local time in Europe/Copenhagen.")
+    place: Place
+    topics: tuple[TopicTitle, ...] = ()
+    mandatory_topic_id: Identifier | None = Field(
+        None, description="The year's mandatory topic, when this meeting covers it."
+    )
+    agenda: tuple[AgendaItem, ...] = ()
+
+
+class MeetingRescheduled(MeetingsEvent):
+    """A planned meeting moved to another date, time or place within its plan year."""
+
+    meeting_id: Identifier
+    network_id: Identifier
+    meeting_date: dt.date
+    starts: dt.time
+    ends: dt.time
+    place: Place
+    reason: Reason | None = None
+
+
+class MeetingTopicsChanged(MeetingsEvent):
+    """The topics of a planned meeting changed (whether it covers the mandatory topic too)."""
+
+    meeting_id: Identifier
+    network_id: Identifier
+    topics: tuple[TopicTitle, ...]
+    mandatory_topic_id: Identifier | None = None
+
+
+class MeetingAgendaChanged(MeetingsEvent):
+    """A meeting's agenda was edited; this is the whole new agenda."""
+
+    meeting_id: Identifier
+    network_id: Identifier
+    agenda: tuple[AgendaItem, ...]
+
+
+class MeetingCancelled(MeetingsEvent):
+    """A planned meeting will not take place."""
+
+    meeting_id: Identifier
+    network_id: Identifier
+    meeting_date: dt.date
+    reason: Reason
+
+
+class MeetingHeld(MeetingsEvent):
+    """A planned meeting took place on its effective date; its attendance list is open."""
+
+    meeting_id: Identifier
+    network_id: Identifier
+    place: Place
+    topics: tuple[TopicTitle, ...] = ()
+    mandatory_topic_id: Identifier | None = None
+
+
+class CheckIn(BaseModel):
+    """One line a person put on the attendance list at the meeting."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    line: int = Field(ge=1, description="Position on the list; stable across corrections.")
+    person_id: Identifier | None = Field(
+        None, description="The member, when ticked off the member list or matched by ydernummer."
+    )
+    name: PersonName
+    clinic: str | None = Field(None, max_length=300)
+    ydernummer: Ydernummer | None = None
+    employed: bool = Field(
+        False, description="Said to be an employed therapist without a ydernummer."
+    )
+
+
+class AttendeeCheckedIn(MeetingsEvent):
+    """Someone ticked themselves off, or wrote themselves on, a held meeting's list."""
+
+    meeting_id: Identifier
+    network_id: Identifier
+    check_in: CheckIn
 
 
 class Attendee(BaseModel):
@@ -33,6 +131,7 @@ class Attendee(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
+    line: int = Field(ge=1)
     person_id: Identifier | None = Field(None, description="Set when the person is known.")
     name: PersonName
     clinic: str | None = Field(None, max_length=300)
@@ -49,7 +148,37 @@ class AttendanceRecorded(MeetingsEvent):
     network_id: Identifier
     meeting_date: dt.date
     attendees: tuple[Attendee, ...]
-    correction_of: str | None = Field(
-        None, description="Event id of the list this one corrects; a correction never edits."
-    )
-    reason: str | None = Field(None, max_length=500, description="Why a correction was made.")
+
+
+class AttendanceCorrected(MeetingsEvent):
+    """A corrected attendance list; it replaces the earlier one whole, never edits it."""
+
+    meeting_id: Identifier
+    network_id: Identifier
+    meeting_date: dt.date
+    revision: int = Field(ge=2, description="1 is the recorded list; each correction adds one.")
+    attendees: tuple[Attendee, ...]
+    reason: Reason
+
+
+class MandatoryTopicPublished(MeetingsEvent):
+    """EKM set the year's mandatory topic every network works on (DOMAIN Meetings 2)."""
+
+    year: PlanYear
+    topic_id: Identifier
+    title: TopicTitle
+    package_url: str | None = Field(None, max_length=500, description="EKM's meeting package.")
+
+
+MEETINGS_EVENT_TYPES: tuple[type[Event], ...] = (
+    MeetingScheduled,
+    MeetingRescheduled,
+    MeetingTopicsChanged,
+    MeetingAgendaChanged,
+    MeetingCancelled,
+    MeetingHeld,
+    AttendeeCheckedIn,
+    AttendanceRecorded,
+    AttendanceCorrected,
+    MandatoryTopicPublished,
+)

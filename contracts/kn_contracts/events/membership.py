@@ -89,6 +89,15 @@ class MemberAwaitingAssignment(MembershipEvent):
     role: MembershipRole
 
 
+class AwaitingAssignmentEnded(MembershipEvent):
+    """An owner waiting for a network stopped waiting without getting one (sold, closed)."""
+
+    person_id: Identifier
+    ydernummer: Ydernummer
+    clinic_id: Identifier
+    reason: LeaveReason
+
+
 class ClinicSold(MembershipEvent):
     """A clinic changed hands: the buyer gets a new ydernummer and the seller's network."""
 
@@ -149,6 +158,7 @@ MEMBERSHIP_EVENT_TYPES: tuple[type[Event], ...] = (
     MemberJoined,
     MemberLeft,
     MemberAwaitingAssignment,
+    AwaitingAssignmentEnded,
     ClinicSold,
     CoordinatorElected,
     CoordinatorRoleShared,

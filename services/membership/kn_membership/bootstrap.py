@@ -2,11 +2,36 @@
 
 from fastapi import FastAPI
 
+from kn_contracts.topics import REGION_YDERNUMMER, catalog
 from kn_membership import SERVICE
+from kn_membership.adapters.feed import RegionFeed
+from kn_membership.adapters.seed import seed
+from kn_membership.domain.errors import AlreadyExists, NotFound, RuleBroken
+from kn_membership.entrypoints import deps, ekm, networks
 from kn_membership.settings import MembershipSettings
-from kn_servicekit.http import create_http_app
+from kn_servicekit import hosting
+from kn_servicekit.http import Resources, create_http_app
+from kn_servicekit.pgstore import PostgresEventStore
+
+CATALOG = catalog()
+
+
+async def seed_clusters(resources: Resources) -> None:
+    store = PostgresEventStore(resources.pool, CATALOG, resources.settings.topic_for)
+    await seed(store, deps.today())
 
 
 def create_app(settings: MembershipSettings) -> FastAPI:
-    """The membership service's HTTP app with its Kafka side attached."""
-    return create_http_app(service=SERVICE, settings=settings)
+    """The membership service: HTTP for EKM and coordinators, the region feed, the relay."""
+    feed = RegionFeed(settings.topic(REGION_YDERNUMMER), CATALOG, settings.topic_for)
+    return create_http_app(
+        service=SERVICE,
+        settings=settings,
+        routers=[ekm.router, networks.router],
+        on_start=[hosting.create_tables, seed_clusters],
+        background={
+            "relay": hosting.relay(SERVICE),
+            "region_feed": hosting.projection(SERVICE, feed, CATALOG),
+        },
+        errors={RuleBroken: 422, NotFound: 404, AlreadyExists: 409},
+    )

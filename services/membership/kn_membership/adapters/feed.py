@@ -1,0 +1,41 @@
+"""The region feed consumer: each ydernummer change becomes register events, exactly once.
+
+It runs under the kit's projection runner, so the events it appends commit in the same
+transaction as the feed offsets. A change that contradicts the register raises RuleBroken,
+which sends the message to the feed's dead-letter topic: EKM's unresolved list.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+from kn_contracts.base import Event
+from kn_contracts.catalog import Catalog
+from kn_membership import handlers
+from kn_membership.domain import feed
+from kn_membership.domain.cause import Cause
+from kn_servicekit.db import Connection
+from kn_servicekit.pgstore import PostgresEventStore
+from kn_servicekit.projection import Delivery
+
+
+class RegionFeed:
+    """Applies the region's ydernummer changes to the register."""
+
+    name = "region_feed"
+
+    def __init__(self, topic: str, catalog: Catalog, topic_for: Callable[[Event], str]) -> None:
+        self.topics: tuple[str, ...] = (topic,)
+        self._catalog = catalog
+        self._topic_for = topic_for
+
+    async def create(self, conn: Connection) -> None:
+        """The feed keeps no tables of its own: its output is register events."""
+
+    async def apply(self, conn: Connection, batch: Sequence[Delivery]) -> None:
+        store = PostgresEventStore(conn, self._catalog, self._topic_for)
+        for delivery in batch:
+            change, envelope = delivery.event, delivery.envelope
+            cause_key = f"{envelope.source}#{envelope.id}"
+            cause = Cause(change.actor, cause_key, change.correlation_id)
+            await handlers.handle(store, feed.decision(change, cause), cause_key)

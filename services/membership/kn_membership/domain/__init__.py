@@ -1,0 +1,1 @@
+"""Membership rules: pure functions over the register; no I/O, no clock, no ids."""

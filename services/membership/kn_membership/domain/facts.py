@@ -1,0 +1,86 @@
+"""Building the membership events decisions produce, the same way everywhere."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from kn_contracts.base import Event
+from kn_contracts.events import membership as ev
+from kn_membership.domain.cause import Cause
+
+
+@dataclass(frozen=True)
+class Who:
+    """A therapist as a holder of one ydernummer at one clinic."""
+
+    person_id: str
+    name: str
+    ydernummer: str
+    clinic_id: str
+    clinic_name: str
+    role: ev.MembershipRole
+
+
+def joined(
+    who: Who,
+    network_id: str,
+    reason: ev.JoinReason,
+    cause: Cause,
+    on: dt.date,
+    note: str | None = None,
+) -> ev.MemberJoined:
+    """`who` becomes a member of the network from `on`."""
+    return ev.MemberJoined(
+        **cause.on(on),
+        network_id=network_id,
+        person_id=who.person_id,
+        name=who.name,
+        ydernummer=who.ydernummer,
+        clinic_id=who.clinic_id,
+        clinic_name=who.clinic_name,
+        role=who.role,
+        reason=reason,
+        note=note,
+    )
+
+
+def waiting(who: Who, cause: Cause, on: dt.date) -> ev.MemberAwaitingAssignment:
+    """`who` holds a ydernummer but has no network until EKM assigns one."""
+    return ev.MemberAwaitingAssignment(
+        **cause.on(on),
+        person_id=who.person_id,
+        name=who.name,
+        ydernummer=who.ydernummer,
+        clinic_id=who.clinic_id,
+        clinic_name=who.clinic_name,
+        role=who.role,
+    )
+
+
+def leaving(
+    who: Who,
+    network_id: str | None,
+    reason: ev.LeaveReason,
+    cause: Cause,
+    on: dt.date,
+    note: str | None = None,
+) -> Event:
+    """A member leaves their network; a holder still waiting for one stops waiting."""
+    if network_id is None:
+        return ev.AwaitingAssignmentEnded(
+            **cause.on(on),
+            person_id=who.person_id,
+            ydernummer=who.ydernummer,
+            clinic_id=who.clinic_id,
+            reason=reason,
+        )
+    return ev.MemberLeft(
+        **cause.on(on),
+        network_id=network_id,
+        person_id=who.person_id,
+        ydernummer=who.ydernummer,
+        clinic_id=who.clinic_id,
+        reason=reason,
+        note=note,
+    )

@@ -1,0 +1,151 @@
+"""What a region's ydernummer change means for membership (DOMAIN Membership 1-4, 7)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import singledispatch
+
+from kn_contracts.base import Event
+from kn_contracts.events import membership as ev
+from kn_contracts.events import region as rg
+from kn_membership.domain import views
+from kn_membership.domain.cause import Cause
+from kn_membership.domain.errors import RuleBroken
+from kn_membership.domain.facts import Who, joined, leaving, waiting
+from kn_membership.domain.register import Register
+
+
+def decision(change: Event, cause: Cause) -> Callable[[Register], list[Event]]:
+    """The decision about one change, to be taken on the register as it then stands."""
+    return lambda register: decide(change, register, cause)
+
+
+@singledispatch
+def decide(change: Event, register: Register, cause: Cause) -> list[Event]:
+    """The membership events a region change causes; RuleBroken if it contradicts the register."""
+    raise RuleBroken(f"membership does not handle {change.ce_type()}")
+
+
+@decide.register
+def _opened(change: rg.YdernummerOpened, register: Register, cause: Cause) -> list[Event]:
+    on = change.effective_date
+    held = views.holders(register, change.ydernummer, on)
+    if any(h.person_id == change.person_id for h in held):
+        return []  # the register says so already: a repeated report changes nothing
+    if held:
+        raise RuleBroken(
+            f"ydernummer {change.ydernummer} is already held by {held[0].person_id} on {on}; "
+            "a second holder is reported as YdernummerShared",
+            rule="Membership 7",
+        )
+    who = Who(
+        change.person_id,
+        change.name,
+        change.ydernummer,
+        change.clinic_id,
+        change.clinic_name,
+        change.role,
+    )
+    # Membership 2: a renter (or a new co-owner) joins the colleagues' network at the clinic;
+    # Membership 4: an owner at a brand-new clinic waits for EKM to assign one.
+    network_id = views.clinic_network(register, change.clinic_id, on)
+    if network_id is None:
+        return [waiting(who, cause, on)]
+    return [joined(who, network_id, "region_feed", cause, on)]
+
+
+@decide.register
+def _shared(change: rg.YdernummerShared, register: Register, cause: Cause) -> list[Event]:
+    on = change.effective_date
+    held = views.holders(register, change.ydernummer, on)
+    if not held:
+        raise RuleBroken(
+            f"ydernummer {change.ydernummer} is not held by anyone on {on}, so it cannot be shared",
+            rule="Membership 7",
+        )
+    if any(h.person_id == change.person_id for h in held):
+        return []
+    # Membership 1: each of several therapists sharing one ydernummer is a member
+    first = held[0]
+    who = Who(
+        change.person_id,
+        change.name,
+        change.ydernummer,
+        first.clinic_id,
+        first.clinic_name,
+        first.role,
+    )
+    membership = views.stint(register, first.person_id, first.ydernummer, on)
+    if membership is None:
+        return [waiting(who, cause, on)]
+    return [joined(who, membership.network_id, "region_feed", cause, on)]
+
+
+@decide.register
+def _taken_over(change: rg.ClinicTakenOver, register: Register, cause: Cause) -> list[Event]:
+    on = change.effective_date
+    sellers = [
+        h
+        for h in views.holders(register, change.seller_ydernummer, on)
+        if h.clinic_id == change.clinic_id
+    ]
+    if not sellers:
+        raise RuleBroken(
+            f"ydernummer {change.seller_ydernummer} does not own clinic {change.clinic_id} on "
+            f"{on}, so it cannot sell it",
+            rule="Membership 3",
+        )
+    if views.holders(register, change.buyer_ydernummer, on):
+        raise RuleBroken(
+            f"the buyer's ydernummer {change.buyer_ydernummer} is already in use on {on}; "
+            "a takeover issues the buyer a new one",
+            rule="Membership 7",
+        )
+    memberships = [views.stint(register, h.person_id, h.ydernummer, on) for h in sellers]
+    network_id = next((m.network_id for m in memberships if m is not None), None)
+    events: list[Event] = [
+        ev.ClinicSold(
+            **cause.on(on),
+            clinic_id=change.clinic_id,
+            network_id=network_id,
+            seller_ydernummer=change.seller_ydernummer,
+            buyer_person_id=change.buyer_person_id,
+            buyer_name=change.buyer_name,
+            buyer_ydernummer=change.buyer_ydernummer,
+        )
+    ]
+    # Membership 3: the seller's membership for that clinic ends on the sale date ...
+    for seller, membership in zip(sellers, memberships, strict=True):
+        left_from = membership.network_id if membership else None
+        events.append(leaving(seller.who(), left_from, "sale", cause, on))
+    # ... and the buyer joins the seller's network from it.
+    buyer = Who(
+        change.buyer_person_id,
+        change.buyer_name,
+        change.buyer_ydernummer,
+        change.clinic_id,
+        sellers[0].clinic_name,
+        "owner",
+    )
+    if network_id is None:
+        events.append(waiting(buyer, cause, on))
+    else:
+        events.append(joined(buyer, network_id, "sale", cause, on))
+    return events
+
+
+@decide.register
+def _closed(change: rg.YdernummerClosed, register: Register, cause: Cause) -> list[Event]:
+    on = change.effective_date
+    held = views.holders(register, change.ydernummer, on)
+    if not held:
+        raise RuleBroken(
+            f"ydernummer {change.ydernummer} is unknown or already closed on {on}",
+            rule="Membership 7",
+        )
+    events = []
+    for holding in held:
+        membership = views.stint(register, holding.person_id, holding.ydernummer, on)
+        network_id = membership.network_id if membership else None
+        events.append(leaving(holding.who(), network_id, "ydernummer_closed", cause, on))
+    return events

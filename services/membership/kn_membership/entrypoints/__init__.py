@@ -1,0 +1,1 @@
+"""Membership's HTTP API."""
