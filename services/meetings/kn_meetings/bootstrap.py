@@ -1,12 +1,57 @@
 """Composition root of the meetings service: chooses the concrete adapters."""
 
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+
 from fastapi import FastAPI
 
+from kn_contracts.topics import MEMBERSHIP_EVENTS, catalog
 from kn_meetings import SERVICE
+from kn_meetings.adapters.directory import PostgresMembershipDirectory, prepare_view
+from kn_meetings.adapters.membership_view import MembershipView
+from kn_meetings.adapters.scheme import scheme_from
+from kn_meetings.domain.errors import Conflict, Forbidden, Invalid, NotFound
+from kn_meetings.entrypoints.api import router
+from kn_meetings.entrypoints.wiring import EXTRA, Services
 from kn_meetings.settings import MeetingsSettings
-from kn_servicekit.http import create_http_app
+from kn_servicekit import hosting
+from kn_servicekit.http import Resources, create_http_app
+from kn_servicekit.pgstore import PostgresEventStore
+
+ERRORS: dict[type[Exception], int] = {NotFound: 404, Forbidden: 403, Conflict: 409, Invalid: 422}
 
 
-def create_app(settings: MeetingsSettings) -> FastAPI:
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+def create_app(settings: MeetingsSettings, clock: Callable[[], dt.datetime] = _now) -> FastAPI:
     """The meetings service's HTTP app with its Kafka side attached."""
-    return create_http_app(service=SERVICE, settings=settings)
+    events = catalog()
+    view = MembershipView(settings.topic(MEMBERSHIP_EVENTS))
+    scheme = scheme_from(settings)
+
+    async def membership_view_tables(resources: Resources) -> None:
+        await prepare_view(resources.pool, view)
+
+    async def wire(resources: Resources) -> None:
+        resources.extras[EXTRA] = Services(
+            store=PostgresEventStore(resources.pool, events, settings.topic_for),
+            directory=PostgresMembershipDirectory(resources.pool, view.name),
+            scheme=scheme,
+            clock=clock,
+        )
+
+    return create_http_app(
+        service=SERVICE,
+        settings=settings,
+        routers=[router],
+        on_start=[hosting.create_tables, membership_view_tables, wire],
+        background={
+            "relay": hosting.relay(SERVICE),
+            "membership_view": hosting.projection(SERVICE, view, events),
+        },
+        errors=ERRORS,
+    )

@@ -1,5 +1,7 @@
 """The meetings service's one settings class (environment prefix KN_MEETINGS_)."""
 
+from pathlib import Path
+
 from pydantic_settings import SettingsConfigDict
 
 from kn_meetings import SERVICE
@@ -13,3 +15,10 @@ class MeetingsSettings(ServiceSettings):
 
     database_url: str = LocalDatabase(SERVICE).url
     http_port: int = 8102
+    # the scheme's numbers (DOMAIN Meetings 1-2; "Other schemes": a second scheme is data)
+    min_meetings_per_year: int = 2
+    max_meetings_per_year: int = 4
+    first_mandatory_topic_year: int = 2025
+    # a JSON file {"items": [{"title": ..., "minutes": ...}]}; "{topic}" is filled in.
+    # None: the generic agenda of the coordinator guide (Meetings 4), shipped as data.
+    agenda_template: Path | None = None

@@ -1,0 +1,1 @@
+"""Adapters at the edge: the membership view, its queries, the scheme file, iCalendar."""

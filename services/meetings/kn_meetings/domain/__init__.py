@@ -1,0 +1,1 @@
+"""The meetings domain: pure decisions and folds, no I/O, no clock, no random ids."""

@@ -1,0 +1,111 @@
+"""Decisions on a held meeting's attendance protocol: check in, close, correct (Meetings 3)."""
+
+from __future__ import annotations
+
+from kn_contracts.events.meetings import (
+    AttendanceCorrected,
+    AttendanceRecorded,
+    AttendeeCheckedIn,
+    CheckIn,
+    MeetingsEvent,
+)
+from kn_meetings.domain.access import ensure_may_act
+from kn_meetings.domain.classify import classified, ensure_not_listed, identify
+from kn_meetings.domain.commands import (
+    CheckInAttendee,
+    CloseAttendance,
+    Context,
+    CorrectAttendance,
+)
+from kn_meetings.domain.errors import (
+    ATTENDANCE_CLOSED,
+    ATTENDANCE_HELD,
+    Conflict,
+    Invalid,
+)
+from kn_meetings.domain.model import Meeting, Plan
+from kn_meetings.domain.roster import Roster
+
+
+def _held(plan: Plan, network_id: str, meeting_id: str, ctx: Context) -> Meeting:
+    ensure_may_act(ctx, network_id)
+    meeting = plan.meeting(meeting_id)
+    if meeting.status == "cancelled":
+        raise Conflict(ATTENDANCE_HELD, f"meeting {meeting_id} on {meeting.date} was "
+                       "cancelled; it has no attendance list")  # fmt: skip
+    if meeting.status == "planned":
+        raise Conflict(ATTENDANCE_HELD, f"meeting {meeting_id} on {meeting.date} is not held "
+                       "yet; mark it held first")  # fmt: skip
+    return meeting
+
+
+def check_in(plan: Plan, cmd: CheckInAttendee, ctx: Context, roster: Roster) -> list[MeetingsEvent]:
+    """Put one person on an open list, once."""
+    m = _held(plan, cmd.network_id, cmd.meeting_id, ctx)
+    if m.closed:
+        raise Conflict(ATTENDANCE_CLOSED, f"the list of meeting {m.meeting_id} is closed; "
+                       "send a correction with a reason")  # fmt: skip
+    line = identify(cmd.entry, len(m.check_ins) + 1, m.network_id, roster)
+    ensure_not_listed(line, m.check_ins)
+    return [
+        AttendeeCheckedIn(
+            **ctx.stamp(m.date), meeting_id=m.meeting_id, network_id=m.network_id, check_in=line
+        )
+    ]
+
+
+def close(plan: Plan, cmd: CloseAttendance, ctx: Context, roster: Roster) -> list[MeetingsEvent]:
+    """Close the list and send it to EKM, each line classified as of the meeting date."""
+    m = _held(plan, cmd.network_id, cmd.meeting_id, ctx)
+    if m.closed:
+        raise Conflict(ATTENDANCE_CLOSED, f"the list of meeting {m.meeting_id} was closed "
+                       "already; send a correction with a reason")  # fmt: skip
+    if not m.check_ins:
+        raise Invalid(ATTENDANCE_HELD, f"nobody is on the list of meeting {m.meeting_id}")
+    return [
+        AttendanceRecorded(
+            **ctx.stamp(m.date),
+            meeting_id=m.meeting_id,
+            network_id=m.network_id,
+            meeting_date=m.date,
+            attendees=classified(m.check_ins, m.network_id, roster),
+        )
+    ]
+
+
+def correct(
+    plan: Plan, cmd: CorrectAttendance, ctx: Context, roster: Roster
+) -> list[MeetingsEvent]:
+    """A whole new list after closing: lines removed or added, with a reason."""
+    m = _held(plan, cmd.network_id, cmd.meeting_id, ctx)
+    current = m.current_list
+    if current is None:
+        raise Conflict(ATTENDANCE_CLOSED, f"the list of meeting {m.meeting_id} is still open; "
+                       "check people in or out before closing it")  # fmt: skip
+    lines = {a.line for a in current.attendees}
+    unknown = sorted(set(cmd.remove) - lines)
+    if unknown:
+        raise Invalid(ATTENDANCE_CLOSED, f"the list has no line(s) {unknown}")
+    if not cmd.add and not cmd.remove:
+        raise Invalid(ATTENDANCE_CLOSED, "a correction adds or removes at least one line")
+    kept = tuple(
+        CheckIn(**a.model_dump(exclude={"category"}), employed=a.category == "employee")
+        for a in current.attendees
+        if a.line not in cmd.remove
+    )
+    next_line = max(lines | {c.line for c in m.check_ins}) + 1
+    for offset, entry in enumerate(cmd.add):
+        line = identify(entry, next_line + offset, m.network_id, roster)
+        ensure_not_listed(line, kept)
+        kept = (*kept, line)
+    return [
+        AttendanceCorrected(
+            **ctx.stamp(m.date),
+            meeting_id=m.meeting_id,
+            network_id=m.network_id,
+            meeting_date=m.date,
+            revision=current.revision + 1,
+            attendees=classified(kept, m.network_id, roster),
+            reason=cmd.reason,
+        )
+    ]

@@ -1,0 +1,102 @@
+"""Who a person on an attendance list is, and how they count (DOMAIN Pool payouts 2)."""
+
+from __future__ import annotations
+
+from kn_contracts.events.meetings import Attendee, AttendeeCategory, CheckIn
+from kn_meetings.domain.commands import Entry, ListedMember
+from kn_meetings.domain.errors import ATTENDANCE_HELD, ATTENDANCE_ONCE, Conflict, Invalid
+from kn_meetings.domain.roster import Roster
+
+
+def normal(text: str | None) -> str:
+    """Case- and spacing-insensitive form of a name, for matching."""
+    return " ".join((text or "").split()).casefold()
+
+
+def identify(entry: Entry, line: int, network_id: str, roster: Roster) -> CheckIn:
+    """The list line for an entry; a written-in person whose ydernummer and name match a
+    member on the meeting day is that member (so a second check-in is recognised)."""
+    if isinstance(entry, ListedMember):
+        found = roster.of_person(entry.person_id)
+        if not found:
+            raise Invalid(
+                ATTENDANCE_HELD,
+                f"{entry.person_id} is not a member of any network on {roster.day}; "
+                "write the person in with name, clinic and ydernummer",
+            )
+        member = min(found, key=lambda m: m.network_id != network_id)
+        return CheckIn(
+            line=line,
+            person_id=member.person_id,
+            name=member.name,
+            clinic=member.clinic_name,
+            ydernummer=member.ydernummer,
+        )
+    person_id = None
+    if entry.ydernummer is not None:
+        holders = roster.of_ydernummer(entry.ydernummer)
+        matching = [m for m in holders if normal(m.name) == normal(entry.name)]
+        person_id = matching[0].person_id if matching else None
+    return CheckIn(
+        line=line,
+        person_id=person_id,
+        name=entry.name,
+        clinic=entry.clinic,
+        ydernummer=entry.ydernummer,
+        employed=entry.employed and entry.ydernummer is None,
+    )
+
+
+def same_person_key(check_in: CheckIn) -> tuple[str, ...]:
+    """What makes two lines the same person: the member, or name with ydernummer or clinic."""
+    if check_in.person_id is not None:
+        return ("member", check_in.person_id)
+    return ("written", normal(check_in.name), check_in.ydernummer or normal(check_in.clinic))
+
+
+def ensure_not_listed(check_in: CheckIn, listed: tuple[CheckIn, ...]) -> None:
+    """Refuse a second line for the same person."""
+    key = same_person_key(check_in)
+    for other in listed:
+        if same_person_key(other) == key:
+            raise Conflict(
+                ATTENDANCE_ONCE,
+                f"{check_in.name} is already on the list (line {other.line})",
+            )
+
+
+def category(check_in: CheckIn, network_id: str, roster: Roster) -> AttendeeCategory:
+    """Member owner of this network, owner from another, employee or guest, on the day.
+
+    Every member holds a ydernummer (DOMAIN Membership 1), so a member of the hosting
+    network on the meeting day is a member owner. An unmatched written-in ydernummer of
+    this network does not count: a correction can tick the member off instead.
+    """
+    if check_in.person_id is not None:
+        networks = {m.network_id for m in roster.of_person(check_in.person_id)}
+        if network_id in networks:
+            return "member_owner"
+        if networks:
+            return "other_network_owner"
+    if check_in.ydernummer is not None:
+        networks = {m.network_id for m in roster.of_ydernummer(check_in.ydernummer)}
+        if networks and network_id not in networks:
+            return "other_network_owner"
+    return "employee" if check_in.employed else "guest"
+
+
+def classified(
+    check_ins: tuple[CheckIn, ...], network_id: str, roster: Roster
+) -> tuple[Attendee, ...]:
+    """Each line with its category as of the roster's day."""
+    return tuple(
+        Attendee(
+            line=c.line,
+            person_id=c.person_id,
+            name=c.name,
+            clinic=c.clinic,
+            ydernummer=c.ydernummer,
+            category=category(c, network_id, roster),
+        )
+        for c in check_ins
+    )

@@ -1,0 +1,146 @@
+"""Commands (imperative, frozen) and the context every command carries."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import TypedDict
+
+from kn_contracts.events.meetings import AgendaItem
+
+
+class Stamp(TypedDict):
+    """The fields every event carries."""
+
+    effective_date: dt.date
+    actor: str
+    causation_id: str
+    correlation_id: str
+
+
+@dataclass(frozen=True)
+class Context:
+    """Who asks, why, and what day it is in Copenhagen (passed in: the domain has no clock)."""
+
+    actor: str
+    causation_id: str
+    correlation_id: str
+    today: dt.date
+
+    def stamp(self, effective_date: dt.date) -> Stamp:
+        """The fields every event carries, for an event taking effect on `effective_date`."""
+        return {
+            "effective_date": effective_date,
+            "actor": self.actor,
+            "causation_id": self.causation_id,
+            "correlation_id": self.correlation_id,
+        }
+
+
+@dataclass(frozen=True)
+class PlannedMeeting:
+    """One meeting of a plan; `ends` and `agenda` default from the agenda template."""
+
+    date: dt.date
+    starts: dt.time
+    place: str
+    topics: tuple[str, ...] = ()
+    ends: dt.time | None = None
+    mandatory_topic_id: str | None = None
+    agenda: tuple[AgendaItem, ...] | None = None
+
+
+@dataclass(frozen=True)
+class ScheduleMeetings:
+    network_id: str
+    years: tuple[int, ...]
+    meetings: tuple[PlannedMeeting, ...]
+
+
+@dataclass(frozen=True)
+class RescheduleMeeting:
+    network_id: str
+    meeting_id: str
+    date: dt.date | None = None
+    starts: dt.time | None = None
+    ends: dt.time | None = None
+    place: str | None = None
+    reason: str | None = None
+
+
+@dataclass(frozen=True)
+class ChangeTopics:
+    network_id: str
+    meeting_id: str
+    topics: tuple[str, ...]
+    mandatory_topic_id: str | None = None
+
+
+@dataclass(frozen=True)
+class ChangeAgenda:
+    network_id: str
+    meeting_id: str
+    agenda: tuple[AgendaItem, ...]
+
+
+@dataclass(frozen=True)
+class CancelMeeting:
+    network_id: str
+    meeting_id: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class MarkHeld:
+    network_id: str
+    meeting_id: str
+
+
+@dataclass(frozen=True)
+class ListedMember:
+    """A member ticking themselves off the member list."""
+
+    person_id: str
+
+
+@dataclass(frozen=True)
+class WrittenIn:
+    """Someone not on the list writing themselves on it (DOMAIN Meetings 3)."""
+
+    name: str
+    clinic: str | None = None
+    ydernummer: str | None = None
+    employed: bool = False
+
+
+Entry = ListedMember | WrittenIn
+
+
+@dataclass(frozen=True)
+class CheckInAttendee:
+    network_id: str
+    meeting_id: str
+    entry: Entry
+
+
+@dataclass(frozen=True)
+class CloseAttendance:
+    network_id: str
+    meeting_id: str
+
+
+@dataclass(frozen=True)
+class CorrectAttendance:
+    network_id: str
+    meeting_id: str
+    reason: str
+    add: tuple[Entry, ...] = ()
+    remove: tuple[int, ...] = ()
+
+
+@dataclass(frozen=True)
+class PublishMandatoryTopic:
+    year: int
+    topic_id: str
+    title: str
+    package_url: str | None = None

@@ -1,0 +1,55 @@
+"""The mandatory topic of a year, set by EKM (DOMAIN Meetings 2)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from kn_contracts.base import Event
+from kn_contracts.events.meetings import MandatoryTopicPublished, MeetingsEvent
+from kn_meetings.domain.access import EKM
+from kn_meetings.domain.commands import Context, PublishMandatoryTopic
+from kn_meetings.domain.errors import MANDATORY_TOPIC, Conflict, Forbidden, Invalid
+from kn_meetings.domain.scheme import Scheme
+
+
+@dataclass(frozen=True)
+class MandatoryTopic:
+    """The topic every network works on in `year`."""
+
+    year: int
+    topic_id: str
+    title: str
+    package_url: str | None = None
+
+
+def current(events: Iterable[Event]) -> MandatoryTopic | None:
+    """The year's mandatory topic, if EKM published one."""
+    found = None
+    for event in events:
+        if isinstance(event, MandatoryTopicPublished):
+            found = MandatoryTopic(event.year, event.topic_id, event.title, event.package_url)
+    return found
+
+
+def publish(
+    existing: MandatoryTopic | None, cmd: PublishMandatoryTopic, ctx: Context, scheme: Scheme
+) -> list[MeetingsEvent]:
+    """EKM sets one mandatory topic a year, from the scheme's first such year."""
+    if ctx.actor != EKM:
+        raise Forbidden(MANDATORY_TOPIC, f"only EKM publishes the mandatory topic, not {ctx.actor}")
+    if cmd.year < scheme.first_mandatory_topic_year:
+        raise Invalid(MANDATORY_TOPIC, f"mandatory topics start in "
+                      f"{scheme.first_mandatory_topic_year}, not {cmd.year}")  # fmt: skip
+    if existing is not None:
+        raise Conflict(MANDATORY_TOPIC, f"the mandatory topic of {cmd.year} is already "
+                       f"{existing.topic_id} ({existing.title})")  # fmt: skip
+    return [
+        MandatoryTopicPublished(
+            **ctx.stamp(ctx.today),
+            year=cmd.year,
+            topic_id=cmd.topic_id,
+            title=cmd.title,
+            package_url=cmd.package_url,
+        )
+    ]

@@ -1,0 +1,1 @@
+"""HTTP entry points: routes translate requests to commands and answers; no rules here."""

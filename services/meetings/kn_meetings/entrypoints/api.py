@@ -1,0 +1,9 @@
+"""The meetings service's HTTP API: plans and meetings, attendance protocols."""
+
+from fastapi import APIRouter
+
+from kn_meetings.entrypoints import attendance, plans
+
+router = APIRouter()
+router.include_router(plans.router)
+router.include_router(attendance.router)

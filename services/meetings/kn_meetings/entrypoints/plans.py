@@ -1,0 +1,137 @@
+"""Routes for plans, meetings, invitations and the mandatory topic."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Path, Query, Request, Response
+from fastapi.responses import JSONResponse
+
+from kn_contracts.events.meetings import AgendaItem
+from kn_meetings import handlers
+from kn_meetings.adapters.ics import invitations
+from kn_meetings.domain import commands as c
+from kn_meetings.domain.access import ensure_may_read
+from kn_meetings.domain.mandatory import MandatoryTopic
+from kn_meetings.domain.views import MeetingDetail, YearView, meeting_detail, year_view
+from kn_meetings.entrypoints import schemas as s
+from kn_meetings.entrypoints.wiring import Planner, Reader, Wired, execute
+
+router = APIRouter(tags=["meetings"])
+NetworkId = Annotated[str, Path(pattern=r"^[a-z0-9][a-z0-9._-]{0,63}$")]
+MEETING = "/networks/{network_id}/meetings/{meeting_id}"
+
+
+@router.post("/networks/{network_id}/plan", status_code=201, response_model=list[YearView])
+async def plan_meetings(
+    request: Request, network_id: NetworkId, body: s.PlanIn, actor: Planner, wired: Wired
+) -> JSONResponse:
+    """Plan meetings for one or two years; each year's answer flags a count outside 2–4."""
+    cmd = c.ScheduleMeetings(
+        network_id, tuple(body.years), tuple(m.planned() for m in body.meetings)
+    )
+    return await execute(request, actor, body, lambda store, ctx: handlers.schedule_meetings(
+        store, cmd, ctx, wired.scheme), status=201)  # fmt: skip
+
+
+@router.get("/networks/{network_id}/years/{year}")
+async def network_year(network_id: NetworkId, year: int, actor: Reader, wired: Wired) -> YearView:
+    """The year's meetings, the 2–4 flag and whether the mandatory topic was covered."""
+    ensure_may_read(str(actor), network_id)
+    plan = await handlers.load_plan(wired.store, network_id, year)
+    return year_view(plan, await handlers.load_mandatory(wired.store, year), wired.scheme)
+
+
+@router.get("/networks/{network_id}/plan.ics", response_class=Response)
+async def plan_invitations(
+    network_id: NetworkId,
+    actor: Reader,
+    wired: Wired,
+    year: Annotated[list[int], Query(min_length=1, max_length=2)],
+) -> Response:
+    """The plan as iCalendar invitations (text/calendar), e.g. ?year=2025&year=2026."""
+    ensure_may_read(str(actor), network_id)
+    plans = [await handlers.load_plan(wired.store, network_id, y) for y in sorted(set(year))]
+    name = await wired.directory.network_name(network_id)
+    body = invitations(plans, name, wired.clock())
+    disposition = f'attachment; filename="{network_id}.ics"'
+    return Response(body, media_type="text/calendar", headers={"Content-Disposition": disposition})
+
+
+@router.get(MEETING)
+async def meeting(
+    network_id: NetworkId, meeting_id: str, actor: Reader, wired: Wired
+) -> MeetingDetail:
+    """One meeting: time, place, topics, agenda, check-ins and its closed list."""
+    ensure_may_read(str(actor), network_id)
+    year = handlers.year_of(meeting_id)
+    plan = await handlers.load_plan(wired.store, network_id, year)
+    return meeting_detail(plan, meeting_id, await handlers.load_mandatory(wired.store, year))
+
+
+@router.post(f"{MEETING}/reschedule", response_model=MeetingDetail)
+async def reschedule(
+    request: Request, network_id: NetworkId, meeting_id: str, body: s.RescheduleIn, actor: Planner
+) -> JSONResponse:
+    """Move a planned meeting (date, times, place) within its plan year."""
+    cmd = c.RescheduleMeeting(network_id, meeting_id, body.date, body.starts, body.ends,
+                              body.place, body.reason)  # fmt: skip
+    return await execute(request, actor, body, lambda st, ctx: handlers.reschedule(st, cmd, ctx))
+
+
+@router.put(f"{MEETING}/topics", response_model=MeetingDetail)
+async def change_topics(
+    request: Request, network_id: NetworkId, meeting_id: str, body: s.TopicsIn, actor: Planner
+) -> JSONResponse:
+    """Set a planned meeting's topics, and whether it covers the mandatory topic."""
+    cmd = c.ChangeTopics(network_id, meeting_id, tuple(body.topics), body.mandatory_topic_id)
+    return await execute(request, actor, body, lambda st, ctx: handlers.change_topics(st, cmd, ctx))
+
+
+@router.put(f"{MEETING}/agenda", response_model=MeetingDetail)
+async def change_agenda(
+    request: Request, network_id: NetworkId, meeting_id: str, body: s.AgendaIn, actor: Planner
+) -> JSONResponse:
+    """Replace a planned meeting's agenda (it starts from the generic template)."""
+    cmd = c.ChangeAgenda(network_id, meeting_id, tuple(body.items))
+    return await execute(request, actor, body, lambda st, ctx: handlers.change_agenda(st, cmd, ctx))
+
+
+@router.post(f"{MEETING}/cancel", response_model=MeetingDetail)
+async def cancel(
+    request: Request, network_id: NetworkId, meeting_id: str, body: s.CancelIn, actor: Planner
+) -> JSONResponse:
+    """Call off a planned meeting, with a reason."""
+    cmd = c.CancelMeeting(network_id, meeting_id, body.reason)
+    return await execute(request, actor, body, lambda st, ctx: handlers.cancel(st, cmd, ctx))
+
+
+@router.post(f"{MEETING}/held", response_model=MeetingDetail)
+async def held(
+    request: Request, network_id: NetworkId, meeting_id: str, actor: Planner
+) -> JSONResponse:
+    """Record that the meeting took place (on or after its date); opens its list."""
+    cmd = c.MarkHeld(network_id, meeting_id)
+    return await execute(request, actor, None, lambda st, ctx: handlers.hold(st, cmd, ctx))
+
+
+@router.get("/agenda-template")
+async def agenda_template(actor: Reader, wired: Wired) -> list[AgendaItem]:
+    """The generic agenda new meetings start from ("{topic}" is filled in)."""
+    return list(wired.scheme.agenda_template)
+
+
+@router.post("/mandatory-topics", status_code=201, response_model=MandatoryTopic)
+async def publish_mandatory_topic(
+    request: Request, body: s.MandatoryTopicIn, actor: Planner, wired: Wired
+) -> JSONResponse:
+    """EKM publishes the mandatory topic of a year (once)."""
+    cmd = c.PublishMandatoryTopic(body.year, body.topic_id, body.title, body.package_url)
+    return await execute(request, actor, body, lambda st, ctx: handlers.publish_mandatory_topic(
+        st, cmd, ctx, wired.scheme), status=201)  # fmt: skip
+
+
+@router.get("/mandatory-topics/{year}")
+async def mandatory_topic(year: int, actor: Reader, wired: Wired) -> MandatoryTopic | None:
+    """The year's mandatory topic, or null while EKM has not published one."""
+    return await handlers.load_mandatory(wired.store, year)

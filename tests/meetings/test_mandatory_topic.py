@@ -1,0 +1,79 @@
+"""The mandatory topic of a year: EKM publishes it, a meeting covers it, the year shows it."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from kn_meetings import handlers
+from kn_meetings.domain.commands import ChangeTopics, MarkHeld, PublishMandatoryTopic
+from kn_meetings.domain.errors import Conflict, Forbidden, Invalid
+from kn_meetings.domain.views import year_view
+from kn_servicekit.memstore import InMemoryEventStore
+from tests.meetings.fakes import NETWORK, SCHEME, context, planned
+
+EXPECTATIONS = PublishMandatoryTopic(
+    2025, "forventninger-2025", "Hvordan arbejder vi i vores netværk"
+)
+
+
+@pytest.fixture
+def store() -> InMemoryEventStore:
+    return InMemoryEventStore()
+
+
+async def coverage(store: InMemoryEventStore) -> tuple[str, tuple[str, ...]]:
+    plan = await handlers.load_plan(store, NETWORK, 2025)
+    view = year_view(plan, await handlers.load_mandatory(store, 2025), SCHEME)
+    return view.mandatory_topic.status, view.flags
+
+
+async def test_only_ekm_publishes_the_mandatory_topic(store: InMemoryEventStore) -> None:
+    with pytest.raises(Forbidden, match="only EKM publishes the mandatory topic"):
+        await handlers.publish_mandatory_topic(store, EXPECTATIONS, context(), SCHEME)
+
+
+async def test_a_year_has_one_mandatory_topic(store: InMemoryEventStore) -> None:
+    await handlers.publish_mandatory_topic(store, EXPECTATIONS, context("ekm"), SCHEME)
+    other = PublishMandatoryTopic(2025, "smerte", "Smertevurdering")
+    with pytest.raises(Conflict, match="the mandatory topic of 2025 is already forventninger"):
+        await handlers.publish_mandatory_topic(store, other, context("ekm"), SCHEME)
+
+
+async def test_mandatory_topics_start_in_2025(store: InMemoryEventStore) -> None:
+    early = PublishMandatoryTopic(2024, "tidligt", "For tidligt")
+    with pytest.raises(Invalid, match="mandatory topics start in 2025, not 2024"):
+        await handlers.publish_mandatory_topic(store, early, context("ekm"), SCHEME)
+
+
+async def test_a_meeting_can_only_cover_the_published_mandatory_topic(
+    store: InMemoryEventStore,
+) -> None:
+    with pytest.raises(Invalid, match="EKM has not published a mandatory topic for 2025"):
+        await planned(store, dt.date(2025, 3, 12), mandatory_topic_id="forventninger-2025")
+    await handlers.publish_mandatory_topic(store, EXPECTATIONS, context("ekm"), SCHEME)
+    with pytest.raises(Invalid, match=r"is forventninger-2025 .*, not smerte"):
+        await planned(store, dt.date(2025, 3, 12), mandatory_topic_id="smerte")
+
+
+async def test_the_year_shows_the_mandatory_topic_covered_once_its_meeting_is_held(
+    store: InMemoryEventStore,
+) -> None:
+    await handlers.publish_mandatory_topic(store, EXPECTATIONS, context("ekm"), SCHEME)
+    march, _ = await planned(store, dt.date(2025, 3, 12), dt.date(2025, 9, 3))
+    assert await coverage(store) == (
+        "not_planned",
+        ("Meetings 2: no meeting in 2025 covers the mandatory topic forventninger-2025 "
+         "(Hvordan arbejder vi i vores netværk)",),
+    )  # fmt: skip
+    cmd = ChangeTopics(NETWORK, march, ("Forventninger",), "forventninger-2025")
+    await handlers.change_topics(store, cmd, context())
+    assert await coverage(store) == ("planned", ())
+    await handlers.hold(store, MarkHeld(NETWORK, march), context())
+    assert await coverage(store) == ("covered", ())
+
+
+async def test_a_year_without_a_published_topic_says_so(store: InMemoryEventStore) -> None:
+    await planned(store, dt.date(2025, 3, 12), dt.date(2025, 9, 3))
+    assert await coverage(store) == ("not_published", ())
