@@ -31,11 +31,11 @@ def _held(plan: Plan, network_id: str, meeting_id: str, ctx: Context) -> Meeting
     ensure_may_act(ctx, network_id)
     meeting = plan.meeting(meeting_id)
     if meeting.status == "cancelled":
-        raise Conflict(ATTENDANCE_HELD, f"meeting {meeting_id} on {meeting.date} was "
-                       "cancelled; it has no attendance list")  # fmt: skip
+        raise Conflict(ATTENDANCE_HELD, f"{meeting.named} was cancelled; it has no "
+                       "attendance list")  # fmt: skip
     if meeting.status == "planned":
-        raise Conflict(ATTENDANCE_HELD, f"meeting {meeting_id} on {meeting.date} is not held "
-                       "yet; mark it held first")  # fmt: skip
+        raise Conflict(ATTENDANCE_HELD, f"{meeting.named} is not held yet; mark it held "
+                       "first")  # fmt: skip
     return meeting
 
 

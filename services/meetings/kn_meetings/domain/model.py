@@ -57,6 +57,12 @@ class Meeting:
     lists: tuple[AttendanceList, ...] = ()
 
     @property
+    def named(self) -> str:
+        """How messages name it: its id, and its date once moved away from the id's."""
+        moved = not self.meeting_id.startswith(self.date.isoformat())
+        return f"meeting {self.meeting_id}" + (f" (now on {self.date})" if moved else "")
+
+    @property
     def closed(self) -> bool:
         """True once the attendance list was closed and sent to EKM."""
         return bool(self.lists)
