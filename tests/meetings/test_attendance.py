@@ -260,3 +260,34 @@ async def test_a_correction_cannot_add_someone_already_on_the_list(
     cmd = CorrectAttendance(NETWORK, meeting, "Dobbelt", add=(ListedMember("p-ida"),))
     with pytest.raises(Conflict, match="Ida Holm is already on the list"):
         await handlers.correct_attendance(store, directory, cmd, context())
+
+
+async def test_a_leave_reported_after_closing_is_taken_in_by_a_correction_with_a_reason(
+    store: InMemoryEventStore, directory: FakeDirectory
+) -> None:
+    meeting = await held_meeting(store)
+    await tick(store, directory, meeting, ListedMember("p-ida"), ListedMember("p-per"))
+    assert await closed_list(store, directory, meeting) == {
+        "Ida Holm": "member_owner",
+        "Per Lund": "member_owner",
+    }
+    directory.left("p-per", "222222", dt.date(2025, 3, 1), clinic="Øst")  # reported late
+    cmd = CorrectAttendance(NETWORK, meeting, "Per solgte klinikken 1. marts")
+    await handlers.correct_attendance(store, directory, cmd, context())
+    corrected = store.all_events()[-1].event
+    assert isinstance(corrected, AttendanceCorrected)
+    assert {a.name: a.category for a in corrected.attendees} == {
+        "Ida Holm": "member_owner",
+        "Per Lund": "guest",
+    }
+
+
+async def test_a_correction_that_changes_nothing_is_refused(
+    store: InMemoryEventStore, directory: FakeDirectory
+) -> None:
+    meeting = await held_meeting(store)
+    await tick(store, directory, meeting, ListedMember("p-ida"))
+    await closed_list(store, directory, meeting)
+    cmd = CorrectAttendance(NETWORK, meeting, "Bare for en sikkerheds skyld")
+    with pytest.raises(Invalid, match="the corrected list would equal the current one"):
+        await handlers.correct_attendance(store, directory, cmd, context())

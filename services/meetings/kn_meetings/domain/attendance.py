@@ -76,7 +76,8 @@ def close(plan: Plan, cmd: CloseAttendance, ctx: Context, roster: Roster) -> lis
 def correct(
     plan: Plan, cmd: CorrectAttendance, ctx: Context, roster: Roster
 ) -> list[MeetingsEvent]:
-    """A whole new list after closing: lines removed or added, with a reason."""
+    """A whole new list after closing, with a reason: lines struck or added, and every line
+    classified again (so a membership change reported late is taken in)."""
     m = _held(plan, cmd.network_id, cmd.meeting_id, ctx)
     current = m.current_list
     if current is None:
@@ -86,8 +87,6 @@ def correct(
     unknown = sorted(set(cmd.remove) - lines)
     if unknown:
         raise Invalid(ATTENDANCE_CLOSED, f"the list has no line(s) {unknown}")
-    if not cmd.add and not cmd.remove:
-        raise Invalid(ATTENDANCE_CLOSED, "a correction adds or removes at least one line")
     kept = tuple(
         CheckIn(**a.model_dump(exclude={"category"}), employed=a.category == "employee")
         for a in current.attendees
@@ -98,6 +97,11 @@ def correct(
         line = identify(entry, next_line + offset, m.network_id, roster)
         ensure_not_listed(line, kept)
         kept = (*kept, line)
+    # classified again as of the meeting date: a membership change reported late counts too
+    attendees = classified(kept, m.network_id, roster)
+    if attendees == current.attendees:
+        unchanged = "the corrected list would equal the current one; add or strike lines"
+        raise Invalid(ATTENDANCE_CLOSED, unchanged)
     return [
         AttendanceCorrected(
             **ctx.stamp(m.date),
@@ -105,7 +109,7 @@ def correct(
             network_id=m.network_id,
             meeting_date=m.date,
             revision=current.revision + 1,
-            attendees=classified(kept, m.network_id, roster),
+            attendees=attendees,
             reason=cmd.reason,
         )
     ]
