@@ -53,3 +53,14 @@ def publish(
             package_url=cmd.package_url,
         )
     ]
+
+
+def ensure_covers(topic_id: str | None, year: int, mandatory: MandatoryTopic | None) -> None:
+    """A meeting may cover only its year's published mandatory topic."""
+    if topic_id is None:
+        return
+    if mandatory is None:
+        raise Invalid(MANDATORY_TOPIC, f"EKM has not published a mandatory topic for {year}")
+    if topic_id != mandatory.topic_id:
+        raise Invalid(MANDATORY_TOPIC, f"the mandatory topic of {year} is "
+                      f"{mandatory.topic_id} ({mandatory.title}), not {topic_id}")  # fmt: skip

@@ -1,16 +1,14 @@
-"""Decisions on a network's meeting plan: schedule, reschedule, topics, agenda, cancel, hold."""
+"""Decisions on a planned meeting: reschedule, topics, agenda, cancel, hold."""
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
 
 from kn_contracts.events.meetings import (
     MeetingAgendaChanged,
     MeetingCancelled,
     MeetingHeld,
     MeetingRescheduled,
-    MeetingScheduled,
     MeetingsEvent,
     MeetingTopicsChanged,
 )
@@ -21,93 +19,18 @@ from kn_meetings.domain.commands import (
     ChangeTopics,
     Context,
     MarkHeld,
-    PlannedMeeting,
     RescheduleMeeting,
-    ScheduleMeetings,
 )
 from kn_meetings.domain.errors import (
     HELD_ON_DATE,
-    MANDATORY_TOPIC,
     PLAN_YEAR,
     PLANNED_ONLY,
     Conflict,
     Invalid,
 )
-from kn_meetings.domain.mandatory import MandatoryTopic
-from kn_meetings.domain.model import Meeting, Plan, evolve
-from kn_meetings.domain.scheme import Scheme, agenda_for, check_times, end_after
-
-MAX_PLAN_YEARS = 2  # Meetings 1: a plan for one or two years
-
-
-def schedule(
-    plans: Mapping[int, Plan],
-    cmd: ScheduleMeetings,
-    ctx: Context,
-    scheme: Scheme,
-    mandatory: Mapping[int, MandatoryTopic | None],
-) -> dict[int, list[MeetingsEvent]]:
-    """MeetingScheduled per meeting, grouped by plan year; every date inside the plan years."""
-    ensure_may_act(ctx, cmd.network_id)
-    years = sorted(set(cmd.years))
-    if not 1 <= len(years) <= MAX_PLAN_YEARS or years[-1] - years[0] >= MAX_PLAN_YEARS:
-        raise Invalid(PLAN_YEAR, f"plan years {years} are not one year or two following years")
-    decided: dict[int, list[MeetingsEvent]] = {year: [] for year in years}
-    current = dict(plans)
-    for planned in cmd.meetings:
-        year = planned.date.year
-        if year not in decided:
-            raise Invalid(PLAN_YEAR, f"the meeting on {planned.date} is outside the plan "
-                          f"year(s) {', '.join(map(str, years))}")  # fmt: skip
-        event = _scheduled(current[year], planned, ctx, scheme, mandatory.get(year))
-        current[year] = evolve(current[year], event)
-        decided[year].append(event)
-    return decided
-
-
-def _scheduled(
-    plan: Plan,
-    planned: PlannedMeeting,
-    ctx: Context,
-    scheme: Scheme,
-    mandatory: MandatoryTopic | None,
-) -> MeetingScheduled:
-    _ensure_mandatory(planned.mandatory_topic_id, plan.year, mandatory)
-    agenda = planned.agenda if planned.agenda is not None else agenda_for(scheme, planned.topics)
-    ends = planned.ends or end_after(planned.starts, agenda)
-    check_times(planned.starts, ends)
-    return MeetingScheduled(
-        **ctx.stamp(ctx.today),
-        meeting_id=_new_id(plan, planned.date),
-        network_id=plan.network_id,
-        plan_year=plan.year,
-        meeting_date=planned.date,
-        starts=planned.starts,
-        ends=ends,
-        place=planned.place,
-        topics=planned.topics,
-        mandatory_topic_id=planned.mandatory_topic_id,
-        agenda=agenda,
-    )
-
-
-def _new_id(plan: Plan, date: dt.date) -> str:
-    """The meeting's id: its first date, numbered when a network meets twice that day."""
-    base = date.isoformat()
-    taken = {m.meeting_id for m in plan.meetings}
-    if base not in taken:
-        return base
-    return next(f"{base}-{n}" for n in range(2, len(taken) + 3) if f"{base}-{n}" not in taken)
-
-
-def _ensure_mandatory(topic_id: str | None, year: int, mandatory: MandatoryTopic | None) -> None:
-    if topic_id is None:
-        return
-    if mandatory is None:
-        raise Invalid(MANDATORY_TOPIC, f"EKM has not published a mandatory topic for {year}")
-    if topic_id != mandatory.topic_id:
-        raise Invalid(MANDATORY_TOPIC, f"the mandatory topic of {year} is "
-                      f"{mandatory.topic_id} ({mandatory.title}), not {topic_id}")  # fmt: skip
+from kn_meetings.domain.mandatory import MandatoryTopic, ensure_covers
+from kn_meetings.domain.model import Meeting, Plan
+from kn_meetings.domain.scheme import check_times
 
 
 def _planned(plan: Plan, network_id: str, meeting_id: str, ctx: Context, doing: str) -> Meeting:
@@ -149,7 +72,7 @@ def change_topics(
 ) -> list[MeetingsEvent]:
     """New topics for a planned meeting; it may cover the year's mandatory topic."""
     m = _planned(plan, cmd.network_id, cmd.meeting_id, ctx, "given new topics")
-    _ensure_mandatory(cmd.mandatory_topic_id, m.plan_year, mandatory)
+    ensure_covers(cmd.mandatory_topic_id, m.plan_year, mandatory)
     return [
         MeetingTopicsChanged(
             **ctx.stamp(ctx.today),

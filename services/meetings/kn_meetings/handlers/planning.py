@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from functools import reduce
 
-from kn_meetings.domain import mandatory, planning
+from kn_meetings.domain import mandatory, planning, scheduling
 from kn_meetings.domain.commands import (
     CancelMeeting,
     ChangeAgenda,
@@ -39,7 +39,7 @@ async def schedule_meetings(
     loaded = {y: await load_plan_at(store, cmd.network_id, y) for y in years}
     topics = {y: await load_mandatory(store, y) for y in years}
     plans = {y: plan for y, (plan, _) in loaded.items()}
-    decided = planning.schedule(plans, cmd, ctx, scheme, topics)
+    decided = scheduling.schedule(plans, cmd, ctx, scheme, topics)
     for year, events in decided.items():
         stream = plan_stream(cmd.network_id, year)
         await store.append(stream, loaded[year][1], events, key=cmd.network_id)

@@ -1,0 +1,96 @@
+"""A handler that loses a race on its stream decides again on the fresh state."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from collections.abc import Callable, Sequence
+
+import pytest
+
+from kn_contracts.base import Event
+from kn_contracts.events.meetings import AttendeeCheckedIn, CheckIn
+from kn_meetings import handlers
+from kn_meetings.domain.commands import CheckInAttendee, ListedMember, MarkHeld
+from kn_meetings.domain.errors import Conflict
+from kn_servicekit.errors import ConcurrencyError
+from kn_servicekit.eventstore import StoredEvent
+from kn_servicekit.memstore import InMemoryEventStore
+from tests.meetings.fakes import NETWORK, FakeDirectory, context, planned
+
+MARCH_12 = dt.date(2025, 3, 12)
+
+
+class RacingStore(InMemoryEventStore):
+    """Lets `rivals` commit just before each of the next appends, as a second writer would."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.rivals: list[Event] = []
+
+    async def append(
+        self,
+        stream_id: str,
+        expected_version: int,
+        events: Sequence[Event],
+        *,
+        key: str | Callable[[Event], str] | None = None,
+        event_ids: Sequence[uuid.UUID] | None = None,
+    ) -> list[StoredEvent]:
+        if self.rivals:
+            rival = self.rivals.pop(0)
+            await super().append(stream_id, expected_version, [rival], key=NETWORK)
+        return await super().append(stream_id, expected_version, events, key=key,
+                                    event_ids=event_ids)  # fmt: skip
+
+
+def rival_check_in(line: int, person: str, name: str) -> AttendeeCheckedIn:
+    return AttendeeCheckedIn(
+        effective_date=MARCH_12, actor=f"coordinator:{NETWORK}", causation_id="rival",
+        correlation_id="rival", meeting_id="2025-03-12", network_id=NETWORK,
+        check_in=CheckIn(line=line, person_id=person, name=name, ydernummer="222222"),
+    )  # fmt: skip
+
+
+@pytest.fixture
+def directory() -> FakeDirectory:
+    members = FakeDirectory()
+    members.joined("p-ida", "Ida Holm", "123456", dt.date(2025, 1, 1))
+    members.joined("p-per", "Per Lund", "222222", dt.date(2025, 1, 1))
+    return members
+
+
+async def test_a_check_in_that_lost_a_race_is_decided_again_on_fresh_state(
+    directory: FakeDirectory,
+) -> None:
+    store = RacingStore()
+    [meeting] = await planned(store, MARCH_12)
+    await handlers.hold(store, MarkHeld(NETWORK, meeting), context())
+    store.rivals = [rival_check_in(1, "p-per", "Per Lund")]
+    cmd = CheckInAttendee(NETWORK, meeting, ListedMember("p-ida"))
+    detail = await handlers.check_in(store, directory, cmd, context())
+    assert [(c.line, c.name) for c in detail.check_ins] == [(1, "Per Lund"), (2, "Ida Holm")]
+
+
+async def test_a_rival_checking_in_the_same_person_makes_the_retry_refuse_it(
+    directory: FakeDirectory,
+) -> None:
+    store = RacingStore()
+    [meeting] = await planned(store, MARCH_12)
+    await handlers.hold(store, MarkHeld(NETWORK, meeting), context())
+    store.rivals = [rival_check_in(1, "p-per", "Per Lund")]
+    cmd = CheckInAttendee(NETWORK, meeting, ListedMember("p-per"))
+    with pytest.raises(Conflict, match="Per Lund is already on the list"):
+        await handlers.check_in(store, directory, cmd, context())
+
+
+async def test_a_writer_losing_every_race_gets_a_concurrency_error(
+    directory: FakeDirectory,
+) -> None:
+    store = RacingStore()
+    [meeting] = await planned(store, MARCH_12)
+    await handlers.hold(store, MarkHeld(NETWORK, meeting), context())
+    store.rivals = [rival_check_in(n, f"p-{n}", f"Rival {n}") for n in (1, 2, 3)]
+    cmd = CheckInAttendee(NETWORK, meeting, ListedMember("p-ida"))
+    with pytest.raises(ConcurrencyError):
+        await handlers.check_in(store, directory, cmd, context())
