@@ -38,7 +38,7 @@ def _infra_topics(_: argparse.Namespace) -> int:
 
 def _infra_prepare(_: argparse.Namespace) -> int:
     infra.prepare()
-    print("ready: Kafka jars fetched and PostgreSQL installed (where they run locally)")
+    print("ready: Kafka jars fetched, PostgreSQL and kcat installed (where they run locally)")
     return 0
 
 

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import asyncio
 import os
+import shutil
 from dataclasses import dataclass
 
 from kn_contracts.topics import TOPICS
 from kn_deploy import kafka, postgres
+from kn_deploy.debian import apt_install
 from kn_servicekit.settings import LocalDatabase
 from kn_servicekit.topics import ensure_topics
 
@@ -52,12 +54,15 @@ def endpoints() -> Endpoints:
 
 
 def prepare() -> None:
-    """Install what the local runtime needs (Kafka jars, PostgreSQL) without starting it."""
+    """Install what the local runtime needs (Kafka jars, PostgreSQL) without starting it,
+    and kcat (Debian's Kafka command-line client), which region integrators and tests use."""
     found = endpoints()
     if found.kafka_local:
         kafka.ensure_jars(kafka.KafkaLocal.default())
     if found.local_databases:
         postgres.ensure_installed()
+    if shutil.which("kcat") is None:
+        apt_install("kcat")
 
 
 def up() -> tuple[Endpoints, list[str]]:

@@ -11,11 +11,10 @@ from pathlib import Path
 
 import asyncpg
 
+from kn_deploy.debian import apt_install
 from kn_deploy.layout import cache_dir
 from kn_deploy.process import pid_alive, read_pid
 from kn_servicekit.settings import LocalDatabase
-
-APT_INSTALL = "apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y postgresql"
 
 
 @dataclass(frozen=True)
@@ -59,14 +58,11 @@ def bin_dir() -> Path | None:
 def ensure_installed() -> Path:
     """Install Debian's postgresql package when no server is present; return its bin dir."""
     found = bin_dir()
-    if found is not None:
-        return found
-    if os.geteuid() != 0:
-        raise RuntimeError(f"PostgreSQL server is not installed; as root run: {APT_INSTALL}")
-    subprocess.run(["bash", "-c", APT_INSTALL], check=True)
-    found = bin_dir()
     if found is None:
-        raise RuntimeError(f"PostgreSQL still missing after: {APT_INSTALL}")
+        apt_install("postgresql")
+        found = bin_dir()
+    if found is None:
+        raise RuntimeError("PostgreSQL is still missing after installing Debian's postgresql")
     return found
 
 

@@ -136,3 +136,51 @@ def months_served(
         if spell.payee is not None:
             paid[spell.payee] = paid.get(spell.payee, 0) + 1
     return served, paid
+
+
+def history(register: Register, person_id: str) -> dict[str, list[dict[str, str | None]]]:
+    """Everything the register holds about a person, oldest first."""
+
+    def day(value: dt.date | None) -> str | None:
+        return value.isoformat() if value else None
+
+    holdings = [
+        {
+            "ydernummer": h.ydernummer,
+            "clinic_id": h.clinic_id,
+            "role": h.role,
+            "from": day(h.start),
+            "until": day(h.end),
+        }
+        for h in register.holdings
+        if h.person_id == person_id
+    ]
+    memberships = [
+        {
+            "network_id": s.network_id,
+            "ydernummer": s.ydernummer,
+            "reason": s.reason,
+            "from": day(s.start),
+            "until": day(s.end),
+        }
+        for s in register.stints
+        if s.person_id == person_id
+    ]
+    roles = [
+        {
+            "network_id": network_id,
+            "from": day(spell.start),
+            "change": spell.change,
+            "paid": "yes" if spell.payee == person_id else "no",
+        }
+        for network_id, spells in register.spells.items()
+        for spell in spells
+        if person_id in (p for p, _ in spell.holders)
+    ]
+    if not (holdings or memberships):
+        raise NotFound(f"the register knows no person {person_id!r}")
+    return {
+        "holdings": sorted(holdings, key=lambda row: row["from"] or ""),
+        "memberships": sorted(memberships, key=lambda row: row["from"] or ""),
+        "coordinator": sorted(roles, key=lambda row: row["from"] or ""),
+    }

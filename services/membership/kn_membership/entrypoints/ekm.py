@@ -183,3 +183,10 @@ async def _pending(bootstrap: str, topic: str, dlq_offset: int) -> Any:
         if letter.dlq_offset == dlq_offset and letter.pending:
             return letter
     raise HTTPException(status.HTTP_404_NOT_FOUND, f"no unresolved message at {dlq_offset}")
+
+
+@router.get("/persons/{person_id}/history")
+async def person_history(person_id: str, request: Request, _: READER) -> dict[str, Any]:
+    """A person's ydernumre, memberships and coordinator spells over time."""
+    register, _version = await handlers.load(deps.store(request))
+    return {"person_id": person_id, **views.history(register, person_id)}

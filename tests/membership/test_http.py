@@ -1,0 +1,221 @@
+"""Membership's HTTP side on the real stack: coordinators, roles, sheets, events on Kafka."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import json
+from typing import Any
+
+import pytest
+from cloudevents.core.bindings.kafka import KafkaMessage, from_binary_event
+from pypdf import PdfReader
+
+from tests.membership.facts import opened
+from tests.membership.service import COORDINATOR, EKM, Membership, membership_service
+from tests.support.kafka import read_all
+from tests.support.waiting import eventually
+
+pytestmark = pytest.mark.infra
+
+JAN_1 = dt.date(2025, 1, 1)
+PEOPLE = [
+    ("100001", "p-astrid", "Astrid Aagaard", "owner"),
+    ("100002", "p-bent", "Bent Bach", "renter"),
+    ("100003", "p-cecilie", "Cecilie Crone", "renter"),
+]
+
+
+@pytest.fixture
+async def membership(kafka_bootstrap: str, test_database_url: str) -> Any:
+    async with membership_service(kafka_bootstrap, test_database_url) as service:
+        for ydernummer, person, name, role in PEOPLE:
+            await service.post(
+                "/v1/networks/aalborg-oest/members",
+                {
+                    "person_id": person,
+                    "ydernummer": ydernummer,
+                    "effective_date": "2025-01-01",
+                    "reason": "founding members",
+                    "name": name,
+                    "clinic_id": "klinik-nord",
+                    "clinic_name": "Klinik Nord",
+                    "role": role,
+                },
+            )
+        yield service
+
+
+async def test_the_worked_example_coordinator_months_are_four_and_eight(
+    membership: Membership,
+) -> None:
+    elect = await membership.http.post(
+        "/v1/networks/aalborg-oest/coordinator/elect",
+        headers=COORDINATOR,
+        json={"person_id": "p-astrid", "effective_date": "2025-01-01"},
+    )
+    assert elect.status_code == 201, elect.text
+    change = await membership.http.post(
+        "/v1/networks/aalborg-oest/coordinator/change",
+        headers=COORDINATOR,
+        json={"person_id": "p-bent", "effective_date": "2025-05-20"},
+    )
+    assert change.json() == {"recorded": ["CoordinatorChanged"]}
+    months = await membership.http.get(
+        "/v1/networks/aalborg-oest/coordinator/months", headers=COORDINATOR, params={"year": 2025}
+    )
+    body = months.json()
+    assert (body["served"], body["paid"]) == ({"p-astrid": 4, "p-bent": 8},) * 2
+    assert [c["from"] for c in body["changes"]] == ["2025-01-01", "2025-05-20"]
+    holder = await membership.http.get(
+        "/v1/networks/aalborg-oest/coordinator", headers=EKM, params={"on": "2025-05-19"}
+    )
+    assert holder.json()["holders"] == [{"person_id": "p-astrid", "name": "Astrid Aagaard"}]
+
+
+async def test_a_broken_rule_is_a_422_that_names_it(membership: Membership) -> None:
+    answer = await membership.http.post(
+        "/v1/networks/aalborg-oest/coordinator/elect",
+        headers=EKM,
+        json={"person_id": "p-nobody", "effective_date": "2025-01-01"},
+    )
+    assert answer.status_code == 422
+    assert answer.json() == {
+        "detail": "p-nobody is not a member of aalborg-oest on 2025-01-01",
+        "rule": "Coordinator 1",
+    }
+    unknown = await membership.post(
+        "/v1/networks", {"network_id": "x", "name": "X", "cluster_id": "atlantis"}
+    )
+    assert (unknown.status_code, unknown.json()["detail"]) == (
+        404,
+        "there is no cluster 'atlantis'",
+    )
+    twice = await membership.post(
+        "/v1/networks", {"network_id": "aalborg-oest", "name": "Again", "cluster_id": "aalborg"}
+    )
+    assert twice.status_code == 409
+
+
+async def test_each_role_sees_and_does_only_its_own(membership: Membership) -> None:
+    other = {"Authorization": "Bearer t-other"}
+    auditor = {"Authorization": "Bearer t-auditor"}
+    path = "/v1/networks/aalborg-oest/members"
+    assert (await membership.http.get(path)).status_code == 401
+    denied = await membership.http.get(path, headers=other)
+    assert denied.status_code == 403
+    assert "coordinator acts on their own network" in denied.json()["detail"]
+    assert (await membership.http.get(path, headers=auditor)).status_code == 200
+    assert (
+        await membership.http.post(
+            "/v1/networks/aalborg-oest/coordinator/elect",
+            headers=auditor,
+            json={"person_id": "p-astrid", "effective_date": "2025-01-01"},
+        )
+    ).status_code == 403
+    assert (
+        await membership.http.post(
+            "/v1/networks",
+            headers=COORDINATOR,
+            json={"network_id": "y", "name": "Y", "cluster_id": "aalborg"},
+        )
+    ).status_code == 403
+
+
+async def test_a_repeated_command_with_the_same_idempotency_key_records_once(
+    membership: Membership,
+) -> None:
+    body = {"network_id": "aalborg-vest", "name": "Aalborg Vest", "cluster_id": "aalborg"}
+    first = await membership.post("/v1/networks", body, **{"Idempotency-Key": "create-vest"})
+    again = await membership.post("/v1/networks", body, **{"Idempotency-Key": "create-vest"})
+    assert (first.status_code, first.json()) == (again.status_code, again.json())
+    assert first.json() == {"recorded": ["NetworkCreated"]}
+    networks = (await membership.http.get("/v1/networks", headers=EKM)).json()
+    assert [n["network_id"] for n in networks] == ["aalborg-oest", "aalborg-vest"]
+    other = await membership.post(
+        "/v1/networks", {**body, "name": "Other"}, **{"Idempotency-Key": "create-vest"}
+    )
+    assert other.status_code == 422
+    assert "used before for a different request" in other.json()["detail"]
+
+
+async def test_the_attendance_sheet_lists_members_on_the_meeting_date_and_blank_rows(
+    membership: Membership,
+) -> None:
+    await membership.post(
+        "/v1/members/p-cecilie/remove",
+        {"ydernummer": "100003", "effective_date": "2025-03-01", "reason": "left the clinic"},
+    )
+    answer = await membership.http.get(
+        "/v1/networks/aalborg-oest/attendance-sheet.pdf",
+        headers=COORDINATOR,
+        params={"meeting_date": "2025-03-12", "blank_rows": 5},
+    )
+    assert answer.status_code == 200
+    assert answer.headers["content-type"] == "application/pdf"
+    text = "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(answer.content)).pages)
+    assert "Deltagerliste - Aalborg Øst" in text
+    assert "Møde den 12-03-2025" in text
+    assert "Astrid Aagaard" in text
+    assert "Bent Bach" in text
+    assert "Cecilie Crone" not in text
+    assert "Klinik Nord" in text
+    assert "100001" in text
+    assert "Navn" in text
+    assert "Ydernummer" in text
+    assert "Ikke på listen: skriv navn, klinik og ydernummer" in text
+
+
+async def test_membership_events_reach_kafka_as_cloudevents_keyed_by_network(
+    membership: Membership,
+) -> None:
+    topic = membership.box.topic("kn.membership.events")
+    records = await eventually(
+        lambda: read_all(membership.box.bootstrap, topic),
+        lambda r: len(r) >= 26,
+        what="seed, network, 3 members",
+    )
+    joined = [r for r in records if dict(r.headers)["ce_type"].endswith(b"MemberJoined.v1")]
+    assert {r.key for r in joined} == {b"aalborg-oest"}
+    event = from_binary_event(KafkaMessage(dict(joined[0].headers), joined[0].key, joined[0].value))
+    assert event.get_source() == "/kvalitetsnet/membership"
+    assert event.get_subject() == "register"
+    data = event.get_data()
+    assert isinstance(data, dict)
+    assert data["actor"] == "ekm"
+    assert data["reason"] == "ekm_assignment"
+    assert data["note"] == "founding members"
+    assert "cpr" not in json.dumps(data).lower()
+
+
+async def test_a_person_is_fed_in_and_assigned(membership: Membership) -> None:
+    await membership.publish(opened("100009", "p-dan", "Dan Dahl", "klinik-nord", JAN_1, "renter"))
+    await membership.eventually_members(
+        "aalborg-oest", JAN_1, ["Astrid Aagaard", "Bent Bach", "Cecilie Crone", "Dan Dahl"]
+    )
+
+
+async def test_a_persons_history_shows_every_membership_over_time(membership: Membership) -> None:
+    await membership.post(
+        "/v1/networks",
+        {"network_id": "aalborg-vest", "name": "Aalborg Vest", "cluster_id": "aalborg"},
+    )
+    await membership.post(
+        "/v1/members/p-bent/move",
+        {
+            "ydernummer": "100002",
+            "to_network_id": "aalborg-vest",
+            "effective_date": "2025-06-01",
+            "reason": "moved to the west side",
+        },
+    )
+    answer = await membership.http.get(
+        "/v1/persons/p-bent/history", headers={"Authorization": "Bearer t-auditor"}
+    )
+    memberships = answer.json()["memberships"]
+    assert [(m["network_id"], m["from"], m["until"]) for m in memberships] == [
+        ("aalborg-oest", "2025-01-01", "2025-06-01"),
+        ("aalborg-vest", "2025-06-01", None),
+    ]
+    missing = await membership.http.get("/v1/persons/p-nobody/history", headers=EKM)
+    assert missing.status_code == 404
