@@ -44,12 +44,13 @@ def _infra_prepare(_: argparse.Namespace) -> int:
 
 def _dlq_list(args: argparse.Namespace) -> int:
     from kn_deploy import dlq
+    from kn_servicekit.deadletter import latest_pending
 
     letters = dlq.list_letters(infra.endpoints().kafka_bootstrap, args.topic)
     for topic, dead in letters:
         print(dlq.describe(topic, dead))
-    pending = sum(dead.pending for _, dead in letters)
-    print(f"{len(letters)} dead letter(s), {pending} pending")
+    pending = len(latest_pending([dead for _, dead in letters]))
+    print(f"{len(letters)} dead letter(s), {pending} message(s) pending")
     return 0
 
 

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from aiokafka import AIOKafkaProducer
 
 from kn_contracts.topics import TOPICS
-from kn_servicekit.deadletter import DeadLetter, read_letters, redrive
+from kn_servicekit.deadletter import DeadLetter, latest_pending, read_letters, redrive
 
 
 def list_letters(bootstrap: str, topics: Sequence[str]) -> list[tuple[str, DeadLetter]]:
@@ -31,7 +31,7 @@ def redrive_letters(bootstrap: str, topic: str, offsets: Sequence[int]) -> list[
         unknown = set(offsets) - {dead.dlq_offset for dead in letters}
         if unknown:
             raise ValueError(f"no dead letter at offset(s) {sorted(unknown)} of {topic}.dlq")
-        chosen = [d for d in letters if not offsets or d.dlq_offset in offsets]
+        chosen = [d for d in latest_pending(letters) if not offsets or d.dlq_offset in offsets]
         producer = AIOKafkaProducer(bootstrap_servers=bootstrap, acks="all")
         await producer.start()
         try:

@@ -7,7 +7,7 @@ where it came from. An operator lists and redrives them with `kn dlq`.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 from aiokafka.structs import ConsumerRecord
@@ -78,6 +78,33 @@ class DeadLetter:
         """Neither sent back nor set aside by a person."""
         return not (self.redriven or self.dismissed)
 
+    @property
+    def identity(self) -> tuple[str, ...]:
+        """Which message this is: a message read again after a crash or rebalance can be
+        dead-lettered twice; both copies are one message to settle."""
+        headers = dict(self.letter.headers)
+        if "ce_source" in headers and "ce_id" in headers:
+            return (
+                self.consumer,
+                headers["ce_source"].decode(errors="replace"),
+                headers["ce_id"].decode(errors="replace"),
+            )
+        return (
+            self.consumer,
+            self.letter.topic,
+            str(self.letter.partition),
+            str(self.letter.offset),
+        )
+
+
+def latest_pending(letters: list[DeadLetter]) -> list[DeadLetter]:
+    """One letter per unsettled message: the latest copy."""
+    latest: dict[tuple[str, ...], DeadLetter] = {}
+    for dead in letters:
+        if dead.pending:
+            latest[dead.identity] = dead
+    return sorted(latest.values(), key=lambda dead: dead.dlq_offset)
+
 
 async def read_letters(bootstrap: str, topic: str) -> list[DeadLetter]:
     """Every letter on `<topic>.dlq`, with whether it has been redriven."""
@@ -97,34 +124,49 @@ async def read_letters(bootstrap: str, topic: str) -> list[DeadLetter]:
             records += [record for chunk in batch.values() for record in chunk]
     finally:
         await consumer.stop()
-    redriven = _marked(records, REDRIVEN)
-    dismissed = _marked(records, DISMISSED)
-    letters = []
+    letters = [letter for record in records if (letter := _letter(record)) is not None]
+    return _settle(letters, records)
+
+
+def _letter(record: ConsumerRecord) -> DeadLetter | None:
+    meta = {
+        name.removeprefix(DLQ_PREFIX): value.decode()
+        for name, value in record.headers
+        if name.startswith(DLQ_PREFIX)
+    }
+    if "reason" not in meta:
+        return None  # a marker, not a letter
+    return DeadLetter(
+        dlq_offset=record.offset,
+        letter=Letter(
+            topic=meta["topic"],
+            partition=int(meta["partition"]),
+            offset=int(meta["offset"]),
+            key=record.key,
+            value=record.value,
+            headers=tuple(h for h in record.headers if not h[0].startswith(DLQ_PREFIX)),
+            reason=meta["reason"],
+        ),
+        consumer=meta.get("consumer", "?"),
+        at=meta.get("at", "?"),
+        redriven=False,
+    )
+
+
+def _settle(letters: list[DeadLetter], records: list[ConsumerRecord]) -> list[DeadLetter]:
+    """A marker settles the letter it names and every earlier copy of the same message;
+    a copy dead-lettered after the marker (it failed again) stays pending."""
+    by_offset = {dead.dlq_offset: dead for dead in letters}
+    marks: list[tuple[int, str, tuple[str, ...]]] = []
     for record in records:
-        meta = {
-            n[len(DLQ_PREFIX) :]: v.decode() for n, v in record.headers if n.startswith(DLQ_PREFIX)
-        }
-        if "reason" not in meta:
-            continue  # a redrive marker, not a letter
-        letters.append(
-            DeadLetter(
-                dlq_offset=record.offset,
-                letter=Letter(
-                    topic=meta["topic"],
-                    partition=int(meta["partition"]),
-                    offset=int(meta["offset"]),
-                    key=record.key,
-                    value=record.value,
-                    headers=tuple(h for h in record.headers if not h[0].startswith(DLQ_PREFIX)),
-                    reason=meta["reason"],
-                ),
-                consumer=meta.get("consumer", "?"),
-                at=meta.get("at", "?"),
-                redriven=record.offset in redriven,
-                dismissed=record.offset in dismissed,
-            )
-        )
-    return letters
+        for name, value in record.headers:
+            if name in (REDRIVEN, DISMISSED) and int(value.decode()) in by_offset:
+                marks.append((record.offset, name, by_offset[int(value.decode())].identity))
+    settled = []
+    for dead in letters:
+        later = {kind for at, kind, who in marks if who == dead.identity and at > dead.dlq_offset}
+        settled.append(replace(dead, redriven=REDRIVEN in later, dismissed=DISMISSED in later))
+    return settled
 
 
 async def redrive(
@@ -141,9 +183,11 @@ async def redrive(
             letter.topic, letter.value, key=letter.key, headers=list(letter.headers)
         )
         await producer.send_and_wait(
-            topic + DLQ_SUFFIX, None, key=letter.key,
+            topic + DLQ_SUFFIX,
+            None,
+            key=letter.key,
             headers=[(REDRIVEN, str(dead.dlq_offset).encode())],
-        )  # fmt: skip
+        )
         done.append(dead)
     return done
 
@@ -162,7 +206,3 @@ async def dismiss(
             (DLQ_PREFIX + "note", note.encode()),
         ],
     )
-
-
-def _marked(records: list[ConsumerRecord], marker: str) -> set[int]:
-    return {int(value.decode()) for r in records for name, value in r.headers if name == marker}

@@ -17,8 +17,10 @@ from kn_servicekit.errors import ConcurrencyError, DuplicateEventError
 from kn_servicekit.eventstore import StoredEvent, Stream, kafka_key
 
 # Appends take this transaction-scoped lock, so positions are assigned in commit order and
-# a relay reading "position > last published" can never skip a late-committing event.
+# a relay reading "position > last published" can never skip a late-committing event. It is
+# keyed by the schema holding the event table: stores in other schemas do not wait.
 APPEND_LOCK = 0x6B6E_0001
+LOCK_SQL = "SELECT pg_advisory_xact_lock($1, hashtext(current_schema()))"
 NOTIFY_CHANNEL = "kn_events"
 
 SCHEMA = """
@@ -109,7 +111,7 @@ class PostgresEventStore:
         if len(ids) != len(events):
             raise ValueError("one event id per event")
         async with self._connection() as conn, conn.transaction():
-            await conn.execute("SELECT pg_advisory_xact_lock($1)", APPEND_LOCK)
+            await conn.execute(LOCK_SQL, APPEND_LOCK)
             current = await conn.fetchval(
                 "SELECT coalesce(max(version), 0) FROM kn_events WHERE stream_id = $1", stream_id
             )

@@ -19,7 +19,9 @@ from kn_contracts.envelope import Envelope
 from kn_servicekit.db import Connection
 from kn_servicekit.pgstore import NOTIFY_CHANNEL
 
+# One relay per event table publishes: a session lock keyed by the table's schema.
 RELAY_LOCK = 0x6B6E_0002
+SCHEMA_KEY = "hashtext(current_schema())"
 log = structlog.get_logger("relay")
 
 
@@ -73,10 +75,10 @@ class Relay:
                         await asyncio.wait_for(wake.wait(), self._poll_interval)
             finally:
                 await listener.remove_listener(NOTIFY_CHANNEL, on_notify)
-                await listener.execute("SELECT pg_advisory_unlock($1)", RELAY_LOCK)
+                await listener.execute(f"SELECT pg_advisory_unlock($1, {SCHEMA_KEY})", RELAY_LOCK)
 
     async def _become_leader(self, conn: Connection) -> None:
-        while not await conn.fetchval("SELECT pg_try_advisory_lock($1)", RELAY_LOCK):
+        while not await conn.fetchval(f"SELECT pg_try_advisory_lock($1, {SCHEMA_KEY})", RELAY_LOCK):
             log.info("relay_waiting_for_leadership")
             await asyncio.sleep(self._poll_interval)
 

@@ -117,8 +117,8 @@ class ProjectionRunner:
             auto_offset_reset="earliest",
             max_partition_fetch_bytes=4 * 1024 * 1024,
         )
-        await consumer.start()
         try:
+            await consumer.start()
             if self._group_id is None:
                 consumer.assign(await self._all_partitions(consumer))
             else:

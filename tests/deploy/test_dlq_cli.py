@@ -42,7 +42,7 @@ def test_an_operator_lists_and_redrives_a_dead_letter(
     assert f"{topic}.dlq@0 pending from {topic}[2]@41 consumer=members" in listed
     assert f"id={event_id}" in listed
     assert "reason: handler: ValueError: boom" in listed
-    assert "1 dead letter(s), 1 pending" in listed
+    assert "1 dead letter(s), 1 message(s) pending" in listed
 
     assert main(["dlq", "redrive", "--topic", topic, "--all"]) == 0
     assert f"redriven {topic}.dlq@0 -> {topic}" in capsys.readouterr().out
@@ -50,7 +50,7 @@ def test_an_operator_lists_and_redrives_a_dead_letter(
     assert (back.value, list(back.headers)) == (value, headers)
 
     assert main(["dlq", "list", "--topic", topic]) == 0
-    assert "1 dead letter(s), 0 pending" in capsys.readouterr().out
+    assert "1 dead letter(s), 0 message(s) pending" in capsys.readouterr().out
     assert main(["dlq", "redrive", "--topic", topic, "--all"]) == 0
     assert "0 letter(s) sent back" in capsys.readouterr().out
 
@@ -63,3 +63,24 @@ def test_redriving_an_offset_that_holds_no_letter_says_so(
     asyncio.run(create_topic(kafka_bootstrap, topic))
     assert main(["dlq", "redrive", "--topic", topic, "--offset", "7"]) == 1
     assert "no dead letter at offset(s) [7]" in capsys.readouterr().err
+
+
+def test_a_message_dead_lettered_twice_is_one_message_to_settle(
+    kafka_bootstrap: str, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("KN_KAFKA_BOOTSTRAP", kafka_bootstrap)
+    topic = unique("ops")
+    asyncio.run(create_topic(kafka_bootstrap, topic))
+    headers, value = tick_message(str(uuid.uuid4()), tick("a", 3))
+    for _ in range(2):  # as after a rebalance re-read the poison message
+        asyncio.run(park(kafka_bootstrap, topic, value, headers))
+    assert main(["dlq", "list", "--topic", topic]) == 0
+    assert "2 dead letter(s), 1 message(s) pending" in capsys.readouterr().out
+
+    assert main(["dlq", "redrive", "--topic", topic, "--all"]) == 0
+    assert "1 letter(s) sent back" in capsys.readouterr().out
+    assert len(asyncio.run(read_all(kafka_bootstrap, topic))) == 1
+
+    asyncio.run(park(kafka_bootstrap, topic, value, headers))  # it failed again after the fix
+    assert main(["dlq", "list", "--topic", topic]) == 0
+    assert "3 dead letter(s), 1 message(s) pending" in capsys.readouterr().out

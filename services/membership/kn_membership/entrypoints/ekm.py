@@ -15,7 +15,7 @@ from kn_membership.domain import manual, views
 from kn_membership.entrypoints import deps, schemas
 from kn_membership.entrypoints.recording import record
 from kn_servicekit.auth import Actor, require
-from kn_servicekit.deadletter import dismiss, read_letters, redrive
+from kn_servicekit.deadletter import dismiss, latest_pending, read_letters, redrive
 
 router = APIRouter(prefix="/v1", tags=["EKM"])
 EKM = Annotated[Actor, Depends(require("ekm"))]
@@ -179,8 +179,8 @@ async def dismiss_message(
 
 
 async def _pending(bootstrap: str, topic: str, dlq_offset: int) -> Any:
-    for letter in await read_letters(bootstrap, topic):
-        if letter.dlq_offset == dlq_offset and letter.pending:
+    for letter in latest_pending(await read_letters(bootstrap, topic)):
+        if letter.dlq_offset == dlq_offset:
             return letter
     raise HTTPException(status.HTTP_404_NOT_FOUND, f"no unresolved message at {dlq_offset}")
 
