@@ -14,7 +14,7 @@ from tests.support.waiting import eventually
 pytestmark = pytest.mark.infra
 
 NETWORK = "aalborg-oest"
-MEETING = f"/networks/{NETWORK}/meetings"
+MEETING = f"/v1/networks/{NETWORK}/meetings"
 TWO_MEETINGS = {"years": [2025], "meetings": [
     {"date": "2025-03-12", "starts": "17:00", "place": "Klinik Nord", "topics": ["Rammer"]},
     {"date": "2025-09-03", "starts": "17:00", "place": "Klinik Øst", "topics": ["Smerte"]},
@@ -22,7 +22,7 @@ TWO_MEETINGS = {"years": [2025], "meetings": [
 
 
 async def plan(service: Running) -> None:
-    response = await service.client.post(f"/networks/{NETWORK}/plan", json=TWO_MEETINGS,
+    response = await service.client.post(f"/v1/networks/{NETWORK}/plan", json=TWO_MEETINGS,
                                          headers=AALBORG)  # fmt: skip
     assert response.status_code == 201, response.text
 
@@ -45,7 +45,7 @@ async def ida_on_the_roster(service: Running) -> None:
 
 async def test_a_plan_answers_each_year_with_its_flags(service: Running) -> None:
     one = {"years": [2025, 2026], "meetings": [TWO_MEETINGS["meetings"][0]]}  # type: ignore[index]
-    response = await service.client.post(f"/networks/{NETWORK}/plan", json=one, headers=EKM)
+    response = await service.client.post(f"/v1/networks/{NETWORK}/plan", json=one, headers=EKM)
     assert response.status_code == 201, response.text
     assert [(y["year"], y["meetings_planned"], len(y["flags"])) for y in response.json()] == [
         (2025, 1, 1), (2026, 0, 1),
@@ -93,20 +93,20 @@ async def test_a_second_check_in_of_the_same_person_answers_409(service: Running
 
 
 async def test_a_coordinator_acting_on_another_network_answers_403(service: Running) -> None:
-    response = await service.client.post(f"/networks/{NETWORK}/plan", json=TWO_MEETINGS,
+    response = await service.client.post(f"/v1/networks/{NETWORK}/plan", json=TWO_MEETINGS,
                                          headers=ESBJERG)  # fmt: skip
     assert await refusal(response, 403) == (
         "Coordinator 1: a coordinator acts for their own network only",
         "coordinator:esbjerg may not act for network aalborg-oest",
     )
-    reading = await service.client.get(f"/networks/{NETWORK}/years/2025", headers=ESBJERG)
+    reading = await service.client.get(f"/v1/networks/{NETWORK}/years/2025", headers=ESBJERG)
     assert reading.status_code == 403
 
 
 async def test_a_date_outside_the_plan_year_answers_422(service: Running) -> None:
     late = {"years": [2025], "meetings": [{"date": "2026-01-14", "starts": "17:00",
                                            "place": "Klinik Nord"}]}  # fmt: skip
-    response = await service.client.post(f"/networks/{NETWORK}/plan", json=late, headers=AALBORG)
+    response = await service.client.post(f"/v1/networks/{NETWORK}/plan", json=late, headers=AALBORG)
     assert await refusal(response, 422) == (
         "Meetings 1: a meeting plan covers one or two calendar years",
         "the meeting on 2026-01-14 is outside the plan year(s) 2025",
@@ -145,9 +145,9 @@ async def test_a_repeated_command_with_the_same_key_gets_the_same_answer_and_no_
 
 async def test_the_year_view_shows_the_mandatory_topic_covered(service: Running) -> None:
     topic = {"year": 2025, "topic_id": "forventninger", "title": "Hvordan arbejder vi"}
-    published = await service.client.post("/mandatory-topics", json=topic, headers=EKM)
+    published = await service.client.post("/v1/mandatory-topics", json=topic, headers=EKM)
     assert published.status_code == 201, published.text
-    refused = await service.client.post("/mandatory-topics", json=topic, headers=AALBORG)
+    refused = await service.client.post("/v1/mandatory-topics", json=topic, headers=AALBORG)
     assert (await refusal(refused, 403))[0] == "Meetings 2: one mandatory topic a year, set by EKM"
     await plan(service)
     covers = {"topics": ["Forventninger"], "mandatory_topic_id": "forventninger"}
@@ -155,7 +155,7 @@ async def test_the_year_view_shows_the_mandatory_topic_covered(service: Running)
                                        headers=AALBORG)  # fmt: skip
     assert changed.status_code == 200, changed.text
     await service.client.post(f"{MEETING}/2025-03-12/held", headers=AALBORG)
-    year = (await service.client.get(f"/networks/{NETWORK}/years/2025", headers=AALBORG)).json()
+    year = (await service.client.get(f"/v1/networks/{NETWORK}/years/2025", headers=AALBORG)).json()
     assert year["mandatory_topic"] == {
         "year": 2025, "topic_id": "forventninger", "title": "Hvordan arbejder vi",
         "status": "covered",

@@ -59,12 +59,12 @@ async def test_the_plan_for_two_years_is_served_as_ics(service: Running) -> None
         {"date": "2025-03-12", "starts": "17:00", "place": "Klinik Nord", "topics": ["Rammer"]},
         {"date": "2026-02-25", "starts": "16:30", "ends": "19:00", "place": "Hotel Aalborg"},
     ]}  # fmt: skip
-    planned_ = await service.client.post(f"/networks/{NETWORK}/plan", json=body, headers=AALBORG)
+    planned_ = await service.client.post(f"/v1/networks/{NETWORK}/plan", json=body, headers=AALBORG)
     assert planned_.status_code == 201, planned_.text
 
     async def fetch() -> Calendar:
         response = await service.client.get(
-            f"/networks/{NETWORK}/plan.ics", params=[("year", 2025), ("year", 2026)],
+            f"/v1/networks/{NETWORK}/plan.ics", params=[("year", 2025), ("year", 2026)],
             headers=AALBORG,
         )  # fmt: skip
         assert response.status_code == 200, response.text

@@ -14,7 +14,7 @@ from tests.support.waiting import eventually
 pytestmark = pytest.mark.infra
 
 NETWORK = "aalborg-oest"
-LIST = f"/networks/{NETWORK}/meetings/2025-03-12/attendance"
+LIST = f"/v1/networks/{NETWORK}/meetings/2025-03-12/attendance"
 
 
 def left(person: str, ydernummer: str, on: dt.date) -> MemberLeft:
@@ -34,9 +34,9 @@ async def test_late_and_future_membership_dates_classify_by_the_meeting_date(
 ) -> None:
     plan = {"years": [2025], "meetings": [
         {"date": "2025-03-12", "starts": "17:00", "place": "Klinik Nord"}]}  # fmt: skip
-    assert (await service.client.post(f"/networks/{NETWORK}/plan", json=plan,
+    assert (await service.client.post(f"/v1/networks/{NETWORK}/plan", json=plan,
                                       headers=AALBORG)).status_code == 201  # fmt: skip
-    await service.client.post(f"/networks/{NETWORK}/meetings/2025-03-12/held", headers=AALBORG)
+    await service.client.post(f"/v1/networks/{NETWORK}/meetings/2025-03-12/held", headers=AALBORG)
     await service.publish_membership(
         joined("p-ida", "Ida Holm", "123456", dt.date(2025, 1, 1)),
         joined("p-carl", "Carl Mose", "654321", dt.date(2025, 1, 1)),

@@ -32,7 +32,7 @@ ATTENDING = [person for person, _, _ in OWNERS[:14]]
 
 
 async def sheet(service: Running, meeting: str) -> dict[str, Any]:
-    url = f"/networks/{NETWORK}/meetings/{meeting}/attendance"
+    url = f"/v1/networks/{NETWORK}/meetings/{meeting}/attendance"
     response = await service.client.get(url, headers=AALBORG)
     assert response.status_code == 200, response.text
     body: dict[str, Any] = response.json()
@@ -54,11 +54,11 @@ async def test_the_worked_example_reaches_ekm_with_every_attendee_classified(
         {"date": "2025-03-12", "starts": "17:00", "place": "Klinik Nord, Aalborg",
          "topics": ["Rammer og aftaler"]},
     ]}  # fmt: skip
-    planned = await service.client.post(f"/networks/{NETWORK}/plan", json=plan, headers=AALBORG)
+    planned = await service.client.post(f"/v1/networks/{NETWORK}/plan", json=plan, headers=AALBORG)
     assert planned.status_code == 201, planned.text
     meeting = planned.json()[0]["meetings"][0]["meeting_id"]
     held = await service.client.post(
-        f"/networks/{NETWORK}/meetings/{meeting}/held", headers=AALBORG
+        f"/v1/networks/{NETWORK}/meetings/{meeting}/held", headers=AALBORG
     )
     assert held.status_code == 200, held.text
 
@@ -68,7 +68,7 @@ async def test_the_worked_example_reaches_ekm_with_every_attendee_classified(
     )  # fmt: skip
     assert sum(1 for m in listed["members"] if m["ydernummer"] == SHARED) == 2
 
-    check_ins = f"/networks/{NETWORK}/meetings/{meeting}/attendance/check-ins"
+    check_ins = f"/v1/networks/{NETWORK}/meetings/{meeting}/attendance/check-ins"
     for person in ATTENDING:
         ticked = await service.client.post(check_ins, json={"person_id": person}, headers=AALBORG)
         assert ticked.status_code == 201, ticked.text
@@ -77,7 +77,7 @@ async def test_the_worked_example_reaches_ekm_with_every_attendee_classified(
         written = await service.client.post(check_ins, json=body, headers=AALBORG)
         assert written.status_code == 201, written.text
     closed = await service.client.post(
-        f"/networks/{NETWORK}/meetings/{meeting}/attendance/close", headers=AALBORG
+        f"/v1/networks/{NETWORK}/meetings/{meeting}/attendance/close", headers=AALBORG
     )
     assert closed.status_code == 200, closed.text
     assert closed.json()["meeting"]["attendance"] == {

@@ -4,6 +4,6 @@ from fastapi import APIRouter
 
 from kn_meetings.entrypoints import attendance, plans
 
-router = APIRouter()
+router = APIRouter(prefix="/v1")
 router.include_router(plans.router)
 router.include_router(attendance.router)
