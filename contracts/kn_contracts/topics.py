@@ -48,7 +48,7 @@ MEMBERSHIP_EVENTS = Topic(
 MEETINGS_EVENTS = Topic(
     name="kn.meetings.events",
     owner="meetings",
-    key="network id",
+    key="network id ('mandatory-topics' for the year's mandatory topic)",
     description="Meeting plans, held meetings and attendance lists.",
     events=MEETINGS_EVENT_TYPES,
 )
