@@ -88,6 +88,7 @@ class ProjectionRunner:
         self._max_records = max_records
         self._cutoff = cutoff
         self._writer = BatchWriter(projection, dead_letters, TRANSIENT)
+        self._unpositioned = False  # a rebalance could not read the stored offsets
         self.consumed = 0  # records read from Kafka, repeats and dead letters included
 
     @property
@@ -145,7 +146,10 @@ class ProjectionRunner:
                         f"SET search_path TO {await self._search_path(conn)};"
                         " SET synchronous_commit TO off"
                     )
-                    await self._seek(consumer, list(consumer.assignment()), conn)
+                    assigned = list(consumer.assignment())
+                    await self._seek(consumer, assigned, conn)
+                    consumer.resume(*assigned)
+                    self._unpositioned = False
                     queue: asyncio.Queue[Item] = asyncio.Queue(maxsize=2)
                     reader = asyncio.create_task(self._read(consumer, ends, queue))
                     while (item := await queue.get()) is not None:
@@ -173,6 +177,8 @@ class ProjectionRunner:
     ) -> None:
         try:
             while ends is None or not await caught_up(consumer, ends):
+                if self._unpositioned:
+                    raise TransientError("assigned partitions wait for their stored offsets")
                 fetched = await consumer.getmany(timeout_ms=500, max_records=self._max_records)
                 if fetched:
                     await out.put(self._decode(fetched))
@@ -224,6 +230,10 @@ class ProjectionRunner:
             else:
                 await consumer.seek_to_beginning(tp)
 
+    def mark_unpositioned(self) -> None:
+        """Partitions are paused until the loop can seek them to the stored offsets."""
+        self._unpositioned = True
+
     async def seek_to_stored(
         self, consumer: AIOKafkaConsumer, partitions: Sequence[TopicPartition]
     ) -> None:
@@ -244,5 +254,15 @@ class _SeekToStored(ConsumerRebalanceListener):  # type: ignore[misc]
         """Nothing to do: offsets are committed with every batch."""
 
     async def on_partitions_assigned(self, assigned: list[TopicPartition]) -> None:
-        """Seek each newly assigned partition to its stored offset."""
-        await self._runner.seek_to_stored(self._consumer, assigned)
+        """Seek each newly assigned partition to its stored offset.
+
+        Paused first: while the offsets are read from the database, aiokafka would otherwise
+        start fetching from the group's committed offsets, which are not ours.
+        """
+        self._consumer.pause(*assigned)
+        try:
+            await self._runner.seek_to_stored(self._consumer, assigned)
+        except TRANSIENT:
+            self._runner.mark_unpositioned()  # stay paused; the loop seeks when it can
+            raise
+        self._consumer.resume(*assigned)

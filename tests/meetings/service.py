@@ -10,20 +10,16 @@ from dataclasses import dataclass
 
 import asyncpg
 import httpx
-from aiokafka.admin import AIOKafkaAdminClient
 from aiokafka.structs import ConsumerRecord
 
 from kn_contracts.base import Event
 from kn_contracts.envelope import Envelope, decode, encode, source_of
 from kn_contracts.events.membership import MemberJoined
 from kn_contracts.topics import MEETINGS_EVENTS, MEMBERSHIP_EVENTS, catalog
-from kn_meetings import SERVICE
-from kn_meetings.adapters.membership_view import NAME as VIEW
 from kn_meetings.bootstrap import create_app
 from kn_meetings.settings import MeetingsSettings
 from tests.support.kafka import Message, produce, read_all
 from tests.support.service import Sandbox, running, sandbox
-from tests.support.waiting import eventually
 
 TOKENS = {
     "t-ekm": "ekm",
@@ -87,26 +83,9 @@ async def meetings_service(bootstrap: str, database_url: str) -> AsyncIterator[R
         settings = box.settings(MeetingsSettings, TOKENS, schema)
         try:
             async with running(create_app, settings) as client:
-                await _view_consumer_joined(box, settings.topic_prefix + f"{SERVICE}.{VIEW}")
                 yield Running(client, box)
         finally:
             await _drop(database_url, schema)
-
-
-async def _view_consumer_joined(box: Sandbox, group: str) -> None:
-    # The kit's ProjectionRunner.run starts its consumer before its try/finally, so a service
-    # stopped while that start is under way leaks the consumer (ResourceWarning): wait until
-    # the view's consumer has joined its group, i.e. its start has finished.
-    admin = AIOKafkaAdminClient(bootstrap_servers=box.bootstrap)
-    await admin.start()
-    try:
-
-        async def groups() -> list[str]:
-            return [g[0] for g in await admin.list_consumer_groups()]
-
-        await eventually(groups, lambda found: group in found, what=f"consumer group {group}")
-    finally:
-        await admin.close()
 
 
 async def _drop(database_url: str, schema: str) -> None:

@@ -17,7 +17,7 @@ from kn_servicekit.kafka import partitions_of
 from kn_servicekit.projection import Delivery
 from kn_servicekit.runner import ProjectionRunner
 from tests.support.kafka import produce
-from tests.support.runners import catch_up, dead_letter_producer, runner
+from tests.support.runners import SlowDatabaseRunner, catch_up, dead_letter_producer, runner
 from tests.support.ticks import TallyProjection, tallies, tick, tick_message
 from tests.support.waiting import eventually
 
@@ -111,14 +111,16 @@ async def test_transient_failures_are_retried_and_nothing_is_skipped(
     assert await read_letters(kafka_bootstrap, topic) == []
 
 
+@pytest.mark.parametrize("kind", [ProjectionRunner, SlowDatabaseRunner])
 async def test_a_restart_resumes_from_the_stored_offsets_not_the_groups(
-    pool: asyncpg.Pool, kafka_bootstrap: str, topic: str
+    pool: asyncpg.Pool, kafka_bootstrap: str, topic: str, kind: type[ProjectionRunner]
 ) -> None:
     await produce(kafka_bootstrap, topic, [message("a") for _ in range(30)])
     schema, group = f"p_{uuid.uuid4().hex[:10]}", f"g-{uuid.uuid4().hex[:8]}"
     async with dead_letter_producer(kafka_bootstrap) as producer:
-        first = runner(pool, kafka_bootstrap, TallyProjection(topic), producer,
-                       schema=schema, group_id=group)  # fmt: skip
+        first = runner(
+            pool, kafka_bootstrap, TallyProjection(topic), producer, schema=schema, group_id=group
+        )
         await first.prepare()
         task = asyncio.create_task(first.run())
         await eventually(lambda: tallies(pool, schema), lambda t: t.get("a") == (30, 30))
@@ -127,8 +129,15 @@ async def test_a_restart_resumes_from_the_stored_offsets_not_the_groups(
         await rewind_group(kafka_bootstrap, group, topic)  # the group now says "from 0"
         await produce(kafka_bootstrap, topic, [message("a") for _ in range(5)])
 
-        second = runner(pool, kafka_bootstrap, TallyProjection(topic), producer,
-                        schema=schema, group_id=group)  # fmt: skip
+        second = runner(
+            pool,
+            kafka_bootstrap,
+            TallyProjection(topic),
+            producer,
+            schema=schema,
+            group_id=group,
+            kind=kind,
+        )
         task = asyncio.create_task(second.run())
         await eventually(lambda: tallies(pool, schema), lambda t: t.get("a") == (35, 35))
         task.cancel()

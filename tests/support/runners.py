@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import asyncio
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 
 import asyncpg
-from aiokafka import AIOKafkaProducer
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
 
 from kn_servicekit.deadletter import DeadLetters
 from kn_servicekit.projection import Cutoff, Projection
@@ -36,9 +36,10 @@ def runner(
     schema: str | None = None,
     group_id: str | None = None,
     cutoff: Cutoff | None = None,
+    kind: type[ProjectionRunner] = ProjectionRunner,
 ) -> ProjectionRunner:
     """A runner for `projection` in a new schema unless one is given."""
-    return ProjectionRunner(
+    return kind(
         pool=pool,
         bootstrap=bootstrap,
         projection=projection,
@@ -61,3 +62,14 @@ async def paced(chunks: list[list[bytes]], pause: float) -> AsyncIterator[list[b
     for chunk in chunks:
         yield chunk
         await asyncio.sleep(pause)
+
+
+class SlowDatabaseRunner(ProjectionRunner):
+    """A runner whose database answers the stored-offsets question slowly, as a loaded one
+    does: the group's committed offsets must not be used meanwhile."""
+
+    async def seek_to_stored(
+        self, consumer: AIOKafkaConsumer, partitions: Sequence[TopicPartition]
+    ) -> None:
+        await asyncio.sleep(1.0)
+        await super().seek_to_stored(consumer, partitions)

@@ -151,8 +151,7 @@ async def unresolved(request: Request, _: READER) -> list[dict[str, Any]]:
             "id": dict(d.letter.headers).get("ce_id", b"").decode(errors="replace"),
             "message": (d.letter.value or b"").decode(errors="replace"),
         }
-        for d in await read_letters(running.settings.kafka_bootstrap, topic)
-        if d.pending
+        for d in latest_pending(await read_letters(running.settings.kafka_bootstrap, topic))
     ]
 
 
