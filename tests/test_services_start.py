@@ -60,6 +60,14 @@ def test_every_service_logs_json_lines_naming_itself(running: list[ServiceProces
         assert any(line["event"] == "service_started" for line in lines)
 
 
+def test_every_service_says_when_its_background_loops_work(running: list[ServiceProcess]) -> None:
+    for process in running:
+        body = process.wait_healthy(probe="/ready")
+        assert body["service"] == process.name
+        assert "relay" in body["ready"]
+        assert all(body["ready"].values())
+
+
 def test_every_service_shuts_down_gracefully_on_sigterm(running: list[ServiceProcess]) -> None:
     for process in running:
         process.wait_healthy()

@@ -22,7 +22,9 @@ def run_demo() -> int:
             processes.append(start_service(service, env, cache_dir() / "demo" / "logs"))
         for process in processes:
             health = process.wait_healthy()
+            ready = process.wait_healthy(probe="/ready")
             print(f"{process.name:<11} {process.url}  {json.dumps(health)}")
+            print(f"{'':<11} background loops working: {json.dumps(ready['ready'])}")
     finally:
         for process in processes:
             process.stop()

@@ -29,8 +29,8 @@ class ServiceProcess:
     def url(self) -> str:
         return f"http://127.0.0.1:{self.port}"
 
-    def wait_healthy(self, timeout: float = 60.0) -> dict[str, Any]:
-        """Poll /health until it answers 200; fail fast if the process dies."""
+    def wait_healthy(self, timeout: float = 60.0, probe: str = "/health") -> dict[str, Any]:
+        """Poll /health (or /ready) until it answers 200; fail fast if the process dies."""
         deadline = time.monotonic() + timeout
         last = "no answer yet"
         while time.monotonic() < deadline:
@@ -39,7 +39,7 @@ class ServiceProcess:
                     f"{self.name} exited with {self.process.returncode}; see {self.log_file}"
                 )
             try:
-                response = httpx.get(f"{self.url}/health", timeout=2.0)
+                response = httpx.get(f"{self.url}{probe}", timeout=2.0)
                 if response.status_code == 200:
                     body: dict[str, Any] = response.json()
                     return body

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
+
 from kn_contracts.catalog import Catalog
 from kn_contracts.envelope import source_of
 from kn_servicekit import idempotency, pgstore
 from kn_servicekit.deadletter import DeadLetters
-from kn_servicekit.http import Hook, Resources
+from kn_servicekit.http import Loop, Resources
 from kn_servicekit.projection import Projection
 from kn_servicekit.rebuild import live_schema
 from kn_servicekit.relay import Relay
@@ -20,19 +22,19 @@ async def create_tables(resources: Resources) -> None:
         await conn.execute(idempotency.SCHEMA)
 
 
-def relay(service: str) -> Hook:
+def relay(service: str) -> Loop:
     """Publish the service's appended events to Kafka for as long as it runs."""
 
-    async def run(resources: Resources) -> None:
-        await Relay(resources.pool, resources.producer, source_of(service)).run()
+    async def run(resources: Resources, ready: asyncio.Event) -> None:
+        await Relay(resources.pool, resources.producer, source_of(service)).run(ready)
 
     return run
 
 
-def projection(service: str, read_model: Projection, catalog: Catalog) -> Hook:
+def projection(service: str, read_model: Projection, catalog: Catalog) -> Loop:
     """Keep a projection's live schema following its topics, in the service's group."""
 
-    async def run(resources: Resources) -> None:
+    async def run(resources: Resources, ready: asyncio.Event) -> None:
         settings = resources.settings
         consumer = f"{service}.{read_model.name}"
         runner = ProjectionRunner(
@@ -44,6 +46,6 @@ def projection(service: str, read_model: Projection, catalog: Catalog) -> Hook:
             dead_letters=DeadLetters(resources.producer, consumer),
             group_id=settings.topic_prefix + consumer,
         )
-        await runner.run()
+        await runner.run(ready=ready)
 
     return run

@@ -23,6 +23,8 @@ from kn_servicekit.settings import ServiceSettings
 from kn_servicekit.supervise import supervise
 
 Hook = Callable[["Resources"], Awaitable[None]]
+# A background loop: runs for the service's life and sets its event once it is working.
+Loop = Callable[["Resources", asyncio.Event], Awaitable[None]]
 
 
 @dataclass
@@ -53,7 +55,7 @@ def create_http_app(
     settings: ServiceSettings,
     routers: Sequence[APIRouter] = (),
     on_start: Sequence[Hook] = (),
-    background: Mapping[str, Hook] | None = None,
+    background: Mapping[str, Loop] | None = None,
     errors: Mapping[type[Exception], int] | None = None,
 ) -> FastAPI:
     """A FastAPI app whose lifespan opens pool, broker and producer, runs the service's
@@ -70,11 +72,13 @@ def create_http_app(
         resources = Resources(settings=settings, pool=pool, broker=kafka, producer=producer)
         app.state.resources = resources
         tasks: list[asyncio.Task[None]] = []
+        app.state.ready = {name: asyncio.Event() for name in background or {}}
         try:
             for hook in on_start:
                 await hook(resources)
             for name, loop in (background or {}).items():
-                tasks.append(asyncio.create_task(supervise(name, _bound(loop, resources))))
+                ready = app.state.ready[name]
+                tasks.append(asyncio.create_task(supervise(name, _bound(loop, resources, ready))))
             log.info("service_started", http_port=settings.http_port, background=len(tasks))
             yield
         finally:
@@ -108,6 +112,14 @@ def create_http_app(
         body = {"service": service, "status": "ok" if healthy else "degraded", "checks": checks}
         return JSONResponse(body, status_code=200 if healthy else 503)
 
+    @app.get("/ready", tags=["operations"])
+    async def ready(request: Request) -> JSONResponse:
+        """Whether every background loop (relay, projections, feeds) is working."""
+        loops = {name: event.is_set() for name, event in request.app.state.ready.items()}
+        return JSONResponse(
+            {"service": service, "ready": loops}, status_code=200 if all(loops.values()) else 503
+        )
+
     @app.get("/whoami", tags=["operations"])
     async def whoami(actor: Annotated[Actor, Depends(current_actor)]) -> dict[str, str | None]:
         """The role your bearer token carries."""
@@ -118,9 +130,9 @@ def create_http_app(
     return app
 
 
-def _bound(loop: Hook, resources: Resources) -> Callable[[], Awaitable[None]]:
+def _bound(loop: Loop, resources: Resources, ready: asyncio.Event) -> Callable[[], Awaitable[None]]:
     async def run() -> None:
-        await loop(resources)
+        await loop(resources, ready)
 
     return run
 

@@ -56,7 +56,7 @@ class Relay:
         self._batch_size = batch_size
         self._poll_interval = poll_interval
 
-    async def run(self) -> None:
+    async def run(self, ready: asyncio.Event | None = None) -> None:
         """Publish until cancelled: woken by NOTIFY from appends, and by a slow poll."""
         wake = asyncio.Event()
 
@@ -66,6 +66,8 @@ class Relay:
         async with self._pool.acquire() as listener:
             await self._become_leader(listener)
             await listener.add_listener(NOTIFY_CHANNEL, on_notify)
+            if ready is not None:
+                ready.set()
             try:
                 while True:
                     wake.clear()

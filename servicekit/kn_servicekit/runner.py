@@ -89,6 +89,7 @@ class ProjectionRunner:
         self._cutoff = cutoff
         self._writer = BatchWriter(projection, dead_letters, TRANSIENT)
         self._unpositioned = False  # a rebalance could not read the stored offsets
+        self._ready = asyncio.Event()
         self.consumed = 0  # records read from Kafka, repeats and dead letters included
 
     @property
@@ -108,8 +109,12 @@ class ProjectionRunner:
             await conn.execute(RUNNER_TABLES)
             await self._projection.create(conn)
 
-    async def run(self, *, until_caught_up: bool = False) -> None:
-        """Consume until cancelled, or (until_caught_up) until the end offsets seen at start."""
+    async def run(
+        self, *, until_caught_up: bool = False, ready: asyncio.Event | None = None
+    ) -> None:
+        """Consume until cancelled, or (until_caught_up) until the end offsets seen at start.
+        `ready` is set once the consumer is placed and its first fetch has returned."""
+        self._ready = ready or asyncio.Event()
         await self.prepare()
         consumer = AIOKafkaConsumer(
             bootstrap_servers=self._bootstrap,
@@ -180,6 +185,7 @@ class ProjectionRunner:
                 if self._unpositioned:
                     raise TransientError("assigned partitions wait for their stored offsets")
                 fetched = await consumer.getmany(timeout_ms=500, max_records=self._max_records)
+                self._ready.set()
                 if fetched:
                     await out.put(self._decode(fetched))
             await out.put(None)

@@ -19,6 +19,7 @@ from fastapi import FastAPI
 from kn_contracts.topics import TOPICS
 from kn_servicekit.settings import ServiceSettings
 from kn_servicekit.topics import ensure_topics
+from tests.support.waiting import eventually
 
 S = TypeVar("S", bound=ServiceSettings)
 
@@ -72,4 +73,9 @@ async def running(
             transport=httpx.ASGITransport(app=app), base_url="http://service"
         ) as client,
     ):
+        # as an orchestrator would: traffic only once every background loop works (and a
+        # service is never stopped while its Kafka clients are still starting)
+        await eventually(
+            lambda: client.get("/ready"), lambda answer: answer.status_code == 200, what="/ready"
+        )
         yield client
