@@ -24,9 +24,11 @@ def _infra_status(_: argparse.Namespace) -> int:
     return 0
 
 
-def _infra_down(_: argparse.Namespace) -> int:
-    stopped = infra.down()
+def _infra_down(args: argparse.Namespace) -> int:
+    stopped = infra.down(purge=args.purge)
     print(f"stopped: {', '.join(stopped) or 'nothing was running'}")
+    if args.purge:
+        print("deleted the local Kafka log and databases")
     return 0
 
 
@@ -79,10 +81,12 @@ def parser() -> argparse.ArgumentParser:
     commands = top.add_subparsers(dest="command", required=True)
     infra_cmd = commands.add_parser("infra", help="the local Kafka and PostgreSQL")
     actions = infra_cmd.add_subparsers(dest="action", required=True)
+    down = actions.add_parser("down", help="stop what runs locally")
+    down.add_argument("--purge", action="store_true", help="also delete the local data")
+    down.set_defaults(handler=_infra_down)
     for name, handler, text in (
         ("up", _infra_up, "start Kafka and PostgreSQL, print their addresses"),
         ("status", _infra_status, "show what runs"),
-        ("down", _infra_down, "stop what runs locally"),
         ("prepare", _infra_prepare, "fetch the jars and install PostgreSQL, start nothing"),
         ("topics", _infra_topics, "create the registry's topics on KN_KAFKA_BOOTSTRAP"),
     ):

@@ -109,11 +109,19 @@ def status() -> dict[str, str]:
     return lines
 
 
-def down(components: tuple[str, ...] = ("kafka", "postgres")) -> list[str]:
-    """Stop the local components; external servers are never touched. Say what stopped."""
+def down(components: tuple[str, ...] = ("kafka", "postgres"), purge: bool = False) -> list[str]:
+    """Stop the local components; external servers are never touched. Say what stopped.
+    With purge, also delete their data (the log and the databases go together)."""
     stopped: list[str] = []
-    if "kafka" in components and kafka.stop(kafka.KafkaLocal.default()):
+    broker, pg = kafka.KafkaLocal.default(), postgres.PostgresLocal.default()
+    if "kafka" in components and kafka.stop(broker):
         stopped.append("kafka")
-    if "postgres" in components and postgres.stop(postgres.PostgresLocal.default()):
+    if "postgres" in components and postgres.stop(pg):
         stopped.append("postgres")
+    if purge:
+        for data in (broker.root / "data", broker.root / "cluster.id", pg.data):
+            if data.is_dir():
+                shutil.rmtree(data)
+            else:
+                data.unlink(missing_ok=True)
     return stopped

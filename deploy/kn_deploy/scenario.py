@@ -1,0 +1,240 @@
+"""The demo's story: DOMAIN's worked example run through the real services and Kafka.
+
+Every command carries a fixed Idempotency-Key and every region message a fixed ce_id, so
+running the demo again answers the same and records nothing twice.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import os
+import time
+from collections import Counter
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+import httpx
+from aiokafka import AIOKafkaProducer
+
+from kn_contracts.base import Event
+from kn_contracts.envelope import Envelope, encode
+from kn_contracts.events import region as rg
+from kn_contracts.topics import REGION_YDERNUMMER
+
+NETWORK, CLINIC, SHARED = "aalborg-oest", "fysio-oest", "240117"
+OWNERS = [("p-p", "Pia Poulsen", SHARED), ("p-q", "Quinn Qvist", SHARED)] + [
+    (f"p-{n:02d}", f"Ejer Nummer {n:02d}", f"{400100 + n}") for n in range(3, 19)
+]
+T = TypeVar("T")
+
+
+class Scenario:
+    """Aalborg Øst, 2025: 18 member owners, a meeting on 12 March, a change of coordinator."""
+
+    def __init__(self, membership: str, meetings: str, bootstrap: str, tokens: dict[str, str]):
+        self.membership = httpx.Client(base_url=membership + "/v1", timeout=10.0)
+        self.meetings = httpx.Client(base_url=meetings + "/v1", timeout=10.0)
+        self.bootstrap = bootstrap
+        self.ekm = {"Authorization": f"Bearer {tokens['ekm']}"}
+        self.coordinator = {"Authorization": f"Bearer {tokens['coordinator']}"}
+
+    def __enter__(self) -> Scenario:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.membership.close()
+        self.meetings.close()
+
+    def run(self, say: Callable[[str], None]) -> dict[str, Any]:
+        """Play the year; return the figures it ends with."""
+        self._send(
+            self.membership,
+            "/networks",
+            self.ekm,
+            "network",
+            {
+                "network_id": NETWORK,
+                "name": "Aalborg Øst",
+                "cluster_id": "aalborg",
+                "effective_date": "2025-01-01",
+            },
+        )
+        say("EKM created network Aalborg Øst in cluster Aalborg")
+        first, *others = OWNERS
+        self._region([self._opened(*first)])
+        self._until(lambda: self._known(first[0]), bool)  # waiting, or assigned last time
+        self._send(
+            self.membership,
+            f"/networks/{NETWORK}/members",
+            self.ekm,
+            "assign-p",
+            {
+                "person_id": first[0],
+                "ydernummer": SHARED,
+                "effective_date": "2025-01-01",
+                "reason": "new clinic in Aalborg Øst",
+            },
+        )
+        say("region: Pia Poulsen opened a brand-new clinic; EKM assigned it to Aalborg Øst")
+        changes: list[Event] = [_shared(*others[0])]
+        changes += [self._opened(*owner) for owner in others[1:]]
+        self._region(changes)
+        members = self._until(
+            lambda: self._get(
+                self.membership,
+                f"/networks/{NETWORK}/members?on=2025-03-12&owners_only=true",
+                self.coordinator,
+            )["members"],
+            lambda rows: len(rows) == 18,
+        )
+        say(
+            f"region: Quinn Qvist shares Pia's ydernummer; 16 more owners joined -> "
+            f"{len(members)} member owners on 12 March"
+        )
+        self._coordinators(say)
+        attendance = self._meeting(say)
+        return {"members": len(members), "attendance": attendance}
+
+    def _coordinators(self, say: Callable[[str], None]) -> None:
+        base = f"/networks/{NETWORK}/coordinator"
+        self._send(
+            self.membership,
+            f"{base}/elect",
+            self.coordinator,
+            "elect-a",
+            {"person_id": "p-03", "effective_date": "2025-01-01"},
+        )
+        self._send(
+            self.membership,
+            f"{base}/change",
+            self.coordinator,
+            "change-b",
+            {"person_id": "p-04", "effective_date": "2025-05-20"},
+        )
+        months = self._get(self.membership, f"{base}/months?year=2025", self.coordinator)
+        say(
+            f"coordinator A (p-03) from 1 January, B (p-04) from 20 May -> months served "
+            f"{months['served']}"
+        )
+
+    def _meeting(self, say: Callable[[str], None]) -> dict[str, int]:
+        plan = {
+            "years": [2025],
+            "meetings": [
+                {"date": d, "starts": "17:00", "place": "Fysio Øst, Aalborg"}
+                for d in ("2025-03-12", "2025-06-11", "2025-09-10", "2025-11-26")
+            ],
+        }
+        self._send(self.meetings, f"/networks/{NETWORK}/plan", self.coordinator, "plan-2025", plan)
+        meeting = f"/networks/{NETWORK}/meetings/2025-03-12"
+        self._until(
+            lambda: self._get(self.meetings, f"{meeting}/attendance", self.coordinator)["members"],
+            lambda rows: len(rows) == 18,
+        )
+        self._send(self.meetings, f"{meeting}/held", self.coordinator, "held-0312", None)
+        for person, _, _ in OWNERS[:14]:
+            self._send(
+                self.meetings,
+                f"{meeting}/attendance/check-ins",
+                self.coordinator,
+                f"in-{person}",
+                {"person_id": person},
+            )
+        for name in ("Emma Ansat", "Frida Ansat"):
+            self._send(
+                self.meetings,
+                f"{meeting}/attendance/check-ins",
+                self.coordinator,
+                f"in-{name}",
+                {"name": name, "clinic": "Fysio Øst", "employed": True},
+            )
+        closed = self._send(
+            self.meetings, f"{meeting}/attendance/close", self.coordinator, "close-0312", None
+        )
+        lines = closed.get("attendance_list", [])
+        counted = dict(Counter(line["category"] for line in lines))
+        say(
+            f"12 March held: 14 members ticked in (P and Q both), 2 employees wrote in; the list "
+            f"went to EKM classified as {counted}"
+        )
+        return counted
+
+    def _known(self, person: str) -> bool:
+        waiting = self._get(self.membership, "/awaiting-assignment?on=2025-01-01", self.ekm)
+        path = f"/networks/{NETWORK}/members?on=2025-01-01"
+        members = self._get(self.membership, path, self.ekm)["members"]
+        return any(row["person_id"] == person for row in [*waiting, *members])
+
+    def _opened(self, person: str, name: str, ydernummer: str) -> rg.YdernummerOpened:
+        return rg.YdernummerOpened(
+            **_stamp(),
+            ydernummer=ydernummer,
+            person_id=person,
+            name=name,
+            clinic_id=CLINIC,
+            clinic_name="Fysio Øst",
+            role="owner",
+        )
+
+    def _region(self, changes: list[Event]) -> None:
+        asyncio.run(_publish(self.bootstrap, changes))
+
+    def _send(
+        self, client: httpx.Client, path: str, headers: dict[str, str], key: str, body: Any
+    ) -> Any:
+        answer = client.post(path, json=body, headers={**headers, "Idempotency-Key": f"demo-{key}"})
+        if answer.status_code >= 400:
+            raise RuntimeError(f"POST {path} answered {answer.status_code}: {answer.text}")
+        return answer.json()
+
+    def _get(self, client: httpx.Client, path: str, headers: dict[str, str]) -> Any:
+        answer = client.get(path, headers=headers)
+        if answer.status_code >= 400:
+            raise RuntimeError(f"GET {path} answered {answer.status_code}: {answer.text}")
+        return answer.json()
+
+    def _until(self, probe: Callable[[], T], done: Callable[[T], bool], within: float = 30) -> T:
+        deadline = time.monotonic() + within
+        while True:
+            value = probe()
+            if done(value):
+                return value
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"the services did not get there within {within}s: {value!r}")
+            time.sleep(0.2)
+
+
+def _stamp() -> dict[str, Any]:
+    return {
+        "effective_date": dt.date(2025, 1, 1),
+        "actor": "region:nordjylland",
+        "causation_id": "demo",
+        "correlation_id": "demo",
+    }
+
+
+def _shared(person: str, name: str, ydernummer: str) -> rg.YdernummerShared:
+    return rg.YdernummerShared(**_stamp(), ydernummer=ydernummer, person_id=person, name=name)
+
+
+async def _publish(bootstrap: str, changes: list[Event]) -> None:
+    producer = AIOKafkaProducer(bootstrap_servers=bootstrap, acks="all", enable_idempotence=True)
+    await producer.start()
+    try:
+        for change in changes:
+            key = str(getattr(change, "ydernummer", ""))
+            person = str(getattr(change, "person_id", ""))
+            envelope = Envelope(
+                f"demo-{type(change).__name__}-{person}",
+                "/region/demo",
+                change.ce_type(),
+                dt.datetime(2025, 1, 1, tzinfo=dt.UTC),
+                subject=key,
+            )
+            headers, value = encode(change, envelope)
+            # the services' KN_TOPIC_PREFIX, if the operator set one
+            topic = os.environ.get("KN_TOPIC_PREFIX", "") + REGION_YDERNUMMER.name
+            await producer.send_and_wait(topic, value, key=key.encode(), headers=headers)
+    finally:
+        await producer.stop()
