@@ -71,6 +71,8 @@ class Envelope(NamedTuple):
             ) from None
         except UnicodeDecodeError:
             raise ContractError("a CloudEvents header is not UTF-8") from None
+        except AttributeError:
+            raise ContractError("a CloudEvents header has no value") from None
         except ValueError:
             raise ContractError(f"ce_time {found['ce_time']!r} is not RFC 3339") from None
         if time.tzinfo is None:

@@ -66,6 +66,9 @@ REGION_YDERNUMMER = Topic(
     key="ydernummer (the seller's for a takeover)",
     description="Inbound: the regions' ydernummer changes (opened, shared, taken over, closed).",
     events=REGION_EVENT_TYPES,
+    # one partition: a renter's opening depends on the clinic owner's, a share on the sale
+    # before it; changes of different ydernumre must be applied in the order reported
+    partitions=1,
 )
 
 TOPICS: tuple[Topic, ...] = (

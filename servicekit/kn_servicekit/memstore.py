@@ -38,6 +38,8 @@ class InMemoryEventStore:
         key: str | Callable[[Event], str] | None = None,
         event_ids: Sequence[uuid.UUID] | None = None,
     ) -> list[StoredEvent]:
+        if not events:
+            return []
         stream = self._streams.setdefault(stream_id, [])
         current = stream[-1].version if stream else 0
         if current != expected_version:
@@ -46,6 +48,8 @@ class InMemoryEventStore:
                 "reload it and decide again"
             )
         ids = list(event_ids) if event_ids is not None else [uuid.uuid4() for _ in events]
+        if len(ids) != len(events):
+            raise ValueError("one event id per event")
         if self._ids.intersection(ids):
             raise DuplicateEventError(
                 f"events with these ids are already in the store (stream {stream_id})"

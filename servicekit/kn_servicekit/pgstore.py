@@ -17,10 +17,13 @@ from kn_servicekit.errors import ConcurrencyError, DuplicateEventError
 from kn_servicekit.eventstore import StoredEvent, Stream, kafka_key
 
 # Appends take this transaction-scoped lock, so positions are assigned in commit order and
-# a relay reading "position > last published" can never skip a late-committing event. It is
-# keyed by the schema holding the event table: stores in other schemas do not wait.
+# a relay reading "position > last published" can never skip a late-committing event. The
+# lock is keyed by the event table itself (its oid), so every writer of one table takes the
+# same lock whatever its search_path puts first (a projection's schema, for a feed), and
+# stores of other services or tests in the same database do not wait.
 APPEND_LOCK = 0x6B6E_0001
-LOCK_SQL = "SELECT pg_advisory_xact_lock($1, hashtext(current_schema()))"
+EVENT_TABLE_KEY = "'kn_events'::regclass::oid::integer"
+LOCK_SQL = f"SELECT pg_advisory_xact_lock($1, {EVENT_TABLE_KEY})"
 NOTIFY_CHANNEL = "kn_events"
 
 SCHEMA = """

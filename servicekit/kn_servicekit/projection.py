@@ -26,7 +26,12 @@ class Delivery(NamedTuple):
 
 
 class Projection(Protocol):
-    """A read model. Its tables live in a schema the runner chooses (via search_path)."""
+    """A read model. Its tables live in a schema the runner chooses (via search_path).
+
+    A projection may set `derived = False` when what it writes is not derivable from the
+    log (a command consumer appending to its service's event store): its transactions then
+    wait for the durable commit.
+    """
 
     name: str
     topics: tuple[str, ...]

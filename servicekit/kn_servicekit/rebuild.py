@@ -59,6 +59,10 @@ async def rebuild(runner: ProjectionRunner, pool: asyncpg.Pool, projection: str)
     Events arriving during the replay are picked up by the live runner after the switch,
     from the offsets the rebuild stored, so nothing is lost at the cut-over.
     """
+    if runner.follows_group:
+        raise ValueError(
+            "a rebuild reads every partition itself: build its runner without group_id"
+        )
     await runner.run(until_caught_up=True)
     await switch_live(pool, projection, runner.schema)
     return runner.schema

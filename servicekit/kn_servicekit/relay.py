@@ -17,11 +17,11 @@ from aiokafka import AIOKafkaProducer
 
 from kn_contracts.envelope import Envelope
 from kn_servicekit.db import Connection
-from kn_servicekit.pgstore import NOTIFY_CHANNEL
+from kn_servicekit.pgstore import EVENT_TABLE_KEY, NOTIFY_CHANNEL
+from kn_servicekit.transient import TRANSIENT
 
-# One relay per event table publishes: a session lock keyed by the table's schema.
+# One relay per event table publishes: a session lock keyed by the table, as appends are.
 RELAY_LOCK = 0x6B6E_0002
-SCHEMA_KEY = "hashtext(current_schema())"
 log = structlog.get_logger("relay")
 
 
@@ -57,17 +57,27 @@ class Relay:
         self._poll_interval = poll_interval
 
     async def run(self, ready: asyncio.Event | None = None) -> None:
-        """Publish until cancelled: woken by NOTIFY from appends, and by a slow poll."""
+        """Publish until cancelled; a database or Kafka failure is retried with backoff."""
+        delay = 0.1
+        while True:
+            try:
+                await self._serve(ready or asyncio.Event())
+            except TRANSIENT as exc:
+                log.warning("relay_retrying", error=repr(exc), retry_in=delay)
+                await asyncio.sleep(delay)
+                delay = min(5.0, delay * 2)
+
+    async def _serve(self, ready: asyncio.Event) -> None:
+        """Lead (or wait as standby), then publish: woken by NOTIFY and by a slow poll."""
         wake = asyncio.Event()
 
         def on_notify(*_: object) -> None:
             wake.set()
 
         async with self._pool.acquire() as listener:
+            ready.set()  # connected: leading, or a standby ready to take over
             await self._become_leader(listener)
             await listener.add_listener(NOTIFY_CHANNEL, on_notify)
-            if ready is not None:
-                ready.set()
             try:
                 while True:
                     wake.clear()
@@ -77,10 +87,14 @@ class Relay:
                         await asyncio.wait_for(wake.wait(), self._poll_interval)
             finally:
                 await listener.remove_listener(NOTIFY_CHANNEL, on_notify)
-                await listener.execute(f"SELECT pg_advisory_unlock($1, {SCHEMA_KEY})", RELAY_LOCK)
+                await listener.execute(
+                    f"SELECT pg_advisory_unlock($1, {EVENT_TABLE_KEY})", RELAY_LOCK
+                )
 
     async def _become_leader(self, conn: Connection) -> None:
-        while not await conn.fetchval(f"SELECT pg_try_advisory_lock($1, {SCHEMA_KEY})", RELAY_LOCK):
+        while not await conn.fetchval(
+            f"SELECT pg_try_advisory_lock($1, {EVENT_TABLE_KEY})", RELAY_LOCK
+        ):
             log.info("relay_waiting_for_leadership")
             await asyncio.sleep(self._poll_interval)
 
@@ -102,7 +116,8 @@ class Relay:
             await self._publish(rows)
             await conn.execute(
                 """INSERT INTO kn_relay_progress (relay, position) VALUES ($1, $2)
-                   ON CONFLICT (relay) DO UPDATE SET position = excluded.position""",
+                   ON CONFLICT (relay) DO UPDATE
+                   SET position = greatest(kn_relay_progress.position, excluded.position)""",
                 self._name,
                 rows[-1]["position"],
             )

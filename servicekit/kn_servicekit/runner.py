@@ -17,7 +17,6 @@ from dataclasses import dataclass
 import asyncpg
 import structlog
 from aiokafka import AIOKafkaConsumer, ConsumerRebalanceListener, TopicPartition
-from aiokafka.errors import KafkaError
 from aiokafka.structs import ConsumerRecord
 
 from kn_contracts.catalog import Catalog
@@ -26,25 +25,13 @@ from kn_contracts.errors import ContractError
 from kn_servicekit.batches import RUNNER_TABLES, Batch, BatchWriter, letter_of, stored_offsets
 from kn_servicekit.db import Connection
 from kn_servicekit.deadletter import DeadLetters
-from kn_servicekit.errors import ConcurrencyError, TransientError
+from kn_servicekit.errors import TransientError
 from kn_servicekit.kafka import caught_up, partitions_of
 from kn_servicekit.projection import Cutoff, Delivery, Projection
+from kn_servicekit.transient import TRANSIENT
 
 log = structlog.get_logger("projection")
 
-TRANSIENT: tuple[type[BaseException], ...] = (
-    TransientError,
-    ConcurrencyError,  # a command consumer lost a race with another writer: decide again
-    KafkaError,
-    OSError,
-    asyncio.TimeoutError,
-    asyncpg.PostgresConnectionError,
-    asyncpg.InterfaceError,
-    asyncpg.CannotConnectNowError,
-    asyncpg.TooManyConnectionsError,
-    asyncpg.SerializationError,
-    asyncpg.DeadlockDetectedError,
-)
 
 Item = Batch | Exception | None
 
@@ -97,6 +84,11 @@ class ProjectionRunner:
         return self._schema
 
     @property
+    def follows_group(self) -> bool:
+        """True when partitions come from a consumer group (live), not assigned (replay)."""
+        return self._group_id is not None
+
+    @property
     def applied(self) -> int:
         """Events applied to the read model."""
         return self._writer.applied
@@ -145,12 +137,12 @@ class ProjectionRunner:
             reader: asyncio.Task[None] | None = None
             try:
                 async with self._pool.acquire() as conn:
-                    # A read model is derivable from the log and its offsets commit with its
-                    # rows: a server crash losing the last commits only means reading again.
-                    await conn.execute(
-                        f"SET search_path TO {await self._search_path(conn)};"
-                        " SET synchronous_commit TO off"
-                    )
+                    await conn.execute(f"SET search_path TO {await self._search_path(conn)}")
+                    if getattr(self._projection, "derived", True):
+                        # A read model is derivable from the log and its offsets commit with
+                        # its rows: a server crash losing the last commits means reading them
+                        # again. Not so for a command consumer appending to an event store.
+                        await conn.execute("SET synchronous_commit TO off")
                     assigned = list(consumer.assignment())
                     await self._seek(consumer, assigned, conn)
                     consumer.resume(*assigned)
@@ -159,7 +151,7 @@ class ProjectionRunner:
                     reader = asyncio.create_task(self._read(consumer, ends, queue))
                     while (item := await queue.get()) is not None:
                         if isinstance(item, Exception):
-                            raise item
+                            raise item  # transient: retried below; anything else: loudly
                         await self._writer.write(conn, item)
                         self.consumed += item.consumed
                         backoff.reset()
@@ -189,8 +181,8 @@ class ProjectionRunner:
                 if fetched:
                     await out.put(self._decode(fetched))
             await out.put(None)
-        except TRANSIENT as exc:
-            await out.put(exc)  # type: ignore[arg-type]  # TRANSIENT are all Exceptions
+        except Exception as exc:  # transient or not, the writer side decides what it means
+            await out.put(exc)
 
     def _decode(self, fetched: dict[TopicPartition, list[ConsumerRecord]]) -> Batch:
         batch = Batch(
@@ -203,6 +195,10 @@ class ProjectionRunner:
                     envelope, event = decode(record.headers, record.value, self._catalog)
                 except ContractError as exc:
                     batch.letters.append(letter_of(record, f"contract: {exc}"))
+                    continue
+                except Exception as exc:  # an upcaster bug, a header without a value
+                    reason = f"decode: {type(exc).__name__}: {exc}"
+                    batch.letters.append(letter_of(record, reason))
                     continue
                 delivery = Delivery(tp.topic, tp.partition, record.offset, envelope, event)
                 if self._cutoff is None or self._cutoff.admits(delivery):

@@ -145,3 +145,18 @@ def test_clusters_are_data_ekm_can_add_and_rename(book: Book) -> None:
     book.apply(cmd.AddCluster("vejle", "Vejle", MARCH_1))
     book.apply(cmd.RenameCluster("vejle", "Vejle og Fredericia", APRIL_1))
     assert book.register.clusters["vejle"] == ("Vejle og Fredericia", False)
+
+
+def test_assigning_someone_whose_membership_starts_later_is_refused() -> None:
+    book = Book()
+    book.feed(opened("100009", "p-ole", "Ole Dam", "klinik-ny", MARCH_1))
+    book.apply(cmd.AssignMember("aalborg-oest", "p-ole", "100009", APRIL_1, "from April"))
+    with pytest.raises(RuleBroken, match="already a member of aalborg-oest from 2025-04-01"):
+        book.apply(cmd.AssignMember("aalborg-oest", "p-ole", "100009", MARCH_1, "from March"))
+
+
+def test_a_move_before_a_change_already_recorded_later_is_refused(book: Book) -> None:
+    book.apply(cmd.CreateNetwork("aalborg-vest", "Aalborg Vest", "aalborg", MARCH_1))
+    book.apply(cmd.MoveMember("p-anna", "100001", "aalborg-vest", MAY_1, "moves in May"))
+    with pytest.raises(RuleBroken, match="recorded from 2025-05-01; record changes in date order"):
+        book.apply(cmd.MoveMember("p-anna", "100001", "aalborg-vest", APRIL_1, "earlier"))

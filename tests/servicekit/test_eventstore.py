@@ -118,3 +118,30 @@ def test_derived_ids_differ_per_cause_and_index() -> None:
     assert len(set(a) | set(derived_ids("cause-b", 2))) == 4
     assert all(isinstance(i, uuid.UUID) for i in a)
     assert Tick.ce_type() == "dk.kvalitetsnet.test.Tick.v1"
+
+
+@pytest.mark.infra
+async def test_a_writer_whose_search_path_starts_elsewhere_takes_the_same_append_lock(
+    pool: asyncpg.Pool, database: str
+) -> None:
+    # a feed under the projection runner puts its projection's schema first in search_path;
+    # its appends must still wait for, and be ordered with, the service's other appends
+    schema = database.rsplit("search_path=", 1)[1]
+    store = PostgresEventStore(pool, CATALOG, topic_for=topic_for)
+    holder, feed = await pool.acquire(), await pool.acquire()
+    try:
+        held = holder.transaction()
+        await held.start()
+        await store.on(holder).append("held", 0, [tick("held")])  # holds the lock, uncommitted
+        await feed.execute(f'CREATE SCHEMA IF NOT EXISTS "proj_{schema}"')
+        await feed.execute(f'SET search_path TO "proj_{schema}", "{schema}"')
+        waiting = asyncio.create_task(store.on(feed).append("fed", 0, [tick("fed")]))
+        done, _ = await asyncio.wait([waiting], timeout=0.5)
+        assert not done, "the second writer did not wait for the append lock"
+        await held.commit()
+        await waiting
+    finally:
+        await pool.release(holder)
+        await pool.release(feed)
+    rows = await pool.fetch("SELECT stream_id FROM kn_events ORDER BY position")
+    assert [r["stream_id"] for r in rows] == ["held", "fed"]

@@ -48,12 +48,15 @@ async def test_a_poison_message_goes_to_the_dead_letter_topic_and_the_next_is_ap
     key, headers, _ = message("a")
     not_json = (key, headers, b"{not json")
     no_envelope = (key, [("content-type", b"application/json")], b"{}")
-    await produce(kafka_bootstrap, topic, [not_json, no_envelope, message("a", 3)])
+    _, headers_b, value_b = message("a", 9)
+    empty_id = (key, [(n, None if n == "ce_id" else v) for n, v in headers_b], value_b)
+    await produce(kafka_bootstrap, topic, [not_json, no_envelope, empty_id, message("a", 3)])
     async with dead_letter_producer(kafka_bootstrap) as producer:
         done = await catch_up(runner(pool, kafka_bootstrap, TallyProjection(topic), producer))
     assert await tallies(pool, done.schema) == {"a": (1, 3)}
     letters = await read_letters(kafka_bootstrap, topic)
-    assert [dead.letter.value for dead in letters] == [b"{not json", b"{}"]
+    assert [dead.letter.value for dead in letters] == [b"{not json", b"{}", value_b]
+    assert letters[2].letter.reason == "contract: a CloudEvents header has no value"
     assert letters[0].letter.reason.startswith("contract: dk.kvalitetsnet.test.Tick.v1 violates")
     assert letters[1].letter.reason == (
         "contract: not a CloudEvent: missing header(s) "

@@ -9,7 +9,7 @@ from aiokafka.structs import ConsumerRecord
 
 from kn_servicekit.kafka import caught_up, partitions_of
 
-Message = tuple[bytes | None, list[tuple[str, bytes]], bytes | None]
+Message = tuple[bytes | None, Sequence[tuple[str, bytes | None]], bytes | None]
 """(key, headers, value)"""
 
 

@@ -2,18 +2,17 @@
 
 from fastapi import FastAPI
 
-from kn_contracts.topics import REGION_YDERNUMMER, catalog
+from kn_contracts.topics import REGION_YDERNUMMER
 from kn_membership import SERVICE
 from kn_membership.adapters.feed import RegionFeed
 from kn_membership.adapters.seed import seed
 from kn_membership.domain.errors import AlreadyExists, NotFound, RuleBroken
 from kn_membership.entrypoints import deps, ekm, networks
+from kn_membership.entrypoints.deps import CATALOG
 from kn_membership.settings import MembershipSettings
 from kn_servicekit import hosting
 from kn_servicekit.http import Resources, create_http_app
 from kn_servicekit.pgstore import PostgresEventStore
-
-CATALOG = catalog()
 
 
 async def seed_clusters(resources: Resources) -> None:

@@ -23,6 +23,7 @@ class RegionFeed:
     """Applies the region's ydernummer changes to the register."""
 
     name = "region_feed"
+    derived = False  # it appends register events: the source of truth, commit durably
 
     def __init__(self, topic: str, catalog: Catalog, topic_for: Callable[[Event], str]) -> None:
         self.topics: tuple[str, ...] = (topic,)

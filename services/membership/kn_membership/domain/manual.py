@@ -72,11 +72,10 @@ def _create_network(command: cmd.CreateNetwork, register: Register, cause: Cause
 def _assign(command: cmd.AssignMember, register: Register, cause: Cause) -> list[Event]:
     on = command.effective_date
     views.network(register, command.network_id)
-    current = views.stint(register, command.person_id, command.ydernummer, on)
-    if current is not None:
+    for current in views.stints_from(register, command.person_id, command.ydernummer, on):
         raise RuleBroken(
-            f"{command.person_id} is already a member of {current.network_id} on {on}; "
-            "move the member instead",
+            f"{command.person_id} is already a member of {current.network_id} from "
+            f"{max(current.start, on)}; move the member instead",
             rule="Membership 1",
         )
     held = views.holding(register, command.person_id, command.ydernummer, on)
@@ -105,6 +104,13 @@ def _move(command: cmd.MoveMember, register: Register, cause: Cause) -> list[Eve
     on = command.effective_date
     views.network(register, command.to_network_id)
     current, who = _membership(register, command.person_id, command.ydernummer, on)
+    for later in views.stints_from(register, command.person_id, command.ydernummer, on):
+        if later.start > on:
+            raise RuleBroken(
+                f"a change of {command.person_id}'s membership is recorded from {later.start}; "
+                "record changes in date order",
+                rule="Membership 1",
+            )
     if current.network_id == command.to_network_id:
         raise RuleBroken(
             f"{command.person_id} is already in {command.to_network_id} on {on}",

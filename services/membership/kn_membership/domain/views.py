@@ -56,6 +56,15 @@ def stint(register: Register, person_id: str, ydernummer: str, on: dt.date) -> S
     return None
 
 
+def stints_from(register: Register, person_id: str, ydernummer: str, on: dt.date) -> list[Stint]:
+    """The person's memberships through this ydernummer in force on or after the date."""
+    return [
+        s
+        for s in register.stints
+        if (s.person_id, s.ydernummer) == (person_id, ydernummer) and (s.end is None or s.end > on)
+    ]
+
+
 def members_on(
     register: Register, network_id: str, on: dt.date, owners_only: bool = False
 ) -> list[Member]:
