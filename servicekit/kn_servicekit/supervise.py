@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import asyncio
+import time
 from collections.abc import Awaitable, Callable
 
 import structlog
 
 log = structlog.get_logger("supervisor")
+HEALTHY_RUN = 60.0  # seconds
 
 
 async def supervise(name: str, run: Callable[[], Awaitable[None]], *, cap: float = 30.0) -> None:
@@ -18,12 +20,15 @@ async def supervise(name: str, run: Callable[[], Awaitable[None]], *, cap: float
     """
     delay = 0.5
     while True:
+        started = time.monotonic()
         try:
             await run()
             return
         except asyncio.CancelledError:
             raise
         except Exception:
+            if time.monotonic() - started > HEALTHY_RUN:
+                delay = 0.5  # it ran well for a while: this is a new failure, not the same one
             log.exception("background_task_crashed", task=name, restart_in=delay)
             await asyncio.sleep(delay)
             delay = min(cap, delay * 2)
