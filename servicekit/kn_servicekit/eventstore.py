@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from kn_contracts.base import Event
+from kn_servicekit.errors import ConcurrencyError
 
 
 @dataclass(frozen=True)
@@ -74,3 +75,18 @@ def kafka_key(key: str | Callable[[Event], str] | None, stream_id: str, event: E
 def derived_ids(cause: str, count: int) -> list[uuid.UUID]:
     """Stable event ids for the events one cause produced, so repeating it is detectable."""
     return [uuid.uuid5(uuid.NAMESPACE_URL, f"kn:{cause}#{index}") for index in range(count)]
+
+
+def new_ids(events: Sequence[Event], event_ids: Sequence[uuid.UUID] | None) -> list[uuid.UUID]:
+    """The ids an append gives its events: the caller's, or new random ones."""
+    ids = list(event_ids) if event_ids is not None else [uuid.uuid4() for _ in events]
+    if len(ids) != len(events):
+        raise ValueError("one event id per event")
+    return ids
+
+
+def stale(stream_id: str, current: int, expected: int) -> ConcurrencyError:
+    """The error for an append whose expected version no longer holds."""
+    return ConcurrencyError(
+        f"stream {stream_id} is at version {current}, not {expected}; reload it and decide again"
+    )

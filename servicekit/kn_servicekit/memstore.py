@@ -8,8 +8,8 @@ from collections.abc import Callable, Sequence
 
 from kn_contracts.base import Event
 from kn_contracts.topics import topic_of
-from kn_servicekit.errors import ConcurrencyError, DuplicateEventError
-from kn_servicekit.eventstore import StoredEvent, Stream, kafka_key
+from kn_servicekit.errors import DuplicateEventError
+from kn_servicekit.eventstore import StoredEvent, Stream, kafka_key, new_ids, stale
 
 
 class InMemoryEventStore:
@@ -43,13 +43,8 @@ class InMemoryEventStore:
         stream = self._streams.setdefault(stream_id, [])
         current = stream[-1].version if stream else 0
         if current != expected_version:
-            raise ConcurrencyError(
-                f"stream {stream_id} is at version {current}, not {expected_version}; "
-                "reload it and decide again"
-            )
-        ids = list(event_ids) if event_ids is not None else [uuid.uuid4() for _ in events]
-        if len(ids) != len(events):
-            raise ValueError("one event id per event")
+            raise stale(stream_id, current, expected_version)
+        ids = new_ids(events, event_ids)
         if self._ids.intersection(ids):
             raise DuplicateEventError(
                 f"events with these ids are already in the store (stream {stream_id})"

@@ -14,7 +14,7 @@ from kn_contracts.catalog import Catalog
 from kn_contracts.topics import topic_of
 from kn_servicekit.db import Connection
 from kn_servicekit.errors import ConcurrencyError, DuplicateEventError
-from kn_servicekit.eventstore import StoredEvent, Stream, kafka_key
+from kn_servicekit.eventstore import StoredEvent, Stream, kafka_key, new_ids, stale
 
 # Appends take this transaction-scoped lock, so positions are assigned in commit order and
 # a relay reading "position > last published" can never skip a late-committing event. The
@@ -110,19 +110,14 @@ class PostgresEventStore:
     ) -> list[StoredEvent]:
         if not events:
             return []
-        ids = list(event_ids) if event_ids is not None else [uuid.uuid4() for _ in events]
-        if len(ids) != len(events):
-            raise ValueError("one event id per event")
+        ids = new_ids(events, event_ids)
         async with self._connection() as conn, conn.transaction():
             await conn.execute(LOCK_SQL, APPEND_LOCK)
             current = await conn.fetchval(
                 "SELECT coalesce(max(version), 0) FROM kn_events WHERE stream_id = $1", stream_id
             )
             if current != expected_version:
-                raise ConcurrencyError(
-                    f"stream {stream_id} is at version {current}, not {expected_version}; "
-                    "reload it and decide again"
-                )
+                raise stale(stream_id, current, expected_version)
             try:
                 rows = await conn.fetch(
                     f"""

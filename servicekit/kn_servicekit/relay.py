@@ -18,7 +18,7 @@ from aiokafka import AIOKafkaProducer
 from kn_contracts.envelope import Envelope
 from kn_servicekit.db import Connection
 from kn_servicekit.pgstore import EVENT_TABLE_KEY, NOTIFY_CHANNEL
-from kn_servicekit.transient import TRANSIENT
+from kn_servicekit.transient import TRANSIENT, Backoff
 
 # One relay per event table publishes: a session lock keyed by the table, as appends are.
 RELAY_LOCK = 0x6B6E_0002
@@ -58,16 +58,16 @@ class Relay:
 
     async def run(self, ready: asyncio.Event | None = None) -> None:
         """Publish until cancelled; a database or Kafka failure is retried with backoff."""
-        delay = 0.1
+        backoff = Backoff()
         while True:
             try:
-                await self._serve(ready or asyncio.Event())
+                await self._serve(ready or asyncio.Event(), backoff)
             except TRANSIENT as exc:
+                delay = backoff.next()
                 log.warning("relay_retrying", error=repr(exc), retry_in=delay)
                 await asyncio.sleep(delay)
-                delay = min(5.0, delay * 2)
 
-    async def _serve(self, ready: asyncio.Event) -> None:
+    async def _serve(self, ready: asyncio.Event, backoff: Backoff) -> None:
         """Lead (or wait as standby), then publish: woken by NOTIFY and by a slow poll."""
         wake = asyncio.Event()
 
@@ -81,7 +81,9 @@ class Relay:
             try:
                 while True:
                     wake.clear()
-                    if await self.publish_pending() == self._batch_size:
+                    published = await self.publish_pending()
+                    backoff.reset()
+                    if published == self._batch_size:
                         continue  # more is waiting
                     with contextlib.suppress(TimeoutError):
                         await asyncio.wait_for(wake.wait(), self._poll_interval)

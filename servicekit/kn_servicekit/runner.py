@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 import asyncpg
 import structlog
@@ -28,26 +27,12 @@ from kn_servicekit.deadletter import DeadLetters
 from kn_servicekit.errors import TransientError
 from kn_servicekit.kafka import caught_up, partitions_of
 from kn_servicekit.projection import Cutoff, Delivery, Projection
-from kn_servicekit.transient import TRANSIENT
+from kn_servicekit.transient import TRANSIENT, Backoff
 
 log = structlog.get_logger("projection")
 
 
 Item = Batch | Exception | None
-
-
-@dataclass
-class _Backoff:
-    first: float = 0.1
-    cap: float = 5.0
-    current: float = 0.0
-
-    def next(self) -> float:
-        self.current = min(self.cap, self.current * 2 if self.current else self.first)
-        return self.current
-
-    def reset(self) -> None:
-        self.current = 0.0
 
 
 class ProjectionRunner:
@@ -132,7 +117,7 @@ class ProjectionRunner:
     async def _loop(
         self, consumer: AIOKafkaConsumer, ends: dict[TopicPartition, int] | None
     ) -> None:
-        backoff = _Backoff()
+        backoff = Backoff()
         while True:
             reader: asyncio.Task[None] | None = None
             try:

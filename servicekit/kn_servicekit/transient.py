@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from dataclasses import dataclass
 
 import asyncpg
 from aiokafka.errors import KafkaError
@@ -22,3 +23,19 @@ TRANSIENT: tuple[type[BaseException], ...] = (
     asyncpg.SerializationError,
     asyncpg.DeadlockDetectedError,
 )
+
+
+@dataclass
+class Backoff:
+    """Exponential delays between retries: 0.1 s doubling to 5 s, reset after a success."""
+
+    first: float = 0.1
+    cap: float = 5.0
+    current: float = 0.0
+
+    def next(self) -> float:
+        self.current = min(self.cap, self.current * 2 if self.current else self.first)
+        return self.current
+
+    def reset(self) -> None:
+        self.current = 0.0

@@ -102,7 +102,6 @@ async def test_positions_under_concurrent_appends_follow_commit_order(pool: asyn
             gaps.extend((p, seen_max) for p in late)
             passed.update(positions)
             seen_max = max(positions, default=seen_max)
-            await asyncio.sleep(0)
 
     passed: set[int] = set()
     watcher = asyncio.create_task(reader())
