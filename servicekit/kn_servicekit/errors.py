@@ -17,5 +17,9 @@ class TransientError(KitError):
     """Infrastructure is briefly unavailable; retrying later will succeed."""
 
 
+class Superseded(KitError):
+    """A rebuild switched readers to another schema: this runner's schema is no longer live."""
+
+
 class DuplicateEventError(KitError):
     """Events with these ids were appended before: the command already took effect."""

@@ -10,7 +10,7 @@ from kn_servicekit import idempotency, pgstore
 from kn_servicekit.deadletter import DeadLetters
 from kn_servicekit.http import Loop, Resources
 from kn_servicekit.projection import Projection
-from kn_servicekit.rebuild import live_schema
+from kn_servicekit.rebuild import follow_live
 from kn_servicekit.relay import Relay
 from kn_servicekit.runner import ProjectionRunner
 
@@ -37,15 +37,19 @@ def projection(service: str, read_model: Projection, catalog: Catalog) -> Loop:
     async def run(resources: Resources, ready: asyncio.Event) -> None:
         settings = resources.settings
         consumer = f"{service}.{read_model.name}"
-        runner = ProjectionRunner(
-            pool=resources.pool,
-            bootstrap=settings.kafka_bootstrap,
-            projection=read_model,
-            catalog=catalog,
-            schema=await live_schema(resources.pool, read_model.name),
-            dead_letters=DeadLetters(resources.producer, consumer),
-            group_id=settings.topic_prefix + consumer,
-        )
-        await runner.run(ready=ready)
+
+        def runner(schema: str) -> ProjectionRunner:
+            return ProjectionRunner(
+                pool=resources.pool,
+                bootstrap=settings.kafka_bootstrap,
+                projection=read_model,
+                catalog=catalog,
+                schema=schema,
+                dead_letters=DeadLetters(resources.producer, consumer),
+                group_id=settings.topic_prefix + consumer,
+                live_name=read_model.name,
+            )
+
+        await follow_live(resources.pool, runner, read_model.name, ready)
 
     return run

@@ -23,6 +23,7 @@ from kn_servicekit.settings import ServiceSettings
 from kn_servicekit.supervise import supervise
 
 Hook = Callable[["Resources"], Awaitable[None]]
+SHUTDOWN_GRACE = 10.0  # seconds for connections still in use when the service stops
 # A background loop: runs for the service's life and sets its event once it is working.
 Loop = Callable[["Resources", asyncio.Event], Awaitable[None]]
 
@@ -87,7 +88,11 @@ def create_http_app(
             await asyncio.gather(*tasks, return_exceptions=True)
             await producer.stop()
             await kafka.stop()
-            await pool.close()
+            try:
+                await asyncio.wait_for(pool.close(), SHUTDOWN_GRACE)
+            except TimeoutError:
+                log.error("database_pool_close_timed_out", grace_seconds=SHUTDOWN_GRACE)
+                pool.terminate()
             log.info("service_stopped")
 
     app = FastAPI(title=f"Kvalitetsnet {service}", version="1", lifespan=lifespan)

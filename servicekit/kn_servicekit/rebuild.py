@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import uuid
+from collections.abc import Callable
 
 import asyncpg
+import structlog
 
+from kn_servicekit.errors import Superseded
 from kn_servicekit.runner import ProjectionRunner
+
+log = structlog.get_logger("projection")
 
 LIVE_TABLE = """
 CREATE TABLE IF NOT EXISTS kn_projection_live (
@@ -66,3 +72,20 @@ async def rebuild(runner: ProjectionRunner, pool: asyncpg.Pool, projection: str)
     await runner.run(until_caught_up=True)
     await switch_live(pool, projection, runner.schema)
     return runner.schema
+
+
+async def follow_live(
+    pool: asyncpg.Pool,
+    make_runner: Callable[[str], ProjectionRunner],
+    projection: str,
+    ready: asyncio.Event | None = None,
+) -> None:
+    """Keep a projection's live schema up to date, moving to the new schema whenever a
+    rebuild switches readers to it (it resumes from the offsets the rebuild stored)."""
+    while True:
+        runner = make_runner(await live_schema(pool, projection))
+        try:
+            await runner.run(ready=ready)
+            return
+        except Superseded as switched:
+            log.info("projection_follows_rebuild", projection=projection, detail=str(switched))

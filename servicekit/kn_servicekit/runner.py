@@ -24,7 +24,7 @@ from kn_contracts.errors import ContractError
 from kn_servicekit.batches import RUNNER_TABLES, Batch, BatchWriter, letter_of, stored_offsets
 from kn_servicekit.db import Connection
 from kn_servicekit.deadletter import DeadLetters
-from kn_servicekit.errors import TransientError
+from kn_servicekit.errors import Superseded, TransientError
 from kn_servicekit.kafka import caught_up, partitions_of
 from kn_servicekit.projection import Cutoff, Delivery, Projection
 from kn_servicekit.transient import TRANSIENT, Backoff
@@ -50,8 +50,10 @@ class ProjectionRunner:
         group_id: str | None = None,
         max_records: int = 5000,
         cutoff: Cutoff | None = None,
+        live_name: str | None = None,
     ) -> None:
         self._pool = pool
+        self._live_name = live_name  # set: stop when readers are switched to another schema
         self._bootstrap = bootstrap
         self._projection = projection
         self._catalog = catalog
@@ -137,6 +139,7 @@ class ProjectionRunner:
                     while (item := await queue.get()) is not None:
                         if isinstance(item, Exception):
                             raise item  # transient: retried below; anything else: loudly
+                        await self._still_live(conn)
                         await self._writer.write(conn, item)
                         self.consumed += item.consumed
                         backoff.reset()
@@ -189,6 +192,15 @@ class ProjectionRunner:
                 if self._cutoff is None or self._cutoff.admits(delivery):
                     batch.deliveries.append((record, delivery))
         return batch
+
+    async def _still_live(self, conn: Connection) -> None:
+        if self._live_name is None:
+            return
+        live = await conn.fetchval(
+            "SELECT schema_name FROM kn_projection_live WHERE projection = $1", self._live_name
+        )
+        if live is not None and live != self._schema:
+            raise Superseded(f"{self._live_name} now lives in {live}, not {self._schema}")
 
     async def _enter_schema(self, conn: Connection) -> None:
         await conn.execute(f"SET LOCAL search_path TO {await self._search_path(conn)}")

@@ -10,11 +10,13 @@ import asyncpg
 import pytest
 
 from kn_contracts.envelope import Envelope
+from kn_servicekit.deadletter import DeadLetters
 from kn_servicekit.projection import Cutoff, Delivery
-from kn_servicekit.rebuild import fresh_schema_name, live_schema, rebuild
+from kn_servicekit.rebuild import follow_live, fresh_schema_name, live_schema, rebuild
+from kn_servicekit.runner import ProjectionRunner
 from tests.support.kafka import Message, produce
 from tests.support.runners import catch_up, dead_letter_producer, runner
-from tests.support.ticks import TallyProjection, tallies, tick, tick_message
+from tests.support.ticks import CATALOG, TallyProjection, tallies, tick, tick_message
 from tests.support.waiting import eventually
 
 pytestmark = pytest.mark.infra
@@ -31,8 +33,11 @@ async def test_a_rebuild_replays_into_a_fresh_schema_and_readers_switch_when_it_
     pool: asyncpg.Pool, kafka_bootstrap: str, topic: str
 ) -> None:
     projection = TallyProjection(topic, name=f"tally_{uuid.uuid4().hex[:8]}")
-    await produce(kafka_bootstrap, topic, [at(dt.date(2025, 3, 1), dt.date(2025, 3, 1), "a", n)
-                                           for n in range(1, 51)])  # fmt: skip
+    await produce(
+        kafka_bootstrap,
+        topic,
+        [at(dt.date(2025, 3, 1), dt.date(2025, 3, 1), "a", n) for n in range(1, 51)],
+    )
     live = await live_schema(pool, projection.name)
     async with dead_letter_producer(kafka_bootstrap) as producer:
         await catch_up(runner(pool, kafka_bootstrap, projection, producer, schema=live))
@@ -71,10 +76,18 @@ async def test_a_replay_to_a_day_by_recorded_time_keeps_a_late_report_out(
     )
     new_year = dt.date(2025, 12, 31)
     async with dead_letter_producer(kafka_bootstrap) as producer:
-        as_reported = await catch_up(runner(pool, kafka_bootstrap, TallyProjection(topic),
-                                            producer, cutoff=Cutoff(new_year)))  # fmt: skip
-        corrected = await catch_up(runner(pool, kafka_bootstrap, TallyProjection(topic), producer,
-                                          cutoff=Cutoff(new_year, by="effective")))  # fmt: skip
+        as_reported = await catch_up(
+            runner(pool, kafka_bootstrap, TallyProjection(topic), producer, cutoff=Cutoff(new_year))
+        )
+        corrected = await catch_up(
+            runner(
+                pool,
+                kafka_bootstrap,
+                TallyProjection(topic),
+                producer,
+                cutoff=Cutoff(new_year, by="effective"),
+            )
+        )
         everything = await catch_up(runner(pool, kafka_bootstrap, TallyProjection(topic), producer))
     assert await tallies(pool, as_reported.schema) == {"fee": (2, 30)}
     assert await tallies(pool, corrected.schema) == {"fee": (3, 330)}
@@ -87,3 +100,42 @@ def test_a_recorded_cutoff_reads_the_day_in_copenhagen() -> None:
     delivery = Delivery("t", 0, 0, envelope, tick("a", 1, dt.date(2025, 12, 31)))
     assert not Cutoff(dt.date(2025, 12, 31)).admits(delivery)
     assert Cutoff(dt.date(2025, 12, 31), by="effective").admits(delivery)
+
+
+async def test_a_live_runner_follows_readers_to_the_rebuilt_schema_and_keeps_it_current(
+    pool: asyncpg.Pool, kafka_bootstrap: str, topic: str
+) -> None:
+    projection = TallyProjection(topic, name=f"tally_{uuid.uuid4().hex[:8]}")
+    group = f"g-{uuid.uuid4().hex[:8]}"
+    day = dt.date(2025, 3, 1)
+    await produce(kafka_bootstrap, topic, [at(day, day, "a") for _ in range(10)])
+    async with dead_letter_producer(kafka_bootstrap) as producer:
+
+        def live(schema: str) -> ProjectionRunner:
+            return ProjectionRunner(
+                pool=pool,
+                bootstrap=kafka_bootstrap,
+                projection=projection,
+                catalog=CATALOG,
+                schema=schema,
+                dead_letters=DeadLetters(producer, projection.name),
+                group_id=group,
+                live_name=projection.name,
+            )
+
+        old = await live_schema(pool, projection.name)
+        await live(old).prepare()
+        following = asyncio.create_task(follow_live(pool, live, projection.name))
+        try:
+            await eventually(lambda: tallies(pool, old), lambda t: t.get("a") == (10, 10))
+            new = fresh_schema_name(projection.name, dt.datetime(2026, 1, 2))
+            await rebuild(
+                runner(pool, kafka_bootstrap, projection, producer, schema=new),
+                pool,
+                projection.name,
+            )
+            await produce(kafka_bootstrap, topic, [at(day, day, "a") for _ in range(5)])
+            await eventually(lambda: tallies(pool, new), lambda t: t.get("a") == (15, 15))
+        finally:
+            following.cancel()
+            await asyncio.gather(following, return_exceptions=True)

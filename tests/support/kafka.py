@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Sequence
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
@@ -38,7 +39,10 @@ async def read_all(bootstrap: str, topic: str) -> list[ConsumerRecord]:
         await consumer.seek_to_beginning(*partitions)
         ends = await consumer.end_offsets(partitions)
         records: list[ConsumerRecord] = []
+        deadline = asyncio.get_running_loop().time() + 30
         while not await caught_up(consumer, ends):
+            if asyncio.get_running_loop().time() > deadline:
+                raise TimeoutError(f"{topic} not read to its end {ends} within 30 s")
             batch = await consumer.getmany(timeout_ms=1000)
             records += [r for chunk in batch.values() for r in chunk]
         return records
