@@ -60,10 +60,6 @@ class EventStore(Protocol):
         new random ids); ids appended before raise DuplicateEventError."""
         ...
 
-    async def read_after(self, stream_id: str, version: int) -> list[StoredEvent]:
-        """The events of a stream after `version`."""
-        ...
-
 
 def kafka_key(key: str | Callable[[Event], str] | None, stream_id: str, event: Event) -> str:
     """The Kafka key of one appended event."""

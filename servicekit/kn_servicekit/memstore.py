@@ -68,9 +68,6 @@ class InMemoryEventStore:
         self._ids.update(ids)
         return stored
 
-    async def read_after(self, stream_id: str, version: int) -> list[StoredEvent]:
-        return [e for e in self._streams.get(stream_id, []) if e.version > version]
-
     def all_events(self) -> list[StoredEvent]:
         """Every stored event in global order (what the relay would publish)."""
         return sorted((e for s in self._streams.values() for e in s), key=lambda e: e.position)

@@ -88,17 +88,6 @@ class PostgresEventStore:
             )
         return Stream(stream_id, tuple(self._stored(row) for row in rows))
 
-    async def read_after(self, stream_id: str, version: int) -> list[StoredEvent]:
-        """The events of a stream after `version` (to bring a cached fold up to date)."""
-        async with self._connection() as conn:
-            rows = await conn.fetch(
-                f"""SELECT {_COLUMNS} FROM kn_events WHERE stream_id = $1 AND version > $2
-                    ORDER BY version""",
-                stream_id,
-                version,
-            )
-        return [self._stored(row) for row in rows]
-
     async def append(
         self,
         stream_id: str,

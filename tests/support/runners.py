@@ -57,13 +57,6 @@ async def catch_up(runner: ProjectionRunner, within: float = 60.0) -> Projection
     return runner
 
 
-async def paced(chunks: list[list[bytes]], pause: float) -> AsyncIterator[list[bytes]]:
-    """Yield chunks with a pause between them, so a stream keeps flowing during a test."""
-    for chunk in chunks:
-        yield chunk
-        await asyncio.sleep(pause)
-
-
 class SlowDatabaseRunner(ProjectionRunner):
     """A runner whose database answers the stored-offsets question slowly, as a loaded one
     does: the group's committed offsets must not be used meanwhile."""

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Annotated, Any
@@ -18,10 +17,11 @@ from kn_meetings.adapters.directory import PostgresMembershipDirectory
 from kn_meetings.domain.commands import Context
 from kn_meetings.domain.scheme import Scheme
 from kn_servicekit.auth import Actor, require
+from kn_servicekit.commands import command_ids, respond
 from kn_servicekit.db import Connection
 from kn_servicekit.eventstore import EventStore
 from kn_servicekit.http import Resources
-from kn_servicekit.idempotency import Answer, fingerprint, once
+from kn_servicekit.idempotency import Answer
 from kn_servicekit.pgstore import PostgresEventStore
 
 COPENHAGEN = ZoneInfo("Europe/Copenhagen")
@@ -61,20 +61,11 @@ async def execute(
     answer and appends nothing (the answer is stored with the events it appended)."""
     resources: Resources = request.app.state.resources
     wired = services(request)
-    key = request.headers.get("Idempotency-Key")
-    causation = key or f"request-{uuid.uuid4()}"
-    correlation = request.headers.get("X-Correlation-Id") or causation
-    ctx = Context(str(actor), causation, correlation, wired.today())
+    ctx = Context(str(actor), *command_ids(request), wired.today())
 
     async def run(conn: Connection) -> Answer:
         result = await work(wired.store.on(conn), ctx)
         return Answer(status, to_jsonable_python(result))
 
-    if key is None:
-        async with resources.pool.acquire() as conn, conn.transaction():
-            answer = await run(conn)
-    else:
-        body = None if payload is None else payload.model_dump(mode="json")
-        request_print = fingerprint(request.method, request.url.path, body)
-        answer = await once(resources.pool, str(actor), key, request_print, run)
-    return JSONResponse(answer.body, status_code=answer.status)
+    body = None if payload is None else payload.model_dump(mode="json")
+    return await respond(request, resources.pool, actor, body, run)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import uuid
 from zoneinfo import ZoneInfo
 
 from fastapi import HTTPException, Request, status
@@ -11,6 +10,7 @@ from fastapi import HTTPException, Request, status
 from kn_contracts.topics import catalog
 from kn_membership.domain.cause import Cause
 from kn_servicekit.auth import Actor
+from kn_servicekit.commands import command_ids
 from kn_servicekit.db import Connection
 from kn_servicekit.http import Resources
 from kn_servicekit.pgstore import PostgresEventStore
@@ -38,9 +38,7 @@ def today() -> dt.date:
 
 def cause(request: Request, actor: Actor) -> Cause:
     """The command's cause: the actor, the request's id, its correlation id if sent."""
-    command_id = request.headers.get("Idempotency-Key") or str(uuid.uuid4())
-    correlation = request.headers.get("X-Correlation-Id") or command_id
-    return Cause(str(actor), f"http:{command_id}", correlation)
+    return Cause(str(actor), *command_ids(request))
 
 
 def may_see(actor: Actor, network_id: str) -> None:

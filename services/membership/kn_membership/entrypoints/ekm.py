@@ -22,16 +22,11 @@ EKM = Annotated[Actor, Depends(require("ekm"))]
 READER = Annotated[Actor, Depends(require("ekm", "auditor"))]
 
 
-def _decide(command: object, request: Request, actor: Actor) -> handlers.Decision:
-    cause = deps.cause(request, actor)
-    return lambda register: manual.decide(command, register, cause)
-
-
 @router.post("/clusters", status_code=201)
 async def add_cluster(body: schemas.AddCluster, request: Request, actor: EKM) -> JSONResponse:
     """Add a health cluster networks can belong to."""
     command = cmd.AddCluster(body.cluster_id, body.name, body.effective_date or deps.today())
-    return await record(request, actor, _decide(command, request, actor), body.model_dump())
+    return await record(request, actor, manual.decide, command, body)
 
 
 @router.patch("/clusters/{cluster_id}")
@@ -40,7 +35,7 @@ async def rename_cluster(
 ) -> JSONResponse:
     """Rename a health cluster."""
     command = cmd.RenameCluster(cluster_id, body.name, body.effective_date or deps.today())
-    return await record(request, actor, _decide(command, request, actor), body.model_dump())
+    return await record(request, actor, manual.decide, command, body)
 
 
 @router.post("/clusters/{cluster_id}/retire")
@@ -49,7 +44,7 @@ async def retire_cluster(
 ) -> JSONResponse:
     """Retire a health cluster: it takes no new networks."""
     command = cmd.RetireCluster(cluster_id, body.effective_date or deps.today())
-    return await record(request, actor, _decide(command, request, actor), body.model_dump())
+    return await record(request, actor, manual.decide, command, body)
 
 
 @router.get("/clusters")
@@ -70,7 +65,7 @@ async def create_network(body: schemas.CreateNetwork, request: Request, actor: E
     command = cmd.CreateNetwork(
         body.network_id, body.name, body.cluster_id, body.effective_date or deps.today()
     )
-    return await record(request, actor, _decide(command, request, actor), body.model_dump())
+    return await record(request, actor, manual.decide, command, body)
 
 
 @router.get("/networks")
@@ -94,7 +89,7 @@ async def assign_member(
     command = cmd.AssignMember(
         network_id, body.person_id, body.ydernummer, body.effective_date, body.reason, holder
     )
-    return await record(request, actor, _decide(command, request, actor), body.model_dump())
+    return await record(request, actor, manual.decide, command, body)
 
 
 @router.post("/members/{person_id}/move", status_code=201)
@@ -105,7 +100,7 @@ async def move_member(
     command = cmd.MoveMember(
         person_id, body.ydernummer, body.to_network_id, body.effective_date, body.reason
     )
-    return await record(request, actor, _decide(command, request, actor), body.model_dump())
+    return await record(request, actor, manual.decide, command, body)
 
 
 @router.post("/members/{person_id}/remove", status_code=201)
@@ -114,7 +109,7 @@ async def remove_member(
 ) -> JSONResponse:
     """End a membership from a date (the holder then shows on the waiting list)."""
     command = cmd.RemoveMember(person_id, body.ydernummer, body.effective_date, body.reason)
-    return await record(request, actor, _decide(command, request, actor), body.model_dump())
+    return await record(request, actor, manual.decide, command, body)
 
 
 @router.get("/awaiting-assignment")

@@ -113,11 +113,6 @@ async def months(network_id: str, request: Request, actor: ANYONE, year: int) ->
     }
 
 
-def _decide(command: object, request: Request, actor: Actor) -> handlers.Decision:
-    cause = deps.cause(request, actor)
-    return lambda register: coordinator.decide(command, register, cause)
-
-
 @router.post("/coordinator/elect", status_code=201)
 async def elect(
     network_id: str, body: schemas.Elect, request: Request, actor: ANYONE
@@ -125,7 +120,7 @@ async def elect(
     """The network elected its coordinator from a date."""
     deps.may_change(actor, network_id)
     command = cmd.ElectCoordinator(network_id, body.person_id, body.effective_date)
-    return await record(request, actor, _decide(command, request, actor), body.model_dump())
+    return await record(request, actor, coordinator.decide, command, body)
 
 
 @router.post("/coordinator/share", status_code=201)
@@ -137,7 +132,7 @@ async def share(
     command = cmd.ShareCoordinatorRole(
         network_id, body.person_ids, body.payee_person_id, body.effective_date
     )
-    return await record(request, actor, _decide(command, request, actor), body.model_dump())
+    return await record(request, actor, coordinator.decide, command, body)
 
 
 @router.post("/coordinator/change", status_code=201)
@@ -147,7 +142,7 @@ async def change(
     """Another member takes over the role from a date."""
     deps.may_change(actor, network_id)
     command = cmd.ChangeCoordinator(network_id, body.person_id, body.effective_date)
-    return await record(request, actor, _decide(command, request, actor), body.model_dump())
+    return await record(request, actor, coordinator.decide, command, body)
 
 
 @router.post("/coordinator/step-down", status_code=201)
@@ -157,4 +152,4 @@ async def step_down(
     """A holder leaves the role from a date."""
     deps.may_change(actor, network_id)
     command = cmd.StepDownAsCoordinator(network_id, body.person_id, body.effective_date)
-    return await record(request, actor, _decide(command, request, actor), body.model_dump())
+    return await record(request, actor, coordinator.decide, command, body)
