@@ -27,11 +27,14 @@ async def fill(bootstrap: str, topic: str, count: int) -> None:
         bootstrap_servers=bootstrap, acks="all", linger_ms=20, max_batch_size=256 * 1024
     )
     await producer.start()
+    log = str(uuid.uuid4())
     try:
         pending = []
         for n in range(count):
             counter = f"network-{n % 97}"
-            headers, value = tick_message(str(uuid.uuid4()), tick(counter, n % 13))
+            event_id = str(uuid.uuid4())
+            # as a relay publishes: its log and position travel with each event
+            headers, value = tick_message(event_id, tick(counter, n % 13), position=(log, n + 1))
             pending.append(await producer.send(topic, value, key=counter.encode(), headers=headers))
             if len(pending) >= 5000:
                 await asyncio.gather(*pending)

@@ -29,6 +29,12 @@ class Catalog:
 
     def __init__(self, events: Iterable[type[Event]], upcasters: Iterable[Upcaster] = ()) -> None:
         self._events = {event.ce_type(): event for event in events}
+        # current types validate straight from JSON; pydantic's model_validate_json wrapper
+        # costs half as much again per event, which a rebuild of a million events feels
+        self._validate_json = {
+            ce_type: event.__pydantic_validator__.validate_json
+            for ce_type, event in self._events.items()
+        }
         self._chains: dict[str, list[str]] = {}
         self._upcasters: dict[str, Upcaster] = {}
         for upcaster in upcasters:
@@ -49,12 +55,17 @@ class Catalog:
 
     def decode(self, ce_type: str, body: bytes | str) -> Event:
         """The current model of an event, upcasting older versions step by step."""
+        validate = self._validate_json.get(ce_type)
+        if validate is not None:
+            try:
+                event: Event = validate(body)
+                return event
+            except ValidationError as exc:
+                raise ContractError(f"{ce_type} violates its schema: {_short(exc)}") from None
         chain = self._chain(ce_type)
         if chain is None:
             raise ContractError(f"unknown ce_type {ce_type!r}")
         try:
-            if len(chain) == 1:
-                return self._events[ce_type].model_validate_json(body)
             data: Body = json.loads(body)
             for step in chain[:-1]:
                 data = self._upcasters[step].upcast(data)

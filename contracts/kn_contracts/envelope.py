@@ -23,7 +23,12 @@ def source_of(service: str) -> str:
 
 
 class Envelope(NamedTuple):
-    """The CloudEvents attributes of one message (a tuple: read once per message)."""
+    """The CloudEvents attributes of one message (a tuple: read once per message).
+
+    `sequence` and `log` are set by a relay (the CloudEvents Sequence extension, and our
+    `knlog`): the event's position in the event log (store) named by `log`. Positions only
+    grow within one log, so a consumer can tell a republished event by its position alone.
+    """
 
     id: str
     source: str
@@ -31,6 +36,8 @@ class Envelope(NamedTuple):
     time: dt.datetime
     subject: str | None = None
     content_type: str = CONTENT_TYPE
+    sequence: int | None = None
+    log: str | None = None
 
     def headers(self) -> list[tuple[str, bytes]]:
         """Kafka headers for binary mode (UTF-8 values)."""
@@ -43,26 +50,41 @@ class Envelope(NamedTuple):
         ]
         if self.subject is not None:
             pairs.append(("ce_subject", self.subject))
+        if self.sequence is not None and self.log is not None:
+            # zero-padded: the Sequence extension orders sequences as strings
+            pairs.append(("ce_sequence", f"{self.sequence:020d}"))
+            pairs.append(("ce_knlog", self.log))
         pairs.append(("content-type", self.content_type))
         return [(name, value.encode()) for name, value in pairs]
 
     @classmethod
     def from_headers(cls, headers: Headers) -> Envelope:
-        """Read the attributes back; a missing or malformed one raises ContractError."""
+        """Read the attributes back; a missing or malformed one raises ContractError.
+
+        This runs once per consumed message, so it is written for speed: one dict, and the
+        tuple built directly (a NamedTuple's keyword constructor costs twice as much).
+        """
         found = dict(headers)
         try:
             if found["ce_specversion"] != _SPECVERSION_BYTES:
                 raise ContractError(f"ce_specversion {found['ce_specversion']!r} is not 1.0")
-            time = dt.datetime.fromisoformat(found["ce_time"].decode())
+            time = _fromisoformat(found["ce_time"].decode())
             subject = found.get("ce_subject")
             content_type = found.get("content-type")
-            envelope = cls(
-                found["ce_id"].decode(),
-                found["ce_source"].decode(),
-                found["ce_type"].decode(),
-                time,
-                None if subject is None else subject.decode(),
-                CONTENT_TYPE if content_type is None else content_type.decode(),
+            sequence = found.get("ce_sequence")
+            log = found.get("ce_knlog")
+            envelope = _new_tuple(
+                cls,
+                (
+                    found["ce_id"].decode(),
+                    found["ce_source"].decode(),
+                    found["ce_type"].decode(),
+                    time,
+                    None if subject is None else subject.decode(),
+                    CONTENT_TYPE if content_type is None else content_type.decode(),
+                    None if sequence is None else _position(sequence),
+                    None if log is None else log.decode(),
+                ),
             )
         except KeyError:
             missing = [name for name in _REQUIRED if name not in found]
@@ -77,7 +99,19 @@ class Envelope(NamedTuple):
             raise ContractError(f"ce_time {found['ce_time']!r} is not RFC 3339") from None
         if time.tzinfo is None:
             raise ContractError("ce_time has no time zone")
+        if (sequence is None) != (log is None):
+            raise ContractError("ce_sequence and ce_knlog come together or not at all")
         return envelope
+
+
+def _position(sequence: bytes) -> int:
+    if not sequence.isdigit():
+        raise ContractError(f"ce_sequence {sequence!r} is not a non-negative integer")
+    return int(sequence)
+
+
+_new_tuple = tuple.__new__
+_fromisoformat = dt.datetime.fromisoformat
 
 
 _REQUIRED = ("ce_specversion", "ce_id", "ce_source", "ce_type", "ce_time")
@@ -100,7 +134,8 @@ def encode(event: Event, envelope: Envelope) -> tuple[list[tuple[str, bytes]], b
 def decode(headers: Headers, value: bytes | None, catalog: Catalog) -> tuple[Envelope, Event]:
     """Envelope and typed event of a message; anything off-contract raises ContractError."""
     envelope = Envelope.from_headers(headers)
-    if envelope.content_type.split(";")[0].strip() != CONTENT_TYPE:
+    content_type = envelope.content_type
+    if content_type != CONTENT_TYPE and content_type.split(";")[0].strip() != CONTENT_TYPE:
         raise ContractError(f"content-type {envelope.content_type!r} is not {CONTENT_TYPE}")
     if value is None:
         raise ContractError("empty value: a CloudEvent here always has a JSON body")

@@ -1,8 +1,19 @@
 """The database half of the projection runner: one transaction per fetched batch.
 
-In it: claim each (ce_source, ce_id) in kn_seen (so a repeat is skipped), apply the new
-events, dead-letter what fails, and move the stored offsets past the batch. Rows and
-offsets commit together, so a crash anywhere resumes exactly after the last commit.
+In it: admit each delivery once, apply the new events, dead-letter what fails, and move the
+stored offsets past the batch. Rows and offsets commit together, so a crash anywhere
+resumes exactly after the last commit.
+
+Admission (a repeat is skipped, whatever its offset):
+- a relayed event carries its log and position (ce_knlog, ce_sequence). A relay publishes
+  each log in position order and repeats only a tail it had published, so on one partition
+  a position at or below the highest applied from that log is a repeat. One row per
+  (log, topic, partition) in kn_sequences, not one per event: this is what lets a rebuild
+  run near the speed of reading Kafka.
+- any other CloudEvent (a region system's, a hand-made one) is claimed by (ce_source, ce_id)
+  in kn_seen.
+- a redriven dead letter (kn_origin header) is applied only by a projection holding that
+  letter in kn_lettered, once; every other projection applied it or lettered it itself.
 """
 
 from __future__ import annotations
@@ -14,7 +25,7 @@ from aiokafka import TopicPartition
 from aiokafka.structs import ConsumerRecord
 
 from kn_servicekit.db import Connection
-from kn_servicekit.deadletter import DeadLetters, Letter
+from kn_servicekit.deadletter import ORIGIN, DeadLetters, Letter, Origin, origin_of
 from kn_servicekit.projection import Delivery, Projection
 
 log = structlog.get_logger("projection")
@@ -30,6 +41,19 @@ CREATE TABLE IF NOT EXISTS kn_seen (
     source  text NOT NULL,
     id      text NOT NULL,
     PRIMARY KEY (source, id)
+);
+CREATE TABLE IF NOT EXISTS kn_sequences (
+    log        text NOT NULL,
+    topic      text NOT NULL,
+    partition  integer NOT NULL,
+    high       bigint NOT NULL,
+    PRIMARY KEY (log, topic, partition)
+);
+CREATE TABLE IF NOT EXISTS kn_lettered (
+    topic      text NOT NULL,
+    partition  integer NOT NULL,
+    "offset"   bigint NOT NULL,
+    PRIMARY KEY (topic, partition, "offset")
 );
 """
 
@@ -47,12 +71,49 @@ SELECT CASE WHEN (SELECT count(*) FROM ins) = cardinality($1::text[]) THEN NULL
        END
 """
 
-_OFFSETS = """
-INSERT INTO kn_offsets (topic, partition, next_offset)
-SELECT * FROM unnest($1::text[], $2::integer[], $3::bigint[])
-ON CONFLICT (topic, partition) DO UPDATE
-SET next_offset = greatest(kn_offsets.next_offset, excluded.next_offset)
+# Locked, so a second runner on the same partition (a rebalance's overlap) waits for this
+# batch to commit and then sees its highs.
+_HIGHS = """
+SELECT log, topic, partition, high FROM kn_sequences
+WHERE (topic, partition) IN (SELECT * FROM unnest($1::text[], $2::integer[]))
+FOR UPDATE
 """
+
+# A log seen here for the first time: if another runner inserted it meanwhile, fewer rows
+# come back, and the admission is done again on the rows it committed.
+_NEW_LOGS = """
+INSERT INTO kn_sequences (log, topic, partition, high)
+SELECT log, topic, partition, -1 FROM unnest($1::text[], $2::text[], $3::integer[])
+    AS n(log, topic, partition)
+ON CONFLICT DO NOTHING RETURNING 1
+"""
+
+_REDRIVEN = """
+DELETE FROM kn_lettered
+WHERE (topic, partition, "offset") IN (
+    SELECT * FROM unnest($1::text[], $2::integer[], $3::bigint[]))
+RETURNING topic, partition, "offset"
+"""
+
+_LETTERED = """
+INSERT INTO kn_lettered (topic, partition, "offset")
+SELECT * FROM unnest($1::text[], $2::integer[], $3::bigint[])
+ON CONFLICT DO NOTHING
+"""
+
+_FINISH = """
+WITH offsets AS (
+    INSERT INTO kn_offsets (topic, partition, next_offset)
+    SELECT * FROM unnest($1::text[], $2::integer[], $3::bigint[])
+    ON CONFLICT (topic, partition) DO UPDATE
+    SET next_offset = greatest(kn_offsets.next_offset, excluded.next_offset)
+)
+UPDATE kn_sequences s SET high = greatest(s.high, h.high)
+FROM unnest($4::text[], $5::text[], $6::integer[], $7::bigint[]) AS h(log, topic, partition, high)
+WHERE (s.log, s.topic, s.partition) = (h.log, h.topic, h.partition)
+"""
+
+Key = tuple[str, str, int]
 
 Pair = tuple[ConsumerRecord, Delivery]
 
@@ -85,9 +146,9 @@ class BatchWriter:
         """Apply a batch in one transaction; a failing handler sends the batch the slow way."""
         try:
             async with conn.transaction():
-                fresh = await self._claim(conn, batch.deliveries)
+                fresh, highs = await self._admit(conn, batch)
                 await self._projection.apply(conn, [d for _, d in fresh])
-                await self._finish(conn, batch, batch.letters)
+                await self._finish(conn, batch, highs, batch.letters)
             self.applied += len(fresh)
             return
         except self._transient:
@@ -95,22 +156,68 @@ class BatchWriter:
         except Exception:
             log.warning("projection_batch_failed_isolating", projection=self._projection.name)
         async with conn.transaction():
-            fresh = await self._claim(conn, batch.deliveries)
+            fresh, highs = await self._admit(conn, batch)
             failed = await self._apply_one_by_one(conn, fresh)
-            await self._finish(conn, batch, batch.letters + failed)
+            await self._finish(conn, batch, highs, batch.letters + failed)
         self.applied += len(fresh) - len(failed)
 
-    async def _claim(self, conn: Connection, deliveries: list[Pair]) -> list[Pair]:
+    async def _admit(self, conn: Connection, batch: Batch) -> tuple[list[Pair], dict[Key, int]]:
+        """The deliveries not applied before, in order, and the logs' new highs."""
+        deliveries = batch.deliveries
         if not deliveries:
-            return []
+            return [], {}
+        partitions = list(batch.next_offsets)
+        while True:
+            rows = await conn.fetch(
+                _HIGHS, [tp.topic for tp in partitions], [tp.partition for tp in partitions]
+            )
+            highs: dict[Key, int] = {(r[0], r[1], r[2]): r[3] for r in rows}
+            known = set(highs)
+            keep, plain, redriven = _by_sequence(deliveries, highs)
+            new_logs = [key for key in highs if key not in known]
+            if not new_logs:
+                break
+            inserted = await conn.fetch(
+                _NEW_LOGS, *(list(column) for column in zip(*new_logs, strict=True))
+            )
+            if len(inserted) == len(new_logs):
+                break
+        if plain:
+            await self._claim(conn, deliveries, plain, keep)
+        if redriven:
+            await self._claim_letters(conn, deliveries, redriven, keep)
+        return [pair for pair, kept in zip(deliveries, keep, strict=True) if kept], highs
+
+    async def _claim(
+        self, conn: Connection, deliveries: list[Pair], plain: list[int], keep: list[bool]
+    ) -> None:
         new = await conn.fetchval(
             _CLAIM,
-            [d.envelope.source for _, d in deliveries],
-            [d.envelope.id for _, d in deliveries],
+            [deliveries[i][1].envelope.source for i in plain],
+            [deliveries[i][1].envelope.id for i in plain],
         )
-        if new is None:
-            return deliveries
-        return [deliveries[n - 1] for n in sorted(new)]
+        for n in range(len(plain)) if new is None else (n - 1 for n in new):
+            keep[plain[n]] = True
+
+    async def _claim_letters(
+        self,
+        conn: Connection,
+        deliveries: list[Pair],
+        redriven: list[tuple[int, Origin]],
+        keep: list[bool],
+    ) -> None:
+        origins = [origin for _, origin in redriven]
+        held = {
+            (r[0], r[1], r[2])
+            for r in await conn.fetch(_REDRIVEN, *(list(c) for c in zip(*origins, strict=True)))
+        }
+        for i, origin in redriven:
+            if origin in held:
+                keep[i] = True
+                held.discard(origin)  # two copies of one redrive: the first is applied
+            else:
+                log.info("redriven_message_not_ours", projection=self._projection.name,
+                         origin="/".join(map(str, origin)))  # fmt: skip
 
     async def _apply_one_by_one(self, conn: Connection, fresh: list[Pair]) -> list[Letter]:
         letters = []
@@ -122,24 +229,53 @@ class BatchWriter:
                 raise
             except Exception as exc:
                 letters.append(letter_of(record, f"handler: {type(exc).__name__}: {exc}"))
-                # forget it was seen, so a redrive after the fix is applied
-                await conn.execute(
-                    "DELETE FROM kn_seen WHERE source = $1 AND id = $2",
-                    delivery.envelope.source,
-                    delivery.envelope.id,
-                )
         return letters
 
-    async def _finish(self, conn: Connection, batch: Batch, letters: list[Letter]) -> None:
+    async def _finish(
+        self, conn: Connection, batch: Batch, highs: dict[Key, int], letters: list[Letter]
+    ) -> None:
         for letter in letters:
             # sent before the commit that moves the offset past it: at worst sent twice
             await self._dead_letters.send(letter)
+        if letters:
+            # held here, so a redrive of it is applied here (once) after the fix
+            origins = [letter.origin for letter in letters]
+            await conn.execute(_LETTERED, *(list(c) for c in zip(*origins, strict=True)))
         await conn.execute(
-            _OFFSETS,
+            _FINISH,
             [tp.topic for tp in batch.next_offsets],
             [tp.partition for tp in batch.next_offsets],
             list(batch.next_offsets.values()),
+            [key[0] for key in highs],
+            [key[1] for key in highs],
+            [key[2] for key in highs],
+            list(highs.values()),
         )
+
+
+def _by_sequence(
+    deliveries: list[Pair], highs: dict[Key, int]
+) -> tuple[list[bool], list[int], list[tuple[int, Origin]]]:
+    """Admit relayed events above their log's high on their partition, raising the highs
+    in `highs`; return the verdicts and which deliveries need a claim or a held letter."""
+    keep = [False] * len(deliveries)
+    plain: list[int] = []
+    redriven: list[tuple[int, Origin]] = []
+    for i, (record, delivery) in enumerate(deliveries):
+        headers = record.headers
+        if headers and headers[-1][0] == ORIGIN:  # a redrive puts it last
+            redriven.append((i, origin_of(record)))
+            continue
+        envelope = delivery.envelope
+        sequence = envelope.sequence
+        if sequence is None or envelope.log is None:
+            plain.append(i)
+            continue
+        key = (envelope.log, delivery.topic, delivery.partition)
+        if sequence > highs.get(key, -1):
+            highs[key] = sequence
+            keep[i] = True
+    return keep, plain, redriven
 
 
 def letter_of(record: ConsumerRecord, reason: str) -> Letter:

@@ -1,12 +1,15 @@
 """Dead letters: a message that cannot be applied goes to `<topic>.dlq`, bytes intact.
 
 The original value and headers are kept as they were; `kn_dlq_*` headers add the reason and
-where it came from. An operator lists and redrives them with `kn dlq`.
+where it came from. An operator lists and redrives them with `kn dlq`. A redrive sends the
+message back to its partition with one header more, `kn_origin` (topic/partition/offset of
+the first copy), last: the projections that dead-lettered it apply it, the others skip it.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
@@ -17,6 +20,24 @@ from kn_servicekit.kafka import caught_up, partitions_of
 
 DLQ_PREFIX = "kn_dlq_"
 REASON_LIMIT = 2000
+ORIGIN = "kn_origin"
+
+Origin = tuple[str, int, int]  # topic, partition, offset of a message's first copy
+
+
+def _origin(
+    headers: Iterable[tuple[str, bytes]], topic: str, partition: int, offset: int
+) -> Origin:
+    for name, value in headers:
+        if name == ORIGIN:
+            origin_topic, origin_partition, origin_offset = value.decode().rsplit("/", 2)
+            return origin_topic, int(origin_partition), int(origin_offset)
+    return topic, partition, offset
+
+
+def origin_of(record: ConsumerRecord) -> Origin:
+    """Where a message was first published (a redriven copy names it in `kn_origin`)."""
+    return _origin(record.headers, record.topic, record.partition, record.offset)
 
 
 @dataclass(frozen=True)
@@ -30,6 +51,11 @@ class Letter:
     value: bytes | None
     headers: tuple[tuple[str, bytes], ...]
     reason: str
+
+    @property
+    def origin(self) -> Origin:
+        """Where the message was first published: the same for every redrive of it."""
+        return _origin(self.headers, self.topic, self.partition, self.offset)
 
 
 class DeadLetters:
@@ -172,15 +198,19 @@ def _settle(letters: list[DeadLetter], records: list[ConsumerRecord]) -> list[De
 async def redrive(
     producer: AIOKafkaProducer, topic: str, letters: list[DeadLetter]
 ) -> list[DeadLetter]:
-    """Publish each pending letter back to its topic, bytes and headers as they came, and
-    mark it redriven. Consumers that applied it before skip it by its (ce_source, ce_id)."""
+    """Publish each pending letter back to its partition, bytes and headers as they came
+    and `kn_origin` last, and mark it redriven. Only the projections holding the letter
+    apply it; the others applied (or dead-lettered) the first copy already."""
     done = []
     for dead in letters:
         if not dead.pending:
             continue
         letter = dead.letter
+        topic_, partition, offset = letter.origin
+        headers = [h for h in letter.headers if h[0] != ORIGIN]
+        headers.append((ORIGIN, f"{topic_}/{partition}/{offset}".encode()))
         await producer.send_and_wait(
-            letter.topic, letter.value, key=letter.key, headers=list(letter.headers)
+            letter.topic, letter.value, key=letter.key, headers=headers, partition=partition
         )
         await producer.send_and_wait(
             topic + DLQ_SUFFIX,

@@ -44,6 +44,13 @@ CREATE TABLE IF NOT EXISTS kn_relay_progress (
     relay     text PRIMARY KEY,
     position  bigint NOT NULL
 );
+-- The name of this event log: positions are unique within it, and consumers keep their
+-- high-water marks per log (kn_servicekit.batches). A new database is a new log.
+CREATE TABLE IF NOT EXISTS kn_event_log (
+    only_row  boolean PRIMARY KEY DEFAULT true CHECK (only_row),
+    log       text NOT NULL
+);
+INSERT INTO kn_event_log (log) VALUES (gen_random_uuid()::text) ON CONFLICT DO NOTHING;
 """
 
 _COLUMNS = "position, event_id, stream_id, version, topic, kafka_key, ce_type, payload, recorded_at"

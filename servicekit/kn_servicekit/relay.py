@@ -1,7 +1,8 @@
 """The relay: publishes appended events to Kafka in position order, then records how far.
 
-A crash between publishing and recording re-publishes only that unrecorded tail; consumers
-de-duplicate by (ce_source, ce_id). One relay per database publishes at a time (an
+A crash between publishing and recording re-publishes only that unrecorded tail. Each event
+carries its log and position (ce_knlog, ce_sequence), so consumers know a repeat by its
+position alone. One relay per database publishes at a time (an
 advisory lock elects it), so a second replica waits instead of duplicating work.
 """
 
@@ -55,6 +56,7 @@ class Relay:
         self._name = name
         self._batch_size = batch_size
         self._poll_interval = poll_interval
+        self._log: str | None = None
 
     async def run(self, ready: asyncio.Event | None = None) -> None:
         """Publish until cancelled; a database or Kafka failure is retried with backoff."""
@@ -103,6 +105,8 @@ class Relay:
     async def publish_pending(self) -> int:
         """Publish one batch after the recorded position; return how many were published."""
         async with self._pool.acquire() as conn:
+            if self._log is None:
+                self._log = await conn.fetchval("SELECT log FROM kn_event_log")
             done = await conn.fetchval(
                 "SELECT position FROM kn_relay_progress WHERE relay = $1", self._name
             )
@@ -128,6 +132,7 @@ class Relay:
 
     async def _publish(self, rows: Sequence[asyncpg.Record]) -> None:
         sent = []
+        log_name = self._log
         for row in rows:
             envelope = Envelope(
                 id=str(row["event_id"]),
@@ -135,6 +140,8 @@ class Relay:
                 type=row["ce_type"],
                 time=row["recorded_at"],
                 subject=row["stream_id"],
+                sequence=row["position"],
+                log=log_name,
             )
             sent.append(
                 await self._producer.send(

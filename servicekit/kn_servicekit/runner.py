@@ -33,6 +33,7 @@ log = structlog.get_logger("projection")
 
 
 Item = Batch | Exception | None
+_delivery = tuple.__new__
 
 
 class ProjectionRunner:
@@ -177,10 +178,12 @@ class ProjectionRunner:
             next_offsets={tp: records[-1].offset + 1 for tp, records in fetched.items()},
             consumed=sum(len(records) for records in fetched.values()),
         )
+        cutoff, catalog, append = self._cutoff, self._catalog, batch.deliveries.append
         for tp, records in fetched.items():
+            topic, partition = tp.topic, tp.partition
             for record in records:
                 try:
-                    envelope, event = decode(record.headers, record.value, self._catalog)
+                    envelope, event = decode(record.headers, record.value, catalog)
                 except ContractError as exc:
                     batch.letters.append(letter_of(record, f"contract: {exc}"))
                     continue
@@ -188,9 +191,10 @@ class ProjectionRunner:
                     reason = f"decode: {type(exc).__name__}: {exc}"
                     batch.letters.append(letter_of(record, reason))
                     continue
-                delivery = Delivery(tp.topic, tp.partition, record.offset, envelope, event)
-                if self._cutoff is None or self._cutoff.admits(delivery):
-                    batch.deliveries.append((record, delivery))
+                # built as a plain tuple: the NamedTuple constructor costs twice as much
+                delivery = _delivery(Delivery, (topic, partition, record.offset, envelope, event))
+                if cutoff is None or cutoff.admits(delivery):
+                    append((record, delivery))
         return batch
 
     async def _still_live(self, conn: Connection) -> None:

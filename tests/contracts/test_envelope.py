@@ -83,3 +83,31 @@ def test_a_time_without_zone_cannot_be_written() -> None:
     naive = Envelope(id="1", source="/s", type=MemberJoined.ce_type(), time=dt.datetime(2025, 1, 1))
     with pytest.raises(ValueError, match="timezone-aware"):
         encode(JOINED, naive)
+
+
+def test_a_relayed_envelope_carries_its_log_and_position_as_extensions() -> None:
+    relayed = ENVELOPE._replace(sequence=42, log="7f3c")
+    headers, value = encode(JOINED, relayed)
+    assert ("ce_sequence", b"00000000000000000042") in headers  # orders as a string too
+    assert decode(headers, value, catalog()) == (relayed, JOINED)
+    event = from_binary_event(KafkaMessage(headers=dict(headers), key=b"k", value=value))
+    assert (event.get_extension("sequence"), event.get_extension("knlog")) == (
+        "00000000000000000042",
+        "7f3c",
+    )
+
+
+@pytest.mark.parametrize(
+    ("extra", "message"),
+    [
+        ([("ce_sequence", b"12")], "come together"),
+        ([("ce_knlog", b"7f3c")], "come together"),
+        ([("ce_sequence", b"-1"), ("ce_knlog", b"7f3c")], "not a non-negative integer"),
+    ],
+)
+def test_a_half_or_malformed_position_is_refused(
+    extra: list[tuple[str, bytes]], message: str
+) -> None:
+    headers, value = encode(JOINED, ENVELOPE)
+    with pytest.raises(ContractError, match=message):
+        decode(headers + extra, value, catalog())

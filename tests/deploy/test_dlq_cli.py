@@ -47,7 +47,9 @@ def test_an_operator_lists_and_redrives_a_dead_letter(
     assert main(["dlq", "redrive", "--topic", topic, "--all"]) == 0
     assert f"redriven {topic}.dlq@0 -> {topic}" in capsys.readouterr().out
     [back] = asyncio.run(read_all(kafka_bootstrap, topic))
-    assert (back.value, list(back.headers)) == (value, headers)
+    # back to its partition, bytes as they came, naming where it was first published
+    assert (back.partition, back.value) == (2, value)
+    assert list(back.headers) == [*headers, ("kn_origin", f"{topic}/2/41".encode())]
 
     assert main(["dlq", "list", "--topic", topic]) == 0
     assert "1 dead letter(s), 0 message(s) pending" in capsys.readouterr().out

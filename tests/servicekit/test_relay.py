@@ -50,6 +50,15 @@ async def test_appended_events_reach_kafka_in_stream_order_as_cloudevents(
     assert event.get_subject() == "counter-b"
     assert event.get_type() == "dk.kvalitetsnet.test.Tick.v1"
     assert event.get_time() == stored[0].recorded_at
+    # the log and position travel with it: a consumer knows a repeat by position alone
+    log = await pool.fetchval("SELECT log FROM kn_event_log")
+    positions = await pool.fetch("SELECT event_id, position FROM kn_events")
+    position_of = {str(row["event_id"]): row["position"] for row in positions}
+    for record in records:
+        headers = dict(record.headers)
+        assert headers["ce_knlog"].decode() == log
+        assert int(headers["ce_sequence"]) == position_of[headers["ce_id"].decode()]
+    assert event.get_extension("knlog") == log
 
 
 async def test_a_restarted_relay_publishes_only_what_it_had_not_recorded(

@@ -40,15 +40,23 @@ def tick(counter: str, amount: int = 1, day: dt.date = dt.date(2025, 3, 1)) -> T
 
 
 def tick_message(
-    event_id: str, event: Tick, *, recorded: dt.datetime | None = None
+    event_id: str,
+    event: Tick,
+    *,
+    recorded: dt.datetime | None = None,
+    position: tuple[str, int] | None = None,
 ) -> tuple[list[tuple[str, bytes]], bytes]:
-    """Headers and value of a Tick as the relay would publish it."""
+    """Headers and value of a Tick; with `position` (log, sequence) as a relay publishes it,
+    without as another system (a region's, kcat) would."""
+    log, sequence = position or (None, None)
     envelope = Envelope(
         id=event_id,
         source="/kvalitetsnet/test",
         type=Tick.ce_type(),
         time=recorded or dt.datetime(2025, 3, 1, 12, tzinfo=dt.UTC),
         subject=event.counter,
+        sequence=sequence,
+        log=log,
     )
     return encode(event, envelope)
 
@@ -70,17 +78,27 @@ class TallyProjection:
         )
 
     async def apply(self, conn: Connection, batch: Sequence[Delivery]) -> None:
-        ticks = [d.event for d in batch if isinstance(d.event, Tick)]
-        if self.refuse_negative and any(t.amount < 0 for t in ticks):
-            raise ValueError("a tally never goes down: negative amount")
+        # a batch folds in memory first: one row per counter goes to the database
+        change: dict[str, list[int]] = {}
+        for delivery in batch:
+            event = delivery.event
+            if isinstance(event, Tick):
+                if event.amount < 0 and self.refuse_negative:
+                    raise ValueError("a tally never goes down: negative amount")
+                sums = change.get(event.counter)
+                if sums is None:
+                    change[event.counter] = [1, event.amount]
+                else:
+                    sums[0] += 1
+                    sums[1] += event.amount
         await conn.execute(
             """INSERT INTO tally (counter, events, total)
-               SELECT counter, count(*), sum(amount)
-               FROM unnest($1::text[], $2::bigint[]) AS t(counter, amount) GROUP BY counter
+               SELECT * FROM unnest($1::text[], $2::integer[], $3::bigint[])
                ON CONFLICT (counter) DO UPDATE
                SET events = tally.events + excluded.events, total = tally.total + excluded.total""",
-            [t.counter for t in ticks],
-            [t.amount for t in ticks],
+            list(change),
+            [events for events, _ in change.values()],
+            [total for _, total in change.values()],
         )
 
 
