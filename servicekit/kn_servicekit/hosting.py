@@ -31,12 +31,17 @@ def relay(service: str) -> Loop:
     return run
 
 
+def consumer_name(service: str, projection: Projection) -> str:
+    """Who a projection is to Kafka and in dead letters, e.g. meetings.membership_view."""
+    return f"{service}.{projection.name}"
+
+
 def projection(service: str, read_model: Projection, catalog: Catalog) -> Loop:
     """Keep a projection's live schema following its topics, in the service's group."""
 
     async def run(resources: Resources, ready: asyncio.Event) -> None:
         settings = resources.settings
-        consumer = f"{service}.{read_model.name}"
+        consumer = consumer_name(service, read_model)
 
         def runner(schema: str) -> ProjectionRunner:
             return ProjectionRunner(

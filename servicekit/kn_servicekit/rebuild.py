@@ -6,11 +6,16 @@ import asyncio
 import datetime as dt
 import uuid
 from collections.abc import Callable
+from dataclasses import dataclass
 
 import asyncpg
 import structlog
+from aiokafka import AIOKafkaProducer
 
+from kn_contracts.catalog import Catalog
+from kn_servicekit.deadletter import DeadLetters
 from kn_servicekit.errors import Superseded
+from kn_servicekit.projection import Projection
 from kn_servicekit.runner import ProjectionRunner
 
 log = structlog.get_logger("projection")
@@ -89,3 +94,48 @@ async def follow_live(
             return
         except Superseded as switched:
             log.info("projection_follows_rebuild", projection=projection, detail=str(switched))
+
+
+@dataclass(frozen=True)
+class Rebuilt:
+    """What a rebuild of a live projection did."""
+
+    projection: str
+    previous: str
+    schema: str
+    consumed: int
+    applied: int
+
+
+async def rebuild_live(
+    *,
+    pool: asyncpg.Pool,
+    bootstrap: str,
+    producer: AIOKafkaProducer,
+    consumer: str,
+    projection: Projection,
+    catalog: Catalog,
+    now: dt.datetime,
+) -> Rebuilt:
+    """Rebuild a service's read model from offset 0 into a fresh schema and switch readers
+    to it; the running service's live runner follows at its next batch. The previous schema
+    is kept (a reader may still be in it); an operator drops it when no longer wanted."""
+    if not getattr(projection, "derived", True):
+        raise ValueError(
+            f"{projection.name} is not a read model: it appends to the event store, and "
+            "replaying it would decide everything again"
+        )
+    runner = ProjectionRunner(
+        pool=pool,
+        bootstrap=bootstrap,
+        projection=projection,
+        catalog=catalog,
+        schema=fresh_schema_name(projection.name, now),
+        dead_letters=DeadLetters(producer, consumer),
+    )
+    previous = await live_schema(pool, projection.name)
+    log.info("projection_rebuild_started", projection=projection.name, schema=runner.schema)
+    await rebuild(runner, pool, projection.name)
+    log.info("projection_rebuilt", projection=projection.name, schema=runner.schema,
+             previous=previous, consumed=runner.consumed, applied=runner.applied)  # fmt: skip
+    return Rebuilt(projection.name, previous, runner.schema, runner.consumed, runner.applied)

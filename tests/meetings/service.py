@@ -38,6 +38,7 @@ class Running:
 
     client: httpx.AsyncClient
     box: Sandbox
+    settings: MeetingsSettings
 
     async def publish_membership(self, *events: Event) -> None:
         """Put membership's events on the sandbox's membership topic, as membership would."""
@@ -83,7 +84,7 @@ async def meetings_service(bootstrap: str, database_url: str) -> AsyncIterator[R
         settings = box.settings(MeetingsSettings, TOKENS, schema)
         try:
             async with running(create_app, settings) as client:
-                yield Running(client, box)
+                yield Running(client, box, settings)
         finally:
             await _drop(database_url, schema)
 

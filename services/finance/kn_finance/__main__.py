@@ -1,14 +1,16 @@
 """Entry point: `kn-finance` or `python -m kn_finance`."""
 
+import sys
+
 from kn_finance import SERVICE
 from kn_finance.bootstrap import create_app
 from kn_finance.settings import FinanceSettings
-from kn_servicekit.serve import serve
+from kn_servicekit.serve import command_line
 
 
 def main() -> None:
-    """Serve the finance service with settings from the environment."""
-    serve(SERVICE, FinanceSettings(), create_app)
+    """Serve the finance service (or rebuild a read model) with settings from the environment."""
+    sys.exit(command_line(SERVICE, FinanceSettings, create_app, {}))
 
 
 if __name__ == "__main__":

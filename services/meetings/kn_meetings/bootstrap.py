@@ -7,6 +7,7 @@ from collections.abc import Callable
 
 from fastapi import FastAPI
 
+from kn_contracts.catalog import Catalog
 from kn_contracts.topics import MEMBERSHIP_EVENTS, catalog
 from kn_meetings import SERVICE
 from kn_meetings.adapters.directory import PostgresMembershipDirectory, prepare_view
@@ -27,10 +28,18 @@ def _now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
 
+def membership_view(settings: MeetingsSettings) -> tuple[MembershipView, Catalog]:
+    """Meetings' view of membership, read from membership's topic."""
+    return MembershipView(settings.topic(MEMBERSHIP_EVENTS)), catalog()
+
+
+READ_MODELS = {MembershipView.name: membership_view}
+"""What `kn-meetings rebuild` can rebuild."""
+
+
 def create_app(settings: MeetingsSettings, clock: Callable[[], dt.datetime] = _now) -> FastAPI:
     """The meetings service's HTTP app with its Kafka side attached."""
-    events = catalog()
-    view = MembershipView(settings.topic(MEMBERSHIP_EVENTS))
+    view, events = membership_view(settings)
     scheme = scheme_from(settings)
 
     async def membership_view_tables(resources: Resources) -> None:
