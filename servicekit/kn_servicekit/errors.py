@@ -23,3 +23,10 @@ class Superseded(KitError):
 
 class DuplicateEventError(KitError):
     """Events with these ids were appended before: the command already took effect."""
+
+
+class EventLogBehind(KitError):
+    """The event store is behind what its relay already published (restored from a backup?).
+
+    Publishing would reuse positions that consumers have already seen, and they would skip
+    the new events as repeats; the relay refuses until an operator settles it."""

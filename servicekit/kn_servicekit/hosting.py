@@ -26,7 +26,12 @@ def relay(service: str) -> Loop:
     """Publish the service's appended events to Kafka for as long as it runs."""
 
     async def run(resources: Resources, ready: asyncio.Event) -> None:
-        await Relay(resources.pool, resources.producer, source_of(service)).run(ready)
+        await Relay(
+            resources.pool,
+            resources.producer,
+            source_of(service),
+            bootstrap=resources.settings.kafka_bootstrap,
+        ).run(ready)
 
     return run
 

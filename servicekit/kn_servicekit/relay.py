@@ -18,6 +18,8 @@ from aiokafka import AIOKafkaProducer
 
 from kn_contracts.envelope import Envelope
 from kn_servicekit.db import Connection
+from kn_servicekit.errors import EventLogBehind
+from kn_servicekit.kafka import highest_sequence
 from kn_servicekit.pgstore import EVENT_TABLE_KEY, NOTIFY_CHANNEL
 from kn_servicekit.transient import TRANSIENT, Backoff
 
@@ -49,6 +51,7 @@ class Relay:
         name: str = "kafka",
         batch_size: int = 500,
         poll_interval: float = 1.0,
+        bootstrap: str | None = None,
     ) -> None:
         self._pool = pool
         self._producer = producer
@@ -57,6 +60,7 @@ class Relay:
         self._batch_size = batch_size
         self._poll_interval = poll_interval
         self._log: str | None = None
+        self._bootstrap = bootstrap  # given: check the store is not behind Kafka first
 
     async def run(self, ready: asyncio.Event | None = None) -> None:
         """Publish until cancelled; a database or Kafka failure is retried with backoff."""
@@ -79,6 +83,8 @@ class Relay:
         async with self._pool.acquire() as listener:
             ready.set()  # connected: leading, or a standby ready to take over
             await self._become_leader(listener)
+            if self._bootstrap is not None:
+                await self.check_not_behind(self._bootstrap)
             await listener.add_listener(NOTIFY_CHANNEL, on_notify)
             try:
                 while True:
@@ -101,6 +107,25 @@ class Relay:
         ):
             log.info("relay_waiting_for_leadership")
             await asyncio.sleep(self._poll_interval)
+
+    async def check_not_behind(self, bootstrap: str) -> None:
+        """Refuse to publish from a store whose positions are behind its own log on Kafka
+        (an event store restored from a backup): consumers would take new events that reuse
+        published positions for repeats and skip them."""
+        async with self._pool.acquire() as conn:
+            self._log = await conn.fetchval("SELECT log FROM kn_event_log")
+            topics = [row[0] for row in await conn.fetch("SELECT DISTINCT topic FROM kn_events")]
+            last = await conn.fetchval("SELECT last_value FROM kn_event_position")
+        assert self._log is not None
+        published = await highest_sequence(bootstrap, topics, self._log) if topics else 0
+        if published > last:
+            log.error("event_store_behind_kafka", log=self._log, published=published, store=last)
+            raise EventLogBehind(
+                f"event log {self._log} has position {published} on Kafka but this store "
+                f"has reached only {last}: restored from a backup? Events after {last} are on "
+                f"Kafka only. Once settled, give new events new positions with "
+                f"SELECT setval('kn_event_position', {published}) and restart."
+            )
 
     async def publish_pending(self) -> int:
         """Publish one batch after the recorded position; return how many were published."""

@@ -10,6 +10,7 @@ import asyncpg
 import pytest
 from cloudevents.core.bindings.kafka import KafkaMessage, from_binary_event
 
+from kn_servicekit.errors import EventLogBehind
 from kn_servicekit.pgstore import PostgresEventStore
 from kn_servicekit.relay import Relay, make_producer
 from tests.support.kafka import read_all
@@ -78,3 +79,37 @@ async def test_a_restarted_relay_publishes_only_what_it_had_not_recorded(
         await producer.stop()
     records = await read_all(kafka_bootstrap, topic)
     assert sorted(Counter(r.value for r in records).values()) == [1, 1, 1, 1]
+
+
+async def test_a_relay_refuses_to_publish_from_a_store_behind_what_it_published(
+    pool: asyncpg.Pool, kafka_bootstrap: str, topic: str
+) -> None:
+    store = PostgresEventStore(pool, CATALOG, topic_for=lambda _: topic)
+    producer = make_producer(kafka_bootstrap, "relay-test")
+    await producer.start()
+    try:
+        await store.append("s", 0, [tick("s", n) for n in range(5)])
+        relay = Relay(pool, producer, "/kvalitetsnet/test")
+        assert await relay.publish_pending() == 5
+        published = await pool.fetchval("SELECT max(position) FROM kn_events")
+        await relay.check_not_behind(kafka_bootstrap)  # in step: fine
+
+        # as if restored from a backup taken after the first two events
+        restored = published - 3
+        await pool.execute("DELETE FROM kn_events WHERE position > $1", restored)
+        await pool.execute("SELECT setval('kn_event_position', $1)", restored)
+        await pool.execute("UPDATE kn_relay_progress SET position = $1", restored)
+        with pytest.raises(EventLogBehind, match=rf"position {published} on Kafka .* {restored}"):
+            await Relay(pool, producer, "/kvalitetsnet/test").check_not_behind(kafka_bootstrap)
+        # without the check, a new event would reuse a published position
+        assert await pool.fetchval("SELECT last_value FROM kn_event_position") < published
+
+        # the operator's remedy from the message: new events get new positions
+        await pool.execute(f"SELECT setval('kn_event_position', {published})")
+        again = Relay(pool, producer, "/kvalitetsnet/test")
+        await again.check_not_behind(kafka_bootstrap)
+        [stored] = await store.append("s", 2, [tick("s", 99)])
+        assert await again.publish_pending() == 1
+    finally:
+        await producer.stop()
+    assert stored.position == published + 1
