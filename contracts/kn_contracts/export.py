@@ -52,6 +52,18 @@ def _headers_schema(topic: Topic) -> dict[str, Any]:
             "ce_type": {"enum": types},
             "ce_time": {"type": "string", "format": "date-time"},
             "ce_subject": {"type": "string", "description": "The aggregate the event is about."},
+            "ce_sequence": {
+                "type": "string",
+                "pattern": "^[0-9]{20}$",
+                "description": "CloudEvents Sequence extension, set by a relay: the event's "
+                "position in its event log, zero-padded. Comes with ce_knlog.",
+            },
+            "ce_knlog": {
+                "type": "string",
+                "description": "The event log (store) ce_sequence counts in. A consumer "
+                "skips a message whose position is not above the highest it applied from "
+                "that log on that partition.",
+            },
             "content-type": {"const": CONTENT_TYPE},
         },
     }
