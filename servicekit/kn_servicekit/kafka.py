@@ -22,31 +22,3 @@ async def caught_up(consumer: AIOKafkaConsumer, ends: dict[TopicPartition, int])
         if await consumer.position(tp) < end:
             return False
     return True
-
-
-async def highest_sequence(bootstrap: str, topics: list[str], log: str, tail: int = 100) -> int:
-    """The highest ce_sequence of `log` among the last `tail` records of each partition of
-    `topics` (redriven copies aside: they repeat an old position); 0 if none."""
-    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False)
-    await consumer.start()
-    try:
-        partitions = [tp for topic in topics for tp in await partitions_of(consumer, topic)]
-        if not partitions:
-            return 0
-        consumer.assign(partitions)
-        ends = await consumer.end_offsets(partitions)
-        begins = await consumer.beginning_offsets(partitions)
-        for tp in partitions:
-            consumer.seek(tp, max(begins[tp], ends[tp] - tail))
-        high, ours = 0, log.encode()
-        while not await caught_up(consumer, ends):
-            for records in (await consumer.getmany(timeout_ms=500)).values():
-                for record in records:
-                    headers = dict(record.headers)
-                    sequence = headers.get("ce_sequence")
-                    if (headers.get("ce_knlog") == ours and "kn_origin" not in headers
-                            and sequence is not None and sequence.isdigit()):  # fmt: skip
-                        high = max(high, int(sequence))
-        return high
-    finally:
-        await consumer.stop()

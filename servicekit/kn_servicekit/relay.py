@@ -14,12 +14,13 @@ from collections.abc import Sequence
 
 import asyncpg
 import structlog
-from aiokafka import AIOKafkaProducer
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 
 from kn_contracts.envelope import Envelope
 from kn_servicekit.db import Connection
+from kn_servicekit.deadletter import ORIGIN
 from kn_servicekit.errors import EventLogBehind
-from kn_servicekit.kafka import highest_sequence
+from kn_servicekit.kafka import caught_up, partitions_of
 from kn_servicekit.pgstore import EVENT_TABLE_KEY, NOTIFY_CHANNEL
 from kn_servicekit.transient import TRANSIENT, Backoff
 
@@ -177,3 +178,31 @@ class Relay:
                 )
             )
         await asyncio.gather(*sent)
+
+
+async def highest_sequence(bootstrap: str, topics: list[str], log: str, tail: int = 100) -> int:
+    """The highest ce_sequence of `log` among the last `tail` records of each partition of
+    `topics` (redriven copies aside: they repeat an old position); 0 if none."""
+    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False)
+    await consumer.start()
+    try:
+        partitions = [tp for topic in topics for tp in await partitions_of(consumer, topic)]
+        if not partitions:
+            return 0
+        consumer.assign(partitions)
+        ends = await consumer.end_offsets(partitions)
+        begins = await consumer.beginning_offsets(partitions)
+        for tp in partitions:
+            consumer.seek(tp, max(begins[tp], ends[tp] - tail))
+        high, ours = 0, log.encode()
+        while not await caught_up(consumer, ends):
+            for records in (await consumer.getmany(timeout_ms=500)).values():
+                for record in records:
+                    headers = dict(record.headers)
+                    sequence = headers.get("ce_sequence")
+                    if (headers.get("ce_knlog") == ours and ORIGIN not in headers
+                            and sequence is not None and sequence.isdigit()):  # fmt: skip
+                        high = max(high, int(sequence))
+        return high
+    finally:
+        await consumer.stop()
