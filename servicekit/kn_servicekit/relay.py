@@ -84,10 +84,10 @@ class Relay:
         async with self._pool.acquire() as listener:
             ready.set()  # connected: leading, or a standby ready to take over
             await self._become_leader(listener)
-            if self._bootstrap is not None:
-                await self.check_not_behind(self._bootstrap)
             await listener.add_listener(NOTIFY_CHANNEL, on_notify)
             try:
+                if self._bootstrap is not None:
+                    await self.check_not_behind(self._bootstrap)
                 while True:
                     wake.clear()
                     published = await self.publish_pending()

@@ -12,7 +12,7 @@ from cloudevents.core.bindings.kafka import KafkaMessage, from_binary_event
 
 from kn_servicekit.errors import EventLogBehind
 from kn_servicekit.pgstore import PostgresEventStore
-from kn_servicekit.relay import Relay, make_producer
+from kn_servicekit.relay import RELAY_LOCK, Relay, make_producer
 from tests.support.kafka import read_all
 from tests.support.ticks import CATALOG, tick
 from tests.support.waiting import eventually
@@ -101,6 +101,14 @@ async def test_a_relay_refuses_to_publish_from_a_store_behind_what_it_published(
         await pool.execute("UPDATE kn_relay_progress SET position = $1", restored)
         with pytest.raises(EventLogBehind, match=rf"position {published} on Kafka .* {restored}"):
             await Relay(pool, producer, "/kvalitetsnet/test").check_not_behind(kafka_bootstrap)
+        leading = Relay(pool, producer, "/kvalitetsnet/test", bootstrap=kafka_bootstrap)
+        with pytest.raises(EventLogBehind):
+            await asyncio.wait_for(leading.run(), 30)
+        # and the refusing relay let go of leadership: a fixed one can lead at once
+        key = "'kn_events'::regclass::oid::integer"
+        async with pool.acquire() as conn:
+            assert await conn.fetchval(f"SELECT pg_try_advisory_lock($1, {key})", RELAY_LOCK)
+            await conn.execute(f"SELECT pg_advisory_unlock($1, {key})", RELAY_LOCK)
         # without the check, a new event would reuse a published position
         assert await pool.fetchval("SELECT last_value FROM kn_event_position") < published
 
