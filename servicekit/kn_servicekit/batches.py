@@ -25,7 +25,7 @@ from aiokafka import TopicPartition
 from aiokafka.structs import ConsumerRecord
 
 from kn_servicekit.db import Connection
-from kn_servicekit.deadletter import ORIGIN, DeadLetters, Letter, Origin, origin_of
+from kn_servicekit.deadletter import DeadLetters, Letter, Origin, is_redriven, origin_of
 from kn_servicekit.projection import Delivery, Projection
 
 log = structlog.get_logger("projection")
@@ -262,8 +262,7 @@ def _by_sequence(
     plain: list[int] = []
     redriven: list[tuple[int, Origin]] = []
     for i, (record, delivery) in enumerate(deliveries):
-        headers = record.headers
-        if headers and headers[-1][0] == ORIGIN:  # a redrive puts it last
+        if is_redriven(record.headers):
             redriven.append((i, origin_of(record)))
             continue
         envelope = delivery.envelope

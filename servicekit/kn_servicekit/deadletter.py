@@ -9,7 +9,7 @@ the first copy), last: the projections that dead-lettered it apply it, the other
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
@@ -33,6 +33,12 @@ def _origin(
             origin_topic, origin_partition, origin_offset = value.decode().rsplit("/", 2)
             return origin_topic, int(origin_partition), int(origin_offset)
     return topic, partition, offset
+
+
+def is_redriven(headers: Sequence[tuple[str, bytes]]) -> bool:
+    """True for a copy sent back by `redrive`, which puts `kn_origin` last (one look, as
+    this runs for every consumed message)."""
+    return bool(headers) and headers[-1][0] == ORIGIN
 
 
 def origin_of(record: ConsumerRecord) -> Origin:

@@ -17,8 +17,9 @@ import structlog
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 
 from kn_contracts.envelope import Envelope
+from kn_contracts.errors import ContractError
 from kn_servicekit.db import Connection
-from kn_servicekit.deadletter import ORIGIN
+from kn_servicekit.deadletter import is_redriven
 from kn_servicekit.errors import EventLogBehind
 from kn_servicekit.kafka import caught_up, partitions_of
 from kn_servicekit.pgstore import EVENT_TABLE_KEY, NOTIFY_CHANNEL
@@ -114,15 +115,14 @@ class Relay:
         (an event store restored from a backup): consumers would take new events that reuse
         published positions for repeats and skip them."""
         async with self._pool.acquire() as conn:
-            self._log = await conn.fetchval("SELECT log FROM kn_event_log")
+            log_name = await self._log_name(conn)
             topics = [row[0] for row in await conn.fetch("SELECT DISTINCT topic FROM kn_events")]
             last = await conn.fetchval("SELECT last_value FROM kn_event_position")
-        assert self._log is not None
-        published = await highest_sequence(bootstrap, topics, self._log) if topics else 0
+        published = await highest_sequence(bootstrap, topics, log_name) if topics else 0
         if published > last:
-            log.error("event_store_behind_kafka", log=self._log, published=published, store=last)
+            log.error("event_store_behind_kafka", log=log_name, published=published, store=last)
             raise EventLogBehind(
-                f"event log {self._log} has position {published} on Kafka but this store "
+                f"event log {log_name} has position {published} on Kafka but this store "
                 f"has reached only {last}: restored from a backup? Events after {last} are on "
                 f"Kafka only. Once settled, give new events new positions with "
                 f"SELECT setval('kn_event_position', {published}) and restart."
@@ -131,8 +131,7 @@ class Relay:
     async def publish_pending(self) -> int:
         """Publish one batch after the recorded position; return how many were published."""
         async with self._pool.acquire() as conn:
-            if self._log is None:
-                self._log = await conn.fetchval("SELECT log FROM kn_event_log")
+            log_name = await self._log_name(conn)
             done = await conn.fetchval(
                 "SELECT position FROM kn_relay_progress WHERE relay = $1", self._name
             )
@@ -145,7 +144,7 @@ class Relay:
             )
             if not rows:
                 return 0
-            await self._publish(rows)
+            await self._publish(rows, log_name)
             await conn.execute(
                 """INSERT INTO kn_relay_progress (relay, position) VALUES ($1, $2)
                    ON CONFLICT (relay) DO UPDATE
@@ -156,9 +155,14 @@ class Relay:
         log.debug("relay_published", count=len(rows), position=rows[-1]["position"])
         return len(rows)
 
-    async def _publish(self, rows: Sequence[asyncpg.Record]) -> None:
+    async def _log_name(self, conn: Connection) -> str:
+        """This store's event log (read once: it never changes)."""
+        if self._log is None:
+            self._log = str(await conn.fetchval("SELECT log FROM kn_event_log"))
+        return self._log
+
+    async def _publish(self, rows: Sequence[asyncpg.Record], log_name: str) -> None:
         sent = []
-        log_name = self._log
         for row in rows:
             envelope = Envelope(
                 id=str(row["event_id"]),
@@ -194,15 +198,18 @@ async def highest_sequence(bootstrap: str, topics: list[str], log: str, tail: in
         begins = await consumer.beginning_offsets(partitions)
         for tp in partitions:
             consumer.seek(tp, max(begins[tp], ends[tp] - tail))
-        high, ours = 0, log.encode()
+        high = 0
         while not await caught_up(consumer, ends):
             for records in (await consumer.getmany(timeout_ms=500)).values():
                 for record in records:
-                    headers = dict(record.headers)
-                    sequence = headers.get("ce_sequence")
-                    if (headers.get("ce_knlog") == ours and ORIGIN not in headers
-                            and sequence is not None and sequence.isdigit()):  # fmt: skip
-                        high = max(high, int(sequence))
+                    if is_redriven(record.headers):
+                        continue
+                    try:
+                        envelope = Envelope.from_headers(record.headers)
+                    except ContractError:
+                        continue  # not ours to count; the consumers dead-letter it
+                    if envelope.log == log and envelope.sequence is not None:
+                        high = max(high, envelope.sequence)
         return high
     finally:
         await consumer.stop()
