@@ -54,3 +54,30 @@ def test_compose_postgres_creates_one_role_and_database_per_service() -> None:
         assert f"CREATE ROLE kn_{service} LOGIN" in sql
         assert f"CREATE DATABASE kn_{service} OWNER kn_{service}" in sql
         assert f"REVOKE ALL ON DATABASE kn_{service} FROM PUBLIC" in sql
+
+
+@pytest.mark.parametrize("service", SERVICES)
+def test_each_service_is_healthy_only_when_ready_and_restarts_by_itself(
+    compose: dict[str, Any], service: str
+) -> None:
+    spec = compose["services"][service]
+    port = spec["ports"][0].rsplit(":", 1)[1]
+    probe = " ".join(spec["healthcheck"]["test"])
+    assert f"http://127.0.0.1:{port}/ready" in probe
+    assert spec["restart"] in {"unless-stopped", "always", "on-failure"}
+
+
+def test_the_service_image_runs_as_a_user_that_is_not_root() -> None:
+    dockerfile = (REPO / "deploy" / "docker" / "service.Dockerfile").read_text().splitlines()
+    users = [line.split()[1] for line in dockerfile if line.startswith("USER ")]
+    assert users
+    assert users[-1] not in {"root", "0"}
+
+
+def test_the_build_context_leaves_out_the_virtualenv_caches_and_git_history() -> None:
+    ignored = {
+        line.strip()
+        for line in (REPO / ".dockerignore").read_text().splitlines()
+        if line.strip() and not line.startswith("#")
+    }
+    assert {".venv", ".cache", ".git"} <= ignored

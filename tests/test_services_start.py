@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -58,6 +59,20 @@ def test_every_service_logs_json_lines_naming_itself(running: list[ServiceProces
         assert lines
         assert {line["service"] for line in lines} == {process.name}
         assert any(line["event"] == "service_started" for line in lines)
+
+
+def test_every_services_api_docs_load_without_the_internet(running: list[ServiceProcess]) -> None:
+    for process in running:
+        process.wait_healthy()
+        page = httpx.get(f"{process.url}/docs")
+        assert page.status_code == 200
+        sources = re.findall(r'(?:src|href)="([^"]+)"', page.text)
+        assert sources, page.text
+        assert all(source.startswith("/docs/assets/") for source in sources), sources
+        for source in sources:
+            asset = httpx.get(f"{process.url}{source}")
+            assert asset.status_code == 200, source
+            assert len(asset.content) > 500, source
 
 
 LOOPS = {

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import argparse
+import platform
 import sys
 from collections.abc import Sequence
+from importlib.metadata import version
 
 from kn_deploy import infra
+from kn_deploy.kafka import KAFKA_VERSION
 
 
 def _infra_up(_: argparse.Namespace) -> int:
@@ -69,19 +72,56 @@ def _dlq_redrive(args: argparse.Namespace) -> int:
     return 0
 
 
-def _demo(_: argparse.Namespace) -> int:
+def _demo(args: argparse.Namespace) -> int:
     from kn_deploy.demo import run_demo
 
-    return run_demo()
+    return run_demo(keep_running=args.keep_running)
+
+
+# One example per command, shown by its --help.
+EXAMPLES = {
+    "infra": "example: kn infra up",
+    "up": "example: kn infra up   # then: export KN_KAFKA_BOOTSTRAP=127.0.0.1:19092",
+    "status": "example: kn infra status",
+    "down": "example: kn infra down --purge   # stop, and delete the local log and databases",
+    "prepare": "example: kn infra prepare   # on a new machine, before going offline",
+    "topics": "example: KN_KAFKA_BOOTSTRAP=kafka.internal:9092 kn infra topics",
+    "dlq": "example: kn dlq list --topic kn.region.ydernummer",
+    "list": "example: kn dlq list --topic kn.region.ydernummer",
+    "redrive": "example: kn dlq redrive --topic kn.region.ydernummer --offset 3",
+    "demo": "example: kn demo --keep-running   # then open http://127.0.0.1:8101/docs",
+}
+
+
+def _command(
+    parent: argparse._SubParsersAction[argparse.ArgumentParser], name: str, text: str
+) -> argparse.ArgumentParser:
+    return parent.add_parser(
+        name,
+        help=text,
+        description=text,
+        epilog=EXAMPLES[name],
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
 
 
 def parser() -> argparse.ArgumentParser:
     """The command-line grammar."""
-    top = argparse.ArgumentParser(prog="kn", description="Kvalitetsnet operator tool.")
+    top = argparse.ArgumentParser(
+        prog="kn",
+        description="Kvalitetsnet operator tool.",
+        epilog="example: kn infra status",
+    )
+    top.add_argument(
+        "--version",
+        action="version",
+        version=f"kn {version('kn-deploy')} (Kafka {KAFKA_VERSION}, "
+        f"Python {platform.python_version()})",
+    )
     commands = top.add_subparsers(dest="command", required=True)
-    infra_cmd = commands.add_parser("infra", help="the local Kafka and PostgreSQL")
+    infra_cmd = _command(commands, "infra", "the local Kafka and PostgreSQL")
     actions = infra_cmd.add_subparsers(dest="action", required=True)
-    down = actions.add_parser("down", help="stop what runs locally")
+    down = _command(actions, "down", "stop what runs locally (and services a demo left)")
     down.add_argument("--purge", action="store_true", help="also delete the local data")
     down.set_defaults(handler=_infra_down)
     for name, handler, text in (
@@ -90,18 +130,24 @@ def parser() -> argparse.ArgumentParser:
         ("prepare", _infra_prepare, "fetch the jars and install PostgreSQL, start nothing"),
         ("topics", _infra_topics, "create the registry's topics on KN_KAFKA_BOOTSTRAP"),
     ):
-        actions.add_parser(name, help=text).set_defaults(handler=handler)
-    dlq_cmd = commands.add_parser("dlq", help="dead letters: list and redrive")
+        _command(actions, name, text).set_defaults(handler=handler)
+    dlq_cmd = _command(commands, "dlq", "dead letters: list and redrive")
     dlq_actions = dlq_cmd.add_subparsers(dest="action", required=True)
-    listing = dlq_actions.add_parser("list", help="every dead letter, with its reason")
+    listing = _command(dlq_actions, "list", "every dead letter, with its reason")
     listing.add_argument("--topic", action="append", default=[], help="repeatable; default all")
     listing.set_defaults(handler=_dlq_list)
-    again = dlq_actions.add_parser("redrive", help="send letters back to their topic")
+    again = _command(dlq_actions, "redrive", "send letters back to their topic")
     again.add_argument("--topic", required=True, help="the topic whose .dlq to redrive")
     again.add_argument("--offset", action="append", type=int, default=[], help="dlq offset")
     again.add_argument("--all", action="store_true", help="every pending letter")
     again.set_defaults(handler=_dlq_redrive)
-    commands.add_parser("demo", help="run the system end to end").set_defaults(handler=_demo)
+    demo = _command(commands, "demo", "run the system end to end")
+    demo.add_argument(
+        "--keep-running",
+        action="store_true",
+        help="leave Kafka, PostgreSQL and the services up afterwards (`kn infra down` stops them)",
+    )
+    demo.set_defaults(handler=_demo)
     return top
 
 

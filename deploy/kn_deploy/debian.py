@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import os
-import subprocess
+
+from kn_deploy.process import run_checked
 
 
 def apt_install(package: str) -> None:
@@ -11,4 +12,9 @@ def apt_install(package: str) -> None:
     command = f"apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y {package}"
     if os.geteuid() != 0:
         raise RuntimeError(f"{package} is not installed; as root run: {command}")
-    subprocess.run(["bash", "-c", command], check=True, capture_output=True)
+    run_checked(
+        ["bash", "-c", command],
+        what=f"installing Debian's {package}",
+        hint=f"run `{command}` by hand and read apt's message (is the network to Debian's "
+        "mirror reachable, is another apt-get holding the lock?)",
+    )

@@ -10,6 +10,8 @@ from dataclasses import dataclass
 from kn_contracts.topics import TOPICS
 from kn_deploy import kafka, postgres
 from kn_deploy.debian import apt_install
+from kn_deploy.layout import demo_dir
+from kn_deploy.services import stop_recorded
 from kn_servicekit.settings import LocalDatabase
 from kn_servicekit.topics import ensure_topics
 
@@ -76,6 +78,9 @@ def up() -> tuple[Endpoints, list[str]]:
         kafka.start(broker)
     if found.local_databases:
         pg = postgres.PostgresLocal.default()
+        old = postgres.legacy()
+        if old is not None and postgres.is_running(old):
+            postgres.stop(old)  # an earlier version's cluster, on the port this one needs
         if not postgres.is_running(pg):
             started.append("postgres")
         postgres.start(pg)
@@ -87,8 +92,10 @@ def up() -> tuple[Endpoints, list[str]]:
 
 
 def create_topics() -> list[str]:
-    """Create the registry's topics and dead-letter topics where missing."""
-    return asyncio.run(ensure_topics(endpoints().kafka_bootstrap, TOPICS))
+    """Create the registry's topics and dead-letter topics where missing (with the services'
+    KN_TOPIC_PREFIX, if the operator set one)."""
+    prefix = os.environ.get("KN_TOPIC_PREFIX", "")
+    return asyncio.run(ensure_topics(endpoints().kafka_bootstrap, TOPICS, prefix=prefix))
 
 
 def status() -> dict[str, str]:
@@ -112,16 +119,24 @@ def status() -> dict[str, str]:
 def down(components: tuple[str, ...] = ("kafka", "postgres"), purge: bool = False) -> list[str]:
     """Stop the local components; external servers are never touched. Say what stopped.
     With purge, also delete their data (the log and the databases go together)."""
-    stopped: list[str] = []
+    # services a `kn demo --keep-running` left use both: they stop first
+    stopped = [f"{name} service" for name in stop_recorded(demo_dir() / "pids")]
     broker, pg = kafka.KafkaLocal.default(), postgres.PostgresLocal.default()
     if "kafka" in components and kafka.stop(broker):
         stopped.append("kafka")
-    if "postgres" in components and postgres.stop(pg):
-        stopped.append("postgres")
+    old = postgres.legacy()
+    if "postgres" in components:
+        if postgres.stop(pg):
+            stopped.append("postgres")
+        if old is not None and postgres.stop(old):
+            stopped.append("postgres (earlier cache location)")
     if purge:
-        for data in (broker.root / "data", broker.root / "cluster.id", pg.data):
+        for data in (broker.root / "data", broker.root / "cluster.id"):
             if data.is_dir():
                 shutil.rmtree(data)
             else:
                 data.unlink(missing_ok=True)
+        postgres.purge(pg)
+        if old is not None:
+            postgres.purge(old)
     return stopped

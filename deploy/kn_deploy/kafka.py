@@ -7,7 +7,6 @@ import base64
 import os
 import signal
 import socket
-import subprocess
 import time
 import uuid
 from dataclasses import dataclass
@@ -16,7 +15,7 @@ from pathlib import Path
 from aiokafka.admin import AIOKafkaAdminClient
 
 from kn_deploy.layout import cache_dir
-from kn_deploy.process import pid_alive, read_pid, wait_until
+from kn_deploy.process import pid_alive, read_pid, run_checked, wait_until
 
 # The one pin. docker-compose.yml uses apache/kafka with the same tag (a test checks).
 KAFKA_VERSION = "4.3.1"
@@ -130,12 +129,12 @@ def ensure_jars(kafka: KafkaLocal) -> None:
         f"{DEPENDENCY_PLUGIN}:copy-dependencies",
         "-DincludeScope=runtime", f"-DoutputDirectory={kafka.libs}",
     ]  # fmt: skip
-    result = subprocess.run(command, capture_output=True, text=True, check=False)
-    if result.returncode != 0:
-        raise RuntimeError(
-            f"fetching Kafka {KAFKA_VERSION} jars failed: {' '.join(command)}\n"
-            f"{result.stdout}{result.stderr}"
-        )
+    run_checked(
+        command,
+        what=f"fetching Kafka {KAFKA_VERSION}'s jars from Maven Central (mvn)",
+        hint="check that Maven reaches Maven Central (a proxy in ~/.m2/settings.xml?); "
+        "or point KN_KAFKA_BOOTSTRAP at an existing Kafka",
+    )
     marker.write_text(KAFKA_VERSION)
 
 
@@ -204,9 +203,11 @@ def start(kafka: KafkaLocal, timeout: float = 90.0) -> int:
         kafka, "kafka.tools.StorageTool", "format", "--config", str(properties),
         "--cluster-id", cluster_id, "--ignore-formatted",
     )  # fmt: skip
-    result = subprocess.run(fmt, capture_output=True, text=True, check=False)
-    if result.returncode != 0:
-        raise RuntimeError(f"formatting Kafka storage failed:\n{result.stdout}{result.stderr}")
+    run_checked(
+        fmt,
+        what="formatting Kafka's storage (kafka.tools.StorageTool)",
+        hint=f"`kn infra down --purge` deletes {kafka.root / 'data'} and starts the log afresh",
+    )
     server = java_command(kafka, "kafka.Kafka", str(properties), jvm=SERVER_JVM)
     # posix_spawn in a new session: the broker outlives this process (`kn infra up` returns)
     # and no Popen object is left to warn about a child still running.

@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import contextlib
 import os
+import shlex
+import subprocess
+import textwrap
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from subprocess import CompletedProcess
 
 
 def read_pid(path: Path) -> int | None:
@@ -44,3 +48,28 @@ def wait_until(condition: Callable[[], bool], deadline: float, interval: float =
         if time.monotonic() >= deadline:
             return False
         time.sleep(interval)
+
+
+class ExternalCommandFailed(RuntimeError):
+    """An external program (initdb, pg_ctl, mvn, apt-get, java) failed; carries its output."""
+
+    def __init__(self, what: str, command: Sequence[str], result: CompletedProcess[str], hint: str):
+        output = (result.stderr.strip() or result.stdout.strip() or "(it printed nothing)")[-4000:]
+        super().__init__(
+            f"{what} failed with exit status {result.returncode}.\n"
+            f"command: {shlex.join(command)}\n"
+            f"its output:\n{textwrap.indent(output, '  ')}\n"
+            f"what to do: {hint}"
+        )
+        self.returncode = result.returncode
+
+
+def run_checked(command: Sequence[str], *, what: str, hint: str) -> CompletedProcess[str]:
+    """Run an external program; on failure raise with its own output and what to do."""
+    try:
+        result = subprocess.run(list(command), capture_output=True, text=True, check=False)
+    except FileNotFoundError as exc:
+        raise RuntimeError(f"{what}: {command[0]} is not installed. What to do: {hint}") from exc
+    if result.returncode != 0:
+        raise ExternalCommandFailed(what, command, result, hint)
+    return result

@@ -8,10 +8,13 @@ import subprocess
 import sys
 import time
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 import httpx
+
+from kn_deploy.process import pid_alive, read_pid, wait_until
 
 DEFAULT_PORTS = {"membership": 8101, "meetings": 8102, "finance": 8103, "reporting": 8104}
 
@@ -62,10 +65,16 @@ class ServiceProcess:
 
 
 def start_service(
-    name: str, env: dict[str, str], log_dir: Path, port: int | None = None
+    name: str,
+    env: dict[str, str],
+    log_dir: Path,
+    port: int | None = None,
+    pid_dir: Path | None = None,
 ) -> ServiceProcess:
-    """Start one service with extra environment; its JSON logs go to `log_dir/<name>.log`."""
-    port = port or DEFAULT_PORTS[name]
+    """Start one service with extra environment; its JSON logs go to `log_dir/<name>.log`.
+    With `pid_dir`, it runs in a session of its own and its pid is recorded there, so it
+    outlives this process and `stop_recorded` (`kn infra down`) stops it later."""
+    port = port or int(os.environ.get(f"KN_{name.upper()}_HTTP_PORT", DEFAULT_PORTS[name]))
     log_dir.mkdir(parents=True, exist_ok=True)
     log_file = log_dir / f"{name}.log"
     full_env = {**os.environ, **env, f"KN_{name.upper()}_HTTP_PORT": str(port)}
@@ -76,5 +85,36 @@ def start_service(
             stdout=log,
             stderr=subprocess.STDOUT,
             stdin=subprocess.DEVNULL,
+            start_new_session=pid_dir is not None,
         )
+    if pid_dir is not None:
+        pid_dir.mkdir(parents=True, exist_ok=True)
+        (pid_dir / f"{name}.pid").write_text(str(process.pid))
     return ServiceProcess(name=name, port=port, process=process, log_file=log_file)
+
+
+def stop_recorded(pid_dir: Path, timeout: float = 15.0) -> list[str]:
+    """SIGTERM every service whose pid is recorded in `pid_dir` (SIGKILL after `timeout`);
+    the names of those that ran."""
+    stopped: list[str] = []
+    for pid_file in sorted(pid_dir.glob("*.pid")):
+        pid = read_pid(pid_file)
+        if pid is not None and pid_alive(pid) and _runs_a_service(pid):
+            os.kill(pid, signal.SIGTERM)
+            if not wait_until(partial(_gone, pid), time.monotonic() + timeout):
+                os.kill(pid, signal.SIGKILL)
+            stopped.append(pid_file.stem)
+        pid_file.unlink(missing_ok=True)
+    return stopped
+
+
+def _gone(pid: int) -> bool:
+    return not pid_alive(pid)
+
+
+def _runs_a_service(pid: int) -> bool:
+    # a pid recorded before a reboot may belong to another program by now
+    try:
+        return b"kn_" in Path(f"/proc/{pid}/cmdline").read_bytes()
+    except OSError:
+        return False

@@ -16,6 +16,7 @@ from fastapi.responses import JSONResponse
 from faststream.kafka import KafkaBroker
 
 from kn_servicekit.auth import Actor, current_actor
+from kn_servicekit.docs import mount_docs
 from kn_servicekit.errors import ConcurrencyError
 from kn_servicekit.idempotency import KeyReusedError
 from kn_servicekit.relay import make_producer
@@ -95,7 +96,14 @@ def create_http_app(
                 pool.terminate()
             log.info("service_stopped")
 
-    app = FastAPI(title=f"Kvalitetsnet {service}", version="1", lifespan=lifespan)
+    app = FastAPI(
+        title=f"Kvalitetsnet {service}",
+        version="1",
+        lifespan=lifespan,
+        docs_url=None,
+        redoc_url=None,
+    )
+    mount_docs(app)
     app.state.actors = settings.actors()
     app.state.service = service
     if not app.state.actors:
