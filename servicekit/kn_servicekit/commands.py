@@ -1,7 +1,8 @@
-"""Running an HTTP command: its causation ids, one transaction, at most once per key."""
+"""Running an HTTP command: its cause, one transaction, at most once per Idempotency-Key."""
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 from collections.abc import Awaitable, Callable
 from typing import Any
@@ -9,10 +10,23 @@ from typing import Any
 import asyncpg
 from fastapi import Request
 from fastapi.responses import JSONResponse
+from pydantic import BaseModel
+from pydantic_core import to_jsonable_python
 
 from kn_servicekit.auth import Actor
+from kn_servicekit.cause import Cause, copenhagen_date
 from kn_servicekit.db import Connection
+from kn_servicekit.eventstore import EventStore
+from kn_servicekit.http import Resources
 from kn_servicekit.idempotency import Answer, execute, fingerprint
+from kn_servicekit.pgstore import PostgresEventStore
+
+# What a route runs: a handler on the store (inside the command's transaction), as a cause.
+Work = Callable[[EventStore, Cause], Awaitable[object]]
+
+
+def utc_now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
 
 
 def command_ids(request: Request) -> tuple[str, str]:
@@ -20,6 +34,38 @@ def command_ids(request: Request) -> tuple[str, str]:
     the caller's X-Correlation-Id (or the causation id)."""
     causation = request.headers.get("Idempotency-Key") or f"request-{uuid.uuid4()}"
     return causation, request.headers.get("X-Correlation-Id") or causation
+
+
+async def run_command(
+    request: Request,
+    actor: Actor,
+    store: PostgresEventStore,
+    payload: BaseModel | None,
+    work: Work,
+    *,
+    status: int = 200,
+    clock: Callable[[], dt.datetime] = utc_now,
+) -> JSONResponse:
+    """Run the handler in one transaction as the authenticated actor and answer what it
+    returns as JSON; with an Idempotency-Key a repeat gets the first answer and appends
+    nothing (the answer is stored with the events it appended). A refusal raises: the
+    service's error map answers it (kn_servicekit.http)."""
+    cause = Cause(str(actor), *command_ids(request), copenhagen_date(clock()))
+    resources: Resources = request.app.state.resources
+
+    async def run(conn: Connection) -> Answer:
+        result = await work(store.on(conn), cause)
+        return Answer(status, to_jsonable_python(result))
+
+    body = None if payload is None else payload.model_dump(mode="json")
+    answer = await execute(
+        resources.pool,
+        str(actor),
+        request.headers.get("Idempotency-Key"),
+        fingerprint(request.method, request.url.path, body),
+        run,
+    )
+    return JSONResponse(answer.body, status_code=answer.status)
 
 
 async def respond(

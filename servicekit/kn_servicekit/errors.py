@@ -1,4 +1,19 @@
-"""The one exception hierarchy of the service kit."""
+"""The one exception hierarchy of the service kit, and the root of every domain's refusals.
+
+    KitError                  infrastructure and plumbing the kit raises
+    ├── ConfigurationError
+    ├── ConcurrencyError      409 at the HTTP edge; decided again by decide_and_append
+    ├── TransientError
+    ├── Superseded
+    ├── DuplicateEventError
+    ├── EventLogBehind
+    └── KeyReusedError        422 at the HTTP edge
+    DomainError(rule, detail) a command breaks a rule of DOMAIN.md (422 unless mapped)
+    └── AccessDenied          403: the actor may not read or act for this network
+
+This module imports nothing, so a pure domain package may import it: a domain's own errors
+subclass DomainError, and the HTTP edge answers every one as {"detail", "rule"}.
+"""
 
 
 class KitError(Exception):
@@ -30,3 +45,20 @@ class EventLogBehind(KitError):
 
     Publishing would reuse positions that consumers have already seen, and they would skip
     the new events as repeats; the relay refuses until an operator settles it."""
+
+
+class KeyReusedError(KitError):
+    """The idempotency key was used before for a different request."""
+
+
+class DomainError(Exception):
+    """A refusal by a domain rule; `rule` names the rule of DOMAIN.md (None if none applies)."""
+
+    def __init__(self, rule: str | None, detail: str) -> None:
+        super().__init__(detail)
+        self.rule = rule
+        self.detail = detail
+
+
+class AccessDenied(DomainError):
+    """The actor may not read or act for the network the command names."""

@@ -17,8 +17,7 @@ from faststream.kafka import KafkaBroker
 
 from kn_servicekit.auth import Actor, current_actor
 from kn_servicekit.docs import mount_docs
-from kn_servicekit.errors import ConcurrencyError
-from kn_servicekit.idempotency import KeyReusedError
+from kn_servicekit.errors import AccessDenied, ConcurrencyError, DomainError, KeyReusedError
 from kn_servicekit.relay import make_producer
 from kn_servicekit.settings import ServiceSettings
 from kn_servicekit.supervise import supervise
@@ -108,7 +107,13 @@ def create_http_app(
     app.state.service = service
     if not app.state.actors:
         log.warning("no_api_tokens", hint=f"set KN_{service.upper()}_API_TOKENS; every call is 401")
-    statuses: dict[type[Exception], int] = {ConcurrencyError: 409, KeyReusedError: 422}
+    # the most specific class in an error's MRO wins: a service maps its own subclasses
+    statuses: dict[type[Exception], int] = {
+        ConcurrencyError: 409,
+        KeyReusedError: 422,
+        DomainError: 422,
+        AccessDenied: 403,
+    }
     statuses.update(errors or {})
     for error, status in statuses.items():
         app.add_exception_handler(error, _answer_with(status))

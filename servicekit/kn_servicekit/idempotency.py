@@ -11,6 +11,7 @@ from typing import Any
 import asyncpg
 
 from kn_servicekit.db import Connection
+from kn_servicekit.errors import KeyReusedError
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS kn_idempotency (
@@ -23,10 +24,6 @@ CREATE TABLE IF NOT EXISTS kn_idempotency (
     PRIMARY KEY (actor, key)
 );
 """
-
-
-class KeyReusedError(Exception):
-    """The idempotency key was used before for a different request."""
 
 
 @dataclass(frozen=True)
