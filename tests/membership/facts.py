@@ -10,12 +10,12 @@ from kn_contracts.events import membership as ev
 from kn_contracts.events import region as rg
 from kn_membership.domain import commands as cmd
 from kn_membership.domain import feed, manual
-from kn_membership.domain.cause import Cause
 from kn_membership.domain.register import Register, fold
+from kn_servicekit.cause import Cause
 
-REGION = Cause("region:nordjylland", "feed-1", "feed-1")
-EKM = Cause("ekm", "http:1", "http:1")
 JAN_1 = dt.date(2025, 1, 1)
+REGION = Cause("region:nordjylland", "feed-1", "feed-1", JAN_1)
+EKM = Cause("ekm", "http:1", "http:1", JAN_1)
 
 
 def stamp(on: dt.date, actor: str = "region:nordjylland") -> dict[str, Any]:

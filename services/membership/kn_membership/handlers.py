@@ -1,20 +1,18 @@
-"""Membership's use cases: load the register, decide, append — for HTTP and for the feed."""
+"""Membership's use cases on the register: load, decide, append — for HTTP and for the feed."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from kn_contracts.base import Event
-from kn_membership.domain.register import Register, fold
-from kn_servicekit.errors import ConcurrencyError, DuplicateEventError
-from kn_servicekit.eventstore import EventStore, derived_ids
-
-# Every membership decision spans clinics, ydernumre and networks (a renter joins the
-# clinic's network, a sale moves a clinic), so one stream is the consistency boundary.
-REGISTER = "register"
-ATTEMPTS = 5
+from kn_membership.domain.register import Register
+from kn_servicekit.cause import Cause
+from kn_servicekit.eventstore import EventStore
+from kn_servicekit.pipeline import Aggregate, decide_and_append, load
 
 Decision = Callable[[Register], list[Event]]
+Rules = Callable[[Any, Register, Cause], list[Event]]
 
 
 def ordering_key(event: Event) -> str:
@@ -23,34 +21,33 @@ def ordering_key(event: Event) -> str:
         value = getattr(event, field, None)
         if isinstance(value, str):
             return value
-    return REGISTER
+    return "register"
 
 
-async def load(store: EventStore) -> tuple[Register, int]:
-    """The register as the store holds it now, and its version."""
-    stream = await store.read(REGISTER)
-    return fold([stored.event for stored in stream.events]), stream.version
+def _applied(register: Register, event: Event) -> Register:
+    register.apply(event)
+    return register
+
+
+# Every membership decision spans clinics, ydernumre and networks (a renter joins the
+# clinic's network, a sale moves a clinic), so one stream is the consistency boundary.
+REGISTER = Aggregate("register", Register, _applied, key=ordering_key)
+
+
+async def register(store: EventStore) -> Register:
+    """The register as the store holds it now."""
+    return (await load(store, REGISTER))[0]
 
 
 async def handle(store: EventStore, decide: Decision, cause_key: str | None = None) -> list[Event]:
-    """Decide on the current register and append; decide again if another writer won.
+    """Decide on the current register and append what was decided (again after a lost race).
 
-    With a cause key (an inbound message's source and id) the events get ids derived from
-    it, so a message handled twice appends once.
-    """
-    for attempt in range(ATTEMPTS):
-        register, version = await load(store)
-        events = decide(register)
-        if not events:
-            return []
-        ids = derived_ids(cause_key, len(events)) if cause_key else None
-        try:
-            await store.append(REGISTER, version, events, key=ordering_key, event_ids=ids)
-        except ConcurrencyError:
-            if attempt == ATTEMPTS - 1:
-                raise
-            continue
-        except DuplicateEventError:
-            return []  # this cause was handled before
-        return events
-    raise AssertionError("unreachable")
+    With a cause key (an inbound message's source and id) a message handled twice appends
+    once."""
+    return (await decide_and_append(store, REGISTER, decide, cause_key=cause_key)).events
+
+
+async def record(store: EventStore, rules: Rules, command: object, cause: Cause) -> dict[str, Any]:
+    """Decide a command by the rules and append; answer with the events recorded, by type."""
+    recorded = await handle(store, lambda current: rules(command, current, cause))
+    return {"recorded": [event.event_name() for event in recorded]}

@@ -13,7 +13,7 @@ from kn_contracts.base import Event
 from kn_contracts.catalog import Catalog
 from kn_membership import handlers
 from kn_membership.domain import feed
-from kn_membership.domain.cause import Cause
+from kn_servicekit.cause import Cause, copenhagen_date
 from kn_servicekit.db import Connection
 from kn_servicekit.pgstore import PostgresEventStore
 from kn_servicekit.projection import Delivery
@@ -38,5 +38,7 @@ class RegionFeed:
         for delivery in batch:
             change, envelope = delivery.event, delivery.envelope
             cause_key = f"{envelope.source}#{envelope.id}"
-            cause = Cause(change.actor, cause_key, change.correlation_id)
+            # "today" is the day the region reported it, so a replay decides the same
+            today = copenhagen_date(envelope.time)
+            cause = Cause(change.actor, cause_key, change.correlation_id, today)
             await handlers.handle(store, feed.decision(change, cause), cause_key)

@@ -9,9 +9,9 @@ from kn_contracts.base import Event
 from kn_contracts.events import membership as ev
 from kn_membership.domain import commands as cmd
 from kn_membership.domain import views
-from kn_membership.domain.cause import Cause
 from kn_membership.domain.errors import RuleBroken
 from kn_membership.domain.register import Register
+from kn_servicekit.cause import Cause
 
 
 @singledispatch
@@ -26,13 +26,13 @@ def _elect(command: cmd.ElectCoordinator, register: Register, cause: Cause) -> l
     current = views.coordinator(register, command.network_id, command.effective_date)
     if current is not None and current.holders:
         raise RuleBroken(
+            "Coordinator 1",
             f"{command.network_id} has a coordinator on {command.effective_date}; "
             "record a change of coordinator instead",
-            rule="Coordinator 1",
         )
     return [
         ev.CoordinatorElected(
-            **cause.on(command.effective_date),
+            **cause.stamp(command.effective_date),
             network_id=command.network_id,
             holders=(holder,),
             payee_person_id=command.person_id,
@@ -44,17 +44,15 @@ def _elect(command: cmd.ElectCoordinator, register: Register, cause: Cause) -> l
 def _share(command: cmd.ShareCoordinatorRole, register: Register, cause: Cause) -> list[Event]:
     first, second = command.person_ids
     if first == second:
-        raise RuleBroken("a shared role needs two different members", rule="Coordinator 1")
+        raise RuleBroken("Coordinator 1", "a shared role needs two different members")
     if command.payee_person_id not in command.person_ids:
-        raise RuleBroken(
-            "the fee is paid to one of the two who share the role", rule="Coordinator 2"
-        )
+        raise RuleBroken("Coordinator 2", "the fee is paid to one of the two who share the role")
     holders = tuple(
         _member(register, command.network_id, p, command.effective_date) for p in command.person_ids
     )
     return [
         ev.CoordinatorRoleShared(
-            **cause.on(command.effective_date),
+            **cause.stamp(command.effective_date),
             network_id=command.network_id,
             holders=holders,
             payee_person_id=command.payee_person_id,
@@ -68,12 +66,12 @@ def _change(command: cmd.ChangeCoordinator, register: Register, cause: Cause) ->
     current = views.coordinator(register, command.network_id, command.effective_date)
     if current is not None and [p for p, _ in current.holders] == [command.person_id]:
         raise RuleBroken(
+            "Coordinator 1",
             f"{command.person_id} already holds the role on {command.effective_date}",
-            rule="Coordinator 1",
         )
     return [
         ev.CoordinatorChanged(
-            **cause.on(command.effective_date),
+            **cause.stamp(command.effective_date),
             network_id=command.network_id,
             holders=(holder,),
             payee_person_id=command.person_id,
@@ -87,16 +85,16 @@ def _step_down(command: cmd.StepDownAsCoordinator, register: Register, cause: Ca
     holders = current.holders if current else ()
     if command.person_id not in [p for p, _ in holders]:
         raise RuleBroken(
+            "Coordinator 1",
             f"{command.person_id} does not hold the coordinator role of {command.network_id} "
             f"on {command.effective_date}",
-            rule="Coordinator 1",
         )
     staying = tuple(
         ev.CoordinatorHolder(person_id=p, name=n) for p, n in holders if p != command.person_id
     )
     payee = staying[0].person_id if staying else None
     stepped_down = ev.CoordinatorSteppedDown(
-        **cause.on(command.effective_date),
+        **cause.stamp(command.effective_date),
         network_id=command.network_id,
         holders=staying,
         payee_person_id=payee,
@@ -112,4 +110,4 @@ def _member(
     for member in views.members_on(register, network_id, on):
         if member.person_id == person_id:
             return ev.CoordinatorHolder(person_id=person_id, name=member.name)
-    raise RuleBroken(f"{person_id} is not a member of {network_id} on {on}", rule="Coordinator 1")
+    raise RuleBroken("Coordinator 1", f"{person_id} is not a member of {network_id} on {on}")

@@ -1,14 +1,10 @@
 """The membership domain's errors; each names the rule of DOMAIN.md it enforces."""
 
+from kn_servicekit.errors import DomainError
 
-class MembershipError(Exception):
-    """Base of every membership domain error."""
 
-    rule: str | None = None
-
-    def __init__(self, message: str, rule: str | None = None) -> None:
-        super().__init__(message)
-        self.rule = rule
+class MembershipError(DomainError):
+    """Base of every membership domain error: (rule, detail)."""
 
 
 class RuleBroken(MembershipError):

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from kn_contracts.base import Event
 from kn_contracts.events import membership as ev
-from kn_membership.domain.cause import Cause
+from kn_servicekit.cause import Cause
 
 
 @dataclass(frozen=True)
@@ -32,7 +32,7 @@ def joined(
 ) -> ev.MemberJoined:
     """`who` becomes a member of the network from `on`."""
     return ev.MemberJoined(
-        **cause.on(on),
+        **cause.stamp(on),
         network_id=network_id,
         person_id=who.person_id,
         name=who.name,
@@ -48,7 +48,7 @@ def joined(
 def waiting(who: Who, cause: Cause, on: dt.date) -> ev.MemberAwaitingAssignment:
     """`who` holds a ydernummer but has no network until EKM assigns one."""
     return ev.MemberAwaitingAssignment(
-        **cause.on(on),
+        **cause.stamp(on),
         person_id=who.person_id,
         name=who.name,
         ydernummer=who.ydernummer,
@@ -69,14 +69,14 @@ def leaving(
     """A member leaves their network; a holder still waiting for one stops waiting."""
     if network_id is None:
         return ev.AwaitingAssignmentEnded(
-            **cause.on(on),
+            **cause.stamp(on),
             person_id=who.person_id,
             ydernummer=who.ydernummer,
             clinic_id=who.clinic_id,
             reason=reason,
         )
     return ev.MemberLeft(
-        **cause.on(on),
+        **cause.stamp(on),
         network_id=network_id,
         person_id=who.person_id,
         ydernummer=who.ydernummer,

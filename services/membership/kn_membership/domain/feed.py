@@ -9,10 +9,10 @@ from kn_contracts.base import Event
 from kn_contracts.events import membership as ev
 from kn_contracts.events import region as rg
 from kn_membership.domain import views
-from kn_membership.domain.cause import Cause
 from kn_membership.domain.errors import RuleBroken
 from kn_membership.domain.facts import Who, joined, leaving, waiting
 from kn_membership.domain.register import Register
+from kn_servicekit.cause import Cause
 
 
 def decision(change: Event, cause: Cause) -> Callable[[Register], list[Event]]:
@@ -23,7 +23,7 @@ def decision(change: Event, cause: Cause) -> Callable[[Register], list[Event]]:
 @singledispatch
 def decide(change: Event, register: Register, cause: Cause) -> list[Event]:
     """The membership events a region change causes; RuleBroken if it contradicts the register."""
-    raise RuleBroken(f"membership does not handle {change.ce_type()}")
+    raise RuleBroken(None, f"membership does not handle {change.ce_type()}")
 
 
 @decide.register
@@ -34,9 +34,9 @@ def _opened(change: rg.YdernummerOpened, register: Register, cause: Cause) -> li
         return []  # the register says so already: a repeated report changes nothing
     if held:
         raise RuleBroken(
+            "Membership 7",
             f"ydernummer {change.ydernummer} is already held by {held[0].person_id} on {on}; "
             "a second holder is reported as YdernummerShared",
-            rule="Membership 7",
         )
     who = Who(
         change.person_id,
@@ -60,8 +60,8 @@ def _shared(change: rg.YdernummerShared, register: Register, cause: Cause) -> li
     held = views.holders(register, change.ydernummer, on)
     if not held:
         raise RuleBroken(
+            "Membership 7",
             f"ydernummer {change.ydernummer} is not held by anyone on {on}, so it cannot be shared",
-            rule="Membership 7",
         )
     if any(h.person_id == change.person_id for h in held):
         return []
@@ -91,21 +91,21 @@ def _taken_over(change: rg.ClinicTakenOver, register: Register, cause: Cause) ->
     ]
     if not sellers:
         raise RuleBroken(
+            "Membership 3",
             f"ydernummer {change.seller_ydernummer} does not own clinic {change.clinic_id} on "
             f"{on}, so it cannot sell it",
-            rule="Membership 3",
         )
     if views.holders(register, change.buyer_ydernummer, on):
         raise RuleBroken(
+            "Membership 7",
             f"the buyer's ydernummer {change.buyer_ydernummer} is already in use on {on}; "
             "a takeover issues the buyer a new one",
-            rule="Membership 7",
         )
     memberships = [views.stint(register, h.person_id, h.ydernummer, on) for h in sellers]
     network_id = next((m.network_id for m in memberships if m is not None), None)
     events: list[Event] = [
         ev.ClinicSold(
-            **cause.on(on),
+            **cause.stamp(on),
             clinic_id=change.clinic_id,
             network_id=network_id,
             seller_ydernummer=change.seller_ydernummer,
@@ -140,8 +140,7 @@ def _closed(change: rg.YdernummerClosed, register: Register, cause: Cause) -> li
     held = views.holders(register, change.ydernummer, on)
     if not held:
         raise RuleBroken(
-            f"ydernummer {change.ydernummer} is unknown or already closed on {on}",
-            rule="Membership 7",
+            "Membership 7", f"ydernummer {change.ydernummer} is unknown or already closed on {on}"
         )
     events = []
     for holding in held:

@@ -9,10 +9,10 @@ from kn_contracts.base import Event
 from kn_contracts.events import membership as ev
 from kn_membership.domain import commands as cmd
 from kn_membership.domain import views
-from kn_membership.domain.cause import Cause
 from kn_membership.domain.errors import AlreadyExists, NotFound, RuleBroken
 from kn_membership.domain.facts import Who, joined, leaving
 from kn_membership.domain.register import Register, Stint
+from kn_servicekit.cause import Cause
 
 
 @singledispatch
@@ -24,10 +24,10 @@ def decide(command: object, register: Register, cause: Cause) -> list[Event]:
 @decide.register
 def _add_cluster(command: cmd.AddCluster, register: Register, cause: Cause) -> list[Event]:
     if command.cluster_id in register.clusters:
-        raise AlreadyExists(f"cluster {command.cluster_id!r} exists already")
+        raise AlreadyExists(None, f"cluster {command.cluster_id!r} exists already")
     return [
         ev.ClusterAdded(
-            **cause.on(command.effective_date), cluster_id=command.cluster_id, name=command.name
+            **cause.stamp(command.effective_date), cluster_id=command.cluster_id, name=command.name
         )
     ]
 
@@ -37,7 +37,7 @@ def _rename_cluster(command: cmd.RenameCluster, register: Register, cause: Cause
     _cluster(register, command.cluster_id)
     return [
         ev.ClusterRenamed(
-            **cause.on(command.effective_date), cluster_id=command.cluster_id, name=command.name
+            **cause.stamp(command.effective_date), cluster_id=command.cluster_id, name=command.name
         )
     ]
 
@@ -45,22 +45,21 @@ def _rename_cluster(command: cmd.RenameCluster, register: Register, cause: Cause
 @decide.register
 def _retire_cluster(command: cmd.RetireCluster, register: Register, cause: Cause) -> list[Event]:
     _cluster(register, command.cluster_id)
-    return [ev.ClusterRetired(**cause.on(command.effective_date), cluster_id=command.cluster_id)]
+    return [ev.ClusterRetired(**cause.stamp(command.effective_date), cluster_id=command.cluster_id)]
 
 
 @decide.register
 def _create_network(command: cmd.CreateNetwork, register: Register, cause: Cause) -> list[Event]:
     if command.network_id in register.networks:
-        raise AlreadyExists(f"network {command.network_id!r} exists already")
+        raise AlreadyExists(None, f"network {command.network_id!r} exists already")
     _, retired = _cluster(register, command.cluster_id)
     if retired:
         raise RuleBroken(
-            f"cluster {command.cluster_id!r} is retired and takes no new networks",
-            rule="Membership 5",
+            "Membership 5", f"cluster {command.cluster_id!r} is retired and takes no new networks"
         )
     return [
         ev.NetworkCreated(
-            **cause.on(command.effective_date),
+            **cause.stamp(command.effective_date),
             network_id=command.network_id,
             name=command.name,
             cluster_id=command.cluster_id,
@@ -74,9 +73,9 @@ def _assign(command: cmd.AssignMember, register: Register, cause: Cause) -> list
     views.network(register, command.network_id)
     for current in views.stints_from(register, command.person_id, command.ydernummer, on):
         raise RuleBroken(
+            "Membership 1",
             f"{command.person_id} is already a member of {current.network_id} from "
             f"{max(current.start, on)}; move the member instead",
-            rule="Membership 1",
         )
     held = views.holding(register, command.person_id, command.ydernummer, on)
     if held is not None:
@@ -93,8 +92,9 @@ def _assign(command: cmd.AssignMember, register: Register, cause: Cause) -> list
         )
     else:
         raise NotFound(
+            None,
             f"{command.person_id} holds no ydernummer {command.ydernummer} on {on}; "
-            "give name, clinic_id, clinic_name and role to register them by hand"
+            "give name, clinic_id, clinic_name and role to register them by hand",
         )
     return [joined(who, command.network_id, "ekm_assignment", cause, on, note=command.reason)]
 
@@ -107,14 +107,13 @@ def _move(command: cmd.MoveMember, register: Register, cause: Cause) -> list[Eve
     for later in views.stints_from(register, command.person_id, command.ydernummer, on):
         if later.start > on:
             raise RuleBroken(
+                "Membership 1",
                 f"a change of {command.person_id}'s membership is recorded from {later.start}; "
                 "record changes in date order",
-                rule="Membership 1",
             )
     if current.network_id == command.to_network_id:
         raise RuleBroken(
-            f"{command.person_id} is already in {command.to_network_id} on {on}",
-            rule="Membership 1",
+            "Membership 1", f"{command.person_id} is already in {command.to_network_id} on {on}"
         )
     return [
         leaving(who, current.network_id, "ekm_move", cause, on, note=command.reason),
@@ -131,7 +130,7 @@ def _remove(command: cmd.RemoveMember, register: Register, cause: Cause) -> list
 
 def _cluster(register: Register, cluster_id: str) -> tuple[str, bool]:
     if cluster_id not in register.clusters:
-        raise NotFound(f"there is no cluster {cluster_id!r}")
+        raise NotFound(None, f"there is no cluster {cluster_id!r}")
     return register.clusters[cluster_id]
 
 
@@ -141,5 +140,5 @@ def _membership(
     found = views.stint(register, person_id, ydernummer, on)
     held = views.holding(register, person_id, ydernummer, on)
     if found is None or held is None:
-        raise NotFound(f"{person_id} is not a member through ydernummer {ydernummer} on {on}")
+        raise NotFound(None, f"{person_id} is not a member through ydernummer {ydernummer} on {on}")
     return found, held.who()

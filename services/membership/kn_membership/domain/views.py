@@ -27,7 +27,7 @@ def network(register: Register, network_id: str) -> Network:
     """The network, or NotFound."""
     found = register.networks.get(network_id)
     if found is None:
-        raise NotFound(f"there is no network {network_id!r}")
+        raise NotFound(None, f"there is no network {network_id!r}")
     return found
 
 
@@ -96,9 +96,9 @@ def clinic_network(register: Register, clinic_id: str, on: dt.date) -> str | Non
     networks = {s.network_id for s in register.stints if s.clinic_id == clinic_id and s.active(on)}
     if len(networks) > 1:
         raise RuleBroken(
+            "Membership 2",
             f"clinic {clinic_id} has members in several networks ({', '.join(sorted(networks))})"
             f" on {on}; EKM must assign by hand",
-            rule="Membership 2",
         )
     return networks.pop() if networks else None
 
@@ -187,7 +187,7 @@ def history(register: Register, person_id: str) -> dict[str, list[dict[str, str 
         if person_id in (p for p, _ in spell.holders)
     ]
     if not (holdings or memberships):
-        raise NotFound(f"the register knows no person {person_id!r}")
+        raise NotFound(None, f"the register knows no person {person_id!r}")
     return {
         "holdings": sorted(holdings, key=lambda row: row["from"] or ""),
         "memberships": sorted(memberships, key=lambda row: row["from"] or ""),

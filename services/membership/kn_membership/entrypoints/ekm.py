@@ -13,8 +13,8 @@ from kn_membership import handlers
 from kn_membership.domain import commands as cmd
 from kn_membership.domain import manual, views
 from kn_membership.entrypoints import deps, schemas
-from kn_membership.entrypoints.recording import record
 from kn_servicekit.auth import Actor, require
+from kn_servicekit.commands import run_command
 from kn_servicekit.deadletter import dismiss, latest_pending, read_letters, redrive
 
 router = APIRouter(prefix="/v1", tags=["EKM"])
@@ -26,7 +26,8 @@ READER = Annotated[Actor, Depends(require("ekm", "auditor"))]
 async def add_cluster(body: schemas.AddCluster, request: Request, actor: EKM) -> JSONResponse:
     """Add a health cluster networks can belong to."""
     command = cmd.AddCluster(body.cluster_id, body.name, body.effective_date or deps.today())
-    return await record(request, actor, manual.decide, command, body)
+    work = deps.recording(manual.decide, command)
+    return await run_command(request, actor, deps.store(request), body, work, status=201)
 
 
 @router.patch("/clusters/{cluster_id}")
@@ -35,7 +36,8 @@ async def rename_cluster(
 ) -> JSONResponse:
     """Rename a health cluster."""
     command = cmd.RenameCluster(cluster_id, body.name, body.effective_date or deps.today())
-    return await record(request, actor, manual.decide, command, body)
+    work = deps.recording(manual.decide, command)
+    return await run_command(request, actor, deps.store(request), body, work, status=201)
 
 
 @router.post("/clusters/{cluster_id}/retire")
@@ -44,7 +46,8 @@ async def retire_cluster(
 ) -> JSONResponse:
     """Retire a health cluster: it takes no new networks."""
     command = cmd.RetireCluster(cluster_id, body.effective_date or deps.today())
-    return await record(request, actor, manual.decide, command, body)
+    work = deps.recording(manual.decide, command)
+    return await run_command(request, actor, deps.store(request), body, work, status=201)
 
 
 @router.get("/clusters")
@@ -52,7 +55,7 @@ async def clusters(
     request: Request, _: Annotated[Actor, Depends(require("ekm", "auditor", "coordinator"))]
 ) -> list[dict[str, Any]]:
     """Every health cluster, retired ones marked."""
-    register, _version = await handlers.load(deps.store(request))
+    register = await handlers.register(deps.store(request))
     return [
         {"cluster_id": cluster_id, "name": name, "retired": retired}
         for cluster_id, (name, retired) in sorted(register.clusters.items())
@@ -65,13 +68,14 @@ async def create_network(body: schemas.CreateNetwork, request: Request, actor: E
     command = cmd.CreateNetwork(
         body.network_id, body.name, body.cluster_id, body.effective_date or deps.today()
     )
-    return await record(request, actor, manual.decide, command, body)
+    work = deps.recording(manual.decide, command)
+    return await run_command(request, actor, deps.store(request), body, work, status=201)
 
 
 @router.get("/networks")
 async def networks(request: Request, _: READER) -> list[dict[str, Any]]:
     """Every network with its cluster."""
-    register, _version = await handlers.load(deps.store(request))
+    register = await handlers.register(deps.store(request))
     return [
         {"network_id": n.network_id, "name": n.name, "cluster_id": n.cluster_id}
         for n in sorted(register.networks.values(), key=lambda n: n.network_id)
@@ -89,7 +93,8 @@ async def assign_member(
     command = cmd.AssignMember(
         network_id, body.person_id, body.ydernummer, body.effective_date, body.reason, holder
     )
-    return await record(request, actor, manual.decide, command, body)
+    work = deps.recording(manual.decide, command)
+    return await run_command(request, actor, deps.store(request), body, work, status=201)
 
 
 @router.post("/members/{person_id}/move", status_code=201)
@@ -100,7 +105,8 @@ async def move_member(
     command = cmd.MoveMember(
         person_id, body.ydernummer, body.to_network_id, body.effective_date, body.reason
     )
-    return await record(request, actor, manual.decide, command, body)
+    work = deps.recording(manual.decide, command)
+    return await run_command(request, actor, deps.store(request), body, work, status=201)
 
 
 @router.post("/members/{person_id}/remove", status_code=201)
@@ -109,7 +115,8 @@ async def remove_member(
 ) -> JSONResponse:
     """End a membership from a date (the holder then shows on the waiting list)."""
     command = cmd.RemoveMember(person_id, body.ydernummer, body.effective_date, body.reason)
-    return await record(request, actor, manual.decide, command, body)
+    work = deps.recording(manual.decide, command)
+    return await run_command(request, actor, deps.store(request), body, work, status=201)
 
 
 @router.get("/awaiting-assignment")
@@ -117,7 +124,7 @@ async def awaiting(
     request: Request, _: READER, on: Annotated[dt.date | None, Query()] = None
 ) -> list[dict[str, Any]]:
     """Holders of a ydernummer with no network on the date: EKM assigns them."""
-    register, _version = await handlers.load(deps.store(request))
+    register = await handlers.register(deps.store(request))
     return [
         {
             "person_id": h.person_id,
@@ -182,5 +189,5 @@ async def _pending(bootstrap: str, topic: str, dlq_offset: int) -> Any:
 @router.get("/persons/{person_id}/history")
 async def person_history(person_id: str, request: Request, _: READER) -> dict[str, Any]:
     """A person's ydernumre, memberships and coordinator spells over time."""
-    register, _version = await handlers.load(deps.store(request))
+    register = await handlers.register(deps.store(request))
     return {"person_id": person_id, **views.history(register, person_id)}

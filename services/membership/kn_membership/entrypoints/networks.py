@@ -13,8 +13,9 @@ from kn_membership.adapters.sheet import attendance_sheet
 from kn_membership.domain import commands as cmd
 from kn_membership.domain import coordinator, views
 from kn_membership.entrypoints import deps, schemas
-from kn_membership.entrypoints.recording import record
+from kn_servicekit.access import may_act, may_read
 from kn_servicekit.auth import Actor, current_actor
+from kn_servicekit.commands import run_command
 
 router = APIRouter(prefix="/v1/networks/{network_id}", tags=["networks"])
 ANYONE = Annotated[Actor, Depends(current_actor)]
@@ -29,9 +30,9 @@ async def members(
     owners_only: bool = False,
 ) -> dict[str, Any]:
     """Who was a member on a date (clinic owners only, or renters too)."""
-    deps.may_see(actor, network_id)
+    may_read(str(actor), network_id)
     day = on or deps.today()
-    register, _ = await handlers.load(deps.store(request))
+    register = await handlers.register(deps.store(request))
     found = views.members_on(register, network_id, day, owners_only)
     return {
         "network_id": network_id,
@@ -60,8 +61,8 @@ async def sheet(
     blank_rows: Annotated[int, Query(ge=0, le=60)] = 12,
 ) -> Response:
     """The attendance sheet to print for a meeting: members on its date, then blank rows."""
-    deps.may_see(actor, network_id)
-    register, _ = await handlers.load(deps.store(request))
+    may_read(str(actor), network_id)
+    register = await handlers.register(deps.store(request))
     network = views.network(register, network_id)
     found = views.members_on(register, network_id, meeting_date)
     pdf = attendance_sheet(network.name, meeting_date, found, blank_rows)
@@ -78,9 +79,9 @@ async def holder(
     network_id: str, request: Request, actor: ANYONE, on: dt.date | None = None
 ) -> dict[str, Any]:
     """Who held the coordinator role on a date, and who was paid for it."""
-    deps.may_see(actor, network_id)
+    may_read(str(actor), network_id)
     day = on or deps.today()
-    register, _ = await handlers.load(deps.store(request))
+    register = await handlers.register(deps.store(request))
     views.network(register, network_id)
     spell = views.coordinator(register, network_id, day)
     return {
@@ -96,8 +97,8 @@ async def holder(
 async def months(network_id: str, request: Request, actor: ANYONE, year: int) -> dict[str, Any]:
     """Months served and months paid per person in a year (a month counts for whoever
     holds the role on its last day)."""
-    deps.may_see(actor, network_id)
-    register, _ = await handlers.load(deps.store(request))
+    may_read(str(actor), network_id)
+    register = await handlers.register(deps.store(request))
     served, paid = views.months_served(register, network_id, year)
     changes = [
         {"from": s.start.isoformat(), "change": s.change, "holders": [p for p, _ in s.holders]}
@@ -118,9 +119,10 @@ async def elect(
     network_id: str, body: schemas.Elect, request: Request, actor: ANYONE
 ) -> JSONResponse:
     """The network elected its coordinator from a date."""
-    deps.may_change(actor, network_id)
+    may_act(str(actor), network_id)
     command = cmd.ElectCoordinator(network_id, body.person_id, body.effective_date)
-    return await record(request, actor, coordinator.decide, command, body)
+    work = deps.recording(coordinator.decide, command)
+    return await run_command(request, actor, deps.store(request), body, work, status=201)
 
 
 @router.post("/coordinator/share", status_code=201)
@@ -128,11 +130,12 @@ async def share(
     network_id: str, body: schemas.Share, request: Request, actor: ANYONE
 ) -> JSONResponse:
     """Two members share the role from a date; one of them is paid."""
-    deps.may_change(actor, network_id)
+    may_act(str(actor), network_id)
     command = cmd.ShareCoordinatorRole(
         network_id, body.person_ids, body.payee_person_id, body.effective_date
     )
-    return await record(request, actor, coordinator.decide, command, body)
+    work = deps.recording(coordinator.decide, command)
+    return await run_command(request, actor, deps.store(request), body, work, status=201)
 
 
 @router.post("/coordinator/change", status_code=201)
@@ -140,9 +143,10 @@ async def change(
     network_id: str, body: schemas.Elect, request: Request, actor: ANYONE
 ) -> JSONResponse:
     """Another member takes over the role from a date."""
-    deps.may_change(actor, network_id)
+    may_act(str(actor), network_id)
     command = cmd.ChangeCoordinator(network_id, body.person_id, body.effective_date)
-    return await record(request, actor, coordinator.decide, command, body)
+    work = deps.recording(coordinator.decide, command)
+    return await run_command(request, actor, deps.store(request), body, work, status=201)
 
 
 @router.post("/coordinator/step-down", status_code=201)
@@ -150,6 +154,7 @@ async def step_down(
     network_id: str, body: schemas.Elect, request: Request, actor: ANYONE
 ) -> JSONResponse:
     """A holder leaves the role from a date."""
-    deps.may_change(actor, network_id)
+    may_act(str(actor), network_id)
     command = cmd.StepDownAsCoordinator(network_id, body.person_id, body.effective_date)
-    return await record(request, actor, coordinator.decide, command, body)
+    work = deps.recording(coordinator.decide, command)
+    return await run_command(request, actor, deps.store(request), body, work, status=201)
