@@ -5,9 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from collections.abc import Awaitable, Callable
-from typing import Any
 
-import asyncpg
 from fastapi import Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
@@ -63,25 +61,6 @@ async def run_command(
         str(actor),
         request.headers.get("Idempotency-Key"),
         fingerprint(request.method, request.url.path, body),
-        run,
-    )
-    return JSONResponse(answer.body, status_code=answer.status)
-
-
-async def respond(
-    request: Request,
-    pool: asyncpg.Pool,
-    actor: Actor,
-    payload: Any,
-    run: Callable[[Connection], Awaitable[Answer]],
-) -> JSONResponse:
-    """Run the command in one transaction; with an Idempotency-Key a repeat gets the first
-    answer and appends nothing (the answer is stored with the events it appended)."""
-    answer = await execute(
-        pool,
-        str(actor),
-        request.headers.get("Idempotency-Key"),
-        fingerprint(request.method, request.url.path, payload),
         run,
     )
     return JSONResponse(answer.body, status_code=answer.status)

@@ -6,10 +6,11 @@ import datetime as dt
 from collections.abc import Collection
 
 from kn_meetings.adapters.scheme import load_agenda
-from kn_meetings.domain.commands import Context, PlannedMeeting, ScheduleMeetings
+from kn_meetings.domain.commands import PlannedMeeting, ScheduleMeetings
 from kn_meetings.domain.roster import FactKind, MembershipFact
 from kn_meetings.domain.scheme import Scheme
 from kn_meetings.handlers import schedule_meetings
+from kn_servicekit.cause import Cause
 from kn_servicekit.memstore import InMemoryEventStore
 
 NETWORK = "aalborg-oest"
@@ -22,8 +23,8 @@ SCHEME = Scheme(
 TODAY = dt.date(2025, 11, 1)
 
 
-def context(actor: str = f"coordinator:{NETWORK}", today: dt.date = TODAY) -> Context:
-    return Context(actor, "cmd-1", "corr-1", today)
+def cause(actor: str = f"coordinator:{NETWORK}", today: dt.date = TODAY) -> Cause:
+    return Cause(actor, "cmd-1", "corr-1", today)
 
 
 class FakeDirectory:
@@ -60,7 +61,7 @@ class FakeDirectory:
 async def planned(
     store: InMemoryEventStore,
     *dates: dt.date,
-    ctx: Context | None = None,
+    by: Cause | None = None,
     mandatory_topic_id: str | None = None,
 ) -> list[str]:
     """Schedule meetings at 17:00 in Aalborg; return their ids."""
@@ -71,6 +72,6 @@ async def planned(
     )  # fmt: skip
     years = tuple(sorted({d.year for d in dates}))
     views = await schedule_meetings(
-        store, ScheduleMeetings(NETWORK, years, meetings), ctx or context(), SCHEME
+        store, ScheduleMeetings(NETWORK, years, meetings), by or cause(), SCHEME
     )
     return [m.meeting_id for v in views for m in v.meetings if m.date in dates]

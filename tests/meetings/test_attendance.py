@@ -18,9 +18,10 @@ from kn_meetings.domain.commands import (
     MarkHeld,
     WrittenIn,
 )
-from kn_meetings.domain.errors import Conflict, Forbidden, Invalid
+from kn_meetings.domain.errors import Conflict, Invalid
+from kn_servicekit.errors import AccessDenied
 from kn_servicekit.memstore import InMemoryEventStore
-from tests.meetings.fakes import NETWORK, FakeDirectory, context, planned
+from tests.meetings.fakes import NETWORK, FakeDirectory, cause, planned
 
 MARCH_12 = dt.date(2025, 3, 12)
 JANUARY_1 = dt.date(2025, 1, 1)
@@ -43,7 +44,7 @@ def directory() -> FakeDirectory:
 
 async def held_meeting(store: InMemoryEventStore) -> str:
     [meeting] = await planned(store, MARCH_12)
-    await handlers.hold(store, MarkHeld(NETWORK, meeting), context())
+    await handlers.hold(store, MarkHeld(NETWORK, meeting), cause())
     return meeting
 
 
@@ -51,13 +52,13 @@ async def tick(store: InMemoryEventStore, directory: FakeDirectory, meeting: str
                *entries: Entry) -> None:  # fmt: skip
     for entry in entries:
         cmd = CheckInAttendee(NETWORK, meeting, entry)
-        await handlers.check_in(store, directory, cmd, context())
+        await handlers.check_in(store, directory, cmd, cause())
 
 
 async def closed_list(
     store: InMemoryEventStore, directory: FakeDirectory, meeting: str
 ) -> dict[str, str]:
-    await handlers.close_attendance(store, directory, CloseAttendance(NETWORK, meeting), context())
+    await handlers.close_attendance(store, directory, CloseAttendance(NETWORK, meeting), cause())
     recorded = store.all_events()[-1].event
     assert isinstance(recorded, AttendanceRecorded)
     return {a.name: a.category for a in recorded.attendees}
@@ -67,7 +68,7 @@ async def test_attendance_for_a_cancelled_meeting_is_refused(
     store: InMemoryEventStore, directory: FakeDirectory
 ) -> None:
     [meeting] = await planned(store, MARCH_12)
-    await handlers.cancel(store, CancelMeeting(NETWORK, meeting, "Sne"), context())
+    await handlers.cancel(store, CancelMeeting(NETWORK, meeting, "Sne"), cause())
     with pytest.raises(Conflict, match="was cancelled; it has no attendance list") as refused:
         await tick(store, directory, meeting, ListedMember("p-ida"))
     assert refused.value.rule == "Meetings 3: attendance is taken at a held meeting"
@@ -114,8 +115,10 @@ async def test_a_coordinator_of_another_network_cannot_take_attendance(
 ) -> None:
     meeting = await held_meeting(store)
     cmd = CheckInAttendee(NETWORK, meeting, ListedMember("p-ida"))
-    with pytest.raises(Forbidden, match="coordinator:esbjerg may not act for network aalborg-oest"):
-        await handlers.check_in(store, directory, cmd, context("coordinator:esbjerg"))
+    with pytest.raises(
+        AccessDenied, match="coordinator:esbjerg may not act for network aalborg-oest"
+    ):
+        await handlers.check_in(store, directory, cmd, cause("coordinator:esbjerg"))
 
 
 async def test_ticking_off_someone_who_is_no_member_on_the_day_asks_to_write_them_in(
@@ -228,7 +231,7 @@ async def test_a_correction_after_closing_is_a_new_event_with_a_reason(
     await closed_list(store, directory, meeting)
     cmd = CorrectAttendance(NETWORK, meeting, "Per skrev sig ikke på; Bo var her ikke",
                             add=(ListedMember("p-per"),), remove=(2,))  # fmt: skip
-    detail = await handlers.correct_attendance(store, directory, cmd, context())
+    detail = await handlers.correct_attendance(store, directory, cmd, cause())
     recorded, corrected = [e.event for e in store.all_events()[-2:]]
     assert isinstance(recorded, AttendanceRecorded)
     assert [a.name for a in recorded.attendees] == ["Ida Holm", "Bo Ravn"]  # never edited
@@ -248,7 +251,7 @@ async def test_a_correction_before_the_list_is_closed_is_refused(
     meeting = await held_meeting(store)
     cmd = CorrectAttendance(NETWORK, meeting, "Glemt", add=(ListedMember("p-per"),))
     with pytest.raises(Conflict, match="is still open"):
-        await handlers.correct_attendance(store, directory, cmd, context())
+        await handlers.correct_attendance(store, directory, cmd, cause())
 
 
 async def test_a_correction_cannot_add_someone_already_on_the_list(
@@ -259,7 +262,7 @@ async def test_a_correction_cannot_add_someone_already_on_the_list(
     await closed_list(store, directory, meeting)
     cmd = CorrectAttendance(NETWORK, meeting, "Dobbelt", add=(ListedMember("p-ida"),))
     with pytest.raises(Conflict, match="Ida Holm is already on the list"):
-        await handlers.correct_attendance(store, directory, cmd, context())
+        await handlers.correct_attendance(store, directory, cmd, cause())
 
 
 async def test_a_leave_reported_after_closing_is_taken_in_by_a_correction_with_a_reason(
@@ -273,7 +276,7 @@ async def test_a_leave_reported_after_closing_is_taken_in_by_a_correction_with_a
     }
     directory.left("p-per", "222222", dt.date(2025, 3, 1), clinic="Øst")  # reported late
     cmd = CorrectAttendance(NETWORK, meeting, "Per solgte klinikken 1. marts")
-    await handlers.correct_attendance(store, directory, cmd, context())
+    await handlers.correct_attendance(store, directory, cmd, cause())
     corrected = store.all_events()[-1].event
     assert isinstance(corrected, AttendanceCorrected)
     assert {a.name: a.category for a in corrected.attendees} == {
@@ -290,4 +293,4 @@ async def test_a_correction_that_changes_nothing_is_refused(
     await closed_list(store, directory, meeting)
     cmd = CorrectAttendance(NETWORK, meeting, "Bare for en sikkerheds skyld")
     with pytest.raises(Invalid, match="the corrected list would equal the current one"):
-        await handlers.correct_attendance(store, directory, cmd, context())
+        await handlers.correct_attendance(store, directory, cmd, cause())

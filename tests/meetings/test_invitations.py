@@ -13,7 +13,7 @@ from kn_meetings import handlers
 from kn_meetings.adapters.ics import invitations
 from kn_meetings.domain.commands import CancelMeeting
 from kn_servicekit.memstore import InMemoryEventStore
-from tests.meetings.fakes import NETWORK, context, planned
+from tests.meetings.fakes import NETWORK, cause, planned
 from tests.meetings.service import AALBORG, Running
 from tests.support.waiting import eventually
 
@@ -24,7 +24,7 @@ NOW = dt.datetime(2025, 1, 20, 9, 0, tzinfo=dt.UTC)
 async def test_each_planned_meeting_is_an_invitation_with_date_time_place_and_summary() -> None:
     store = InMemoryEventStore()
     march, september = await planned(store, dt.date(2025, 3, 12), dt.date(2025, 9, 3))
-    await handlers.cancel(store, CancelMeeting(NETWORK, september, "Ferie"), context())
+    await handlers.cancel(store, CancelMeeting(NETWORK, september, "Ferie"), cause())
     plan = await handlers.load_plan(store, NETWORK, 2025)
 
     calendar = Calendar.from_ical(invitations([plan], "Aalborg Øst", NOW))

@@ -11,7 +11,7 @@ from kn_meetings.domain.commands import ChangeTopics, MarkHeld, PublishMandatory
 from kn_meetings.domain.errors import Conflict, Forbidden, Invalid
 from kn_meetings.domain.views import year_view
 from kn_servicekit.memstore import InMemoryEventStore
-from tests.meetings.fakes import NETWORK, SCHEME, context, planned
+from tests.meetings.fakes import NETWORK, SCHEME, cause, planned
 
 EXPECTATIONS = PublishMandatoryTopic(
     2025, "forventninger-2025", "Hvordan arbejder vi i vores netværk"
@@ -31,20 +31,20 @@ async def coverage(store: InMemoryEventStore) -> tuple[str, tuple[str, ...]]:
 
 async def test_only_ekm_publishes_the_mandatory_topic(store: InMemoryEventStore) -> None:
     with pytest.raises(Forbidden, match="only EKM publishes the mandatory topic"):
-        await handlers.publish_mandatory_topic(store, EXPECTATIONS, context(), SCHEME)
+        await handlers.publish_mandatory_topic(store, EXPECTATIONS, cause(), SCHEME)
 
 
 async def test_a_year_has_one_mandatory_topic(store: InMemoryEventStore) -> None:
-    await handlers.publish_mandatory_topic(store, EXPECTATIONS, context("ekm"), SCHEME)
+    await handlers.publish_mandatory_topic(store, EXPECTATIONS, cause("ekm"), SCHEME)
     other = PublishMandatoryTopic(2025, "smerte", "Smertevurdering")
     with pytest.raises(Conflict, match="the mandatory topic of 2025 is already forventninger"):
-        await handlers.publish_mandatory_topic(store, other, context("ekm"), SCHEME)
+        await handlers.publish_mandatory_topic(store, other, cause("ekm"), SCHEME)
 
 
 async def test_mandatory_topics_start_in_2025(store: InMemoryEventStore) -> None:
     early = PublishMandatoryTopic(2024, "tidligt", "For tidligt")
     with pytest.raises(Invalid, match="mandatory topics start in 2025, not 2024"):
-        await handlers.publish_mandatory_topic(store, early, context("ekm"), SCHEME)
+        await handlers.publish_mandatory_topic(store, early, cause("ekm"), SCHEME)
 
 
 async def test_a_meeting_can_only_cover_the_published_mandatory_topic(
@@ -52,7 +52,7 @@ async def test_a_meeting_can_only_cover_the_published_mandatory_topic(
 ) -> None:
     with pytest.raises(Invalid, match="EKM has not published a mandatory topic for 2025"):
         await planned(store, dt.date(2025, 3, 12), mandatory_topic_id="forventninger-2025")
-    await handlers.publish_mandatory_topic(store, EXPECTATIONS, context("ekm"), SCHEME)
+    await handlers.publish_mandatory_topic(store, EXPECTATIONS, cause("ekm"), SCHEME)
     with pytest.raises(Invalid, match=r"is forventninger-2025 .*, not smerte"):
         await planned(store, dt.date(2025, 3, 12), mandatory_topic_id="smerte")
 
@@ -60,7 +60,7 @@ async def test_a_meeting_can_only_cover_the_published_mandatory_topic(
 async def test_the_year_shows_the_mandatory_topic_covered_once_its_meeting_is_held(
     store: InMemoryEventStore,
 ) -> None:
-    await handlers.publish_mandatory_topic(store, EXPECTATIONS, context("ekm"), SCHEME)
+    await handlers.publish_mandatory_topic(store, EXPECTATIONS, cause("ekm"), SCHEME)
     march, _ = await planned(store, dt.date(2025, 3, 12), dt.date(2025, 9, 3))
     assert await coverage(store) == (
         "not_planned",
@@ -68,9 +68,9 @@ async def test_the_year_shows_the_mandatory_topic_covered_once_its_meeting_is_he
          "(Hvordan arbejder vi i vores netværk)",),
     )  # fmt: skip
     cmd = ChangeTopics(NETWORK, march, ("Forventninger",), "forventninger-2025")
-    await handlers.change_topics(store, cmd, context())
+    await handlers.change_topics(store, cmd, cause())
     assert await coverage(store) == ("planned", ())
-    await handlers.hold(store, MarkHeld(NETWORK, march), context())
+    await handlers.hold(store, MarkHeld(NETWORK, march), cause())
     assert await coverage(store) == ("covered", ())
 
 

@@ -9,12 +9,10 @@ from kn_contracts.events.meetings import (
     CheckIn,
     MeetingsEvent,
 )
-from kn_meetings.domain.access import ensure_may_act
 from kn_meetings.domain.classify import classified, ensure_not_listed, identify
 from kn_meetings.domain.commands import (
     CheckInAttendee,
     CloseAttendance,
-    Context,
     CorrectAttendance,
 )
 from kn_meetings.domain.errors import (
@@ -25,10 +23,12 @@ from kn_meetings.domain.errors import (
 )
 from kn_meetings.domain.model import Meeting, Plan
 from kn_meetings.domain.roster import Roster
+from kn_servicekit.access import may_act
+from kn_servicekit.cause import Cause
 
 
-def _held(plan: Plan, network_id: str, meeting_id: str, ctx: Context) -> Meeting:
-    ensure_may_act(ctx, network_id)
+def _held(plan: Plan, network_id: str, meeting_id: str, cause: Cause) -> Meeting:
+    may_act(cause.actor, network_id)
     meeting = plan.meeting(meeting_id)
     if meeting.status == "cancelled":
         raise Conflict(ATTENDANCE_HELD, f"{meeting.named} was cancelled; it has no "
@@ -39,9 +39,9 @@ def _held(plan: Plan, network_id: str, meeting_id: str, ctx: Context) -> Meeting
     return meeting
 
 
-def check_in(plan: Plan, cmd: CheckInAttendee, ctx: Context, roster: Roster) -> list[MeetingsEvent]:
+def check_in(plan: Plan, cmd: CheckInAttendee, cause: Cause, roster: Roster) -> list[MeetingsEvent]:
     """Put one person on an open list, once."""
-    m = _held(plan, cmd.network_id, cmd.meeting_id, ctx)
+    m = _held(plan, cmd.network_id, cmd.meeting_id, cause)
     if m.closed:
         raise Conflict(ATTENDANCE_CLOSED, f"the list of meeting {m.meeting_id} is closed; "
                        "send a correction with a reason")  # fmt: skip
@@ -49,14 +49,14 @@ def check_in(plan: Plan, cmd: CheckInAttendee, ctx: Context, roster: Roster) -> 
     ensure_not_listed(line, m.check_ins)
     return [
         AttendeeCheckedIn(
-            **ctx.stamp(m.date), meeting_id=m.meeting_id, network_id=m.network_id, check_in=line
+            **cause.stamp(m.date), meeting_id=m.meeting_id, network_id=m.network_id, check_in=line
         )
     ]
 
 
-def close(plan: Plan, cmd: CloseAttendance, ctx: Context, roster: Roster) -> list[MeetingsEvent]:
+def close(plan: Plan, cmd: CloseAttendance, cause: Cause, roster: Roster) -> list[MeetingsEvent]:
     """Close the list and send it to EKM, each line classified as of the meeting date."""
-    m = _held(plan, cmd.network_id, cmd.meeting_id, ctx)
+    m = _held(plan, cmd.network_id, cmd.meeting_id, cause)
     if m.closed:
         raise Conflict(ATTENDANCE_CLOSED, f"the list of meeting {m.meeting_id} was closed "
                        "already; send a correction with a reason")  # fmt: skip
@@ -64,7 +64,7 @@ def close(plan: Plan, cmd: CloseAttendance, ctx: Context, roster: Roster) -> lis
         raise Invalid(ATTENDANCE_HELD, f"nobody is on the list of meeting {m.meeting_id}")
     return [
         AttendanceRecorded(
-            **ctx.stamp(m.date),
+            **cause.stamp(m.date),
             meeting_id=m.meeting_id,
             network_id=m.network_id,
             meeting_date=m.date,
@@ -74,11 +74,11 @@ def close(plan: Plan, cmd: CloseAttendance, ctx: Context, roster: Roster) -> lis
 
 
 def correct(
-    plan: Plan, cmd: CorrectAttendance, ctx: Context, roster: Roster
+    plan: Plan, cmd: CorrectAttendance, cause: Cause, roster: Roster
 ) -> list[MeetingsEvent]:
     """A whole new list after closing, with a reason: lines struck or added, and every line
     classified again (so a membership change reported late is taken in)."""
-    m = _held(plan, cmd.network_id, cmd.meeting_id, ctx)
+    m = _held(plan, cmd.network_id, cmd.meeting_id, cause)
     current = m.current_list
     if current is None:
         raise Conflict(ATTENDANCE_CLOSED, f"the list of meeting {m.meeting_id} is still open; "
@@ -104,7 +104,7 @@ def correct(
         raise Invalid(ATTENDANCE_CLOSED, unchanged)
     return [
         AttendanceCorrected(
-            **ctx.stamp(m.date),
+            **cause.stamp(m.date),
             meeting_id=m.meeting_id,
             network_id=m.network_id,
             meeting_date=m.date,

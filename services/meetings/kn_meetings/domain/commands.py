@@ -1,40 +1,11 @@
-"""Commands (imperative, frozen) and the context every command carries."""
+"""Commands (imperative, frozen); the cause each carries is kn_servicekit.cause.Cause."""
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import TypedDict
 
 from kn_contracts.events.meetings import AgendaItem
-
-
-class Stamp(TypedDict):
-    """The fields every event carries."""
-
-    effective_date: dt.date
-    actor: str
-    causation_id: str
-    correlation_id: str
-
-
-@dataclass(frozen=True)
-class Context:
-    """Who asks, why, and what day it is in Copenhagen (passed in: the domain has no clock)."""
-
-    actor: str
-    causation_id: str
-    correlation_id: str
-    today: dt.date
-
-    def stamp(self, effective_date: dt.date) -> Stamp:
-        """The fields every event carries, for an event taking effect on `effective_date`."""
-        return {
-            "effective_date": effective_date,
-            "actor": self.actor,
-            "causation_id": self.causation_id,
-            "correlation_id": self.correlation_id,
-        }
 
 
 @dataclass(frozen=True)

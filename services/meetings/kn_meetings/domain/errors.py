@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from kn_servicekit.errors import DomainError
+
 PLAN_YEAR = "Meetings 1: a meeting plan covers one or two calendar years"
 HELD_ON_DATE = "Meetings 1: a meeting is held physically on its planned date"
 PLANNED_ONLY = "Meetings 1: only a meeting still planned can be changed, held or cancelled"
@@ -10,15 +12,15 @@ ATTENDANCE_HELD = "Meetings 3: attendance is taken at a held meeting"
 ATTENDANCE_ONCE = "Meetings 3: each person is on a meeting's attendance list once"
 ATTENDANCE_CLOSED = "Meetings 3: a closed attendance list is corrected, never edited"
 AGENDA = "Meetings 4: an agenda is a list of points with minutes that fits the meeting"
-OWN_NETWORK = "Coordinator 1: a coordinator acts for their own network only"
 
 
-class MeetingsError(Exception):
-    """Base of every refusal; `rule` names the rule of DOMAIN.md that was applied."""
+class MeetingsError(DomainError):
+    """Base of every refusal: (rule, detail); every one names the rule of DOMAIN.md applied."""
+
+    rule: str
 
     def __init__(self, rule: str, detail: str) -> None:
-        super().__init__(detail)
-        self.rule = rule
+        super().__init__(rule, detail)
 
 
 class NotFound(MeetingsError):
@@ -26,7 +28,7 @@ class NotFound(MeetingsError):
 
 
 class Forbidden(MeetingsError):
-    """The actor may not act for this network."""
+    """The actor's role may not do this (only EKM publishes the mandatory topic)."""
 
 
 class Conflict(MeetingsError):

@@ -7,10 +7,11 @@ from dataclasses import dataclass
 
 from kn_contracts.base import Event
 from kn_contracts.events.meetings import MandatoryTopicPublished, MeetingsEvent
-from kn_meetings.domain.access import EKM
-from kn_meetings.domain.commands import Context, PublishMandatoryTopic
+from kn_meetings.domain.commands import PublishMandatoryTopic
 from kn_meetings.domain.errors import MANDATORY_TOPIC, Conflict, Forbidden, Invalid
 from kn_meetings.domain.scheme import Scheme
+from kn_servicekit.access import EKM
+from kn_servicekit.cause import Cause
 
 
 @dataclass(frozen=True)
@@ -33,11 +34,13 @@ def current(events: Iterable[Event]) -> MandatoryTopic | None:
 
 
 def publish(
-    existing: MandatoryTopic | None, cmd: PublishMandatoryTopic, ctx: Context, scheme: Scheme
+    existing: MandatoryTopic | None, cmd: PublishMandatoryTopic, cause: Cause, scheme: Scheme
 ) -> list[MeetingsEvent]:
     """EKM sets one mandatory topic a year, from the scheme's first such year."""
-    if ctx.actor != EKM:
-        raise Forbidden(MANDATORY_TOPIC, f"only EKM publishes the mandatory topic, not {ctx.actor}")
+    if cause.actor != EKM:
+        raise Forbidden(
+            MANDATORY_TOPIC, f"only EKM publishes the mandatory topic, not {cause.actor}"
+        )
     if cmd.year < scheme.first_mandatory_topic_year:
         raise Invalid(MANDATORY_TOPIC, f"mandatory topics start in "
                       f"{scheme.first_mandatory_topic_year}, not {cmd.year}")  # fmt: skip
@@ -46,7 +49,7 @@ def publish(
                        f"{existing.topic_id} ({existing.title})")  # fmt: skip
     return [
         MandatoryTopicPublished(
-            **ctx.stamp(ctx.today),
+            **cause.stamp(cause.today),
             year=cmd.year,
             topic_id=cmd.topic_id,
             title=cmd.title,

@@ -12,12 +12,10 @@ from kn_contracts.events.meetings import (
     MeetingsEvent,
     MeetingTopicsChanged,
 )
-from kn_meetings.domain.access import ensure_may_act
 from kn_meetings.domain.commands import (
     CancelMeeting,
     ChangeAgenda,
     ChangeTopics,
-    Context,
     MarkHeld,
     RescheduleMeeting,
 )
@@ -31,10 +29,12 @@ from kn_meetings.domain.errors import (
 from kn_meetings.domain.mandatory import MandatoryTopic, ensure_covers
 from kn_meetings.domain.model import Meeting, Plan
 from kn_meetings.domain.scheme import check_times
+from kn_servicekit.access import may_act
+from kn_servicekit.cause import Cause
 
 
-def _planned(plan: Plan, network_id: str, meeting_id: str, ctx: Context, doing: str) -> Meeting:
-    ensure_may_act(ctx, network_id)
+def _planned(plan: Plan, network_id: str, meeting_id: str, cause: Cause, doing: str) -> Meeting:
+    may_act(cause.actor, network_id)
     meeting = plan.meeting(meeting_id)
     if meeting.status != "planned":
         raise Conflict(PLANNED_ONLY, f"meeting {meeting_id} is {meeting.status}; "
@@ -42,9 +42,9 @@ def _planned(plan: Plan, network_id: str, meeting_id: str, ctx: Context, doing: 
     return meeting
 
 
-def reschedule(plan: Plan, cmd: RescheduleMeeting, ctx: Context) -> list[MeetingsEvent]:
+def reschedule(plan: Plan, cmd: RescheduleMeeting, cause: Cause) -> list[MeetingsEvent]:
     """Move a planned meeting within its plan year, keeping its length unless told."""
-    m = _planned(plan, cmd.network_id, cmd.meeting_id, ctx, "rescheduled")
+    m = _planned(plan, cmd.network_id, cmd.meeting_id, cause, "rescheduled")
     date = cmd.date or m.date
     if date.year != m.plan_year:
         raise Invalid(PLAN_YEAR, f"{date} is outside the plan year {m.plan_year} of meeting "
@@ -55,7 +55,7 @@ def reschedule(plan: Plan, cmd: RescheduleMeeting, ctx: Context) -> list[Meeting
     check_times(starts, ends)
     return [
         MeetingRescheduled(
-            **ctx.stamp(ctx.today),
+            **cause.stamp(cause.today),
             meeting_id=m.meeting_id,
             network_id=m.network_id,
             meeting_date=date,
@@ -68,14 +68,14 @@ def reschedule(plan: Plan, cmd: RescheduleMeeting, ctx: Context) -> list[Meeting
 
 
 def change_topics(
-    plan: Plan, cmd: ChangeTopics, ctx: Context, mandatory: MandatoryTopic | None
+    plan: Plan, cmd: ChangeTopics, cause: Cause, mandatory: MandatoryTopic | None
 ) -> list[MeetingsEvent]:
     """New topics for a planned meeting; it may cover the year's mandatory topic."""
-    m = _planned(plan, cmd.network_id, cmd.meeting_id, ctx, "given new topics")
+    m = _planned(plan, cmd.network_id, cmd.meeting_id, cause, "given new topics")
     ensure_covers(cmd.mandatory_topic_id, m.plan_year, mandatory)
     return [
         MeetingTopicsChanged(
-            **ctx.stamp(ctx.today),
+            **cause.stamp(cause.today),
             meeting_id=m.meeting_id,
             network_id=m.network_id,
             topics=cmd.topics,
@@ -84,12 +84,12 @@ def change_topics(
     ]
 
 
-def change_agenda(plan: Plan, cmd: ChangeAgenda, ctx: Context) -> list[MeetingsEvent]:
+def change_agenda(plan: Plan, cmd: ChangeAgenda, cause: Cause) -> list[MeetingsEvent]:
     """Replace a planned meeting's agenda (it started from the template)."""
-    m = _planned(plan, cmd.network_id, cmd.meeting_id, ctx, "given a new agenda")
+    m = _planned(plan, cmd.network_id, cmd.meeting_id, cause, "given a new agenda")
     return [
         MeetingAgendaChanged(
-            **ctx.stamp(ctx.today),
+            **cause.stamp(cause.today),
             meeting_id=m.meeting_id,
             network_id=m.network_id,
             agenda=cmd.agenda,
@@ -97,12 +97,12 @@ def change_agenda(plan: Plan, cmd: ChangeAgenda, ctx: Context) -> list[MeetingsE
     ]
 
 
-def cancel(plan: Plan, cmd: CancelMeeting, ctx: Context) -> list[MeetingsEvent]:
+def cancel(plan: Plan, cmd: CancelMeeting, cause: Cause) -> list[MeetingsEvent]:
     """Call off a planned meeting."""
-    m = _planned(plan, cmd.network_id, cmd.meeting_id, ctx, "cancelled")
+    m = _planned(plan, cmd.network_id, cmd.meeting_id, cause, "cancelled")
     return [
         MeetingCancelled(
-            **ctx.stamp(ctx.today),
+            **cause.stamp(cause.today),
             meeting_id=m.meeting_id,
             network_id=m.network_id,
             meeting_date=m.date,
@@ -111,15 +111,15 @@ def cancel(plan: Plan, cmd: CancelMeeting, ctx: Context) -> list[MeetingsEvent]:
     ]
 
 
-def hold(plan: Plan, cmd: MarkHeld, ctx: Context) -> list[MeetingsEvent]:
+def hold(plan: Plan, cmd: MarkHeld, cause: Cause) -> list[MeetingsEvent]:
     """Record that a planned meeting took place; not before its date."""
-    m = _planned(plan, cmd.network_id, cmd.meeting_id, ctx, "held")
-    if m.date > ctx.today:
+    m = _planned(plan, cmd.network_id, cmd.meeting_id, cause, "held")
+    if m.date > cause.today:
         raise Conflict(HELD_ON_DATE, f"meeting {m.meeting_id} is planned for {m.date}; "
-                       f"it cannot be held before then (today is {ctx.today})")  # fmt: skip
+                       f"it cannot be held before then (today is {cause.today})")  # fmt: skip
     return [
         MeetingHeld(
-            **ctx.stamp(m.date),
+            **cause.stamp(m.date),
             meeting_id=m.meeting_id,
             network_id=m.network_id,
             place=m.place,

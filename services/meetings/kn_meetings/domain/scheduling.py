@@ -6,12 +6,13 @@ import datetime as dt
 from collections.abc import Mapping
 
 from kn_contracts.events.meetings import MeetingScheduled, MeetingsEvent
-from kn_meetings.domain.access import ensure_may_act
-from kn_meetings.domain.commands import Context, PlannedMeeting, ScheduleMeetings
+from kn_meetings.domain.commands import PlannedMeeting, ScheduleMeetings
 from kn_meetings.domain.errors import PLAN_YEAR, Invalid
 from kn_meetings.domain.mandatory import MandatoryTopic, ensure_covers
 from kn_meetings.domain.model import Plan, evolve
 from kn_meetings.domain.scheme import Scheme, agenda_for, check_times, end_after
+from kn_servicekit.access import may_act
+from kn_servicekit.cause import Cause
 
 MAX_PLAN_YEARS = 2  # Meetings 1: a plan for one or two years
 
@@ -19,12 +20,12 @@ MAX_PLAN_YEARS = 2  # Meetings 1: a plan for one or two years
 def schedule(
     plans: Mapping[int, Plan],
     cmd: ScheduleMeetings,
-    ctx: Context,
+    cause: Cause,
     scheme: Scheme,
     mandatory: Mapping[int, MandatoryTopic | None],
 ) -> dict[int, list[MeetingsEvent]]:
     """MeetingScheduled per meeting, grouped by plan year; every date inside the plan years."""
-    ensure_may_act(ctx, cmd.network_id)
+    may_act(cause.actor, cmd.network_id)
     years = sorted(set(cmd.years))
     if not 1 <= len(years) <= MAX_PLAN_YEARS or years[-1] - years[0] >= MAX_PLAN_YEARS:
         raise Invalid(PLAN_YEAR, f"plan years {years} are not one year or two following years")
@@ -35,7 +36,7 @@ def schedule(
         if year not in decided:
             raise Invalid(PLAN_YEAR, f"the meeting on {planned.date} is outside the plan "
                           f"year(s) {', '.join(map(str, years))}")  # fmt: skip
-        event = _scheduled(current[year], planned, ctx, scheme, mandatory.get(year))
+        event = _scheduled(current[year], planned, cause, scheme, mandatory.get(year))
         current[year] = evolve(current[year], event)
         decided[year].append(event)
     return decided
@@ -44,7 +45,7 @@ def schedule(
 def _scheduled(
     plan: Plan,
     planned: PlannedMeeting,
-    ctx: Context,
+    cause: Cause,
     scheme: Scheme,
     mandatory: MandatoryTopic | None,
 ) -> MeetingScheduled:
@@ -53,7 +54,7 @@ def _scheduled(
     ends = planned.ends or end_after(planned.starts, agenda)
     check_times(planned.starts, ends)
     return MeetingScheduled(
-        **ctx.stamp(ctx.today),
+        **cause.stamp(cause.today),
         meeting_id=_new_id(plan, planned.date),
         network_id=plan.network_id,
         plan_year=plan.year,

@@ -11,11 +11,12 @@ from kn_contracts.events.meetings import AgendaItem
 from kn_meetings import handlers
 from kn_meetings.adapters.ics import invitations
 from kn_meetings.domain import commands as c
-from kn_meetings.domain.access import ensure_may_read
 from kn_meetings.domain.mandatory import MandatoryTopic
 from kn_meetings.domain.views import MeetingDetail, YearView, meeting_detail, year_view
 from kn_meetings.entrypoints import schemas as s
-from kn_meetings.entrypoints.wiring import Planner, Reader, Wired, execute
+from kn_meetings.entrypoints.wiring import Planner, Reader, Wired
+from kn_servicekit.access import may_read
+from kn_servicekit.commands import run_command
 
 router = APIRouter(tags=["meetings"])
 NetworkId = Annotated[str, Path(pattern=r"^[a-z0-9][a-z0-9._-]{0,63}$")]
@@ -30,14 +31,15 @@ async def plan_meetings(
     cmd = c.ScheduleMeetings(
         network_id, tuple(body.years), tuple(m.planned() for m in body.meetings)
     )
-    return await execute(request, actor, body, lambda store, ctx: handlers.schedule_meetings(
-        store, cmd, ctx, wired.scheme), status=201)  # fmt: skip
+    return await run_command(request, actor, wired.store, body, lambda st, cause:
+                             handlers.schedule_meetings(st, cmd, cause, wired.scheme),
+                             status=201, clock=wired.clock)  # fmt: skip
 
 
 @router.get("/networks/{network_id}/years/{year}")
 async def network_year(network_id: NetworkId, year: int, actor: Reader, wired: Wired) -> YearView:
     """The year's meetings, the 2–4 flag and whether the mandatory topic was covered."""
-    ensure_may_read(str(actor), network_id)
+    may_read(str(actor), network_id)
     plan = await handlers.load_plan(wired.store, network_id, year)
     return year_view(plan, await handlers.load_mandatory(wired.store, year), wired.scheme)
 
@@ -50,7 +52,7 @@ async def plan_invitations(
     year: Annotated[list[int], Query(min_length=1, max_length=2)],
 ) -> Response:
     """The plan as iCalendar invitations (text/calendar), e.g. ?year=2025&year=2026."""
-    ensure_may_read(str(actor), network_id)
+    may_read(str(actor), network_id)
     plans = [await handlers.load_plan(wired.store, network_id, y) for y in sorted(set(year))]
     name = await wired.directory.network_name(network_id)
     body = invitations(plans, name, wired.clock())
@@ -63,7 +65,7 @@ async def meeting(
     network_id: NetworkId, meeting_id: str, actor: Reader, wired: Wired
 ) -> MeetingDetail:
     """One meeting: time, place, topics, agenda, check-ins and its closed list."""
-    ensure_may_read(str(actor), network_id)
+    may_read(str(actor), network_id)
     year = handlers.year_of(meeting_id)
     plan = await handlers.load_plan(wired.store, network_id, year)
     return meeting_detail(plan, meeting_id, await handlers.load_mandatory(wired.store, year))
@@ -71,48 +73,73 @@ async def meeting(
 
 @router.post(f"{MEETING}/reschedule", response_model=MeetingDetail)
 async def reschedule(
-    request: Request, network_id: NetworkId, meeting_id: str, body: s.RescheduleIn, actor: Planner
+    request: Request,
+    network_id: NetworkId,
+    meeting_id: str,
+    body: s.RescheduleIn,
+    actor: Planner,
+    wired: Wired,
 ) -> JSONResponse:
     """Move a planned meeting (date, times, place) within its plan year."""
     cmd = c.RescheduleMeeting(network_id, meeting_id, body.date, body.starts, body.ends,
                               body.place, body.reason)  # fmt: skip
-    return await execute(request, actor, body, lambda st, ctx: handlers.reschedule(st, cmd, ctx))
+    return await run_command(request, actor, wired.store, body, lambda st, cause:
+                             handlers.reschedule(st, cmd, cause), clock=wired.clock)  # fmt: skip
 
 
 @router.put(f"{MEETING}/topics", response_model=MeetingDetail)
 async def change_topics(
-    request: Request, network_id: NetworkId, meeting_id: str, body: s.TopicsIn, actor: Planner
+    request: Request,
+    network_id: NetworkId,
+    meeting_id: str,
+    body: s.TopicsIn,
+    actor: Planner,
+    wired: Wired,
 ) -> JSONResponse:
     """Set a planned meeting's topics, and whether it covers the mandatory topic."""
     cmd = c.ChangeTopics(network_id, meeting_id, tuple(body.topics), body.mandatory_topic_id)
-    return await execute(request, actor, body, lambda st, ctx: handlers.change_topics(st, cmd, ctx))
+    return await run_command(request, actor, wired.store, body, lambda st, cause:
+                             handlers.change_topics(st, cmd, cause), clock=wired.clock)  # fmt: skip
 
 
 @router.put(f"{MEETING}/agenda", response_model=MeetingDetail)
 async def change_agenda(
-    request: Request, network_id: NetworkId, meeting_id: str, body: s.AgendaIn, actor: Planner
+    request: Request,
+    network_id: NetworkId,
+    meeting_id: str,
+    body: s.AgendaIn,
+    actor: Planner,
+    wired: Wired,
 ) -> JSONResponse:
     """Replace a planned meeting's agenda (it starts from the generic template)."""
     cmd = c.ChangeAgenda(network_id, meeting_id, tuple(body.items))
-    return await execute(request, actor, body, lambda st, ctx: handlers.change_agenda(st, cmd, ctx))
+    return await run_command(request, actor, wired.store, body, lambda st, cause:
+                             handlers.change_agenda(st, cmd, cause), clock=wired.clock)  # fmt: skip
 
 
 @router.post(f"{MEETING}/cancel", response_model=MeetingDetail)
 async def cancel(
-    request: Request, network_id: NetworkId, meeting_id: str, body: s.CancelIn, actor: Planner
+    request: Request,
+    network_id: NetworkId,
+    meeting_id: str,
+    body: s.CancelIn,
+    actor: Planner,
+    wired: Wired,
 ) -> JSONResponse:
     """Call off a planned meeting, with a reason."""
     cmd = c.CancelMeeting(network_id, meeting_id, body.reason)
-    return await execute(request, actor, body, lambda st, ctx: handlers.cancel(st, cmd, ctx))
+    return await run_command(request, actor, wired.store, body, lambda st, cause:
+                             handlers.cancel(st, cmd, cause), clock=wired.clock)  # fmt: skip
 
 
 @router.post(f"{MEETING}/held", response_model=MeetingDetail)
 async def held(
-    request: Request, network_id: NetworkId, meeting_id: str, actor: Planner
+    request: Request, network_id: NetworkId, meeting_id: str, actor: Planner, wired: Wired
 ) -> JSONResponse:
     """Record that the meeting took place (on or after its date); opens its list."""
     cmd = c.MarkHeld(network_id, meeting_id)
-    return await execute(request, actor, None, lambda st, ctx: handlers.hold(st, cmd, ctx))
+    return await run_command(request, actor, wired.store, None, lambda st, cause:
+                             handlers.hold(st, cmd, cause), clock=wired.clock)  # fmt: skip
 
 
 @router.get("/agenda-template")
@@ -127,8 +154,9 @@ async def publish_mandatory_topic(
 ) -> JSONResponse:
     """EKM publishes the mandatory topic of a year (once)."""
     cmd = c.PublishMandatoryTopic(body.year, body.topic_id, body.title, body.package_url)
-    return await execute(request, actor, body, lambda st, ctx: handlers.publish_mandatory_topic(
-        st, cmd, ctx, wired.scheme), status=201)  # fmt: skip
+    return await run_command(request, actor, wired.store, body, lambda st, cause:
+                             handlers.publish_mandatory_topic(st, cmd, cause, wired.scheme),
+                             status=201, clock=wired.clock)  # fmt: skip
 
 
 @router.get("/mandatory-topics/{year}")

@@ -2,94 +2,126 @@
 
 from __future__ import annotations
 
-from functools import reduce
+from typing import NamedTuple
 
+from kn_contracts.events.meetings import MeetingsEvent
 from kn_meetings.domain import mandatory, planning, scheduling
 from kn_meetings.domain.commands import (
     CancelMeeting,
     ChangeAgenda,
     ChangeTopics,
-    Context,
     MarkHeld,
     PublishMandatoryTopic,
     RescheduleMeeting,
     ScheduleMeetings,
 )
 from kn_meetings.domain.mandatory import MandatoryTopic
-from kn_meetings.domain.model import evolve
+from kn_meetings.domain.model import Plan
 from kn_meetings.domain.scheme import Scheme
 from kn_meetings.domain.views import MeetingDetail, YearView, meeting_detail, year_view
 from kn_meetings.handlers.streams import (
-    MANDATORY_KEY,
-    change,
     load_mandatory,
-    load_plan_at,
-    mandatory_stream,
-    plan_stream,
+    load_plan,
+    mandatory_of,
+    plan_of,
     year_of,
 )
+from kn_servicekit.cause import Cause
 from kn_servicekit.eventstore import EventStore
+from kn_servicekit.pipeline import Decided, decide_and_append
 
 
 async def schedule_meetings(
-    store: EventStore, cmd: ScheduleMeetings, ctx: Context, scheme: Scheme
+    store: EventStore, cmd: ScheduleMeetings, cause: Cause, scheme: Scheme
 ) -> list[YearView]:
     """Plan meetings for one or two years; answer each year's view with its flags."""
+    return [await _schedule_year(store, cmd, cause, scheme, y) for y in sorted(set(cmd.years))]
+
+
+class _Around(NamedTuple):
+    """What a plan year's decision reads besides its own plan."""
+
+    plans: dict[int, Plan]  # the command's other plan years
+    topics: dict[int, MandatoryTopic | None]  # every plan year's mandatory topic
+
+
+async def _schedule_year(
+    store: EventStore, cmd: ScheduleMeetings, cause: Cause, scheme: Scheme, year: int
+) -> YearView:
+    """Each plan year is its own stream. Its decision checks the whole command (so a meeting
+    refused in one year appends nothing in the other) and keeps this year's events."""
     years = sorted(set(cmd.years))
-    loaded = {y: await load_plan_at(store, cmd.network_id, y) for y in years}
-    topics = {y: await load_mandatory(store, y) for y in years}
-    plans = {y: plan for y, (plan, _) in loaded.items()}
-    decided = scheduling.schedule(plans, cmd, ctx, scheme, topics)
-    for year, events in decided.items():
-        stream = plan_stream(cmd.network_id, year)
-        await store.append(stream, loaded[year][1], events, key=cmd.network_id)
-    return [
-        year_view(reduce(evolve, events, plans[year]), topics[year], scheme)
-        for year, events in decided.items()
-    ]
+
+    async def around(_: Plan) -> _Around:
+        others = {y: await load_plan(store, cmd.network_id, y) for y in years if y != year}
+        return _Around(others, {y: await load_mandatory(store, y) for y in years})
+
+    def decide(plan: Plan, got: _Around) -> list[MeetingsEvent]:
+        return scheduling.schedule({**got.plans, year: plan}, cmd, cause, scheme, got.topics)[year]
+
+    decided = await decide_and_append(store, plan_of(cmd.network_id, year), decide, prepare=around)
+    return year_view(decided.state, decided.prepared.topics[year], scheme)
 
 
-async def reschedule(store: EventStore, cmd: RescheduleMeeting, ctx: Context) -> MeetingDetail:
+async def reschedule(store: EventStore, cmd: RescheduleMeeting, cause: Cause) -> MeetingDetail:
     year = year_of(cmd.meeting_id)
-    plan = await change(store, cmd.network_id, year, lambda p: planning.reschedule(p, cmd, ctx))
-    return meeting_detail(plan, cmd.meeting_id, await load_mandatory(store, year))
-
-
-async def change_topics(store: EventStore, cmd: ChangeTopics, ctx: Context) -> MeetingDetail:
-    year = year_of(cmd.meeting_id)
-    topic = await load_mandatory(store, year)
-    plan = await change(
-        store, cmd.network_id, year, lambda p: planning.change_topics(p, cmd, ctx, topic)
+    decided = await decide_and_append(
+        store, plan_of(cmd.network_id, year), lambda p: planning.reschedule(p, cmd, cause)
     )
-    return meeting_detail(plan, cmd.meeting_id, topic)
+    return await _detail(store, decided, cmd.meeting_id, year)
 
 
-async def change_agenda(store: EventStore, cmd: ChangeAgenda, ctx: Context) -> MeetingDetail:
+async def change_topics(store: EventStore, cmd: ChangeTopics, cause: Cause) -> MeetingDetail:
+    """New topics; covering the mandatory topic needs that year's published one."""
     year = year_of(cmd.meeting_id)
-    plan = await change(store, cmd.network_id, year, lambda p: planning.change_agenda(p, cmd, ctx))
-    return meeting_detail(plan, cmd.meeting_id, await load_mandatory(store, year))
+    decided = await decide_and_append(
+        store,
+        plan_of(cmd.network_id, year),
+        lambda p, topic: planning.change_topics(p, cmd, cause, topic),
+        prepare=lambda _: load_mandatory(store, year),
+    )
+    return meeting_detail(decided.state, cmd.meeting_id, decided.prepared)
 
 
-async def cancel(store: EventStore, cmd: CancelMeeting, ctx: Context) -> MeetingDetail:
+async def change_agenda(store: EventStore, cmd: ChangeAgenda, cause: Cause) -> MeetingDetail:
     year = year_of(cmd.meeting_id)
-    plan = await change(store, cmd.network_id, year, lambda p: planning.cancel(p, cmd, ctx))
-    return meeting_detail(plan, cmd.meeting_id, await load_mandatory(store, year))
+    decided = await decide_and_append(
+        store, plan_of(cmd.network_id, year), lambda p: planning.change_agenda(p, cmd, cause)
+    )
+    return await _detail(store, decided, cmd.meeting_id, year)
 
 
-async def hold(store: EventStore, cmd: MarkHeld, ctx: Context) -> MeetingDetail:
+async def cancel(store: EventStore, cmd: CancelMeeting, cause: Cause) -> MeetingDetail:
     year = year_of(cmd.meeting_id)
-    plan = await change(store, cmd.network_id, year, lambda p: planning.hold(p, cmd, ctx))
-    return meeting_detail(plan, cmd.meeting_id, await load_mandatory(store, year))
+    decided = await decide_and_append(
+        store, plan_of(cmd.network_id, year), lambda p: planning.cancel(p, cmd, cause)
+    )
+    return await _detail(store, decided, cmd.meeting_id, year)
+
+
+async def hold(store: EventStore, cmd: MarkHeld, cause: Cause) -> MeetingDetail:
+    year = year_of(cmd.meeting_id)
+    decided = await decide_and_append(
+        store, plan_of(cmd.network_id, year), lambda p: planning.hold(p, cmd, cause)
+    )
+    return await _detail(store, decided, cmd.meeting_id, year)
 
 
 async def publish_mandatory_topic(
-    store: EventStore, cmd: PublishMandatoryTopic, ctx: Context, scheme: Scheme
+    store: EventStore, cmd: PublishMandatoryTopic, cause: Cause, scheme: Scheme
 ) -> MandatoryTopic:
     """EKM sets the year's mandatory topic (once)."""
-    stream = await store.read(mandatory_stream(cmd.year))
-    existing = mandatory.current(e.event for e in stream.events)
-    events = mandatory.publish(existing, cmd, ctx, scheme)
-    await store.append(stream.stream_id, stream.version, events, key=MANDATORY_KEY)
-    published = mandatory.current(events)
-    assert published is not None
-    return published
+    decided = await decide_and_append(
+        store,
+        mandatory_of(cmd.year),
+        lambda existing: mandatory.publish(existing, cmd, cause, scheme),
+    )
+    assert decided.state is not None  # publish refuses or publishes
+    return decided.state
+
+
+async def _detail(
+    store: EventStore, decided: Decided[Plan, None], meeting_id: str, year: int
+) -> MeetingDetail:
+    """The answer: the meeting as the command left it, with the year's mandatory topic."""
+    return meeting_detail(decided.state, meeting_id, await load_mandatory(store, year))

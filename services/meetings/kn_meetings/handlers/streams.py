@@ -1,23 +1,22 @@
-"""Streams, loading and the retrying append every handler shares; the membership port."""
+"""The streams handlers decide on, how they load, and the membership port rosters come from."""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Collection, Sequence
-from functools import reduce
+from collections.abc import Collection, Sequence
 from typing import Protocol
 
-from kn_contracts.events.meetings import Attendee, CheckIn, MeetingsEvent
+from kn_contracts.base import Event
+from kn_contracts.events.meetings import Attendee, CheckIn
 from kn_meetings.domain import mandatory
 from kn_meetings.domain.commands import Entry, ListedMember
 from kn_meetings.domain.errors import NotFound
 from kn_meetings.domain.mandatory import MandatoryTopic
-from kn_meetings.domain.model import Plan, evolve, fold
+from kn_meetings.domain.model import Plan, evolve
 from kn_meetings.domain.roster import MembershipFact, Roster, roster_on
-from kn_servicekit.errors import ConcurrencyError
 from kn_servicekit.eventstore import EventStore
+from kn_servicekit.pipeline import Aggregate, load
 
-ATTEMPTS = 3  # a lost race on a stream is decided again on fresh state
 MANDATORY_KEY = "mandatory-topics"  # one Kafka key keeps every year's topic in order
 _MEETING_ID = re.compile(r"^(\d{4})-\d{2}-\d{2}(-\d+)?$")
 
@@ -32,12 +31,19 @@ class MembershipDirectory(Protocol):
         ...
 
 
-def plan_stream(network_id: str, year: int) -> str:
-    return f"plan:{network_id}:{year}"
+def plan_of(network_id: str, year: int) -> Aggregate[Plan]:
+    """A network's plan for one year: one stream, keyed on Kafka by the network."""
+    return Aggregate(f"plan:{network_id}:{year}", lambda: Plan(network_id, year), evolve,
+                     key=network_id)  # fmt: skip
 
 
-def mandatory_stream(year: int) -> str:
-    return f"mandatory-topic:{year}"
+def _published(topic: MandatoryTopic | None, event: Event) -> MandatoryTopic | None:
+    return mandatory.current([event]) or topic
+
+
+def mandatory_of(year: int) -> Aggregate[MandatoryTopic | None]:
+    """The year's mandatory topic: one stream per year."""
+    return Aggregate(f"mandatory-topic:{year}", lambda: None, _published, key=MANDATORY_KEY)
 
 
 def year_of(meeting_id: str) -> int:
@@ -49,19 +55,12 @@ def year_of(meeting_id: str) -> int:
     return int(match.group(1))
 
 
-async def load_plan_at(store: EventStore, network_id: str, year: int) -> tuple[Plan, int]:
-    """The plan and the stream version it was folded from."""
-    stream = await store.read(plan_stream(network_id, year))
-    return fold(network_id, year, (e.event for e in stream.events)), stream.version
-
-
 async def load_plan(store: EventStore, network_id: str, year: int) -> Plan:
-    return (await load_plan_at(store, network_id, year))[0]
+    return (await load(store, plan_of(network_id, year)))[0]
 
 
 async def load_mandatory(store: EventStore, year: int) -> MandatoryTopic | None:
-    stream = await store.read(mandatory_stream(year))
-    return mandatory.current(e.event for e in stream.events)
+    return (await load(store, mandatory_of(year)))[0]
 
 
 async def roster(
@@ -81,23 +80,3 @@ async def roster(
     }
     facts = await directory.facts(plan.network_id, persons, ydernumre)
     return roster_on(meeting.date, facts)
-
-
-async def change(
-    store: EventStore,
-    network_id: str,
-    year: int,
-    decide: Callable[[Plan], Sequence[MeetingsEvent]],
-) -> Plan:
-    """Load the plan, decide, append; decide again if another writer got there first."""
-    for attempt in range(1, ATTEMPTS + 1):
-        plan, version = await load_plan_at(store, network_id, year)
-        events = decide(plan)
-        try:
-            await store.append(plan_stream(network_id, year), version, events, key=network_id)
-        except ConcurrencyError:
-            if attempt == ATTEMPTS:
-                raise
-            continue
-        return reduce(evolve, events, plan)
-    raise AssertionError("unreachable")
