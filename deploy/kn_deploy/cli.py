@@ -49,7 +49,7 @@ def _infra_prepare(_: argparse.Namespace) -> int:
 
 def _dlq_list(args: argparse.Namespace) -> int:
     from kn_deploy import dlq
-    from kn_servicekit.deadletter import latest_pending
+    from kn_servicekit.deadletter_inbox import latest_pending
 
     letters = dlq.list_letters(infra.endpoints().kafka_bootstrap, args.topic)
     for topic, dead in letters:

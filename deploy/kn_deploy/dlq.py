@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from aiokafka import AIOKafkaProducer
 
 from kn_contracts.topics import TOPICS
-from kn_servicekit.deadletter import DeadLetter, latest_pending, read_letters, redrive
+from kn_servicekit.deadletter_inbox import DeadLetter, latest_pending, read_letters, redrive
 
 
 def list_letters(bootstrap: str, topics: Sequence[str]) -> list[tuple[str, DeadLetter]]:

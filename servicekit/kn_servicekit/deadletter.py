@@ -1,22 +1,22 @@
-"""Dead letters: a message that cannot be applied goes to `<topic>.dlq`, bytes intact.
+"""Dead letters, the writing side: a message that cannot be applied goes to `<topic>.dlq`.
 
 The original value and headers are kept as they were; `kn_dlq_*` headers add the reason and
-where it came from. An operator lists and redrives them with `kn dlq`. A redrive sends the
-message back to its partition with one header more, `kn_origin` (topic/partition/offset of
-the first copy), last: the projections that dead-lettered it apply it, the others skip it.
+where it came from. A redrive (deadletter_inbox.py, where letters are read and settled)
+sends the message back to its partition with one header more, `kn_origin`
+(topic/partition/offset of the first copy), last: the projections that dead-lettered it
+apply it, the others skip it.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
-from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
+from aiokafka import AIOKafkaProducer
 from aiokafka.structs import ConsumerRecord
 
 from kn_contracts.topics import DLQ_SUFFIX
-from kn_servicekit.kafka import caught_up, partitions_of
 
 DLQ_PREFIX = "kn_dlq_"
 REASON_LIMIT = 2000
@@ -33,6 +33,12 @@ def _origin(
             origin_topic, origin_partition, origin_offset = value.decode().rsplit("/", 2)
             return origin_topic, int(origin_partition), int(origin_offset)
     return topic, partition, offset
+
+
+def origin_header(origin: Origin) -> tuple[str, bytes]:
+    """The `kn_origin` header a redriven copy carries (last) to name its first copy."""
+    topic, partition, offset = origin
+    return ORIGIN, f"{topic}/{partition}/{offset}".encode()
 
 
 def is_redriven(headers: Sequence[tuple[str, bytes]]) -> bool:
@@ -88,157 +94,3 @@ class DeadLetters:
         await self._producer.send_and_wait(
             letter.topic + DLQ_SUFFIX, letter.value, key=letter.key, headers=headers
         )
-
-
-REDRIVEN = DLQ_PREFIX + "redriven"
-DISMISSED = DLQ_PREFIX + "dismissed"
-
-
-@dataclass(frozen=True)
-class DeadLetter:
-    """A letter as found on a dead-letter topic."""
-
-    dlq_offset: int
-    letter: Letter
-    consumer: str
-    at: str
-    redriven: bool
-    dismissed: bool = False
-
-    @property
-    def pending(self) -> bool:
-        """Neither sent back nor set aside by a person."""
-        return not (self.redriven or self.dismissed)
-
-    @property
-    def identity(self) -> tuple[str, ...]:
-        """Which message this is: a message read again after a crash or rebalance can be
-        dead-lettered twice; both copies are one message to settle."""
-        headers = dict(self.letter.headers)
-        if "ce_source" in headers and "ce_id" in headers:
-            return (
-                self.consumer,
-                headers["ce_source"].decode(errors="replace"),
-                headers["ce_id"].decode(errors="replace"),
-            )
-        return (
-            self.consumer,
-            self.letter.topic,
-            str(self.letter.partition),
-            str(self.letter.offset),
-        )
-
-
-def latest_pending(letters: list[DeadLetter]) -> list[DeadLetter]:
-    """One letter per unsettled message: the latest copy."""
-    latest: dict[tuple[str, ...], DeadLetter] = {}
-    for dead in letters:
-        if dead.pending:
-            latest[dead.identity] = dead
-    return sorted(latest.values(), key=lambda dead: dead.dlq_offset)
-
-
-async def read_letters(bootstrap: str, topic: str) -> list[DeadLetter]:
-    """Every letter on `<topic>.dlq`, with whether it has been redriven."""
-    dlq = topic + DLQ_SUFFIX
-    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False)
-    await consumer.start()
-    try:
-        partitions = await partitions_of(consumer, dlq)
-        if not partitions:
-            raise ValueError(f"there is no dead-letter topic {dlq}")
-        consumer.assign(partitions)
-        await consumer.seek_to_beginning(*partitions)
-        ends = await consumer.end_offsets(partitions)
-        records = []
-        while not await caught_up(consumer, ends):
-            batch = await consumer.getmany(timeout_ms=1000)
-            records += [record for chunk in batch.values() for record in chunk]
-    finally:
-        await consumer.stop()
-    letters = [letter for record in records if (letter := _letter(record)) is not None]
-    return _settle(letters, records)
-
-
-def _letter(record: ConsumerRecord) -> DeadLetter | None:
-    meta = {
-        name.removeprefix(DLQ_PREFIX): value.decode()
-        for name, value in record.headers
-        if name.startswith(DLQ_PREFIX)
-    }
-    if "reason" not in meta:
-        return None  # a marker, not a letter
-    return DeadLetter(
-        dlq_offset=record.offset,
-        letter=Letter(
-            topic=meta["topic"],
-            partition=int(meta["partition"]),
-            offset=int(meta["offset"]),
-            key=record.key,
-            value=record.value,
-            headers=tuple(h for h in record.headers if not h[0].startswith(DLQ_PREFIX)),
-            reason=meta["reason"],
-        ),
-        consumer=meta.get("consumer", "?"),
-        at=meta.get("at", "?"),
-        redriven=False,
-    )
-
-
-def _settle(letters: list[DeadLetter], records: list[ConsumerRecord]) -> list[DeadLetter]:
-    """A marker settles the letter it names and every earlier copy of the same message;
-    a copy dead-lettered after the marker (it failed again) stays pending."""
-    by_offset = {dead.dlq_offset: dead for dead in letters}
-    marks: list[tuple[int, str, tuple[str, ...]]] = []
-    for record in records:
-        for name, value in record.headers:
-            if name in (REDRIVEN, DISMISSED) and int(value.decode()) in by_offset:
-                marks.append((record.offset, name, by_offset[int(value.decode())].identity))
-    settled = []
-    for dead in letters:
-        later = {kind for at, kind, who in marks if who == dead.identity and at > dead.dlq_offset}
-        settled.append(replace(dead, redriven=REDRIVEN in later, dismissed=DISMISSED in later))
-    return settled
-
-
-async def redrive(
-    producer: AIOKafkaProducer, topic: str, letters: list[DeadLetter]
-) -> list[DeadLetter]:
-    """Publish each pending letter back to its partition, bytes and headers as they came
-    and `kn_origin` last, and mark it redriven. Only the projections holding the letter
-    apply it; the others applied (or dead-lettered) the first copy already."""
-    done = []
-    for dead in letters:
-        if not dead.pending:
-            continue
-        letter = dead.letter
-        topic_, partition, offset = letter.origin
-        headers = [h for h in letter.headers if h[0] != ORIGIN]
-        headers.append((ORIGIN, f"{topic_}/{partition}/{offset}".encode()))
-        await producer.send_and_wait(
-            letter.topic, letter.value, key=letter.key, headers=headers, partition=partition
-        )
-        await producer.send_and_wait(
-            topic + DLQ_SUFFIX,
-            None,
-            key=letter.key,
-            headers=[(REDRIVEN, str(dead.dlq_offset).encode())],
-        )
-        done.append(dead)
-    return done
-
-
-async def dismiss(
-    producer: AIOKafkaProducer, topic: str, dead: DeadLetter, actor: str, note: str
-) -> None:
-    """Set a letter aside without sending it back (its cause was settled another way)."""
-    await producer.send_and_wait(
-        topic + DLQ_SUFFIX,
-        None,
-        key=dead.letter.key,
-        headers=[
-            (DISMISSED, str(dead.dlq_offset).encode()),
-            (DLQ_PREFIX + "dismissed_by", actor.encode()),
-            (DLQ_PREFIX + "note", note.encode()),
-        ],
-    )

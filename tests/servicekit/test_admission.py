@@ -8,7 +8,7 @@ import uuid
 import asyncpg
 import pytest
 
-from kn_servicekit.deadletter import read_letters, redrive
+from kn_servicekit.deadletter_inbox import read_letters, redrive
 from tests.support.kafka import produce
 from tests.support.runners import catch_up, dead_letter_producer, runner
 from tests.support.ticks import TallyProjection, tallies, tick, tick_message

@@ -11,7 +11,7 @@ import pytest
 from aiokafka import AIOKafkaConsumer
 
 from kn_servicekit.db import Connection
-from kn_servicekit.deadletter import read_letters, redrive
+from kn_servicekit.deadletter_inbox import read_letters, redrive
 from kn_servicekit.errors import TransientError
 from kn_servicekit.kafka import partitions_of
 from kn_servicekit.projection import Delivery

@@ -15,7 +15,7 @@ from kn_membership.domain import manual, views
 from kn_membership.entrypoints import deps, schemas
 from kn_servicekit.auth import Actor, require
 from kn_servicekit.commands import run_command
-from kn_servicekit.deadletter import dismiss, latest_pending, read_letters, redrive
+from kn_servicekit.deadletter_inbox import dismiss, latest_pending, read_letters, redrive
 
 router = APIRouter(prefix="/v1", tags=["EKM"])
 EKM = Annotated[Actor, Depends(require("ekm"))]
