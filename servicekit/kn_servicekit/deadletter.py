@@ -70,6 +70,19 @@ class Letter:
         return _origin(self.headers, self.topic, self.partition, self.offset)
 
 
+def letter_of(record: ConsumerRecord, reason: str) -> Letter:
+    """A dead letter carrying a record exactly as it arrived."""
+    return Letter(
+        topic=record.topic,
+        partition=record.partition,
+        offset=record.offset,
+        key=record.key,
+        value=record.value,
+        headers=tuple(record.headers),
+        reason=reason,
+    )
+
+
 class DeadLetters:
     """Writes letters to the dead-letter topic of the topic they came from."""
 

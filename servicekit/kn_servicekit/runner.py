@@ -15,25 +15,23 @@ from collections.abc import Sequence
 
 import asyncpg
 import structlog
-from aiokafka import AIOKafkaConsumer, ConsumerRebalanceListener, TopicPartition
-from aiokafka.structs import ConsumerRecord
+from aiokafka import AIOKafkaConsumer, TopicPartition
 
 from kn_contracts.catalog import Catalog
-from kn_contracts.envelope import decode
-from kn_contracts.errors import ContractError
-from kn_servicekit.batches import RUNNER_TABLES, Batch, BatchWriter, letter_of, stored_offsets
+from kn_servicekit import admission_store
+from kn_servicekit.admission_offsets import SeekToStored, seek_to_stored
+from kn_servicekit.batches import Batch, BatchWriter, decode_batch
 from kn_servicekit.db import Connection
 from kn_servicekit.deadletter import DeadLetters
 from kn_servicekit.errors import Superseded, TransientError
 from kn_servicekit.kafka import caught_up, partitions_of
-from kn_servicekit.projection import Cutoff, Delivery, Projection
+from kn_servicekit.projection import Cutoff, Projection
 from kn_servicekit.transient import TRANSIENT, Backoff
 
 log = structlog.get_logger("projection")
 
 
 Item = Batch | Exception | None
-_delivery = tuple.__new__
 
 
 class ProjectionRunner:
@@ -86,7 +84,7 @@ class ProjectionRunner:
         async with self._pool.acquire() as conn, conn.transaction():
             await conn.execute(f'CREATE SCHEMA IF NOT EXISTS "{self._schema}"')
             await self._enter_schema(conn)
-            await conn.execute(RUNNER_TABLES)
+            await conn.execute(admission_store.TABLES)
             await self._projection.create(conn)
 
     async def run(
@@ -108,7 +106,7 @@ class ProjectionRunner:
             if self._group_id is None:
                 consumer.assign(await self._all_partitions(consumer))
             else:
-                listener = _SeekToStored(self, consumer)
+                listener = SeekToStored(self, consumer)
                 consumer.subscribe(list(self._projection.topics), listener=listener)
             ends = None
             if until_caught_up:
@@ -132,7 +130,7 @@ class ProjectionRunner:
                         # again. Not so for a command consumer appending to an event store.
                         await conn.execute("SET synchronous_commit TO off")
                     assigned = list(consumer.assignment())
-                    await self._seek(consumer, assigned, conn)
+                    await seek_to_stored(consumer, assigned, conn)
                     consumer.resume(*assigned)
                     self._unpositioned = False
                     queue: asyncio.Queue[Item] = asyncio.Queue(maxsize=2)
@@ -168,34 +166,10 @@ class ProjectionRunner:
                 fetched = await consumer.getmany(timeout_ms=500, max_records=self._max_records)
                 self._ready.set()
                 if fetched:
-                    await out.put(self._decode(fetched))
+                    await out.put(decode_batch(fetched, self._catalog, self._cutoff))
             await out.put(None)
         except Exception as exc:  # transient or not, the writer side decides what it means
             await out.put(exc)
-
-    def _decode(self, fetched: dict[TopicPartition, list[ConsumerRecord]]) -> Batch:
-        batch = Batch(
-            next_offsets={tp: records[-1].offset + 1 for tp, records in fetched.items()},
-            consumed=sum(len(records) for records in fetched.values()),
-        )
-        cutoff, catalog, append = self._cutoff, self._catalog, batch.deliveries.append
-        for tp, records in fetched.items():
-            topic, partition = tp.topic, tp.partition
-            for record in records:
-                try:
-                    envelope, event = decode(record.headers, record.value, catalog)
-                except ContractError as exc:
-                    batch.letters.append(letter_of(record, f"contract: {exc}"))
-                    continue
-                except Exception as exc:  # an upcaster bug, a header without a value
-                    reason = f"decode: {type(exc).__name__}: {exc}"
-                    batch.letters.append(letter_of(record, reason))
-                    continue
-                # built as a plain tuple: the NamedTuple constructor costs twice as much
-                delivery = _delivery(Delivery, (topic, partition, record.offset, envelope, event))
-                if cutoff is None or cutoff.admits(delivery):
-                    append((record, delivery))
-        return batch
 
     async def _still_live(self, conn: Connection) -> None:
         if self._live_name is None:
@@ -223,16 +197,6 @@ class ProjectionRunner:
             partitions += found
         return partitions
 
-    async def _seek(
-        self, consumer: AIOKafkaConsumer, partitions: Sequence[TopicPartition], conn: Connection
-    ) -> None:
-        stored = await stored_offsets(conn)
-        for tp in partitions:
-            if tp in stored:
-                consumer.seek(tp, stored[tp])
-            else:
-                await consumer.seek_to_beginning(tp)
-
     def mark_unpositioned(self) -> None:
         """Partitions are paused until the loop can seek them to the stored offsets."""
         self._unpositioned = True
@@ -243,29 +207,4 @@ class ProjectionRunner:
         """Position the consumer at the offsets the database holds (start of log if none)."""
         async with self._pool.acquire() as conn, conn.transaction():
             await self._enter_schema(conn)
-            await self._seek(consumer, partitions, conn)
-
-
-class _SeekToStored(ConsumerRebalanceListener):  # type: ignore[misc]
-    """On every assignment, resume from the offsets in the database, not the group's."""
-
-    def __init__(self, runner: ProjectionRunner, consumer: AIOKafkaConsumer) -> None:
-        self._runner = runner
-        self._consumer = consumer
-
-    async def on_partitions_revoked(self, revoked: list[TopicPartition]) -> None:
-        """Nothing to do: offsets are committed with every batch."""
-
-    async def on_partitions_assigned(self, assigned: list[TopicPartition]) -> None:
-        """Seek each newly assigned partition to its stored offset.
-
-        Paused first: while the offsets are read from the database, aiokafka would otherwise
-        start fetching from the group's committed offsets, which are not ours.
-        """
-        self._consumer.pause(*assigned)
-        try:
-            await self._runner.seek_to_stored(self._consumer, assigned)
-        except TRANSIENT:
-            self._runner.mark_unpositioned()  # stay paused; the loop seeks when it can
-            raise
-        self._consumer.resume(*assigned)
+            await seek_to_stored(consumer, partitions, conn)
