@@ -14,9 +14,11 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from aiokafka import AIOKafkaProducer
+from aiokafka.errors import KafkaError
 from aiokafka.structs import ConsumerRecord
 
 from kn_contracts.topics import DLQ_SUFFIX
+from kn_servicekit.errors import TransientError
 
 DLQ_PREFIX = "kn_dlq_"
 REASON_LIMIT = 2000
@@ -104,6 +106,12 @@ class DeadLetters:
             *(h for h in letter.headers if not h[0].startswith(DLQ_PREFIX)),
             *((DLQ_PREFIX + name, value.encode()) for name, value in extra.items()),
         ]
-        await self._producer.send_and_wait(
-            letter.topic + DLQ_SUFFIX, letter.value, key=letter.key, headers=headers
-        )
+        dlq = letter.topic + DLQ_SUFFIX
+        try:
+            await self._producer.send_and_wait(dlq, letter.value, key=letter.key, headers=headers)
+        except KafkaError as exc:
+            # aiokafka's error names no topic (a missing one is a bare UnknownTopicOrPartition)
+            raise TransientError(
+                f"{self._consumer} could not dead-letter {letter.topic}[{letter.partition}]"
+                f"@{letter.offset} to {dlq} (does the topic exist?): {exc!r}"
+            ) from exc

@@ -15,12 +15,13 @@ from collections.abc import Sequence
 import asyncpg
 import structlog
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
+from aiokafka.errors import KafkaError
 
 from kn_contracts.envelope import Envelope
 from kn_contracts.errors import ContractError
 from kn_servicekit.db import Connection
 from kn_servicekit.deadletter import is_redriven
-from kn_servicekit.errors import EventLogBehind
+from kn_servicekit.errors import EventLogBehind, TransientError
 from kn_servicekit.kafka import caught_up, partitions_of
 from kn_servicekit.pgstore import EVENT_TABLE_KEY, NOTIFY_CHANNEL
 from kn_servicekit.transient import TRANSIENT, Backoff
@@ -163,25 +164,33 @@ class Relay:
 
     async def _publish(self, rows: Sequence[asyncpg.Record], log_name: str) -> None:
         sent = []
-        for row in rows:
-            envelope = Envelope(
-                id=str(row["event_id"]),
-                source=self._source,
-                type=row["ce_type"],
-                time=row["recorded_at"],
-                subject=row["stream_id"],
-                sequence=row["position"],
-                log=log_name,
-            )
-            sent.append(
-                await self._producer.send(
-                    row["topic"],
-                    row["payload"].encode(),
-                    key=row["kafka_key"].encode(),
-                    headers=envelope.headers(),
+        try:
+            for row in rows:
+                envelope = Envelope(
+                    id=str(row["event_id"]),
+                    source=self._source,
+                    type=row["ce_type"],
+                    time=row["recorded_at"],
+                    subject=row["stream_id"],
+                    sequence=row["position"],
+                    log=log_name,
                 )
-            )
-        await asyncio.gather(*sent)
+                sent.append(
+                    await self._producer.send(
+                        row["topic"],
+                        row["payload"].encode(),
+                        key=row["kafka_key"].encode(),
+                        headers=envelope.headers(),
+                    )
+                )
+            await asyncio.gather(*sent)
+        except KafkaError as exc:
+            # aiokafka's error names no topic (a missing one is a bare UnknownTopicOrPartition)
+            topics = ", ".join(sorted({row["topic"] for row in rows}))
+            raise TransientError(
+                f"relay could not publish positions {rows[0]['position']}..{rows[-1]['position']}"
+                f" of log {log_name} to {topics} (does each topic exist?): {exc!r}"
+            ) from exc
 
 
 async def highest_sequence(bootstrap: str, topics: list[str], log: str, tail: int = 100) -> int:

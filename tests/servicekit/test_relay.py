@@ -8,9 +8,12 @@ from collections import Counter
 
 import asyncpg
 import pytest
+from aiokafka import AIOKafkaProducer
+from aiokafka.errors import KafkaError
 from cloudevents.core.bindings.kafka import KafkaMessage, from_binary_event
 
-from kn_servicekit.errors import EventLogBehind
+from kn_deploy.pytest_plugin import unique
+from kn_servicekit.errors import EventLogBehind, TransientError
 from kn_servicekit.pgstore import PostgresEventStore
 from kn_servicekit.relay import RELAY_LOCK, Relay, make_producer
 from tests.support.kafka import read_all
@@ -121,3 +124,21 @@ async def test_a_relay_refuses_to_publish_from_a_store_behind_what_it_published(
     finally:
         await producer.stop()
     assert stored.position == published + 1
+
+
+async def test_a_relay_that_cannot_publish_names_the_topic_and_keeps_its_place(
+    pool: asyncpg.Pool, kafka_bootstrap: str
+) -> None:
+    missing = unique("kit-misspelt")  # topics are not auto-created: a misspelling fails loudly
+    store = PostgresEventStore(pool, CATALOG, topic_for=lambda _: missing)
+    producer = AIOKafkaProducer(bootstrap_servers=kafka_bootstrap, request_timeout_ms=1000)
+    await producer.start()
+    try:
+        await store.append("s", 0, [tick("s", 1), tick("s", 2)])
+        refused = rf"positions 1\.\.2 of log .* to {missing} \(does each topic exist\?\)"
+        with pytest.raises(TransientError, match=refused) as err:
+            await Relay(pool, producer, "/kvalitetsnet/test").publish_pending()
+    finally:
+        await producer.stop()
+    assert isinstance(err.value.__cause__, KafkaError)  # what aiokafka said, for the operator
+    assert await pool.fetchval("SELECT count(*) FROM kn_relay_progress") == 0  # retried later

@@ -8,9 +8,12 @@ from collections.abc import Sequence
 
 import asyncpg
 import pytest
-from aiokafka import AIOKafkaConsumer
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
+from aiokafka.errors import KafkaError
 
+from kn_deploy.pytest_plugin import unique
 from kn_servicekit.db import Connection
+from kn_servicekit.deadletter import DeadLetters, Letter
 from kn_servicekit.deadletter_inbox import read_letters, redrive
 from kn_servicekit.errors import TransientError
 from kn_servicekit.kafka import partitions_of
@@ -192,3 +195,19 @@ async def test_two_runners_sharing_a_group_through_a_rebalance_count_every_event
         two.cancel()
         await asyncio.gather(two, return_exceptions=True)
     assert final == {f"c{n}": (200, 200) for n in range(1, 6)} | {"c0": (210, 210)}
+
+
+async def test_a_dead_letter_kafka_cannot_take_names_the_letter_and_its_topic(
+    kafka_bootstrap: str,
+) -> None:
+    missing = unique("kit-no-dlq")  # its dead-letter topic was never created
+    producer = AIOKafkaProducer(bootstrap_servers=kafka_bootstrap, request_timeout_ms=1000)
+    await producer.start()
+    try:
+        letter = Letter(missing, 2, 41, b"a", b"{}", (), "handler: ValueError: boom")
+        refused = rf"tally could not dead-letter {missing}\[2\]@41 to {missing}\.dlq"
+        with pytest.raises(TransientError, match=refused) as err:
+            await DeadLetters(producer, "tally").send(letter)
+    finally:
+        await producer.stop()
+    assert isinstance(err.value.__cause__, KafkaError)  # what aiokafka said, for the operator
