@@ -28,21 +28,28 @@ class StoredEvent:
 
 @dataclass(frozen=True)
 class Stream:
-    """A stream as read: its events in order and its version (0 when empty)."""
+    """A stream as read: its events in order and its version (0 when empty; `after` when
+    read from a version on and nothing came since)."""
 
     stream_id: str
     events: tuple[StoredEvent, ...]
+    after: int = 0
 
     @property
     def version(self) -> int:
-        return self.events[-1].version if self.events else 0
+        return self.events[-1].version if self.events else self.after
 
 
 class EventStore(Protocol):
     """What handlers need from an event store."""
 
-    async def read(self, stream_id: str) -> Stream:
-        """Every event of a stream, in version order."""
+    async def read(self, stream_id: str, after: int = 0) -> Stream:
+        """The events of a stream after version `after` (all by default), in version order."""
+        ...
+
+    def appended_to(self, stream_id: str) -> bool:
+        """Whether this store appended to the stream (in its transaction, for a bound store):
+        a read then sees events that may still roll back."""
         ...
 
     async def append(

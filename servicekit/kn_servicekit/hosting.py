@@ -14,6 +14,8 @@ from kn_servicekit.rebuild import follow_live
 from kn_servicekit.relay import Relay
 from kn_servicekit.runner import ProjectionRunner
 
+DERIVED_BATCH = 5000  # records a read model takes in one transaction
+
 
 async def create_tables(resources: Resources) -> None:
     """The event store, relay progress and idempotency tables (idempotent)."""
@@ -58,6 +60,10 @@ def projection(service: str, read_model: Projection, catalog: Catalog) -> Loop:
                 dead_letters=DeadLetters(resources.producer, consumer),
                 group_id=settings.topic_prefix + consumer,
                 live_name=read_model.name,
+                # a command consumer appends to the event store, which takes the append lock
+                # until its transaction commits: one message a transaction, so commands of
+                # people never wait behind a backlog of the feed
+                max_records=DERIVED_BATCH if getattr(read_model, "derived", True) else 1,
             )
 
         await follow_live(resources.pool, runner, read_model.name, ready)

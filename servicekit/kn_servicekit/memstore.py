@@ -26,8 +26,12 @@ class InMemoryEventStore:
         self._topic_for = topic_for
         self.position = 0
 
-    async def read(self, stream_id: str) -> Stream:
-        return Stream(stream_id, tuple(self._streams.get(stream_id, ())))
+    async def read(self, stream_id: str, after: int = 0) -> Stream:
+        events = tuple(e for e in self._streams.get(stream_id, ()) if e.version > after)
+        return Stream(stream_id, events, after)
+
+    def appended_to(self, stream_id: str) -> bool:
+        return False  # every append here is final at once
 
     async def append(
         self,

@@ -74,6 +74,7 @@ class PostgresEventStore:
         self._db = db
         self._catalog = catalog
         self._topic_for = topic_for
+        self._appended: set[str] = set()
 
     def on(self, conn: Connection) -> PostgresEventStore:
         """The same store working inside `conn`'s transaction (appends become savepoints)."""
@@ -87,13 +88,18 @@ class PostgresEventStore:
         else:
             yield self._db
 
-    async def read(self, stream_id: str) -> Stream:
+    async def read(self, stream_id: str, after: int = 0) -> Stream:
         async with self._connection() as conn:
             rows = await conn.fetch(
-                f"SELECT {_COLUMNS} FROM kn_events WHERE stream_id = $1 ORDER BY version",
+                f"SELECT {_COLUMNS} FROM kn_events WHERE stream_id = $1 AND version > $2 "
+                "ORDER BY version",
                 stream_id,
+                after,
             )
-        return Stream(stream_id, tuple(self._stored(row) for row in rows))
+        return Stream(stream_id, tuple(self._stored(row) for row in rows), after)
+
+    def appended_to(self, stream_id: str) -> bool:
+        return stream_id in self._appended
 
     async def append(
         self,
@@ -140,6 +146,8 @@ class PostgresEventStore:
                     ) from None
                 raise ConcurrencyError(f"stream {stream_id} changed during append") from None
             await conn.execute(f"NOTIFY {NOTIFY_CHANNEL}")
+        if not isinstance(self._db, asyncpg.Pool):
+            self._appended.add(stream_id)  # bound to a transaction that may still roll back
         return [self._stored(row) for row in rows]
 
     def _stored(self, row: asyncpg.Record) -> StoredEvent:

@@ -20,6 +20,7 @@ from typing import Any, Generic, TypeVar, overload
 from kn_contracts.base import Event
 from kn_servicekit.errors import ConcurrencyError, DuplicateEventError
 from kn_servicekit.eventstore import EventStore, derived_ids
+from kn_servicekit.folds import FoldCache
 
 ATTEMPTS = 5  # a lost race is decided again on fresh state, this many times in all
 
@@ -41,15 +42,21 @@ class Aggregate(Generic[S]):
 class Decided(Generic[S, P]):
     """What a command did: the state after it, the events it appended and its prepared input.
 
-    `events` is empty when the decision changed nothing, or its cause was handled before."""
+    `events` is empty when the decision changed nothing, or its cause was handled before.
+    Decided through a cache, `state` is the state the decision was taken on."""
 
     state: S
     events: list[Event]
     prepared: P
 
 
-async def load(store: EventStore, aggregate: Aggregate[S]) -> tuple[S, int]:
-    """The state as the store holds it now, and the stream version it was folded from."""
+async def load(
+    store: EventStore, aggregate: Aggregate[S], cache: FoldCache[S] | None = None
+) -> tuple[S, int]:
+    """The state as the store holds it now, and the stream version it was folded from.
+    With a cache, only the events recorded since its last load are read and folded."""
+    if cache is not None:
+        return await cache.load(store, aggregate.stream_id)
     stream = await store.read(aggregate.stream_id)
     state = aggregate.initial()
     for stored in stream.events:
@@ -64,6 +71,7 @@ async def decide_and_append(
     decide: Callable[[S], Sequence[Event]],
     *,
     cause_key: str | None = None,
+    cache: FoldCache[S] | None = None,
 ) -> Decided[S, None]: ...
 
 
@@ -75,6 +83,7 @@ async def decide_and_append(
     *,
     prepare: Callable[[S], Awaitable[P]],
     cause_key: str | None = None,
+    cache: FoldCache[S] | None = None,
 ) -> Decided[S, P]: ...
 
 
@@ -85,10 +94,15 @@ async def decide_and_append(
     *,
     prepare: Callable[[S], Awaitable[Any]] | None = None,
     cause_key: str | None = None,
+    cache: FoldCache[S] | None = None,
 ) -> Decided[S, Any]:
-    """Decide on the stream's current state and append; decide again if another writer won."""
+    """Decide on the stream's current state and append; decide again if another writer won.
+
+    With a cache (a large stream, e.g. membership's register) the state is the cache's
+    committed fold: it is returned as loaded, without the new events, which the cache
+    folds once their transaction has committed."""
     for attempt in range(1, ATTEMPTS + 1):
-        state, version = await load(store, aggregate)
+        state, version = await load(store, aggregate, cache)
         prepared = None if prepare is None else await prepare(state)
         events = list(decide(state) if prepare is None else decide(state, prepared))
         if not events:
@@ -106,7 +120,8 @@ async def decide_and_append(
             if cause_key is None:
                 raise
             return Decided(state, [], prepared)  # this cause was handled before
-        for event in events:
-            state = aggregate.evolve(state, event)
+        if cache is None:
+            for event in events:
+                state = aggregate.evolve(state, event)
         return Decided(state, events, prepared)
     raise AssertionError("unreachable")

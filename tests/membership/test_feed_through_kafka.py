@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 
+from kn_servicekit.deadletter_inbox import read_letters
 from tests.membership.facts import closed, opened, shared, taken_over
 from tests.membership.service import EKM, Membership, membership_service
 from tests.support.kafka import produce
@@ -84,14 +85,14 @@ async def test_renter_buyer_seller_shared_late_and_future_changes_through_kafka(
     assert await membership.members("aalborg-oest", JULY_1) == ["Carl Holm"]
 
 
-async def unresolved(membership: Membership) -> list[dict[str, Any]]:
-    answer = await membership.http.get("/v1/feed/unresolved", headers=EKM)
+async def unresolved(membership: Membership, **params: Any) -> list[dict[str, Any]]:
+    answer = await membership.http.get("/v1/feed/unresolved", headers=EKM, params=params)
     assert answer.status_code == 200, answer.text
-    rows: list[dict[str, Any]] = answer.json()
+    rows: list[dict[str, Any]] = answer.json()["unresolved"]
     return rows
 
 
-async def test_contradicting_and_malformed_messages_are_kept_for_ekm_and_the_feed_goes_on(
+async def test_contradicting_changes_are_facts_for_ekm_malformed_ones_dead_letters(
     membership: Membership,
 ) -> None:
     await membership.publish(closed("999999", MARCH_1))
@@ -102,39 +103,42 @@ async def test_contradicting_and_malformed_messages_are_kept_for_ekm_and_the_fee
     await produce(membership.box.bootstrap, membership.feed_topic, [(key, headers, value)])
     await membership.publish(shared("100007", "p-sara", "Sara Sand", MARCH_1))
     await membership.publish(opened("100007", "p-tove", "Tove Tang", "klinik-ny", MARCH_1))
-    rows = await eventually(lambda: unresolved(membership), lambda r: len(r) == 4)
-    # the four arrived on different partitions, so find each by what it says
-    closure = _one(rows, "ydernummer 999999 is unknown or already closed on 2025-03-01")
-    sale = _one(rows, "999998 does not own clinic klinik-syd")
-    malformed = _one(rows, "contract: dk.kvalitetsnet.region.YdernummerOpened.v1 violates")
-    share = _one(rows, "not held by anyone on 2025-03-01, so it cannot be shared")
-    assert "ydernummer" in malformed["reason"]
-    assert closure["type"] == "dk.kvalitetsnet.region.YdernummerClosed.v1"
     # the feed went on past all of them
     await eventually(lambda: awaiting(membership, MARCH_1), lambda n: n == ["Tove Tang"])
-
-    # now that 100007 exists, EKM sends the share again; it applies
-    answer = await membership.http.post(
-        f"/v1/feed/unresolved/{share['dlq_offset']}/redrive", headers=EKM
+    closure, sale, share = await unresolved(membership)
+    assert (closure["rule"], closure["change_type"]) == (
+        "Membership 7",
+        "dk.kvalitetsnet.region.YdernummerClosed.v1",
     )
+    assert "ydernummer 999999 is unknown or already closed on 2025-03-01" in closure["reason"]
+    assert (sale["rule"], sale["ydernummer"]) == ("Membership 3", "999998")
+    assert "not held by anyone on 2025-03-01, so it cannot be shared" in share["reason"]
+    # only what breaks the contract is a dead letter: the malformed ydernummer
+    [letter] = await read_letters(membership.box.bootstrap, membership.feed_topic)
+    assert "ydernummer" in letter.letter.reason
+    assert dict(letter.letter.headers)["ce_id"] == b"bad-1"
+
+    # the list pages
+    first = await membership.http.get("/v1/feed/unresolved", headers=EKM, params={"limit": 2})
+    assert [row["number"] for row in first.json()["unresolved"]] == [1, 2]
+    rest = await unresolved(membership, after=first.json()["next"])
+    assert [row["number"] for row in rest] == [3]
+
+    # now that 100007 exists, EKM applies the share; a sale that still contradicts is refused
+    answer = await membership.post(f"/v1/feed/unresolved/{share['number']}/redrive", {})
     assert answer.status_code == 200, answer.text
-    await eventually(
-        lambda: awaiting(membership, MARCH_1), lambda n: n == ["Sara Sand", "Tove Tang"]
-    )
+    assert answer.json()["recorded"] == ["MemberAwaitingAssignment", "RegionChangeSettled"]
+    assert await awaiting(membership, MARCH_1) == ["Sara Sand", "Tove Tang"]
+    refused = await membership.post(f"/v1/feed/unresolved/{sale['number']}/redrive", {})
+    assert refused.status_code == 422
+    assert refused.json()["rule"] == "Membership 3"
     # and sets the closure of an unknown ydernummer aside with a note
-    dismissed = await membership.http.post(
-        f"/v1/feed/unresolved/{closure['dlq_offset']}/dismiss",
-        headers=EKM,
-        json={"note": "region confirmed the message was sent in error"},
-    )
+    note = {"note": "region confirmed the message was sent in error"}
+    dismissed = await membership.post(f"/v1/feed/unresolved/{closure['number']}/dismiss", note)
     assert dismissed.status_code == 200, dismissed.text
-    remaining = {row["dlq_offset"] for row in await unresolved(membership)}
-    assert remaining == {sale["dlq_offset"], malformed["dlq_offset"]}
-
-
-def _one(rows: list[dict[str, Any]], saying: str) -> dict[str, Any]:
-    [row] = [row for row in rows if saying in row["reason"]]
-    return row
+    again = await membership.post(f"/v1/feed/unresolved/{closure['number']}/dismiss", note)
+    assert again.status_code == 409
+    assert [row["number"] for row in await unresolved(membership)] == [sale["number"]]
 
 
 def _malformed() -> tuple[list[tuple[str, bytes]], bytes]:

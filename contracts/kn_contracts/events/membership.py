@@ -7,6 +7,7 @@ from the order the facts arrived in.
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -150,6 +151,35 @@ class CoordinatorSteppedDown(CoordinatorEvent):
     person_id: Identifier = Field(description="Who stepped down.")
 
 
+class RegionChangeRejected(MembershipEvent):
+    """A region change that contradicts the register: kept as a fact, shown on EKM's
+    unresolved list, and settled later (applied after a fix, or dismissed with a note)."""
+
+    change_key: str = Field(
+        min_length=1, max_length=400, description="The change's ce_source#ce_id: its identity."
+    )
+    change_type: str = Field(min_length=1, max_length=200, description="The change's ce_type.")
+    change: str = Field(
+        min_length=2, max_length=20_000, description="The change's JSON body, as received."
+    )
+    ydernummer: Ydernummer | None = Field(description="The ydernummer the change is about.")
+    rule: str | None = Field(max_length=100, description="The DOMAIN rule it contradicts.")
+    reason: str = Field(min_length=1, max_length=2000)
+    reported_on: dt.date = Field(
+        description="The day the region reported it (its ce_time in Copenhagen): a redrive "
+        "decides as the feed would have on that day."
+    )
+
+
+class RegionChangeSettled(MembershipEvent):
+    """EKM settled a rejected region change: applied once the register allowed it, or
+    dismissed with a note."""
+
+    change_key: str = Field(min_length=1, max_length=400)
+    outcome: Literal["applied", "dismissed"]
+    note: str | None = Field(None, max_length=500)
+
+
 MEMBERSHIP_EVENT_TYPES: tuple[type[Event], ...] = (
     ClusterAdded,
     ClusterRenamed,
@@ -164,4 +194,6 @@ MEMBERSHIP_EVENT_TYPES: tuple[type[Event], ...] = (
     CoordinatorRoleShared,
     CoordinatorChanged,
     CoordinatorSteppedDown,
+    RegionChangeRejected,
+    RegionChangeSettled,
 )

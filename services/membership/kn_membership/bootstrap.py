@@ -3,11 +3,12 @@
 from fastapi import FastAPI
 
 from kn_contracts.topics import REGION_YDERNUMMER
-from kn_membership import SERVICE
-from kn_membership.adapters.feed import RegionFeed
+from kn_membership import SERVICE, handlers
+from kn_membership.adapters.region import RegionFeed
 from kn_membership.adapters.seed import seed
 from kn_membership.domain.errors import AlreadyExists, NotFound, RuleBroken
 from kn_membership.entrypoints import deps, ekm, networks
+from kn_membership.entrypoints import feed as unresolved
 from kn_membership.entrypoints.deps import CATALOG
 from kn_membership.settings import MembershipSettings
 from kn_servicekit import hosting
@@ -22,11 +23,12 @@ async def seed_clusters(resources: Resources) -> None:
 
 def create_app(settings: MembershipSettings) -> FastAPI:
     """The membership service: HTTP for EKM and coordinators, the region feed, the relay."""
-    feed = RegionFeed(settings.topic(REGION_YDERNUMMER), CATALOG, settings.topic_for)
-    return create_http_app(
+    registers = handlers.register_cache()
+    feed = RegionFeed(settings.topic(REGION_YDERNUMMER), CATALOG, settings.topic_for, registers)
+    app = create_http_app(
         service=SERVICE,
         settings=settings,
-        routers=[ekm.router, networks.router],
+        routers=[ekm.router, unresolved.router, networks.router],
         on_start=[hosting.create_tables, seed_clusters],
         background={
             "relay": hosting.relay(SERVICE),
@@ -34,3 +36,5 @@ def create_app(settings: MembershipSettings) -> FastAPI:
         },
         errors={RuleBroken: 422, NotFound: 404, AlreadyExists: 409},
     )
+    app.state.registers = registers
+    return app

@@ -9,6 +9,7 @@ from kn_contracts.base import Event
 from kn_membership.domain.register import Register
 from kn_servicekit.cause import Cause
 from kn_servicekit.eventstore import EventStore
+from kn_servicekit.folds import FoldCache
 from kn_servicekit.pipeline import Aggregate, decide_and_append, load
 
 Decision = Callable[[Register], list[Event]]
@@ -34,20 +35,38 @@ def _applied(register: Register, event: Event) -> Register:
 REGISTER = Aggregate("register", Register, _applied, key=ordering_key)
 
 
-async def register(store: EventStore) -> Register:
-    """The register as the store holds it now."""
-    return (await load(store, REGISTER))[0]
+def register_cache() -> FoldCache[Register]:
+    """The service's cached fold of the register (one per process, made by bootstrap), so a
+    decision or a GET reads only the events recorded since the last one (DOMAIN Membership 8)."""
+    return FoldCache(Register, _applied)
 
 
-async def handle(store: EventStore, decide: Decision, cause_key: str | None = None) -> list[Event]:
+async def register(store: EventStore, cache: FoldCache[Register] | None = None) -> Register:
+    """The register as the store holds it now (read it, never change it)."""
+    return (await load(store, REGISTER, cache))[0]
+
+
+async def handle(
+    store: EventStore,
+    decide: Decision,
+    cause_key: str | None = None,
+    cache: FoldCache[Register] | None = None,
+) -> list[Event]:
     """Decide on the current register and append what was decided (again after a lost race).
 
     With a cause key (an inbound message's source and id) a message handled twice appends
     once."""
-    return (await decide_and_append(store, REGISTER, decide, cause_key=cause_key)).events
+    decided = await decide_and_append(store, REGISTER, decide, cause_key=cause_key, cache=cache)
+    return decided.events
 
 
-async def record(store: EventStore, rules: Rules, command: object, cause: Cause) -> dict[str, Any]:
+async def record(
+    store: EventStore,
+    rules: Rules,
+    command: object,
+    cause: Cause,
+    cache: FoldCache[Register] | None = None,
+) -> dict[str, Any]:
     """Decide a command by the rules and append; answer with the events recorded, by type."""
-    recorded = await handle(store, lambda current: rules(command, current, cause))
+    recorded = await handle(store, lambda current: rules(command, current, cause), cache=cache)
     return {"recorded": [event.event_name() for event in recorded]}

@@ -15,9 +15,38 @@ from kn_membership.domain.register import Register
 from kn_servicekit.cause import Cause
 
 
-def decision(change: Event, cause: Cause) -> Callable[[Register], list[Event]]:
-    """The decision about one change, to be taken on the register as it then stands."""
-    return lambda register: decide(change, register, cause)
+def decision(
+    change: Event, cause: Cause, change_key: str | None = None
+) -> Callable[[Register], list[Event]]:
+    """The decision about one change, to be taken on the register as it then stands.
+
+    With the change's key (its ce_source#ce_id), a change the register contradicts is
+    recorded as RegionChangeRejected, a fact EKM settles later, instead of refused."""
+
+    def decide_or_reject(register: Register) -> list[Event]:
+        try:
+            return decide(change, register, cause)
+        except RuleBroken as broken:
+            if change_key is None:
+                raise
+            return [rejected(change, cause, change_key, broken)]
+
+    return decide_or_reject
+
+
+def rejected(change: Event, cause: Cause, change_key: str, broken: RuleBroken) -> Event:
+    """The fact that a region change contradicts the register, with the rule and why."""
+    ydernummer = getattr(change, "ydernummer", None) or getattr(change, "seller_ydernummer", None)
+    return ev.RegionChangeRejected(
+        **cause.stamp(change.effective_date),
+        change_key=change_key,
+        change_type=change.ce_type(),
+        change=change.model_dump_json(),
+        ydernummer=ydernummer,
+        rule=broken.rule,
+        reason=broken.detail,
+        reported_on=cause.today,
+    )
 
 
 @singledispatch

@@ -33,36 +33,28 @@ def network(register: Register, network_id: str) -> Network:
 
 def holding(register: Register, person_id: str, ydernummer: str, on: dt.date) -> Holding | None:
     """The person's holding of the ydernummer in force on the date."""
-    for candidate in register.holdings:
-        if (candidate.person_id, candidate.ydernummer) == (person_id, ydernummer) and (
-            candidate.active(on)
-        ):
+    for candidate in register.holdings_of(person_id, ydernummer):
+        if candidate.active(on):
             return candidate
     return None
 
 
 def holders(register: Register, ydernummer: str, on: dt.date) -> list[Holding]:
     """Everyone holding the ydernummer on the date (several when it is shared)."""
-    return [h for h in register.holdings if h.ydernummer == ydernummer and h.active(on)]
+    return [h for h in register.holdings_of_ydernummer(ydernummer) if h.active(on)]
 
 
 def stint(register: Register, person_id: str, ydernummer: str, on: dt.date) -> Stint | None:
     """The person's membership through this ydernummer on the date, if any."""
-    for candidate in register.stints:
-        if (candidate.person_id, candidate.ydernummer) == (person_id, ydernummer) and (
-            candidate.active(on)
-        ):
+    for candidate in register.stints_of(person_id, ydernummer):
+        if candidate.active(on):
             return candidate
     return None
 
 
 def stints_from(register: Register, person_id: str, ydernummer: str, on: dt.date) -> list[Stint]:
     """The person's memberships through this ydernummer in force on or after the date."""
-    return [
-        s
-        for s in register.stints
-        if (s.person_id, s.ydernummer) == (person_id, ydernummer) and (s.end is None or s.end > on)
-    ]
+    return [s for s in register.stints_of(person_id, ydernummer) if s.end is None or s.end > on]
 
 
 def members_on(
@@ -71,8 +63,8 @@ def members_on(
     """Members of the network on the date (clinic owners only, or renters too), by name."""
     network(register, network_id)
     found = []
-    for s in register.stints:
-        if s.network_id != network_id or not s.active(on):
+    for s in register.stints_in(network_id):
+        if not s.active(on):
             continue
         held = holding(register, s.person_id, s.ydernummer, on)
         if held is None or (owners_only and held.role != "owner"):
@@ -93,7 +85,7 @@ def members_on(
 
 def clinic_network(register: Register, clinic_id: str, on: dt.date) -> str | None:
     """The network of the colleagues at a clinic on the date (None for a new clinic)."""
-    networks = {s.network_id for s in register.stints if s.clinic_id == clinic_id and s.active(on)}
+    networks = {s.network_id for s in register.stints_at_clinic(clinic_id) if s.active(on)}
     if len(networks) > 1:
         raise RuleBroken(
             "Membership 2",
@@ -161,8 +153,7 @@ def history(register: Register, person_id: str) -> dict[str, list[dict[str, str 
             "from": day(h.start),
             "until": day(h.end),
         }
-        for h in register.holdings
-        if h.person_id == person_id
+        for h in register.holdings_of_person(person_id)
     ]
     memberships = [
         {
@@ -172,8 +163,7 @@ def history(register: Register, person_id: str) -> dict[str, list[dict[str, str 
             "from": day(s.start),
             "until": day(s.end),
         }
-        for s in register.stints
-        if s.person_id == person_id
+        for s in register.stints_of_person(person_id)
     ]
     roles = [
         {

@@ -8,8 +8,10 @@ from fastapi import Request
 
 from kn_contracts.topics import catalog
 from kn_membership import handlers
+from kn_membership.domain.register import Register
 from kn_servicekit.cause import copenhagen_date
 from kn_servicekit.commands import Work
+from kn_servicekit.folds import FoldCache
 from kn_servicekit.http import Resources
 from kn_servicekit.pgstore import PostgresEventStore
 
@@ -32,6 +34,18 @@ def today() -> dt.date:
     return copenhagen_date(dt.datetime.now(dt.UTC))
 
 
-def recording(rules: handlers.Rules, command: object) -> Work:
+def registers(request: Request) -> FoldCache[Register]:
+    """The service's cached fold of the register."""
+    cache: FoldCache[Register] = request.app.state.registers
+    return cache
+
+
+async def register(request: Request) -> Register:
+    """The register as committed now, for a question (read it, never change it)."""
+    return await handlers.register(store(request), registers(request))
+
+
+def recording(request: Request, rules: handlers.Rules, command: object) -> Work:
     """What run_command runs for a command: record it by the rules (handlers.record)."""
-    return lambda store, cause: handlers.record(store, rules, command, cause)
+    cache = registers(request)
+    return lambda store, cause: handlers.record(store, rules, command, cause, cache)

@@ -8,7 +8,6 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import JSONResponse, Response
 
-from kn_membership import handlers
 from kn_membership.adapters.sheet import attendance_sheet
 from kn_membership.domain import commands as cmd
 from kn_membership.domain import coordinator, views
@@ -32,7 +31,7 @@ async def members(
     """Who was a member on a date (clinic owners only, or renters too)."""
     may_read(str(actor), network_id)
     day = on or deps.today()
-    register = await handlers.register(deps.store(request))
+    register = await deps.register(request)
     found = views.members_on(register, network_id, day, owners_only)
     return {
         "network_id": network_id,
@@ -62,7 +61,7 @@ async def sheet(
 ) -> Response:
     """The attendance sheet to print for a meeting: members on its date, then blank rows."""
     may_read(str(actor), network_id)
-    register = await handlers.register(deps.store(request))
+    register = await deps.register(request)
     network = views.network(register, network_id)
     found = views.members_on(register, network_id, meeting_date)
     pdf = attendance_sheet(network.name, meeting_date, found, blank_rows)
@@ -81,7 +80,7 @@ async def holder(
     """Who held the coordinator role on a date, and who was paid for it."""
     may_read(str(actor), network_id)
     day = on or deps.today()
-    register = await handlers.register(deps.store(request))
+    register = await deps.register(request)
     views.network(register, network_id)
     spell = views.coordinator(register, network_id, day)
     return {
@@ -98,7 +97,7 @@ async def months(network_id: str, request: Request, actor: ANYONE, year: int) ->
     """Months served and months paid per person in a year (a month counts for whoever
     holds the role on its last day)."""
     may_read(str(actor), network_id)
-    register = await handlers.register(deps.store(request))
+    register = await deps.register(request)
     served, paid = views.months_served(register, network_id, year)
     changes = [
         {"from": s.start.isoformat(), "change": s.change, "holders": [p for p, _ in s.holders]}
@@ -121,7 +120,7 @@ async def elect(
     """The network elected its coordinator from a date."""
     may_act(str(actor), network_id)
     command = cmd.ElectCoordinator(network_id, body.person_id, body.effective_date)
-    work = deps.recording(coordinator.decide, command)
+    work = deps.recording(request, coordinator.decide, command)
     return await run_command(request, actor, deps.store(request), body, work, status=201)
 
 
@@ -134,7 +133,7 @@ async def share(
     command = cmd.ShareCoordinatorRole(
         network_id, body.person_ids, body.payee_person_id, body.effective_date
     )
-    work = deps.recording(coordinator.decide, command)
+    work = deps.recording(request, coordinator.decide, command)
     return await run_command(request, actor, deps.store(request), body, work, status=201)
 
 
@@ -145,7 +144,7 @@ async def change(
     """Another member takes over the role from a date."""
     may_act(str(actor), network_id)
     command = cmd.ChangeCoordinator(network_id, body.person_id, body.effective_date)
-    work = deps.recording(coordinator.decide, command)
+    work = deps.recording(request, coordinator.decide, command)
     return await run_command(request, actor, deps.store(request), body, work, status=201)
 
 
@@ -156,5 +155,5 @@ async def step_down(
     """A holder leaves the role from a date."""
     may_act(str(actor), network_id)
     command = cmd.StepDownAsCoordinator(network_id, body.person_id, body.effective_date)
-    work = deps.recording(coordinator.decide, command)
+    work = deps.recording(request, coordinator.decide, command)
     return await run_command(request, actor, deps.store(request), body, work, status=201)
