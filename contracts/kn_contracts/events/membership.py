@@ -151,6 +151,27 @@ class CoordinatorSteppedDown(CoordinatorEvent):
     person_id: Identifier = Field(description="Who stepped down.")
 
 
+class RestatedSpell(BaseModel):
+    """One spell of a restated coordinator history: holders and payee from `start`."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    start: dt.date
+    holders: tuple[CoordinatorHolder, ...] = Field(max_length=2)
+    payee_person_id: Identifier | None
+
+
+class CoordinatorSpellsRestated(MembershipEvent):
+    """EKM corrects a network's coordinator history (DOMAIN Coordinator 7): every spell from
+    the effective date on is replaced by these, with a reason; fees follow the new history."""
+
+    network_id: Identifier
+    spells: tuple[RestatedSpell, ...] = Field(
+        max_length=50, description="The spells from the effective date on, in date order."
+    )
+    reason: str = Field(min_length=3, max_length=500)
+
+
 class RegionChangeRejected(MembershipEvent):
     """A region change that contradicts the register: kept as a fact, shown on EKM's
     unresolved list, and settled later (applied after a fix, or dismissed with a note)."""
@@ -194,6 +215,7 @@ MEMBERSHIP_EVENT_TYPES: tuple[type[Event], ...] = (
     CoordinatorRoleShared,
     CoordinatorChanged,
     CoordinatorSteppedDown,
+    CoordinatorSpellsRestated,
     RegionChangeRejected,
     RegionChangeSettled,
 )
