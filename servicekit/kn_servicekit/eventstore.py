@@ -47,6 +47,12 @@ class EventStore(Protocol):
         """The events of a stream after version `after` (all by default), in version order."""
         ...
 
+    async def lock_for_append(self) -> None:
+        """Wait for, and hold until this transaction ends, the lock every append takes: a
+        writer that locks before it reads cannot lose a race to another writer of the store.
+        A store that is not bound to a transaction has nothing to hold it for."""
+        ...
+
     def appended_to(self, stream_id: str) -> bool:
         """Whether this store appended to the stream (in its transaction, for a bound store):
         a read then sees events that may still roll back."""

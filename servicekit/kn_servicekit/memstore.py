@@ -30,6 +30,9 @@ class InMemoryEventStore:
         events = tuple(e for e in self._streams.get(stream_id, ()) if e.version > after)
         return Stream(stream_id, events, after)
 
+    async def lock_for_append(self) -> None:
+        """Nothing to wait for: an append here never interleaves with another."""
+
     def appended_to(self, stream_id: str) -> bool:
         return False  # every append here is final at once
 

@@ -98,6 +98,10 @@ class PostgresEventStore:
             )
         return Stream(stream_id, tuple(self._stored(row) for row in rows), after)
 
+    async def lock_for_append(self) -> None:
+        if not isinstance(self._db, asyncpg.Pool):
+            await self._db.execute(LOCK_SQL, APPEND_LOCK)
+
     def appended_to(self, stream_id: str) -> bool:
         return stream_id in self._appended
 

@@ -36,6 +36,10 @@ class Aggregate(Generic[S]):
     initial: Callable[[], S]
     evolve: Callable[[S, Event], S]
     key: str | Callable[[Event], str] | None = None  # Kafka key(s); default: the stream id
+    # A hot stream (one stream for a whole register) whose writers would lose races to each
+    # other under load: each attempt takes the store's append lock before it reads, so a
+    # command never waits more than one other decision and never loses a race.
+    serialised: bool = False
 
 
 @dataclass(frozen=True)
@@ -102,6 +106,8 @@ async def decide_and_append(
     committed fold: it is returned as loaded, without the new events, which the cache
     folds once their transaction has committed."""
     for attempt in range(1, ATTEMPTS + 1):
+        if aggregate.serialised:
+            await store.lock_for_append()
         state, version = await load(store, aggregate, cache)
         prepared = None if prepare is None else await prepare(state)
         events = list(decide(state) if prepare is None else decide(state, prepared))

@@ -100,7 +100,12 @@ async def test_contradicting_changes_are_facts_for_ekm_malformed_ones_dead_lette
         taken_over("klinik-syd", "999998", "p-carl", "Carl Holm", "100003", MARCH_1)
     )
     key, headers, value = b"12345X", *_malformed()
-    await produce(membership.box.bootstrap, membership.feed_topic, [(key, headers, value)])
+    not_json = [(k, v if k != "ce_id" else b"bad-2") for k, v in headers]
+    await produce(
+        membership.box.bootstrap,
+        membership.feed_topic,
+        [(key, headers, value), (key, not_json, b"this is not JSON {")],
+    )
     await membership.publish(shared("100007", "p-sara", "Sara Sand", MARCH_1))
     await membership.publish(opened("100007", "p-tove", "Tove Tang", "klinik-ny", MARCH_1))
     # the feed went on past all of them
@@ -114,9 +119,11 @@ async def test_contradicting_changes_are_facts_for_ekm_malformed_ones_dead_lette
     assert (sale["rule"], sale["ydernummer"]) == ("Membership 3", "999998")
     assert "not held by anyone on 2025-03-01, so it cannot be shared" in share["reason"]
     # only what breaks the contract is a dead letter: the malformed ydernummer
-    [letter] = await read_letters(membership.box.bootstrap, membership.feed_topic)
-    assert "ydernummer" in letter.letter.reason
-    assert dict(letter.letter.headers)["ce_id"] == b"bad-1"
+    malformed, garbled = await read_letters(membership.box.bootstrap, membership.feed_topic)
+    assert "ydernummer" in malformed.letter.reason
+    assert dict(malformed.letter.headers)["ce_id"] == b"bad-1"
+    assert dict(garbled.letter.headers)["ce_id"] == b"bad-2"
+    assert garbled.letter.value == b"this is not JSON {"
 
     # the list pages
     first = await membership.http.get("/v1/feed/unresolved", headers=EKM, params={"limit": 2})

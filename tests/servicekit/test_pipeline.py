@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from collections.abc import Callable, Sequence
 
+import asyncpg
 import pytest
 
 from kn_contracts.base import Event
 from kn_servicekit.errors import ConcurrencyError
 from kn_servicekit.eventstore import StoredEvent
 from kn_servicekit.memstore import InMemoryEventStore
+from kn_servicekit.pgstore import PostgresEventStore
 from kn_servicekit.pipeline import ATTEMPTS, Aggregate, decide_and_append, load
-from tests.support.ticks import Tick, tick
+from tests.support.ticks import CATALOG, Tick, tick
 
 CAP = 10  # what the counter may reach; the prepared input is the room left under it
 
@@ -91,3 +94,31 @@ async def test_the_answer_is_the_state_after_the_appended_events() -> None:
     decided = await decide_and_append(store, COUNTER, lambda n: [tick("counter", 4)] * 2)
     assert (decided.state, len(decided.events)) == (9, 2)
     assert await load(store, COUNTER) == (9, 3)
+
+
+@pytest.mark.infra
+@pytest.mark.parametrize("serialised", [True, False])
+async def test_writers_of_a_serialised_stream_never_lose_a_race_to_each_other(
+    pool: asyncpg.Pool, serialised: bool
+) -> None:
+    aggregate = Aggregate("hot", lambda: 0, total, key="hot", serialised=serialised)
+    store = PostgresEventStore(pool, CATALOG, topic_for=lambda _: "kit.events")
+    decisions = 0
+
+    def one_more(counted: int) -> list[Event]:
+        nonlocal decisions
+        decisions += 1
+        return [tick("hot", 1)]
+
+    async def writer() -> None:
+        async with pool.acquire() as conn, conn.transaction():
+            await decide_and_append(store.on(conn), aggregate, one_more)
+            await asyncio.sleep(0.01)  # the rest of a command's transaction (answer, commit)
+
+    outcomes = await asyncio.gather(*(writer() for _ in range(8)), return_exceptions=True)
+    state, _ = await load(store, aggregate)
+    if serialised:
+        assert outcomes == [None] * 8
+        assert (state, decisions) == (8, 8)  # each decided once: no race was lost
+    else:
+        assert decisions > 8  # the same writers lose races and decide again (or give up)

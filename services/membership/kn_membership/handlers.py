@@ -32,7 +32,10 @@ def _applied(register: Register, event: Event) -> Register:
 
 # Every membership decision spans clinics, ydernumre and networks (a renter joins the
 # clinic's network, a sale moves a clinic), so one stream is the consistency boundary.
-REGISTER = Aggregate("register", Register, _applied, key=ordering_key)
+# Its writers (EKM, coordinators, the region feed) take the append lock before they read,
+# so a command waits at most for one feed message's decision instead of losing races to a
+# backlog.
+REGISTER = Aggregate("register", Register, _applied, key=ordering_key, serialised=True)
 
 
 def register_cache() -> FoldCache[Register]:
