@@ -33,3 +33,20 @@ def kroner_text(amount: int) -> str:
     sign = "-" if amount < 0 else ""
     whole, cents = divmod(abs(amount), ORE_PER_KRONE)
     return f"{sign}{whole:,}".replace(",", ".") + f",{cents:02d} kr"
+
+
+SignedOre = Annotated[
+    int, Field(description="A signed amount in øre, for adjustments (negative: recovered).")
+]
+
+
+def scale_half_up(amount: int, factor: Decimal) -> int:
+    """amount × factor in øre, rounded half up (an index factor on a base amount)."""
+    if factor <= 0:
+        raise ValueError("an index factor must be positive")
+    return int((Decimal(amount) * factor).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+
+
+def kroner_decimal(amount: int) -> Decimal:
+    """Kroner with two decimals, e.g. 747600 → Decimal('7476.00')."""
+    return (Decimal(amount) / ORE_PER_KRONE).quantize(Decimal("0.01"))

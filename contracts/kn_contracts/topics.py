@@ -6,9 +6,10 @@ from dataclasses import dataclass
 
 from kn_contracts.base import Event
 from kn_contracts.catalog import Catalog
-from kn_contracts.events.finance import InvoiceReceived
+from kn_contracts.events.finance import FINANCE_EVENT_TYPES
 from kn_contracts.events.meetings import MEETINGS_EVENT_TYPES
 from kn_contracts.events.membership import MEMBERSHIP_EVENT_TYPES
+from kn_contracts.events.payouts import PAYOUT_EVENT_TYPES
 from kn_contracts.events.region import REGION_EVENT_TYPES
 from kn_contracts.upcasters import UPCASTERS
 
@@ -55,9 +56,18 @@ MEETINGS_EVENTS = Topic(
 FINANCE_EVENTS = Topic(
     name="kn.finance.events",
     owner="finance",
+    key="network id ('rates' for rate tables, 'fee-years' for a year's close)",
+    description="Rate tables, bookings, invoices and their decisions, the fee year's close.",
+    events=FINANCE_EVENT_TYPES,
+)
+FINANCE_PAYOUTS = Topic(
+    name="kn.finance.payouts",
+    owner="finance",
     key="network id",
-    description="Rate tables, invoices and their decisions.",
-    events=(InvoiceReceived,),
+    description="Outbound to EKM's finance system: pool payouts, coordinator fees due and "
+    "adjustments. Each ce_id is a UUIDv5 of the kind, the thing paid and its payout "
+    "revision: de-duplicate by it; a replay republishes nothing new.",
+    events=PAYOUT_EVENT_TYPES,
 )
 
 REGION_YDERNUMMER = Topic(
@@ -75,6 +85,7 @@ TOPICS: tuple[Topic, ...] = (
     MEMBERSHIP_EVENTS,
     MEETINGS_EVENTS,
     FINANCE_EVENTS,
+    FINANCE_PAYOUTS,
     REGION_YDERNUMMER,
 )
 

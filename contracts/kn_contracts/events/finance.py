@@ -1,19 +1,32 @@
-"""Events owned by the finance service (topic kn.finance.events)."""
+"""Events owned by the finance service: its facts and decisions (topic kn.finance.events).
+
+Money is integer øre. Every invoice is kept, whatever it breaks; a decision names every
+reason and the inputs it was taken on (meeting, list revision, rate table and revision), so
+anyone can see why an amount is what it is. The payouts EKM's finance system consumes are
+in kn_contracts.events.payouts.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import ClassVar, Literal
+from decimal import Decimal
+from typing import Annotated, ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from kn_contracts.base import Event
+from kn_contracts.events.meetings import AttendeeCategory
 from kn_contracts.money import Ore
 from kn_contracts.values import Identifier
 
 PayeeKind = Literal["danish_account", "giro", "nemkonto", "other"]
 _CPR_SHAPE = re.compile(r"\d{6}-?\d{4}")
+Year = Annotated[int, Field(ge=2000, le=2100, description="A calendar year.")]
+Text = Annotated[str, Field(min_length=1, max_length=500)]
+Cvr = Annotated[str, Field(pattern=r"^[0-9]{8}$", description="A Danish CVR number.")]
+Basis = Literal["person", "ydernummer"]
+InvoiceStatus = Literal["waiting", "approved", "rejected"]
 
 
 class Payee(BaseModel):
@@ -41,6 +54,74 @@ class FinanceEvent(Event):
     owner: ClassVar[str] = "finance"
 
 
+class PoolRate(BaseModel):
+    """The pool's amount per counted attendee per meeting in one tier (e.g. 'standard',
+    'outside_venue')."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    tier: Identifier
+    amount: Ore
+
+
+class YearlyCap(BaseModel):
+    """A cost kind paid up to an amount per network and year (e.g. external speakers)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    cost_kind: Identifier
+    amount: Ore
+
+
+class RateAmounts(BaseModel):
+    """A year's amounts (DOMAIN Pool payouts 5): pool rates by tier, the coordinator fee."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    pool: tuple[PoolRate, ...] = Field(min_length=1, description="The first tier is the default.")
+    coordinator_fee: Ore = Field(description="The coordinator fee for a whole year.")
+    yearly_caps: tuple[YearlyCap, ...] = ()
+
+
+class RateTablePublished(FinanceEvent):
+    """EKM published a scheme's rates for a year (Pool payouts 5, 6); a higher revision
+    supersedes. Either amounts, or an index factor on the amounts of the table for
+    `index_base_year` (rounded half up to øre)."""
+
+    scheme: Identifier
+    year: Year
+    revision: int = Field(ge=1)
+    price_level_year: Year = Field(description="The year whose price level the amounts are at.")
+    amounts: RateAmounts | None = None
+    index_factor: Decimal | None = Field(None, gt=0, max_digits=12, decimal_places=6)
+    index_base_year: Year | None = Field(None, description="The table the factor applies to.")
+    counted_categories: tuple[AttendeeCategory, ...] = Field(
+        min_length=1, description="Which attendance categories count (member_owner for physio)."
+    )
+    basis: Basis = Field(description="Count each person, or each distinct ydernummer.")
+    reason: str | None = Field(None, max_length=500)
+
+    @model_validator(mode="after")
+    def _amounts_or_index(self) -> RateTablePublished:
+        if (self.amounts is None) == (self.index_factor is None):
+            raise ValueError("give either amounts or an index_factor, not both or neither")
+        if (self.index_factor is None) != (self.index_base_year is None):
+            raise ValueError("an index_factor needs its index_base_year, and only it")
+        return self
+
+
+class BookingNotified(FinanceEvent):
+    """The coordinator told EKM what was booked for a meeting (seed 001: procedure)."""
+
+    booking_id: Identifier
+    network_id: Identifier
+    meeting_date: dt.date
+    cost_kinds: tuple[Identifier, ...] = Field(min_length=1, description="e.g. venue, catering")
+    supplier_name: str = Field(min_length=1, max_length=200)
+    expected_amount: Ore
+    note: str | None = Field(None, max_length=500)
+
+
 class InvoiceReceived(FinanceEvent):
     """An invoice arrived (effective date = day received). Kept even when it breaks a rule:
     a missing network, coordinator or meeting date is a reason to reject, not to drop."""
@@ -53,3 +134,69 @@ class InvoiceReceived(FinanceEvent):
     amount: Ore
     payee: Payee
     description: str = Field("", max_length=500)
+    supplier_name: str = Field(min_length=1, max_length=200)
+    supplier_cvr: Cvr | None = None
+    supplier_invoice_number: str = Field(min_length=1, max_length=64)
+    received_date: dt.date
+    cost_kind: Identifier = Field(description="venue, catering, small_expenses, or a scheme's")
+    tier: Identifier | None = Field(None, description="The rate tier; default: the first.")
+    booking_id: Identifier | None = None
+
+
+class Reason(BaseModel):
+    """Why an invoice waits or is rejected, with the DOMAIN rule it follows."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    rule: str = Field(min_length=1, max_length=100)
+    code: Identifier
+    text: Text
+
+
+class InvoiceDecided(FinanceEvent):
+    """Finance decided an invoice, or decided it again after an input changed (Pool
+    payouts 3, 4, 7, 8); this replaces the earlier decision whole."""
+
+    invoice_id: Identifier
+    network_id: Identifier | None
+    status: InvoiceStatus
+    reasons: tuple[Reason, ...] = ()
+    meeting_id: Identifier | None = None
+    meeting_date: dt.date | None = None
+    list_revision: int | None = Field(None, ge=1)
+    rate_scheme: Identifier | None = None
+    rate_year: Year | None = None
+    rate_revision: int | None = Field(None, ge=1)
+    counted: int | None = Field(None, ge=0, description="Attendees counted by the rate table.")
+    entitlement: Ore | None = Field(None, description="Rate × counted (or the yearly cap).")
+    approved: Ore = 0
+    not_covered: Ore = 0
+    overridden: bool = Field(False, description="An EKM override decided the status.")
+
+
+class InvoiceOverridden(FinanceEvent):
+    """An EKM clerk approved a rejected invoice or rejected an approved one, with a reason
+    (Pool payouts 7). Without an amount, the cap of rule 3 still applies."""
+
+    invoice_id: Identifier
+    network_id: Identifier | None
+    decision: Literal["approve", "reject"]
+    reason: Text
+    approved_amount: Ore | None = None
+
+
+class CoordinatorFeeYearClosed(FinanceEvent):
+    """EKM closed a year for the coordinator fee (Pool payouts 9): each payee's amount
+    becomes a CoordinatorFeeDue; later changes are adjustments."""
+
+    year: Year
+
+
+FINANCE_EVENT_TYPES: tuple[type[Event], ...] = (
+    RateTablePublished,
+    BookingNotified,
+    InvoiceReceived,
+    InvoiceDecided,
+    InvoiceOverridden,
+    CoordinatorFeeYearClosed,
+)
