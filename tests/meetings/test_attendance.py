@@ -294,3 +294,49 @@ async def test_a_correction_that_changes_nothing_is_refused(
     cmd = CorrectAttendance(NETWORK, meeting, "Bare for en sikkerheds skyld")
     with pytest.raises(Invalid, match="the corrected list would equal the current one"):
         await handlers.correct_attendance(store, directory, cmd, cause())
+
+
+async def test_a_written_in_member_whose_join_was_reported_late_is_re_identified_at_closing(
+    store: InMemoryEventStore, directory: FakeDirectory
+) -> None:
+    meeting = await held_meeting(store)
+    await tick(store, directory, meeting, WrittenIn("Nora Friis", "Klinik Nord", "444444"))
+    directory.joined("p-nora", "Nora Friis", "444444", JANUARY_1)  # reported after she wrote in
+    assert await closed_list(store, directory, meeting) == {"Nora Friis": "member_owner"}
+    recorded = store.all_events()[-1].event
+    assert isinstance(recorded, AttendanceRecorded)
+    assert recorded.attendees[0].person_id == "p-nora"
+
+
+async def test_a_correction_that_only_gives_a_reason_re_identifies_written_in_lines(
+    store: InMemoryEventStore, directory: FakeDirectory
+) -> None:
+    meeting = await held_meeting(store)
+    await tick(store, directory, meeting, ListedMember("p-ida"),
+               WrittenIn("Nora  FRIIS", "Klinik Nord", "444444"))  # fmt: skip
+    assert await closed_list(store, directory, meeting) == {
+        "Ida Holm": "member_owner",
+        "Nora  FRIIS": "guest",
+    }
+    directory.joined("p-nora", "Nora Friis", "444444", JANUARY_1)  # reported after closing
+    cmd = CorrectAttendance(NETWORK, meeting, "Noras indmeldelse kom for sent")
+    await handlers.correct_attendance(store, directory, cmd, cause())
+    corrected = store.all_events()[-1].event
+    assert isinstance(corrected, AttendanceCorrected)
+    assert [(a.line, a.person_id, a.category) for a in corrected.attendees] == [
+        (1, "p-ida", "member_owner"),
+        (2, "p-nora", "member_owner"),
+    ]
+
+
+async def test_re_identifying_never_puts_a_person_on_the_list_twice(
+    store: InMemoryEventStore, directory: FakeDirectory
+) -> None:
+    meeting = await held_meeting(store)
+    await tick(store, directory, meeting, ListedMember("p-sven"),
+               WrittenIn("Sven Dahl", "Klinik Nord", "444444"))  # fmt: skip
+    directory.joined("p-sven", "Sven Dahl", "444444", JANUARY_1)  # a second ydernummer
+    await closed_list(store, directory, meeting)
+    recorded = store.all_events()[-1].event
+    assert isinstance(recorded, AttendanceRecorded)
+    assert [a.person_id for a in recorded.attendees] == ["p-sven", None]

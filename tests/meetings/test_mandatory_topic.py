@@ -6,12 +6,18 @@ import datetime as dt
 
 import pytest
 
+from kn_contracts.events.meetings import MeetingTopicsChanged
 from kn_meetings import handlers
-from kn_meetings.domain.commands import ChangeTopics, MarkHeld, PublishMandatoryTopic
+from kn_meetings.domain import planning
+from kn_meetings.domain.commands import (
+    CancelMeeting,
+    ChangeTopics,
+    MarkHeld,
+    PublishMandatoryTopic,
+)
 from kn_meetings.domain.errors import Conflict, Forbidden, Invalid
-from kn_meetings.domain.views import year_view
 from kn_servicekit.memstore import InMemoryEventStore
-from tests.meetings.fakes import NETWORK, SCHEME, cause, planned
+from tests.meetings.fakes import NETWORK, SCHEME, TODAY, cause, planned
 
 EXPECTATIONS = PublishMandatoryTopic(
     2025, "forventninger-2025", "Hvordan arbejder vi i vores netværk"
@@ -24,8 +30,7 @@ def store() -> InMemoryEventStore:
 
 
 async def coverage(store: InMemoryEventStore) -> tuple[str, tuple[str, ...]]:
-    plan = await handlers.load_plan(store, NETWORK, 2025)
-    view = year_view(plan, await handlers.load_mandatory(store, 2025), SCHEME)
+    view = await handlers.year_of_network(store, NETWORK, 2025, SCHEME, TODAY)
     return view.mandatory_topic.status, view.flags
 
 
@@ -77,3 +82,42 @@ async def test_the_year_shows_the_mandatory_topic_covered_once_its_meeting_is_he
 async def test_a_year_without_a_published_topic_says_so(store: InMemoryEventStore) -> None:
     await planned(store, dt.date(2025, 3, 12), dt.date(2025, 9, 3))
     assert await coverage(store) == ("not_published", ())
+
+
+async def test_a_held_meetings_topics_are_corrected_with_a_reason_so_a_forgotten_tag_is_mended(
+    store: InMemoryEventStore,
+) -> None:
+    await handlers.publish_mandatory_topic(store, EXPECTATIONS, cause("ekm"), SCHEME)
+    march, _ = await planned(store, dt.date(2025, 3, 12), dt.date(2025, 9, 3))
+    await handlers.hold(store, MarkHeld(NETWORK, march), cause())
+    untagged = ChangeTopics(NETWORK, march, ("Forventninger",), "forventninger-2025")
+    with pytest.raises(Invalid, match="meeting 2025-03-12 was held; correct its topics with a "
+                       "reason") as refused:  # fmt: skip
+        await handlers.change_topics(store, untagged, cause())
+    assert refused.value.rule == "Meetings 7: a held meeting's topics are corrected with a reason"
+    mended = ChangeTopics(NETWORK, march, ("Forventninger",), "forventninger-2025",
+                          reason="Vi glemte at markere årets obligatoriske emne")  # fmt: skip
+    await handlers.change_topics(store, mended, cause())
+    assert await coverage(store) == ("covered", ())
+    changed = store.all_events()[-1].event
+    assert isinstance(changed, MeetingTopicsChanged)
+    assert changed.reason == "Vi glemte at markere årets obligatoriske emne"
+
+
+async def test_a_held_meetings_topics_stay_once_the_years_annual_status_is_submitted(
+    store: InMemoryEventStore,
+) -> None:
+    [march] = await planned(store, dt.date(2025, 3, 12))
+    await handlers.hold(store, MarkHeld(NETWORK, march), cause())
+    plan = await handlers.load_plan(store, NETWORK, 2025)
+    cmd = ChangeTopics(NETWORK, march, ("Forventninger",), reason="For sent")
+    with pytest.raises(Conflict, match="the annual status of 2025 is submitted"):
+        planning.change_topics(plan, cmd, cause(), None, {}, annual_status_submitted=True)
+
+
+async def test_a_cancelled_meetings_topics_cannot_change(store: InMemoryEventStore) -> None:
+    [march] = await planned(store, dt.date(2025, 3, 12))
+    await handlers.cancel(store, CancelMeeting(NETWORK, march, "Sne"), cause())
+    cmd = ChangeTopics(NETWORK, march, ("Forventninger",), reason="Alligevel")
+    with pytest.raises(Conflict, match="meeting 2025-03-12 is cancelled; its topics cannot"):
+        await handlers.change_topics(store, cmd, cause())

@@ -17,10 +17,10 @@ from kn_meetings.domain.commands import (
     ScheduleMeetings,
 )
 from kn_meetings.domain.errors import Conflict, Invalid
-from kn_meetings.domain.views import YearView, year_view
+from kn_meetings.domain.year import YearView
 from kn_servicekit.errors import AccessDenied
 from kn_servicekit.memstore import InMemoryEventStore
-from tests.meetings.fakes import NETWORK, SCHEME, cause, planned
+from tests.meetings.fakes import NETWORK, SCHEME, TODAY, cause, planned
 
 MARCH_12 = dt.date(2025, 3, 12)
 SEPTEMBER_3 = dt.date(2025, 9, 3)
@@ -31,9 +31,8 @@ def store() -> InMemoryEventStore:
     return InMemoryEventStore()
 
 
-async def view(store: InMemoryEventStore, year: int = 2025) -> YearView:
-    plan = await handlers.load_plan(store, NETWORK, year)
-    return year_view(plan, await handlers.load_mandatory(store, year), SCHEME)
+async def view(store: InMemoryEventStore, year: int = 2025, today: dt.date = TODAY) -> YearView:
+    return await handlers.year_of_network(store, NETWORK, year, SCHEME, today)
 
 
 def scheduled(store: InMemoryEventStore) -> list[MeetingScheduled]:
@@ -76,14 +75,16 @@ async def test_a_year_with_fewer_than_two_meetings_is_flagged_not_refused(
 ) -> None:
     await planned(store, MARCH_12)
     flags = (await view(store)).flags
-    assert flags == ("Meetings 1: 1 meeting(s) planned in 2025; the agreement asks for 2–4 a year",)
+    assert flags == (
+        "Meetings 6: 1 meeting(s) planned or held in 2025; the agreement asks for 2–4 a year",
+    )
 
 
 async def test_a_year_with_more_than_four_meetings_is_flagged(store: InMemoryEventStore) -> None:
     await planned(store, *(dt.date(2025, month, 10) for month in (2, 4, 6, 9, 11)))
     year = await view(store)
     assert year.meetings_planned == 5
-    assert year.flags[0].startswith("Meetings 1: 5 meeting(s) planned in 2025")
+    assert year.flags[0].startswith("Meetings 6: 5 meeting(s) planned or held in 2025")
 
 
 async def test_a_year_with_two_to_four_meetings_has_no_flag(store: InMemoryEventStore) -> None:
@@ -97,7 +98,7 @@ async def test_a_cancelled_meeting_does_not_count_towards_the_year(
     first, _ = await planned(store, MARCH_12, SEPTEMBER_3)
     await handlers.cancel(store, CancelMeeting(NETWORK, first, "Lokalet er aflyst"), cause())
     year = await view(store)
-    assert (year.meetings_planned, year.flags[0][:30]) == (1, "Meetings 1: 1 meeting(s) plann")
+    assert (year.meetings_planned, year.flags[0][:30]) == (1, "Meetings 6: 1 meeting(s) plann")
 
 
 async def test_a_plan_may_cover_two_following_years(store: InMemoryEventStore) -> None:
@@ -197,3 +198,17 @@ async def test_a_cancelled_meeting_cannot_be_held(store: InMemoryEventStore) -> 
     await handlers.cancel(store, CancelMeeting(NETWORK, meeting, "Sygdom"), cause())
     with pytest.raises(Conflict, match="is cancelled; it cannot be held"):
         await handlers.hold(store, MarkHeld(NETWORK, meeting), cause())
+
+
+async def test_once_the_year_is_over_the_2_4_flag_counts_held_meetings_only(
+    store: InMemoryEventStore,
+) -> None:
+    march, _ = await planned(store, MARCH_12, SEPTEMBER_3)  # September is never held
+    await handlers.hold(store, MarkHeld(NETWORK, march), cause())
+    during = await view(store, today=dt.date(2025, 12, 31))
+    assert (during.year_over, during.flags) == (False, ())
+    after = await view(store, today=dt.date(2026, 1, 1))
+    assert (after.year_over, after.meetings_held) == (True, 1)
+    assert after.flags == (
+        "Meetings 6: 1 meeting(s) held in 2025; the agreement asks for 2–4 a year",
+    )

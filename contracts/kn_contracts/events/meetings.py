@@ -36,6 +36,16 @@ class AgendaItem(BaseModel):
     minutes: int = Field(ge=0, le=600)
 
 
+class FollowUp(BaseModel):
+    """One topic of a meeting following up an earlier meeting of the network (DOMAIN
+    Meetings 5, 8: at least six months later is recommended; sooner is flagged)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    topic: TopicTitle = Field(description="One of the meeting's topics.")
+    meeting_id: Identifier = Field(description="The earlier meeting it follows up.")
+
+
 class MeetingScheduled(MeetingsEvent):
     """A meeting was put in a network's plan for a year (DOMAIN Meetings 1)."""
 
@@ -51,6 +61,7 @@ class MeetingScheduled(MeetingsEvent):
         None, description="The year's mandatory topic, when this meeting covers it."
     )
     agenda: tuple[AgendaItem, ...] = ()
+    follow_ups: tuple[FollowUp, ...] = ()
 
 
 class MeetingRescheduled(MeetingsEvent):
@@ -66,12 +77,18 @@ class MeetingRescheduled(MeetingsEvent):
 
 
 class MeetingTopicsChanged(MeetingsEvent):
-    """The topics of a planned meeting changed (whether it covers the mandatory topic too)."""
+    """The topics of a meeting changed (whether it covers the mandatory topic too, which
+    earlier meetings it follows up); after the meeting was held, a correction with a reason
+    (DOMAIN Meetings 7)."""
 
     meeting_id: Identifier
     network_id: Identifier
     topics: tuple[TopicTitle, ...]
     mandatory_topic_id: Identifier | None = None
+    follow_ups: tuple[FollowUp, ...] = ()
+    reason: Reason | None = Field(
+        None, description="Why a held meeting's topics were corrected; set for those only."
+    )
 
 
 class MeetingAgendaChanged(MeetingsEvent):

@@ -19,6 +19,7 @@ class MeetingsSettings(ServiceSettings):
     min_meetings_per_year: int = 2
     max_meetings_per_year: int = 4
     first_mandatory_topic_year: int = 2025
+    follow_up_months: int = 6  # Meetings 5, 8: a follow-up sooner than this is flagged
     # a JSON file {"items": [{"title": ..., "minutes": ...}]}; "{topic}" is filled in.
     # None: the generic agenda of the coordinator guide (Meetings 4), shipped as data.
     agenda_template: Path | None = None

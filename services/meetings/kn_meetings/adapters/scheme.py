@@ -28,4 +28,5 @@ def scheme_from(settings: MeetingsSettings) -> Scheme:
         max_meetings=settings.max_meetings_per_year,
         first_mandatory_topic_year=settings.first_mandatory_topic_year,
         agenda_template=load_agenda(settings.agenda_template),
+        follow_up_months=settings.follow_up_months,
     )

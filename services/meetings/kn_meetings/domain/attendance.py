@@ -5,11 +5,12 @@ from __future__ import annotations
 from kn_contracts.events.meetings import (
     AttendanceCorrected,
     AttendanceRecorded,
+    Attendee,
     AttendeeCheckedIn,
     CheckIn,
     MeetingsEvent,
 )
-from kn_meetings.domain.classify import classified, ensure_not_listed, identify
+from kn_meetings.domain.classify import classified, ensure_not_listed, identify, reidentified
 from kn_meetings.domain.commands import (
     CheckInAttendee,
     CloseAttendance,
@@ -21,7 +22,7 @@ from kn_meetings.domain.errors import (
     Conflict,
     Invalid,
 )
-from kn_meetings.domain.model import Meeting, Plan
+from kn_meetings.domain.model import AttendanceList, Meeting, Plan
 from kn_meetings.domain.roster import Roster
 from kn_servicekit.access import may_act
 from kn_servicekit.cause import Cause
@@ -68,7 +69,7 @@ def close(plan: Plan, cmd: CloseAttendance, cause: Cause, roster: Roster) -> lis
             meeting_id=m.meeting_id,
             network_id=m.network_id,
             meeting_date=m.date,
-            attendees=classified(m.check_ins, m.network_id, roster),
+            attendees=classified(reidentified(m.check_ins, roster), m.network_id, roster),
         )
     ]
 
@@ -77,31 +78,65 @@ def correct(
     plan: Plan, cmd: CorrectAttendance, cause: Cause, roster: Roster
 ) -> list[MeetingsEvent]:
     """A whole new list after closing, with a reason: lines struck or added, and every line
-    classified again (so a membership change reported late is taken in)."""
+    identified and classified again (so a membership change reported late is taken in)."""
     m = _held(plan, cmd.network_id, cmd.meeting_id, cause)
-    current = m.current_list
-    if current is None:
-        raise Conflict(ATTENDANCE_CLOSED, f"the list of meeting {m.meeting_id} is still open; "
-                       "check people in or out before closing it")  # fmt: skip
+    current = _sent(m)
     lines = {a.line for a in current.attendees}
     unknown = sorted(set(cmd.remove) - lines)
     if unknown:
         raise Invalid(ATTENDANCE_CLOSED, f"the list has no line(s) {unknown}")
-    kept = tuple(
-        CheckIn(**a.model_dump(exclude={"category"}), employed=a.category == "employee")
-        for a in current.attendees
-        if a.line not in cmd.remove
-    )
+    kept = tuple(_line(a) for a in current.attendees if a.line not in cmd.remove)
     next_line = max(lines | {c.line for c in m.check_ins}) + 1
     for offset, entry in enumerate(cmd.add):
         line = identify(entry, next_line + offset, m.network_id, roster)
         ensure_not_listed(line, kept)
         kept = (*kept, line)
-    # classified again as of the meeting date: a membership change reported late counts too
-    attendees = classified(kept, m.network_id, roster)
+    corrected = _relisted(m, current, kept, cause, roster, cmd.reason)
+    if not corrected:
+        raise Invalid(ATTENDANCE_CLOSED, "the corrected list would equal the current one: "
+                      "every line is identified and classified as before; add or strike "
+                      "lines")  # fmt: skip
+    return corrected
+
+
+def revise(
+    plan: Plan, meeting_id: str, cause: Cause, roster: Roster, reason: str
+) -> list[MeetingsEvent]:
+    """Meetings 10: meetings' own revision of a sent list after a late membership fact; the
+    fact is the cause. Nothing when the list is not sent yet or no line changes."""
+    m = plan.meeting(meeting_id)
+    current = m.current_list
+    if current is None:
+        return []
+    return _relisted(m, current, tuple(_line(a) for a in current.attendees), cause, roster, reason)
+
+
+def _sent(m: Meeting) -> AttendanceList:
+    if m.current_list is None:
+        raise Conflict(ATTENDANCE_CLOSED, f"the list of meeting {m.meeting_id} is still open; "
+                       "check people in or out before closing it")  # fmt: skip
+    return m.current_list
+
+
+def _line(attendee: Attendee) -> CheckIn:
+    """A sent line as it was put on the list, to be identified and classified again."""
+    return CheckIn(**attendee.model_dump(exclude={"category"}),
+                   employed=attendee.category == "employee")  # fmt: skip
+
+
+def _relisted(
+    m: Meeting,
+    current: AttendanceList,
+    lines: tuple[CheckIn, ...],
+    cause: Cause,
+    roster: Roster,
+    reason: str,
+) -> list[MeetingsEvent]:
+    """The next revision of the list, identified (Meetings 9) and classified as of the
+    meeting date; nothing when it would equal the current one."""
+    attendees = classified(reidentified(lines, roster), m.network_id, roster)
     if attendees == current.attendees:
-        unchanged = "the corrected list would equal the current one; add or strike lines"
-        raise Invalid(ATTENDANCE_CLOSED, unchanged)
+        return []
     return [
         AttendanceCorrected(
             **cause.stamp(m.date),
@@ -110,6 +145,6 @@ def correct(
             meeting_date=m.date,
             revision=current.revision + 1,
             attendees=attendees,
-            reason=cmd.reason,
+            reason=reason,
         )
     ]

@@ -32,19 +32,37 @@ def identify(entry: Entry, line: int, network_id: str, roster: Roster) -> CheckI
             clinic=member.clinic_name,
             ydernummer=member.ydernummer,
         )
-    person_id = None
-    if entry.ydernummer is not None:
-        holders = roster.of_ydernummer(entry.ydernummer)
-        matching = [m for m in holders if normal(m.name) == normal(entry.name)]
-        person_id = matching[0].person_id if matching else None
     return CheckIn(
         line=line,
-        person_id=person_id,
+        person_id=_member_named(entry.name, entry.ydernummer, roster),
         name=entry.name,
         clinic=entry.clinic,
         ydernummer=entry.ydernummer,
         employed=entry.employed and entry.ydernummer is None,
     )
+
+
+def _member_named(name: str, ydernummer: str | None, roster: Roster) -> str | None:
+    """The member on the roster's day holding `ydernummer` under `name`, if any."""
+    if ydernummer is None:
+        return None
+    matching = [m for m in roster.of_ydernummer(ydernummer) if normal(m.name) == normal(name)]
+    return matching[0].person_id if matching else None
+
+
+def reidentified(lines: tuple[CheckIn, ...], roster: Roster) -> tuple[CheckIn, ...]:
+    """Meetings 9: each line written in by hand matched again against the members on the
+    meeting date (ydernummer and name), so a member whose join was reported late counts as
+    a member; a person already on another line stays unmatched (Meetings 3: once)."""
+    listed = {c.person_id for c in lines if c.person_id is not None}
+    again = []
+    for line in lines:
+        found = None if line.person_id else _member_named(line.name, line.ydernummer, roster)
+        if found is not None and found not in listed:
+            line = line.model_copy(update={"person_id": found})
+            listed.add(found)
+        again.append(line)
+    return tuple(again)
 
 
 def same_person_key(check_in: CheckIn) -> tuple[str, ...]:

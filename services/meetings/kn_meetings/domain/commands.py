@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from kn_contracts.events.meetings import AgendaItem
+from kn_contracts.events.meetings import AgendaItem, FollowUp
 
 
 @dataclass(frozen=True)
@@ -19,6 +19,7 @@ class PlannedMeeting:
     ends: dt.time | None = None
     mandatory_topic_id: str | None = None
     agenda: tuple[AgendaItem, ...] | None = None
+    follow_ups: tuple[FollowUp, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -41,10 +42,14 @@ class RescheduleMeeting:
 
 @dataclass(frozen=True)
 class ChangeTopics:
+    """New topics; for a held meeting a correction, with a reason (Meetings 7)."""
+
     network_id: str
     meeting_id: str
     topics: tuple[str, ...]
     mandatory_topic_id: str | None = None
+    follow_ups: tuple[FollowUp, ...] = ()
+    reason: str | None = None
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,8 @@ ATTENDANCE_HELD = "Meetings 3: attendance is taken at a held meeting"
 ATTENDANCE_ONCE = "Meetings 3: each person is on a meeting's attendance list once"
 ATTENDANCE_CLOSED = "Meetings 3: a closed attendance list is corrected, never edited"
 AGENDA = "Meetings 4: an agenda is a list of points with minutes that fits the meeting"
+TOPICS_AFTER = "Meetings 7: a held meeting's topics are corrected with a reason"
+FOLLOW_UP = "Meetings 8: a topic may follow up an earlier meeting of the network"
 
 
 class MeetingsError(DomainError):

@@ -16,6 +16,7 @@ from kn_contracts.events.meetings import (
     Attendee,
     AttendeeCheckedIn,
     CheckIn,
+    FollowUp,
     MeetingAgendaChanged,
     MeetingCancelled,
     MeetingHeld,
@@ -51,6 +52,7 @@ class Meeting:
     topics: tuple[str, ...]
     mandatory_topic_id: str | None
     agenda: tuple[AgendaItem, ...]
+    follow_ups: tuple[FollowUp, ...] = ()
     status: MeetingStatus = "planned"
     changes: int = 0  # how often it changed since scheduled (the invitation's SEQUENCE)
     check_ins: tuple[CheckIn, ...] = ()
@@ -115,6 +117,7 @@ def evolve(plan: Plan, event: Event) -> Plan:
                 topics=event.topics,
                 mandatory_topic_id=event.mandatory_topic_id,
                 agenda=event.agenda,
+                follow_ups=event.follow_ups,
             )
         )
     meeting = plan.find(getattr(event, "meeting_id", ""))
@@ -132,6 +135,7 @@ def _evolve_meeting(m: Meeting, event: Event) -> Meeting:
             m,
             topics=event.topics,
             mandatory_topic_id=event.mandatory_topic_id,
+            follow_ups=event.follow_ups,
             changes=m.changes + 1,
         )
     if isinstance(event, MeetingAgendaChanged):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 
 from kn_contracts.events.meetings import (
     MeetingAgendaChanged,
@@ -12,6 +13,7 @@ from kn_contracts.events.meetings import (
     MeetingsEvent,
     MeetingTopicsChanged,
 )
+from kn_meetings.domain import followups
 from kn_meetings.domain.commands import (
     CancelMeeting,
     ChangeAgenda,
@@ -23,6 +25,7 @@ from kn_meetings.domain.errors import (
     HELD_ON_DATE,
     PLAN_YEAR,
     PLANNED_ONLY,
+    TOPICS_AFTER,
     Conflict,
     Invalid,
 )
@@ -68,11 +71,28 @@ def reschedule(plan: Plan, cmd: RescheduleMeeting, cause: Cause) -> list[Meeting
 
 
 def change_topics(
-    plan: Plan, cmd: ChangeTopics, cause: Cause, mandatory: MandatoryTopic | None
+    plan: Plan,
+    cmd: ChangeTopics,
+    cause: Cause,
+    mandatory: MandatoryTopic | None,
+    meetings: Mapping[str, Meeting],
+    annual_status_submitted: bool = False,
 ) -> list[MeetingsEvent]:
-    """New topics for a planned meeting; it may cover the year's mandatory topic."""
-    m = _planned(plan, cmd.network_id, cmd.meeting_id, cause, "given new topics")
+    """New topics for a planned meeting, or a held meeting's topics corrected with a reason
+    (Meetings 7); they may cover the mandatory topic and follow up earlier meetings
+    (`meetings`: the network's meetings by id, over the plan years the follow-ups name)."""
+    may_act(cause.actor, cmd.network_id)
+    m = plan.meeting(cmd.meeting_id)
+    if m.status == "cancelled":
+        raise Conflict(PLANNED_ONLY, f"meeting {m.meeting_id} is cancelled; its topics "
+                       "cannot change")  # fmt: skip
+    if m.status == "held" and not cmd.reason:
+        raise Invalid(TOPICS_AFTER, f"{m.named} was held; correct its topics with a reason")
+    if m.status == "held" and annual_status_submitted:
+        raise Conflict(TOPICS_AFTER, f"the annual status of {m.plan_year} is submitted; the "
+                       f"topics of {m.named} can no longer be corrected")  # fmt: skip
     ensure_covers(cmd.mandatory_topic_id, m.plan_year, mandatory)
+    followups.check(m.network_id, m.date, cmd.topics, cmd.follow_ups, meetings)
     return [
         MeetingTopicsChanged(
             **cause.stamp(cause.today),
@@ -80,6 +100,8 @@ def change_topics(
             network_id=m.network_id,
             topics=cmd.topics,
             mandatory_topic_id=cmd.mandatory_topic_id,
+            follow_ups=cmd.follow_ups,
+            reason=cmd.reason if m.status == "held" else None,
         )
     ]
 

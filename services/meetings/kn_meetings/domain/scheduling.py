@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 
 from kn_contracts.events.meetings import MeetingScheduled, MeetingsEvent
+from kn_meetings.domain import followups
 from kn_meetings.domain.commands import PlannedMeeting, ScheduleMeetings
 from kn_meetings.domain.errors import PLAN_YEAR, Invalid
 from kn_meetings.domain.mandatory import MandatoryTopic, ensure_covers
@@ -23,8 +24,10 @@ def schedule(
     cause: Cause,
     scheme: Scheme,
     mandatory: Mapping[int, MandatoryTopic | None],
+    earlier: Iterable[Plan] = (),
 ) -> dict[int, list[MeetingsEvent]]:
-    """MeetingScheduled per meeting, grouped by plan year; every date inside the plan years."""
+    """MeetingScheduled per meeting, grouped by plan year; every date inside the plan years.
+    `earlier`: the network's plans of other years whose meetings a follow-up names."""
     may_act(cause.actor, cmd.network_id)
     years = sorted(set(cmd.years))
     if not 1 <= len(years) <= MAX_PLAN_YEARS or years[-1] - years[0] >= MAX_PLAN_YEARS:
@@ -39,6 +42,12 @@ def schedule(
         event = _scheduled(current[year], planned, cause, scheme, mandatory.get(year))
         current[year] = evolve(current[year], event)
         decided[year].append(event)
+    # Meetings 8: follow-ups may name meetings planned in the same command, in any order
+    known = followups.meetings_of([*earlier, *current.values()])
+    for events in decided.values():
+        for e in events:
+            assert isinstance(e, MeetingScheduled)
+            followups.check(e.network_id, e.meeting_date, e.topics, e.follow_ups, known)
     return decided
 
 
@@ -65,6 +74,7 @@ def _scheduled(
         topics=planned.topics,
         mandatory_topic_id=planned.mandatory_topic_id,
         agenda=agenda,
+        follow_ups=planned.follow_ups,
     )
 
 

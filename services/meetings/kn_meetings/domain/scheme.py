@@ -15,12 +15,14 @@ NO_TOPIC = "dagens emne"
 @dataclass(frozen=True)
 class Scheme:
     """Meetings a year (DOMAIN Meetings 1), the first year with a mandatory topic
-    (Meetings 2) and the generic agenda with its timings (Meetings 4)."""
+    (Meetings 2), the generic agenda with its timings (Meetings 4) and how many months
+    later a follow-up is recommended (Meetings 5, 8)."""
 
     min_meetings: int
     max_meetings: int
     first_mandatory_topic_year: int
     agenda_template: tuple[AgendaItem, ...]
+    follow_up_months: int = 6
 
 
 def agenda_for(scheme: Scheme, topics: tuple[str, ...]) -> tuple[AgendaItem, ...]:

@@ -1,19 +1,15 @@
-"""What people read: a network's year, one meeting, the sheet to tick off at a meeting."""
+"""What people read about a meeting: its summary, its detail, the sheet to tick off."""
 
 from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
 from dataclasses import dataclass
-from typing import Literal
 
-from kn_contracts.events.meetings import AgendaItem, Attendee, CheckIn
+from kn_contracts.events.meetings import AgendaItem, Attendee, CheckIn, FollowUp
 from kn_meetings.domain.mandatory import MandatoryTopic
 from kn_meetings.domain.model import AttendanceList, Meeting, MeetingStatus, Plan
 from kn_meetings.domain.roster import Roster
-from kn_meetings.domain.scheme import Scheme
-
-Coverage = Literal["not_published", "not_planned", "planned", "covered"]
 
 
 @dataclass(frozen=True)
@@ -35,30 +31,10 @@ class MeetingSummary:
     ends: dt.time
     place: str
     topics: tuple[str, ...]
+    follow_ups: tuple[FollowUp, ...]
     covers_mandatory_topic: bool
     status: MeetingStatus
     attendance: AttendanceCount | None
-
-
-@dataclass(frozen=True)
-class MandatoryCoverage:
-    """Whether the year's mandatory topic was planned and covered at a held meeting."""
-
-    year: int
-    topic_id: str | None
-    title: str | None
-    status: Coverage
-
-
-@dataclass(frozen=True)
-class YearView:
-    network_id: str
-    year: int
-    meetings: tuple[MeetingSummary, ...]
-    meetings_planned: int
-    meetings_held: int
-    mandatory_topic: MandatoryCoverage
-    flags: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -101,7 +77,7 @@ def count(attendance: AttendanceList) -> AttendanceCount:
     )  # fmt: skip
 
 
-def _covers(meeting: Meeting, mandatory: MandatoryTopic | None) -> bool:
+def covers(meeting: Meeting, mandatory: MandatoryTopic | None) -> bool:
     return mandatory is not None and meeting.mandatory_topic_id == mandatory.topic_id
 
 
@@ -114,53 +90,11 @@ def summary(meeting: Meeting, mandatory: MandatoryTopic | None) -> MeetingSummar
         ends=meeting.ends,
         place=meeting.place,
         topics=meeting.topics,
-        covers_mandatory_topic=_covers(meeting, mandatory),
+        follow_ups=meeting.follow_ups,
+        covers_mandatory_topic=covers(meeting, mandatory),
         status=meeting.status,
         attendance=count(current) if current else None,
     )
-
-
-def year_view(plan: Plan, mandatory: MandatoryTopic | None, scheme: Scheme) -> YearView:
-    """The year's meetings, flagged against the 2–4 rule and the mandatory topic."""
-    active = [m for m in plan.meetings if m.status != "cancelled"]
-    held = [m for m in active if m.status == "held"]
-    coverage = _coverage(plan, active, held, mandatory, scheme)
-    flags = []
-    if not scheme.min_meetings <= len(active) <= scheme.max_meetings:  # Meetings 1
-        flags.append(
-            f"Meetings 1: {len(active)} meeting(s) planned in {plan.year}; "
-            f"the agreement asks for {scheme.min_meetings}–{scheme.max_meetings} a year"
-        )
-    if coverage.status == "not_planned":  # Meetings 2
-        flags.append(f"Meetings 2: no meeting in {plan.year} covers the mandatory topic "
-                     f"{coverage.topic_id} ({coverage.title})")  # fmt: skip
-    return YearView(
-        network_id=plan.network_id,
-        year=plan.year,
-        meetings=tuple(summary(m, mandatory) for m in plan.meetings),
-        meetings_planned=len(active),
-        meetings_held=len(held),
-        mandatory_topic=coverage,
-        flags=tuple(flags),
-    )
-
-
-def _coverage(
-    plan: Plan,
-    active: list[Meeting],
-    held: list[Meeting],
-    mandatory: MandatoryTopic | None,
-    scheme: Scheme,
-) -> MandatoryCoverage:
-    if mandatory is None:
-        return MandatoryCoverage(plan.year, None, None, "not_published")
-    if any(_covers(m, mandatory) for m in held):
-        status: Coverage = "covered"
-    elif any(_covers(m, mandatory) for m in active):
-        status = "planned"
-    else:
-        status = "not_planned"
-    return MandatoryCoverage(plan.year, mandatory.topic_id, mandatory.title, status)
 
 
 def meeting_detail(plan: Plan, meeting_id: str, mandatory: MandatoryTopic | None) -> MeetingDetail:

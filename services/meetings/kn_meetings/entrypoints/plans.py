@@ -12,7 +12,8 @@ from kn_meetings import handlers
 from kn_meetings.adapters.ics import invitations
 from kn_meetings.domain import commands as c
 from kn_meetings.domain.mandatory import MandatoryTopic
-from kn_meetings.domain.views import MeetingDetail, YearView, meeting_detail, year_view
+from kn_meetings.domain.views import MeetingDetail, meeting_detail
+from kn_meetings.domain.year import YearView
 from kn_meetings.entrypoints import schemas as s
 from kn_meetings.entrypoints.wiring import Planner, Reader, Wired
 from kn_servicekit.access import may_read
@@ -38,10 +39,11 @@ async def plan_meetings(
 
 @router.get("/networks/{network_id}/years/{year}")
 async def network_year(network_id: NetworkId, year: int, actor: Reader, wired: Wired) -> YearView:
-    """The year's meetings, the 2–4 flag and whether the mandatory topic was covered."""
+    """The year's meetings, the 2–4 flag (held ones only once the year is over), early
+    follow-ups and whether the mandatory topic was covered."""
     may_read(str(actor), network_id)
-    plan = await handlers.load_plan(wired.store, network_id, year)
-    return year_view(plan, await handlers.load_mandatory(wired.store, year), wired.scheme)
+    return await handlers.year_of_network(wired.store, network_id, year, wired.scheme,
+                                          wired.today())  # fmt: skip
 
 
 @router.get("/networks/{network_id}/plan.ics", response_class=Response)
@@ -96,8 +98,10 @@ async def change_topics(
     actor: Planner,
     wired: Wired,
 ) -> JSONResponse:
-    """Set a planned meeting's topics, and whether it covers the mandatory topic."""
-    cmd = c.ChangeTopics(network_id, meeting_id, tuple(body.topics), body.mandatory_topic_id)
+    """Set a planned meeting's topics (whether it covers the mandatory topic, which earlier
+    meetings it follows up), or correct a held meeting's with a reason (Meetings 7)."""
+    cmd = c.ChangeTopics(network_id, meeting_id, tuple(body.topics), body.mandatory_topic_id,
+                         tuple(body.follow_ups), body.reason)  # fmt: skip
     return await run_command(request, actor, wired.store, body, lambda st, cause:
                              handlers.change_topics(st, cmd, cause), clock=wired.clock)  # fmt: skip
 

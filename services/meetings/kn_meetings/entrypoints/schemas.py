@@ -6,7 +6,14 @@ import datetime as dt
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from kn_contracts.events.meetings import AgendaItem, Place, PlanYear, Reason, TopicTitle
+from kn_contracts.events.meetings import (
+    AgendaItem,
+    FollowUp,
+    Place,
+    PlanYear,
+    Reason,
+    TopicTitle,
+)
 from kn_contracts.values import Identifier, PersonName, Ydernummer
 from kn_meetings.domain import commands as c
 
@@ -25,6 +32,9 @@ class MeetingIn(Body):
         None, description="Set when the meeting covers the year's mandatory topic."
     )
     agenda: list[AgendaItem] | None = Field(None, description="Default: the generic template.")
+    follow_ups: list[FollowUp] = Field(
+        default_factory=list, description="Topics following up an earlier meeting (Meetings 8)."
+    )
 
     def planned(self) -> c.PlannedMeeting:
         return c.PlannedMeeting(
@@ -35,6 +45,7 @@ class MeetingIn(Body):
             topics=tuple(self.topics),
             mandatory_topic_id=self.mandatory_topic_id,
             agenda=None if self.agenda is None else tuple(self.agenda),
+            follow_ups=tuple(self.follow_ups),
         )
 
 
@@ -54,6 +65,12 @@ class RescheduleIn(Body):
 class TopicsIn(Body):
     topics: list[TopicTitle]
     mandatory_topic_id: Identifier | None = None
+    follow_ups: list[FollowUp] = Field(
+        default_factory=list, description="Topics following up an earlier meeting (Meetings 8)."
+    )
+    reason: Reason | None = Field(
+        None, description="Required once the meeting is held: why its topics are corrected."
+    )
 
 
 class AgendaIn(Body):

@@ -9,6 +9,7 @@ from kn_meetings.handlers.planning import (
     publish_mandatory_topic,
     reschedule,
     schedule_meetings,
+    year_of_network,
 )
 from kn_meetings.handlers.streams import MembershipDirectory, load_mandatory, load_plan, year_of
 
@@ -27,4 +28,5 @@ __all__ = [
     "reschedule",
     "schedule_meetings",
     "year_of",
+    "year_of_network",
 ]

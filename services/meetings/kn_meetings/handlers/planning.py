@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import NamedTuple
 
 from kn_contracts.events.meetings import MeetingsEvent
-from kn_meetings.domain import mandatory, planning, scheduling
+from kn_meetings.domain import followups, mandatory, planning, scheduling
 from kn_meetings.domain.commands import (
     CancelMeeting,
     ChangeAgenda,
@@ -18,10 +19,12 @@ from kn_meetings.domain.commands import (
 from kn_meetings.domain.mandatory import MandatoryTopic
 from kn_meetings.domain.model import Plan
 from kn_meetings.domain.scheme import Scheme
-from kn_meetings.domain.views import MeetingDetail, YearView, meeting_detail, year_view
+from kn_meetings.domain.views import MeetingDetail, meeting_detail
+from kn_meetings.domain.year import YearView, year_view
 from kn_meetings.handlers.streams import (
     load_mandatory,
     load_plan,
+    load_plans,
     mandatory_of,
     plan_of,
     year_of,
@@ -43,6 +46,7 @@ class _Around(NamedTuple):
 
     plans: dict[int, Plan]  # the command's other plan years
     topics: dict[int, MandatoryTopic | None]  # every plan year's mandatory topic
+    earlier: list[Plan]  # other years whose meetings a follow-up names (Meetings 8)
 
 
 async def _schedule_year(
@@ -51,16 +55,34 @@ async def _schedule_year(
     """Each plan year is its own stream. Its decision checks the whole command (so a meeting
     refused in one year appends nothing in the other) and keeps this year's events."""
     years = sorted(set(cmd.years))
+    named = followups.referenced_years(f for m in cmd.meetings for f in m.follow_ups)
 
     async def around(_: Plan) -> _Around:
         others = {y: await load_plan(store, cmd.network_id, y) for y in years if y != year}
-        return _Around(others, {y: await load_mandatory(store, y) for y in years})
+        topics = {y: await load_mandatory(store, y) for y in years}
+        return _Around(others, topics, await load_plans(store, cmd.network_id, named, years))
 
     def decide(plan: Plan, got: _Around) -> list[MeetingsEvent]:
-        return scheduling.schedule({**got.plans, year: plan}, cmd, cause, scheme, got.topics)[year]
+        plans = {**got.plans, year: plan}
+        return scheduling.schedule(plans, cmd, cause, scheme, got.topics, got.earlier)[year]
 
     decided = await decide_and_append(store, plan_of(cmd.network_id, year), decide, prepare=around)
-    return year_view(decided.state, decided.prepared.topics[year], scheme)
+    earlier = await load_plans(store, cmd.network_id, _followed(decided.state), [year])
+    return year_view(decided.state, decided.prepared.topics[year], scheme, cause.today, earlier)
+
+
+def _followed(plan: Plan) -> set[int]:
+    """The plan years of the meetings the plan's follow-ups name."""
+    return followups.referenced_years(f for m in plan.meetings for f in m.follow_ups)
+
+
+async def year_of_network(
+    store: EventStore, network_id: str, year: int, scheme: Scheme, today: dt.date
+) -> YearView:
+    """The year at a glance, as of today (the 2–4 flag counts held meetings once it is over)."""
+    plan = await load_plan(store, network_id, year)
+    earlier = await load_plans(store, network_id, _followed(plan), [year])
+    return year_view(plan, await load_mandatory(store, year), scheme, today, earlier)
 
 
 async def reschedule(store: EventStore, cmd: RescheduleMeeting, cause: Cause) -> MeetingDetail:
@@ -72,15 +94,24 @@ async def reschedule(store: EventStore, cmd: RescheduleMeeting, cause: Cause) ->
 
 
 async def change_topics(store: EventStore, cmd: ChangeTopics, cause: Cause) -> MeetingDetail:
-    """New topics; covering the mandatory topic needs that year's published one."""
+    """New topics, or a held meeting's corrected with a reason; covering the mandatory topic
+    needs that year's published one, a follow-up the meeting it names."""
     year = year_of(cmd.meeting_id)
-    decided = await decide_and_append(
-        store,
-        plan_of(cmd.network_id, year),
-        lambda p, topic: planning.change_topics(p, cmd, cause, topic),
-        prepare=lambda _: load_mandatory(store, year),
-    )
-    return meeting_detail(decided.state, cmd.meeting_id, decided.prepared)
+    named = followups.referenced_years(cmd.follow_ups)
+
+    async def around(plan: Plan) -> tuple[MandatoryTopic | None, list[Plan]]:
+        return await load_mandatory(store, year), await load_plans(
+            store, cmd.network_id, named, [year]
+        )
+
+    def decide(plan: Plan, got: tuple[MandatoryTopic | None, list[Plan]]) -> list[MeetingsEvent]:
+        known = followups.meetings_of([*got[1], plan])
+        # no annual status is submitted anywhere yet (reporting is not built): until it is,
+        # a held meeting's topics may always be corrected (Meetings 7)
+        return planning.change_topics(plan, cmd, cause, got[0], known, False)
+
+    decided = await decide_and_append(store, plan_of(cmd.network_id, year), decide, prepare=around)
+    return meeting_detail(decided.state, cmd.meeting_id, decided.prepared[0])
 
 
 async def change_agenda(store: EventStore, cmd: ChangeAgenda, cause: Cause) -> MeetingDetail:

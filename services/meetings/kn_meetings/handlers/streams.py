@@ -59,6 +59,13 @@ async def load_plan(store: EventStore, network_id: str, year: int) -> Plan:
     return (await load(store, plan_of(network_id, year)))[0]
 
 
+async def load_plans(
+    store: EventStore, network_id: str, years: Collection[int], besides: Collection[int] = ()
+) -> list[Plan]:
+    """The network's plans of these years, except those in `besides` (already at hand)."""
+    return [await load_plan(store, network_id, y) for y in sorted(set(years) - set(besides))]
+
+
 async def load_mandatory(store: EventStore, year: int) -> MandatoryTopic | None:
     return (await load(store, mandatory_of(year)))[0]
 
