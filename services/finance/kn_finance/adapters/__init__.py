@@ -1,0 +1,1 @@
+"""Finance's adapters: its projections, exports, the fee statement, the scheme file."""

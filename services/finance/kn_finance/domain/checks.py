@@ -1,0 +1,131 @@
+"""The invoice checks (DOMAIN Pool payouts 4, 7): every check runs and every failure is a
+reason; a reason to wait (no meeting held or list yet, no rate table) is not a rejection."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from kn_contracts.events.finance import InvoiceReceived, Reason
+from kn_finance.domain.inputs import ListFact, MeetingFact, NetworkInputs
+from kn_finance.domain.rates import RateBook, Rates
+from kn_finance.domain.scheme import Scheme
+from kn_finance.domain.text import day_text
+
+RULE_4 = "Pool payouts 4"
+RULE_5 = "Pool payouts 5"
+RULE_7 = "Pool payouts 7"
+
+
+@dataclass
+class Checked:
+    """An invoice after the checks: why it is rejected, why it waits, what it is for."""
+
+    rejections: list[Reason] = field(default_factory=list)
+    waits: list[Reason] = field(default_factory=list)
+    meeting: MeetingFact | None = None
+    attendance: ListFact | None = None
+    rates: Rates | None = None
+
+    def reject(self, code: str, text: str, rule: str = RULE_7) -> None:
+        self.rejections.append(Reason(rule=rule, code=code, text=text))
+
+    def wait(self, code: str, text: str, rule: str = RULE_4) -> None:
+        self.waits.append(Reason(rule=rule, code=code, text=text))
+
+
+def supplier_key(invoice: InvoiceReceived) -> tuple[str, str]:
+    """Who issued an invoice and its number: the same twice is a duplicate (rule 7)."""
+    supplier = invoice.supplier_cvr or invoice.supplier_name.strip().casefold()
+    return supplier, invoice.supplier_invoice_number.strip().casefold()
+
+
+def check(
+    invoice: InvoiceReceived,
+    inputs: NetworkInputs,
+    rates: RateBook,
+    scheme: Scheme,
+    earlier: dict[tuple[str, str], str],
+) -> Checked:
+    """Run every check on one invoice; `earlier` maps supplier keys of invoices received
+    before it (and not rejected) to their ids."""
+    found = Checked()
+    _network(invoice, inputs, found)
+    _meeting(invoice, inputs, found)
+    _coordinator(invoice, inputs, found)
+    received, due = invoice.received_date, invoice.due_date
+    if (due - received).days < scheme.due_days:
+        found.reject(
+            "due_too_soon",
+            f"due {day_text(due)} is {(due - received).days} days "
+            f"after receipt on {day_text(received)}; at least {scheme.due_days} "
+            "are needed",
+        )
+    if invoice.payee.kind not in scheme.payee_kinds:
+        found.reject(
+            "payee_not_accepted",
+            f"payee {invoice.payee.kind} is not a Danish account, giro number or NemKonto",
+        )
+    first = earlier.get(supplier_key(invoice))
+    if first is not None:
+        found.reject(
+            "duplicate",
+            f"{invoice.supplier_name}'s invoice number "
+            f"{invoice.supplier_invoice_number} was received before as {first}",
+        )
+    year = (invoice.meeting_date or invoice.received_date).year
+    found.rates = rates.find(year)
+    if found.rates is None:
+        found.wait("no_rate_table", f"no rate table for {year}", rule=RULE_5)
+    elif invoice.tier is not None and invoice.tier not in found.rates.pool:
+        found.wait(
+            "tier_unknown", f"the rate table for {year} has no tier {invoice.tier}", rule=RULE_5
+        )
+    return found
+
+
+def _network(invoice: InvoiceReceived, inputs: NetworkInputs, found: Checked) -> None:
+    if invoice.network_id is None:
+        found.reject("network_missing", "the invoice names no network")
+    elif inputs.name is None:
+        found.reject("network_unknown", f"no network {invoice.network_id} is known")
+
+
+def _meeting(invoice: InvoiceReceived, inputs: NetworkInputs, found: Checked) -> None:
+    if invoice.meeting_date is None:
+        found.reject("meeting_date_missing", "the invoice names no meeting date")
+        return
+    if invoice.network_id is None or inputs.name is None:
+        return
+    meeting = inputs.meeting_on(invoice.meeting_date)
+    when = day_text(invoice.meeting_date)
+    if meeting is None:
+        found.reject("no_meeting", f"{invoice.network_id} has no meeting on {when}")
+        return
+    found.meeting = meeting
+    if meeting.status == "cancelled":
+        found.reject("meeting_cancelled", f"the meeting on {when} was cancelled")
+    elif meeting.status != "held":
+        found.wait("meeting_not_held", f"the meeting on {when} is not held yet")
+    else:
+        found.attendance = inputs.lists.get(meeting.meeting_id)
+        if found.attendance is None:
+            found.wait("no_attendance_list", f"the attendance list of {when} has not arrived")
+
+
+def _coordinator(invoice: InvoiceReceived, inputs: NetworkInputs, found: Checked) -> None:
+    name = (invoice.coordinator_name or "").strip()
+    if not name:
+        found.reject("coordinator_missing", "the invoice names no coordinator")
+        return
+    if invoice.meeting_date is None or invoice.network_id is None or inputs.name is None:
+        return
+    spell = inputs.roles.on(invoice.meeting_date)
+    holders = [holder for _, holder in spell.holders] if spell else []
+    if name.casefold() not in {holder.casefold() for holder in holders}:
+        who = ", ".join(holders) or "nobody"
+        found.reject(
+            "coordinator_not_holder",
+            f"{name} was not coordinator of "
+            f"{invoice.network_id} on {day_text(invoice.meeting_date)} "
+            f"(coordinator: {who})",
+        )

@@ -1,0 +1,129 @@
+"""Deciding a network's invoices from the facts (DOMAIN Pool payouts 2-4, 7): a pure
+function of the invoices, EKM's overrides, the rate tables and the inputs, so the same facts
+always give the same decisions, whatever order they arrived in."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import asdict, dataclass, replace
+from typing import Any
+
+from kn_contracts.events.finance import InvoiceDecided, InvoiceStatus, Reason
+from kn_finance.domain.checks import Checked, check, supplier_key
+from kn_finance.domain.inputs import NetworkInputs, counted
+from kn_finance.domain.pool import Invoice, PoolBook
+from kn_finance.domain.rates import RateBook
+from kn_finance.domain.scheme import Scheme
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """A decision as InvoiceDecided states it, without who and when."""
+
+    invoice_id: str
+    network_id: str | None
+    status: InvoiceStatus
+    reasons: tuple[Reason, ...] = ()
+    meeting_id: str | None = None
+    meeting_date: dt.date | None = None
+    list_revision: int | None = None
+    rate_scheme: str | None = None
+    rate_year: int | None = None
+    rate_revision: int | None = None
+    counted: int | None = None
+    entitlement: int | None = None
+    approved: int = 0
+    not_covered: int = 0
+    overridden: bool = False
+
+    @classmethod
+    def of(cls, event: InvoiceDecided) -> Outcome:
+        fields = event.model_dump(
+            exclude={"effective_date", "actor", "causation_id", "correlation_id"}
+        )
+        return cls(**{**fields, "reasons": event.reasons})
+
+    def fields(self) -> dict[str, Any]:
+        return {**asdict(self), "reasons": self.reasons}
+
+    @property
+    def payable(self) -> int:
+        """What the pool pays for it now: the approved amount, or nothing."""
+        return self.approved if self.status == "approved" else 0
+
+
+def decide(book: PoolBook, inputs: NetworkInputs, rates: RateBook, scheme: Scheme) -> list[Outcome]:
+    """Every invoice of the account, in the order received (rule 3)."""
+    used: dict[str, int] = {}  # meeting id (or cost kind and year) -> approved so far
+    earlier: dict[tuple[str, str], str] = {}
+    outcomes = []
+    for invoice in book.in_order_received():
+        checked = check(invoice.received, inputs, rates, scheme, earlier)
+        outcome = _outcome(invoice, checked, scheme, used)
+        if outcome.status != "rejected":
+            earlier.setdefault(supplier_key(invoice.received), invoice.invoice_id)
+        outcomes.append(outcome)
+    return outcomes
+
+
+def _outcome(invoice: Invoice, checked: Checked, scheme: Scheme, used: dict[str, int]) -> Outcome:
+    received, override = invoice.received, invoice.override
+    reasons = tuple(checked.rejections + checked.waits)
+    meeting, attendance, rates = checked.meeting, checked.attendance, checked.rates
+    base = Outcome(
+        invoice_id=received.invoice_id,
+        network_id=received.network_id,
+        status="waiting",
+        reasons=reasons,
+        meeting_id=meeting.meeting_id if meeting else None,
+        meeting_date=received.meeting_date,
+        list_revision=attendance.revision if attendance else None,
+        rate_scheme=rates.scheme if rates else None,
+        rate_year=rates.year if rates else None,
+        rate_revision=rates.revision if rates else None,
+    )
+    if override is not None and override.decision == "reject":
+        why = Reason(rule="Pool payouts 7", code="ekm_rejected", text=override.reason)
+        return _with(base, "rejected", (*reasons, why), 0, received.amount, overridden=True)
+    approving = override is not None and override.decision == "approve"
+    if approving and override is not None and override.approved_amount is not None:
+        paid = min(override.approved_amount, received.amount)
+        return _with(base, "approved", reasons, paid, received.amount - paid, overridden=True)
+    if checked.rejections and not approving:
+        return _with(base, "rejected", reasons, 0, received.amount)
+    if checked.waits or rates is None:
+        return _with(base, "waiting", reasons, 0, 0, overridden=approving)
+    if received.cost_kind in scheme.capped_cost_kinds:
+        # a yearly cap per network shared in the order received (DOMAIN "Other schemes")
+        key, heads = f"cap:{received.cost_kind}:{rates.year}", None
+        entitlement = rates.yearly_caps.get(received.cost_kind, 0)
+    else:
+        assert attendance is not None
+        assert meeting is not None
+        key = f"meeting:{meeting.meeting_id}"
+        heads = counted(attendance.lines, rates)
+        entitlement = rates.pool[received.tier or rates.default_tier] * heads  # rule 3
+    left = max(entitlement - used.get(key, 0), 0)
+    paid = min(received.amount, left)
+    used[key] = used.get(key, 0) + paid
+    approved = _with(base, "approved", reasons, paid, received.amount - paid, overridden=approving)
+    return replace(approved, counted=heads, entitlement=entitlement)
+
+
+def _with(
+    base: Outcome,
+    status: InvoiceStatus,
+    reasons: tuple[Reason, ...],
+    approved: int,
+    not_covered: int,
+    *,
+    overridden: bool = False,
+) -> Outcome:
+    return replace(
+        base,
+        status=status,
+        reasons=reasons,
+        approved=approved,
+        not_covered=not_covered,
+        overridden=overridden,
+    )

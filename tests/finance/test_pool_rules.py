@@ -1,0 +1,108 @@
+"""The pool's rules in pure code (DOMAIN Pool payouts 2-7): the worked example's figures."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from kn_contracts.events.finance import Payee
+from kn_finance.domain.decide import Outcome, decide
+from kn_finance.domain.errors import Invalid
+from kn_finance.domain.inputs import NetworkInputs
+from kn_finance.domain.pool import fold
+from tests.finance.facts import SCHEME, attendance, base_table, inputs, invoice, override, rates
+
+
+def decided(*events: object, seen: NetworkInputs | None = None) -> dict[str, Outcome]:
+    book = fold(list(events))  # type: ignore[arg-type]
+    return {o.invoice_id: o for o in decide(book, seen or inputs(), rates(), SCHEME)}
+
+
+def codes(outcome: Outcome) -> list[str]:
+    return [reason.code for reason in outcome.reasons]
+
+
+def test_the_rate_table_regulates_the_base_amounts_half_up_to_ore() -> None:
+    found = rates().resolve(2025)
+    assert (found.pool["standard"], found.coordinator_fee) == (53_400, 2_136_000)
+    assert (
+        rates(
+            base_table(pool_kr=333),
+        )
+        .resolve(2022)
+        .pool["standard"]
+        == 33_300
+    )
+
+
+def test_a_year_without_a_rate_table_is_an_error_naming_the_year() -> None:
+    with pytest.raises(Invalid, match="no rate table for 2026"):
+        rates().resolve(2026)
+
+
+def test_entitlement_is_the_rate_times_the_counted_member_owners() -> None:
+    venue = decided(invoice("venue", "8100.00"))["venue"]
+    assert (venue.status, venue.counted, venue.entitlement) == ("approved", 14, 747_600)
+    assert (venue.approved, venue.not_covered, venue.list_revision) == (747_600, 62_400, 1)
+
+
+def test_invoices_of_one_meeting_share_its_entitlement_in_the_order_received() -> None:
+    found = decided(
+        invoice("catering", "300.00", cost_kind="catering", received=dt.date(2025, 3, 21)),
+        invoice("venue", "8100.00"),
+    )
+    assert (found["venue"].approved, found["catering"].approved) == (747_600, 0)
+    assert (found["catering"].status, found["catering"].not_covered) == ("approved", 30_000)
+
+
+def test_an_invoice_due_in_fewer_than_14_days_is_rejected() -> None:
+    june = invoice("june", "500.00", received=dt.date(2025, 6, 1), due_date=dt.date(2025, 6, 10))
+    found = decided(june)["june"]
+    assert found.status == "rejected"
+    assert "due_too_soon" in codes(found)
+    assert "is 9 days after receipt on 2025-06-01" in found.reasons[0].text
+
+
+def test_every_failed_check_is_kept_as_a_reason() -> None:
+    bad = invoice(
+        "bad",
+        "100.00",
+        coordinator_name="Nobody Known",
+        due_date=dt.date(2025, 3, 25),
+        payee=Payee(kind="other", reference="paypal"),
+    )
+    twice = invoice("twice", "100.00", supplier_invoice_number="F-venue")
+    found = decided(invoice("venue", "8100.00"), bad, twice)
+    assert codes(found["bad"]) == ["coordinator_not_holder", "due_too_soon", "payee_not_accepted"]
+    assert codes(found["twice"]) == ["duplicate"]
+    missing = invoice("missing", "1.00", network_id=None, coordinator_name=None, meeting_date=None)
+    assert codes(decided(missing)["missing"]) == [
+        "network_missing",
+        "meeting_date_missing",
+        "coordinator_missing",
+    ]
+
+
+def test_an_invoice_for_a_meeting_with_no_list_waits() -> None:
+    planned = decided(invoice("venue", "8100.00"), seen=inputs(status="planned"))["venue"]
+    assert (planned.status, codes(planned)) == ("waiting", ["meeting_not_held"])
+    cancelled = decided(invoice("venue", "8100.00"), seen=inputs(status="cancelled"))["venue"]
+    assert (cancelled.status, codes(cancelled)) == ("rejected", ["meeting_cancelled"])
+    unknown = decided(invoice("venue", "8100.00"), seen=inputs(name=None))["venue"]
+    assert codes(unknown) == ["network_unknown"]
+
+
+def test_only_the_categories_the_table_counts_count() -> None:
+    six = decided(invoice("venue", "8100.00"), seen=inputs(listed=attendance(owners=6)))
+    assert (six["venue"].counted, six["venue"].approved) == (6, 6 * 53_400)
+
+
+def test_ekm_overrides_a_rejection_or_rejects_an_approved_invoice_with_a_reason() -> None:
+    late = invoice("late", "500.00", due_date=dt.date(2025, 3, 25))
+    found = decided(late, override("late", "approve"))["late"]
+    assert (found.status, found.approved, found.overridden) == ("approved", 50_000, True)
+    assert "due_too_soon" in codes(found)
+    venue = decided(invoice("venue", "8100.00"), override("venue", "reject", reason="double"))
+    assert (venue["venue"].status, venue["venue"].approved) == ("rejected", 0)
+    assert codes(venue["venue"]) == ["ekm_rejected"]
