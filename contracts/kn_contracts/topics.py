@@ -11,6 +11,7 @@ from kn_contracts.events.meetings import MEETINGS_EVENT_TYPES
 from kn_contracts.events.membership import MEMBERSHIP_EVENT_TYPES
 from kn_contracts.events.payouts import PAYOUT_EVENT_TYPES
 from kn_contracts.events.region import REGION_EVENT_TYPES
+from kn_contracts.events.reporting import REPORTING_EVENT_TYPES
 from kn_contracts.upcasters import UPCASTERS
 
 DLQ_SUFFIX = ".dlq"
@@ -69,6 +70,14 @@ FINANCE_PAYOUTS = Topic(
     "revision: de-duplicate by it; a replay republishes nothing new.",
     events=PAYOUT_EVENT_TYPES,
 )
+REPORTING_EVENTS = Topic(
+    name="kn.reporting.events",
+    owner="reporting",
+    key="network id",
+    description="Annual statuses: submitted by the network's coordinator with the narrative, "
+    "acknowledged by EKM.",
+    events=REPORTING_EVENT_TYPES,
+)
 
 REGION_YDERNUMMER = Topic(
     name="kn.region.ydernummer",
@@ -86,6 +95,7 @@ TOPICS: tuple[Topic, ...] = (
     MEETINGS_EVENTS,
     FINANCE_EVENTS,
     FINANCE_PAYOUTS,
+    REPORTING_EVENTS,
     REGION_YDERNUMMER,
 )
 
