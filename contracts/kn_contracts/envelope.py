@@ -104,10 +104,16 @@ class Envelope(NamedTuple):
         return envelope
 
 
+POSITION_MAX = 2**63 - 1  # an event log's positions are PostgreSQL bigints
+
+
 def _position(sequence: bytes) -> int:
     if not sequence.isdigit():
         raise ContractError(f"ce_sequence {sequence!r} is not a non-negative integer")
-    return int(sequence)
+    position = int(sequence)
+    if position > POSITION_MAX:
+        raise ContractError(f"ce_sequence {position} is beyond any event log's positions")
+    return position
 
 
 _new_tuple = tuple.__new__

@@ -227,7 +227,7 @@ async def _publish(bootstrap: str, changes: list[Event]) -> None:
             person = str(getattr(change, "person_id", ""))
             envelope = Envelope(
                 f"demo-{type(change).__name__}-{person}",
-                "/region/demo",
+                "/region/nordjylland",  # its actor is region:nordjylland
                 change.ce_type(),
                 dt.datetime(2025, 1, 1, tzinfo=dt.UTC),
                 subject=key,

@@ -20,8 +20,17 @@ from kn_contracts.errors import ContractError
 from kn_servicekit import admission_store as store
 from kn_servicekit.admission import Admission, LogKey, Place, Verdict, admit, lookups
 from kn_servicekit.db import Connection
-from kn_servicekit.deadletter import DeadLetters, Letter, Origin, is_redriven, letter_of, origin_of
+from kn_servicekit.deadletter import (
+    DeadLetters,
+    Letter,
+    MalformedOrigin,
+    Origin,
+    is_redriven,
+    letter_of,
+    origin_of,
+)
 from kn_servicekit.projection import Cutoff, Delivery, Projection
+from kn_servicekit.provenance import Provenance
 
 log = structlog.get_logger("projection")
 
@@ -41,10 +50,13 @@ class Batch:
 
 
 def decode_batch(
-    fetched: dict[TopicPartition, list[ConsumerRecord]], catalog: Catalog, cutoff: Cutoff | None
+    fetched: dict[TopicPartition, list[ConsumerRecord]],
+    catalog: Catalog,
+    cutoff: Cutoff | None,
+    provenance: Provenance | None = None,
 ) -> Batch:
-    """Decode a fetch; what cannot be decoded becomes a letter, what the cutoff excludes
-    is only passed over."""
+    """Decode a fetch; what cannot be decoded, or was not written by its topic's owner,
+    becomes a letter; what the cutoff excludes is only passed over."""
     batch = Batch(
         next_offsets={tp: records[-1].offset + 1 for tp, records in fetched.items()},
         consumed=sum(len(records) for records in fetched.values()),
@@ -61,13 +73,21 @@ def decode_batch(
             except Exception as exc:  # an upcaster bug, a header without a value
                 batch.letters.append(letter_of(record, f"decode: {type(exc).__name__}: {exc}"))
                 continue
+            refused = provenance.refusal(topic, envelope, event) if provenance else None
+            if refused is not None:
+                batch.letters.append(letter_of(record, f"provenance: {refused}"))
+                continue
             # built as a plain tuple: the NamedTuple constructor costs twice as much
             delivery = _delivery(Delivery, (topic, partition, record.offset, envelope, event))
             if cutoff is None or cutoff.admits(delivery):
+                if is_redriven(record.headers):
+                    try:
+                        batch.redriven[(topic, partition, record.offset)] = origin_of(record)
+                    except MalformedOrigin as exc:
+                        batch.letters.append(letter_of(record, f"redrive: {exc}"))
+                        continue
                 records.append(record)
                 deliveries.append(delivery)
-                if is_redriven(record.headers):
-                    batch.redriven[(topic, partition, record.offset)] = origin_of(record)
     return batch
 
 

@@ -32,9 +32,18 @@ def _origin(
 ) -> Origin:
     for name, value in headers:
         if name == ORIGIN:
-            origin_topic, origin_partition, origin_offset = value.decode().rsplit("/", 2)
-            return origin_topic, int(origin_partition), int(origin_offset)
+            try:
+                origin_topic, origin_partition, origin_offset = value.decode().rsplit("/", 2)
+                return origin_topic, int(origin_partition), int(origin_offset)
+            except (AttributeError, UnicodeDecodeError, ValueError):
+                raise MalformedOrigin(
+                    f"kn_origin {value!r} is not topic/partition/offset"
+                ) from None
     return topic, partition, offset
+
+
+class MalformedOrigin(ValueError):
+    """A kn_origin header that does not name topic/partition/offset (hand-made or forged)."""
 
 
 def origin_header(origin: Origin) -> tuple[str, bytes]:
@@ -69,7 +78,10 @@ class Letter:
     @property
     def origin(self) -> Origin:
         """Where the message was first published: the same for every redrive of it."""
-        return _origin(self.headers, self.topic, self.partition, self.offset)
+        try:
+            return _origin(self.headers, self.topic, self.partition, self.offset)
+        except MalformedOrigin:  # a forged redrive: the letter stands for itself
+            return self.topic, self.partition, self.offset
 
 
 def letter_of(record: ConsumerRecord, reason: str) -> Letter:

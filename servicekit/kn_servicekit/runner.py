@@ -26,6 +26,7 @@ from kn_servicekit.deadletter import DeadLetters
 from kn_servicekit.errors import Superseded, TransientError
 from kn_servicekit.kafka import caught_up, partitions_of
 from kn_servicekit.projection import Cutoff, Projection
+from kn_servicekit.provenance import Provenance
 from kn_servicekit.transient import TRANSIENT, Backoff
 
 log = structlog.get_logger("projection")
@@ -56,6 +57,7 @@ class ProjectionRunner:
         self._bootstrap = bootstrap
         self._projection = projection
         self._catalog = catalog
+        self._provenance = Provenance(projection.topics)
         self._schema = schema
         self._group_id = group_id
         self._max_records = max_records
@@ -166,7 +168,9 @@ class ProjectionRunner:
                 fetched = await consumer.getmany(timeout_ms=500, max_records=self._max_records)
                 self._ready.set()
                 if fetched:
-                    await out.put(decode_batch(fetched, self._catalog, self._cutoff))
+                    await out.put(
+                        decode_batch(fetched, self._catalog, self._cutoff, self._provenance)
+                    )
             await out.put(None)
         except Exception as exc:  # transient or not, the writer side decides what it means
             await out.put(exc)
