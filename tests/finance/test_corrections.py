@@ -127,4 +127,4 @@ def test_payout_cause_keys_name_the_kind_the_thing_and_its_revision() -> None:
     fewer = inputs(listed=attendance(owners=13, revision=2))
     [second] = changes(book, decide(book, fewer, rates(), SCHEME), CAUSE)
     assert second.cause_key == "PayoutAdjusted:pool:aalborg-oest:venue:2"
-    assert dataclasses.asdict(second)["invoice_id"] == "venue"
+    assert dataclasses.asdict(second)["subject"] == "venue"

@@ -21,9 +21,9 @@ from kn_servicekit.cause import Cause
 
 @dataclass(frozen=True)
 class Change:
-    """What one invoice's new decision appends, under which cause key."""
+    """What one invoice's new decision (or one payee's fee) appends, under which cause key."""
 
-    invoice_id: str
+    subject: str  # the invoice id, or the payee's person id
     cause_key: str
     events: tuple[Event, ...]
 

@@ -1,0 +1,167 @@
+"""finance_inputs: finance's own view of meetings and membership, and the decider.
+
+It keeps finance's tables of other services' facts (meetings and their latest list
+revisions, networks, coordinator acts) from kn.meetings.events and kn.membership.events, and
+reads kn.finance.events for finance's own facts. Deciding, it settles whatever a fact
+touches in the same transaction as the offsets, one message a transaction (like
+membership's region feed): an invoice waiting for its list is decided when the list
+arrives, a correction publishes its adjustment. The decisions read finance's facts from its
+event store (the truth) and the other services' from these tables, under a lock, so two
+replicas never decide on each other's half-written state.
+
+A rebuild replays the tables only (deciding=False): replaying decisions from offset 0
+against a store that already holds the later ones would publish their undoing. The live
+decider follows the rebuilt schema from the offsets it stored.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Sequence
+from typing import Protocol, cast
+
+from kn_contracts.base import Event
+from kn_contracts.catalog import Catalog
+from kn_contracts.events import meetings as mt
+from kn_contracts.events import membership as ms
+from kn_contracts.events.finance import (
+    CoordinatorFeeYearClosed,
+    InvoiceOverridden,
+    InvoiceReceived,
+    RateTablePublished,
+)
+from kn_finance.adapters import tables
+from kn_finance.adapters.reading import InputsReader
+from kn_finance.domain.scheme import Scheme
+from kn_finance.handlers import settle
+from kn_servicekit.cause import Cause, copenhagen_date
+from kn_servicekit.db import Connection
+from kn_servicekit.pgstore import EVENT_TABLE_KEY, PostgresEventStore
+from kn_servicekit.projection import Delivery
+
+NAME = "finance_inputs"
+DECIDER = "finance"  # the actor of what the decider records
+DECIDER_LOCK = 0x6B6E_0F01  # with the event table's oid, as the kit keys its locks
+# the confirmed coordinator acts (Coordinator 9): requests and other new types are not acts
+COORDINATOR_ACTS = (
+    ms.CoordinatorElected,
+    ms.CoordinatorRoleShared,
+    ms.CoordinatorChanged,
+    ms.CoordinatorSteppedDown,
+    ms.CoordinatorSpellsRestated,
+)
+
+
+class _Listed(Protocol):
+    """A meetings event that carries a whole attendance list."""
+
+    meeting_id: str
+    attendees: tuple[mt.Attendee, ...]
+
+
+Scope = tuple[str, str | int | None]  # ("pool" | "roles", network) | ("all", None) | ("fees", year)
+
+
+class FinanceInputs:
+    """The projection; with deciding=False a read model only (what a rebuild replays)."""
+
+    name = NAME
+
+    def __init__(
+        self,
+        topics: tuple[str, str, str],
+        catalog: Catalog,
+        scheme: Scheme,
+        topic_for: Callable[[Event], str],
+        *,
+        deciding: bool = True,
+    ) -> None:
+        self.topics: tuple[str, ...] = topics
+        self.derived = not deciding  # deciding, it appends finance's events: commit durably
+        self._catalog = catalog
+        self._scheme = scheme
+        self._topic_for = topic_for
+        self._deciding = deciding
+
+    async def create(self, conn: Connection) -> None:
+        await conn.execute(tables.TABLES)
+
+    async def apply(self, conn: Connection, batch: Sequence[Delivery]) -> None:
+        for delivery in batch:
+            scope = await record(conn, delivery.event)
+            if self._deciding and scope is not None:
+                await self._decide(conn, delivery, scope)
+
+    async def _decide(self, conn: Connection, delivery: Delivery, scope: Scope) -> None:
+        await conn.execute(f"SELECT pg_advisory_xact_lock($1, {EVENT_TABLE_KEY})", DECIDER_LOCK)
+        event, envelope = delivery.event, delivery.envelope
+        # "today" is the day the fact was published, so deciding it again decides the same
+        cause = Cause(
+            DECIDER,
+            f"{envelope.source}#{envelope.id}",
+            event.correlation_id,
+            copenhagen_date(envelope.time),
+        )
+        store = PostgresEventStore(conn, self._catalog, self._topic_for)
+        inputs, scheme = InputsReader(conn, self._catalog), self._scheme
+        kind, subject = scope
+        if kind == "all":
+            await settle.settle_everything(store, inputs, scheme, cause)
+        elif kind == "fees":
+            await settle.settle_everything(
+                store, inputs, scheme, cause, fees_only_for=int(subject or 0)
+            )
+        else:
+            network = None if subject is None else str(subject)
+            await settle.settle_pool(store, inputs, network, scheme, cause)
+            if kind == "roles" and network is not None:
+                await settle.settle_fees(store, inputs, network, scheme, cause)
+
+
+async def record(conn: Connection, event: Event) -> Scope | None:
+    """Keep what finance needs of one fact; answer what it touches (None: nothing)."""
+    if isinstance(event, mt.MeetingsEvent):
+        return await _meetings(conn, event)
+    if isinstance(event, ms.NetworkCreated):
+        await conn.execute(tables.UPSERT_NETWORK, event.network_id, event.name)
+        return ("pool", event.network_id)
+    if isinstance(event, COORDINATOR_ACTS):
+        await conn.execute(tables.ACT, event.network_id, event.ce_type(), event.model_dump_json())
+        return ("roles", event.network_id)
+    if isinstance(event, InvoiceReceived | InvoiceOverridden):
+        return ("pool", event.network_id)
+    if isinstance(event, RateTablePublished):
+        return ("all", None)
+    if isinstance(event, CoordinatorFeeYearClosed):
+        return ("fees", event.year)
+    return None  # every other type, including ones added after this was written
+
+
+async def _meetings(conn: Connection, event: mt.MeetingsEvent) -> Scope | None:
+    network = getattr(event, "network_id", None)
+    if network is None:
+        return None
+    if isinstance(event, mt.MeetingScheduled):
+        await conn.execute(
+            tables.SCHEDULED, network, event.meeting_id, event.meeting_date, "planned"
+        )
+    elif isinstance(event, mt.MeetingRescheduled):
+        await conn.execute(tables.MOVED, network, event.meeting_id, event.meeting_date)
+    elif isinstance(event, mt.MeetingCancelled):
+        await conn.execute(
+            tables.STATUS, network, event.meeting_id, event.meeting_date, "cancelled"
+        )
+    elif isinstance(event, mt.MeetingHeld):
+        await conn.execute(tables.STATUS, network, event.meeting_id, event.effective_date, "held")
+    elif isinstance(getattr(event, "attendees", None), tuple):
+        # every list revision, whatever its event type (recorded, corrected, or one meetings
+        # adds later for Meetings 10): the latest revision of a meeting counts
+        listed = cast(_Listed, event)
+        revision = getattr(event, "revision", None) or 1
+        lines = [[a.category, a.ydernummer] for a in listed.attendees]
+        date = getattr(event, "meeting_date", event.effective_date)
+        await conn.execute(tables.STATUS, network, listed.meeting_id, date, "held")
+        await conn.execute(tables.LISTED, network, listed.meeting_id, revision, json.dumps(lines))
+    else:
+        return None
+    return ("pool", network)

@@ -1,0 +1,167 @@
+"""What EKM and coordinators ask of finance, decided in pure code (load -> decide -> append
+happens in the handlers). Each refusal names its rule and what to fix."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any, Literal
+
+from kn_contracts.events.finance import (
+    Basis,
+    BookingNotified,
+    CoordinatorFeeYearClosed,
+    InvoiceOverridden,
+    InvoiceReceived,
+    RateAmounts,
+    RateTablePublished,
+)
+from kn_contracts.events.meetings import AttendeeCategory
+from kn_finance.domain.errors import CHECKS, CLOSE, INVOICE, RATES, Conflict, Invalid, NotFound
+from kn_finance.domain.fee import FeeYears
+from kn_finance.domain.pool import PoolBook
+from kn_finance.domain.rates import RateBook
+from kn_finance.domain.scheme import Scheme
+from kn_servicekit.access import EKM, may_act
+from kn_servicekit.cause import Cause
+from kn_servicekit.errors import AccessDenied
+
+
+@dataclass(frozen=True)
+class PublishRates:
+    """EKM's rate table for a year: amounts, or an index factor on another year's table."""
+
+    year: int
+    price_level_year: int
+    amounts: RateAmounts | None
+    index_factor: Decimal | None
+    index_base_year: int | None
+    counted_categories: tuple[AttendeeCategory, ...] | None
+    basis: Basis | None
+    reason: str | None
+
+
+def publish_rates(
+    book: RateBook, cmd: PublishRates, scheme: Scheme, cause: Cause
+) -> list[RateTablePublished]:
+    """The next revision of the year's table (Pool payouts 5, 6); it must resolve."""
+    _ekm(cause, "publishes rate tables")
+    if cmd.index_base_year is not None and book.latest(cmd.index_base_year) is None:
+        raise Invalid(
+            RATES,
+            f"no rate table for {cmd.index_base_year} to index from: publish "
+            "that year's amounts first",
+        )
+    if cmd.index_base_year == cmd.year:
+        raise Invalid(RATES, f"the table for {cmd.year} cannot index on itself")
+    try:
+        table = RateTablePublished(
+            **cause.stamp(cause.today),
+            scheme=scheme.scheme,
+            year=cmd.year,
+            revision=book.next_revision(cmd.year),
+            price_level_year=cmd.price_level_year,
+            amounts=cmd.amounts,
+            index_factor=cmd.index_factor,
+            index_base_year=cmd.index_base_year,
+            counted_categories=cmd.counted_categories or scheme.counted_categories,
+            basis=cmd.basis or scheme.basis,
+            reason=cmd.reason,
+        )
+    except ValueError as exc:  # pydantic's, from the table's own invariants
+        raise Invalid(RATES, _first_error(exc)) from None
+    return [table]
+
+
+def register_invoice(
+    book: PoolBook, invoice: dict[str, Any], scheme: Scheme, cause: Cause
+) -> list[InvoiceReceived]:
+    """Keep an invoice whatever it breaks (Pool payouts 4): the checks decide it later."""
+    _ekm(cause, "registers invoices")
+    if invoice["invoice_id"] in book.invoices:
+        raise Conflict(
+            INVOICE, f"invoice {invoice['invoice_id']} is registered already; give a new invoice id"
+        )
+    if invoice["cost_kind"] not in scheme.cost_kinds:
+        kinds = ", ".join(sorted(scheme.cost_kinds))
+        raise Invalid(
+            INVOICE,
+            f"cost_kind {invoice['cost_kind']!r} is not paid by scheme "
+            f"{scheme.scheme}: use one of {kinds}",
+        )
+    return [InvoiceReceived(**cause.stamp(invoice["received_date"]), **invoice)]
+
+
+def notify_booking(
+    book: PoolBook, booking: dict[str, Any], scheme: Scheme, cause: Cause
+) -> list[BookingNotified]:
+    """A coordinator tells EKM what was booked for a meeting (seed 001, the procedure)."""
+    may_act(cause.actor, booking["network_id"])
+    if booking["booking_id"] in book.bookings:
+        raise Conflict(INVOICE, f"booking {booking['booking_id']} was notified already")
+    unknown = sorted(set(booking["cost_kinds"]) - scheme.cost_kinds)
+    if unknown:
+        raise Invalid(INVOICE, f"cost_kinds {unknown} are not paid by scheme {scheme.scheme}")
+    return [BookingNotified(**cause.stamp(cause.today), **booking)]
+
+
+def override_invoice(
+    book: PoolBook,
+    invoice_id: str,
+    decision: Literal["approve", "reject"],
+    reason: str,
+    amount: int | None,
+    cause: Cause,
+) -> list[InvoiceOverridden]:
+    """EKM approves a rejected invoice or rejects an approved one, with a reason (rule 7)."""
+    _ekm(cause, "overrides invoice decisions")
+    invoice = book.invoices.get(invoice_id)
+    if invoice is None:
+        raise NotFound(CHECKS, f"no invoice {invoice_id} in this network's account")
+    if decision == "approve" and invoice.received.network_id is None:
+        raise Invalid(
+            INVOICE,
+            f"invoice {invoice_id} names no network, so no pool can pay it; "
+            "register it again with the network",
+        )
+    if decision == "reject" and amount is not None:
+        raise Invalid(CHECKS, "approved_amount goes with decision 'approve' only")
+    return [
+        InvoiceOverridden(
+            **cause.stamp(cause.today),
+            invoice_id=invoice_id,
+            network_id=invoice.received.network_id,
+            decision=decision,
+            reason=reason,
+            approved_amount=amount,
+        )
+    ]
+
+
+def close_fee_year(
+    years: FeeYears, year: int, rates: RateBook, scheme: Scheme, cause: Cause
+) -> list[CoordinatorFeeYearClosed]:
+    """EKM closes a year for the coordinator fee, from January of the next (rule 9)."""
+    _ekm(cause, "closes a year for the coordinator fee")
+    opens = scheme.closable_from(year)
+    if cause.today < opens:
+        raise Invalid(
+            CLOSE, f"{year} can be closed from {opens.isoformat()}; until then the fee is a preview"
+        )
+    if year in years.closed:
+        raise Conflict(
+            CLOSE,
+            f"{year} was closed on {years.closed[year].isoformat()}; later "
+            "changes are published as adjustments",
+        )
+    rates.resolve(year)  # a year without a rate table cannot be paid
+    return [CoordinatorFeeYearClosed(**cause.stamp(cause.today), year=year)]
+
+
+def _ekm(cause: Cause, what: str) -> None:
+    if cause.actor != EKM:
+        raise AccessDenied(CHECKS, f"only EKM {what}; you are {cause.actor}")
+
+
+def _first_error(exc: ValueError) -> str:
+    return str(exc).splitlines()[-1].strip() if str(exc) else repr(exc)

@@ -1,0 +1,160 @@
+"""Rate tables, invoices, bookings and entitlement: EKM writes, a coordinator notifies
+bookings and reads their own network, an auditor reads."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import JSONResponse
+
+from kn_finance.domain import commands as rules
+from kn_finance.domain import views
+from kn_finance.domain.errors import INVOICE, NotFound
+from kn_finance.domain.pool import NO_NETWORK
+from kn_finance.entrypoints import schemas as s
+from kn_finance.entrypoints.wiring import Ekm, Reader, Wired, Writer
+from kn_finance.handlers import commands
+from kn_finance.handlers.streams import pool_book, rate_book
+from kn_servicekit.access import may_read
+from kn_servicekit.commands import run_command
+
+router = APIRouter(prefix="/v1", tags=["pool"])
+NETWORK = "/networks/{network_id}"
+
+
+def account(network_id: str) -> str | None:
+    """A network's id from the path; `_none` for the invoices that name none."""
+    return None if network_id == NO_NETWORK else network_id
+
+
+@router.post("/rate-tables", status_code=201)
+async def publish_rates(
+    request: Request, body: s.RateTableIn, actor: Ekm, wired: Wired
+) -> JSONResponse:
+    """Publish a year's rates (the next revision supersedes): amounts, or an index factor."""
+    cmd = rules.PublishRates(
+        body.year,
+        body.price_level_year or body.year,
+        body.amounts,
+        body.index_factor,
+        body.index_base_year,
+        body.counted_categories,
+        body.basis,
+        body.reason,
+    )
+    return await run_command(
+        request,
+        actor,
+        wired.store,
+        body,
+        lambda st, cause: commands.publish_rates(st, cmd, wired.scheme, cause),
+        status=201,
+        clock=wired.clock,
+    )
+
+
+@router.get("/rate-tables/{year}")
+async def rates(year: int, actor: Reader, wired: Wired) -> Any:
+    """The year's rates as decisions use them; 422 naming the year when there are none."""
+    return (await rate_book(wired.store, wired.scheme.scheme)).resolve(year)
+
+
+@router.post("/invoices", status_code=201)
+async def register(request: Request, body: s.InvoiceIn, actor: Ekm, wired: Wired) -> JSONResponse:
+    """Register an invoice as received; it is decided when its meeting's list is there."""
+    invoice = body.model_dump() | {"received_date": body.received_date or wired.today()}
+    return await run_command(
+        request,
+        actor,
+        wired.store,
+        body,
+        lambda st, cause: commands.register_invoice(st, invoice, wired.scheme, cause),
+        status=201,
+        clock=wired.clock,
+    )
+
+
+@router.get(f"{NETWORK}/invoices")
+async def invoices(network_id: str, actor: Reader, wired: Wired) -> dict[str, Any]:
+    """Every invoice of the network, its status and every reason."""
+    may_read(str(actor), network_id)
+    book = await pool_book(wired.store, account(network_id))
+    return {
+        "network_id": network_id,
+        "invoices": [views.invoice_view(i) for i in book.in_order_received()],
+    }
+
+
+@router.get(f"{NETWORK}/invoices/{{invoice_id}}")
+async def invoice(network_id: str, invoice_id: str, actor: Reader, wired: Wired) -> dict[str, Any]:
+    may_read(str(actor), network_id)
+    found = (await pool_book(wired.store, account(network_id))).invoices.get(invoice_id)
+    if found is None:
+        raise NotFound(INVOICE, f"no invoice {invoice_id} of network {network_id}")
+    return views.invoice_view(found)
+
+
+@router.post(f"{NETWORK}/invoices/{{invoice_id}}/override")
+async def override(
+    request: Request, network_id: str, invoice_id: str, body: s.OverrideIn, actor: Ekm, wired: Wired
+) -> JSONResponse:
+    """EKM approves a rejected invoice, or rejects an approved one, with a reason."""
+    return await run_command(
+        request,
+        actor,
+        wired.store,
+        body,
+        lambda st, cause: commands.override_invoice(
+            st,
+            account(network_id),
+            invoice_id,
+            body.decision,
+            body.reason,
+            body.approved_amount,
+            cause,
+        ),
+        clock=wired.clock,
+    )
+
+
+@router.post(f"{NETWORK}/bookings", status_code=201)
+async def book(
+    request: Request, network_id: str, body: s.BookingIn, actor: Writer, wired: Wired
+) -> JSONResponse:
+    """The coordinator tells EKM what was booked (venue, catering, expected amount)."""
+    booking = body.model_dump() | {"network_id": network_id}
+    return await run_command(
+        request,
+        actor,
+        wired.store,
+        body,
+        lambda st, cause: commands.notify_booking(st, booking, wired.scheme, cause),
+        status=201,
+        clock=wired.clock,
+    )
+
+
+@router.get(f"{NETWORK}/bookings")
+async def bookings(network_id: str, actor: Reader, wired: Wired) -> dict[str, Any]:
+    may_read(str(actor), network_id)
+    book = await pool_book(wired.store, account(network_id))
+    return {
+        "network_id": network_id,
+        "bookings": [
+            b.model_dump(mode="json", exclude={"actor", "causation_id", "correlation_id"})
+            for b in book.bookings.values()
+        ],
+    }
+
+
+@router.get(f"{NETWORK}/meetings/{{meeting_id}}/entitlement")
+async def entitlement(
+    request: Request, network_id: str, meeting_id: str, actor: Reader, wired: Wired
+) -> dict[str, Any]:
+    """A meeting's entitlement (rate × counted from its latest list) and what is left."""
+    may_read(str(actor), network_id)
+    inputs = await (await wired.inputs(request)).network(network_id)
+    book = await pool_book(wired.store, network_id)
+    tables = await rate_book(wired.store, wired.scheme.scheme)
+    return views.entitlement(book, inputs, tables, wired.scheme, meeting_id)

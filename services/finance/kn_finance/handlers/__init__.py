@@ -1,0 +1,1 @@
+"""Finance's use cases: load, decide, append — for HTTP commands and for the decider."""

@@ -1,0 +1,124 @@
+"""The decider's use cases: bring a network's decisions and payouts to what the facts say.
+
+Each change is its own append (decide_and_append) under a cause key that names the payout's
+kind, thing and revision, so its events get ids derived from those (UUIDv5): the same payout
+has the same ce_id whenever and however it is decided. A change is decided again on the
+state it is appended to; if that no longer gives the same change (a fact came in between),
+nothing is appended and the fact's own arrival settles the network again.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Protocol, TypeVar
+
+from kn_contracts.base import Event
+from kn_finance.domain.decide import decide
+from kn_finance.domain.fee import FeeAccount, fee_changes, fee_lines
+from kn_finance.domain.inputs import NetworkInputs
+from kn_finance.domain.pool import PoolBook
+from kn_finance.domain.rates import RateBook, Rates
+from kn_finance.domain.scheme import Scheme
+from kn_finance.domain.settle import Change, changes
+from kn_finance.handlers.streams import fee_of, fee_years, pool_of, rate_book
+from kn_servicekit.cause import Cause
+from kn_servicekit.eventstore import EventStore
+from kn_servicekit.pipeline import Aggregate, decide_and_append, load
+
+S = TypeVar("S", PoolBook, FeeAccount)
+
+
+class Inputs(Protocol):
+    """Finance's view of other services' facts (adapters.reading)."""
+
+    async def network(self, network_id: str | None) -> NetworkInputs: ...
+
+    async def networks(self) -> list[str]: ...
+
+
+async def settle_pool(
+    store: EventStore,
+    inputs: Inputs,
+    network_id: str | None,
+    scheme: Scheme,
+    cause: Cause,
+    rates: RateBook | None = None,
+) -> list[Event]:
+    """Decide the network's invoices again; append what changed (Pool payouts 3, 8)."""
+    book_of_rates = rates or await rate_book(store, scheme.scheme)
+    seen = await inputs.network(network_id)
+
+    def plan(book: PoolBook) -> list[Change]:
+        return changes(book, decide(book, seen, book_of_rates, scheme), cause)
+
+    return await _apply(store, pool_of(network_id), plan)
+
+
+async def settle_fees(
+    store: EventStore,
+    inputs: Inputs,
+    network_id: str,
+    scheme: Scheme,
+    cause: Cause,
+    years: Sequence[int] | None = None,
+    rates: RateBook | None = None,
+) -> list[Event]:
+    """Bring the fee payouts of the network's closed years to the current figures (rule 9)."""
+    closed = (await fee_years(store)).closed
+    book_of_rates = rates or await rate_book(store, scheme.scheme)
+    seen = await inputs.network(network_id)
+    appended: list[Event] = []
+    for year in sorted(closed if years is None else set(years) & set(closed)):
+        year_rates = book_of_rates.find(year)
+        if year_rates is None:
+            continue
+
+        def plan(account: FeeAccount, year: int = year, at: Rates = year_rates) -> list[Change]:
+            lines = fee_lines(seen.roles, year, at)
+            return fee_changes(account, lines, network_id, year, at, scheme, cause)
+
+        appended += await _apply(store, fee_of(network_id, year), plan)
+    return appended
+
+
+async def settle_everything(
+    store: EventStore,
+    inputs: Inputs,
+    scheme: Scheme,
+    cause: Cause,
+    fees_only_for: int | None = None,
+) -> list[Event]:
+    """Every network (a new rate revision, a year closed): pool and fees, or one year's fees."""
+    rates = await rate_book(store, scheme.scheme)
+    appended: list[Event] = []
+    for network_id in await inputs.networks():
+        if fees_only_for is None:
+            appended += await settle_pool(store, inputs, network_id, scheme, cause, rates)
+        years = None if fees_only_for is None else [fees_only_for]
+        appended += await settle_fees(store, inputs, network_id, scheme, cause, years, rates)
+    if fees_only_for is None:
+        appended += await settle_pool(store, inputs, None, scheme, cause, rates)
+    return appended
+
+
+async def _apply(
+    store: EventStore, aggregate: Aggregate[S], plan: Callable[[S], list[Change]]
+) -> list[Event]:
+    state, _ = await load(store, aggregate)
+    appended: list[Event] = []
+    for change in plan(state):
+        decided = await decide_and_append(
+            store, aggregate, _again(plan, change), cause_key=change.cause_key
+        )
+        appended += decided.events
+    return appended
+
+
+def _again(plan: Callable[[S], list[Change]], change: Change) -> Callable[[S], list[Event]]:
+    def decide_again(state: S) -> list[Event]:
+        for now in plan(state):
+            if now.subject == change.subject:
+                return list(now.events) if now.cause_key == change.cause_key else []
+        return []
+
+    return decide_again

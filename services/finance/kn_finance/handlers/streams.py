@@ -1,0 +1,57 @@
+"""The streams finance decides on, and how each is keyed on Kafka."""
+
+from __future__ import annotations
+
+from typing import TypeVar
+
+from kn_contracts.base import Event
+from kn_finance.domain import fee, pool
+from kn_finance.domain.fee import FeeAccount, FeeYears
+from kn_finance.domain.pool import PoolBook
+from kn_finance.domain.rates import RateBook
+from kn_servicekit.eventstore import EventStore
+from kn_servicekit.pipeline import Aggregate, load
+
+RATES_KEY = "rates"
+
+S = TypeVar("S", RateBook, PoolBook, FeeAccount, FeeYears)
+
+
+def _applied(state: S, event: Event) -> S:
+    return state.apply(event)
+
+
+def rates_of(scheme: str) -> Aggregate[RateBook]:
+    """A scheme's rate tables, every year and revision: one small stream."""
+    return Aggregate(f"rates:{scheme}", RateBook, _applied, key=RATES_KEY)
+
+
+def pool_of(network_id: str | None) -> Aggregate[PoolBook]:
+    """A network's pool account: its invoices, bookings, decisions and pool payouts."""
+    return Aggregate(
+        pool.account_of(network_id), PoolBook, _applied, key=network_id or pool.NO_NETWORK
+    )
+
+
+def fee_of(network_id: str, year: int) -> Aggregate[FeeAccount]:
+    """A network's fee payouts for one year."""
+    return Aggregate(fee.account_of(network_id, year), FeeAccount, _applied, key=network_id)
+
+
+FEE_YEARS = Aggregate(fee.FEE_YEARS, FeeYears, _applied, key=fee.FEE_YEARS)
+
+
+async def rate_book(store: EventStore, scheme: str) -> RateBook:
+    return (await load(store, rates_of(scheme)))[0]
+
+
+async def pool_book(store: EventStore, network_id: str | None) -> PoolBook:
+    return (await load(store, pool_of(network_id)))[0]
+
+
+async def fee_account(store: EventStore, network_id: str, year: int) -> FeeAccount:
+    return (await load(store, fee_of(network_id, year)))[0]
+
+
+async def fee_years(store: EventStore) -> FeeYears:
+    return (await load(store, FEE_YEARS))[0]
