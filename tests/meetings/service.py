@@ -40,10 +40,11 @@ class Running:
     box: Sandbox
     settings: MeetingsSettings
 
-    async def publish_membership(self, *events: Event) -> None:
-        """Put membership's events on the sandbox's membership topic, as membership would."""
+    async def publish_membership(self, *events: Event, event_id: str | None = None) -> None:
+        """Put membership's events on the sandbox's membership topic, as membership would
+        (with `event_id`, one event with that ce_id)."""
         await produce(self.box.bootstrap, self.box.topic(MEMBERSHIP_EVENTS.name),
-                      [membership_message(e) for e in events])  # fmt: skip
+                      [membership_message(e, event_id) for e in events])  # fmt: skip
 
     async def meetings_records(self) -> list[ConsumerRecord]:
         return await read_all(self.box.bootstrap, self.box.topic(MEETINGS_EVENTS.name))
@@ -53,10 +54,10 @@ class Running:
         return [decode(r.headers, r.value, catalog())[1] for r in await self.meetings_records()]
 
 
-def membership_message(event: Event) -> Message:
+def membership_message(event: Event, event_id: str | None = None) -> Message:
     network = getattr(event, "network_id", None) or "none"
     envelope = Envelope(
-        id=str(uuid.uuid4()),
+        id=event_id or str(uuid.uuid4()),
         source=source_of("membership"),
         type=event.ce_type(),
         time=dt.datetime.now(dt.UTC),

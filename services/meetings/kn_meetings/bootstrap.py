@@ -8,10 +8,11 @@ from collections.abc import Callable
 from fastapi import FastAPI
 
 from kn_contracts.catalog import Catalog
-from kn_contracts.topics import MEMBERSHIP_EVENTS, catalog
+from kn_contracts.topics import MEETINGS_EVENTS, MEMBERSHIP_EVENTS, catalog
 from kn_meetings import SERVICE
 from kn_meetings.adapters.directory import PostgresMembershipDirectory, prepare_view
 from kn_meetings.adapters.membership_view import MembershipView
+from kn_meetings.adapters.revisions import AttendanceRevisions
 from kn_meetings.adapters.scheme import scheme_from
 from kn_meetings.domain.errors import Conflict, Forbidden, Invalid, NotFound
 from kn_meetings.entrypoints.api import router
@@ -41,6 +42,10 @@ def create_app(settings: MeetingsSettings, clock: Callable[[], dt.datetime] = _n
     """The meetings service's HTTP app with its Kafka side attached."""
     view, events = membership_view(settings)
     scheme = scheme_from(settings)
+    revisions = AttendanceRevisions(  # Meetings 10: it appends, so it is no read model
+        settings.topic(MEMBERSHIP_EVENTS), settings.topic(MEETINGS_EVENTS), events,
+        settings.topic_for, view.name,
+    )  # fmt: skip
 
     async def membership_view_tables(resources: Resources) -> None:
         await prepare_view(resources.pool, view)
@@ -61,6 +66,7 @@ def create_app(settings: MeetingsSettings, clock: Callable[[], dt.datetime] = _n
         background={
             "relay": hosting.relay(SERVICE),
             "membership_view": hosting.projection(SERVICE, view, events),
+            "attendance_revisions": hosting.projection(SERVICE, revisions, events),
         },
         errors=ERRORS,
     )

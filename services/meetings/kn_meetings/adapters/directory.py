@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Collection
 
 import asyncpg
 
+from kn_contracts.coordinator import RoleHistory
+from kn_contracts.events.membership import (
+    MEMBERSHIP_EVENT_TYPES,
+    CoordinatorEvent,
+    CoordinatorSpellsRestated,
+)
 from kn_meetings.adapters.membership_view import MembershipView
 from kn_meetings.domain.roster import MembershipFact
+from kn_servicekit.db import Connection
 from kn_servicekit.rebuild import live_schema
 
 _FACTS = """
@@ -17,6 +25,20 @@ FROM {schema}.membership_facts
 WHERE network_id = $1 OR person_id = ANY($2::text[]) OR ydernummer = ANY($3::text[])
 ORDER BY seq
 """
+_NEWEST = """
+SELECT event_id, seq, kind, network_id, person_id, ydernummer, clinic_id, effective_date,
+       name, clinic_name
+FROM {schema}.membership_facts
+WHERE (person_id = ANY($1::text[]) OR ydernummer = ANY($2::text[])) AND effective_date <= $3
+  AND event_id IS NOT NULL
+ORDER BY seq DESC LIMIT 1
+"""
+_SEQ = "SELECT seq FROM {schema}.membership_facts WHERE event_id = $1 ORDER BY seq LIMIT 1"
+_ACTS = (
+    "SELECT event_type, payload FROM {schema}.coordinator_acts WHERE network_id = $1 ORDER BY seq"
+)
+_CONSUMED = "SELECT next_offset FROM {schema}.kn_offsets WHERE topic = $1 AND partition = $2"
+_TYPES = {t.event_name(): t for t in MEMBERSHIP_EVENT_TYPES}
 
 
 async def prepare_view(pool: asyncpg.Pool, view: MembershipView) -> None:
@@ -29,9 +51,10 @@ async def prepare_view(pool: asyncpg.Pool, view: MembershipView) -> None:
 
 
 class PostgresMembershipDirectory:
-    """The MembershipDirectory port on the projection's live schema."""
+    """The MembershipDirectory port on the projection's live schema (through a pool, or
+    inside a consumer's transaction)."""
 
-    def __init__(self, pool: asyncpg.Pool, view_name: str) -> None:
+    def __init__(self, pool: asyncpg.Pool | Connection, view_name: str) -> None:
         self._pool = pool
         self._view_name = view_name
 
@@ -51,20 +74,7 @@ class PostgresMembershipDirectory:
         rows = await self._pool.fetch(
             _FACTS.format(schema=f'"{schema}"'), network_id, list(person_ids), list(ydernumre)
         )
-        return [
-            MembershipFact(
-                kind=row["kind"],
-                network_id=row["network_id"],
-                person_id=row["person_id"],
-                ydernummer=row["ydernummer"],
-                clinic_id=row["clinic_id"],
-                effective_date=row["effective_date"],
-                seq=row["seq"],
-                name=row["name"],
-                clinic_name=row["clinic_name"],
-            )
-            for row in rows
-        ]
+        return [_fact(row) for row in rows]
 
     async def network_name(self, network_id: str) -> str | None:
         """The network's name as membership published it, if known yet."""
@@ -75,3 +85,59 @@ class PostgresMembershipDirectory:
             f'SELECT name FROM "{schema}".networks WHERE network_id = $1', network_id
         )
         return name
+
+    async def coordinators(self, network_id: str) -> RoleHistory:
+        """The network's coordinator role over time, as membership recorded it."""
+        history = RoleHistory()
+        schema = await self._schema()
+        if schema is None:
+            return history
+        for row in await self._pool.fetch(_ACTS.format(schema=f'"{schema}"'), network_id):
+            act = _TYPES[row["event_type"]].model_validate_json(row["payload"])
+            assert isinstance(act, CoordinatorEvent | CoordinatorSpellsRestated)
+            history.apply(act)
+        return history
+
+    async def has_consumed(self, topic: str, partition: int, offset: int) -> bool:
+        """Whether the view has applied the message at this position of its topic."""
+        schema = await self._schema()
+        if schema is None:
+            return False
+        consumed = f'"{schema}"'
+        next_offset = await self._pool.fetchval(_CONSUMED.format(schema=consumed), topic, partition)
+        return next_offset is not None and next_offset > offset
+
+    async def place_of(self, event_id: str) -> int | None:
+        """Where the view put the fact of this membership event in its order, if it holds it."""
+        schema = await self._schema()
+        if schema is None:
+            return None
+        seq: int | None = await self._pool.fetchval(_SEQ.format(schema=f'"{schema}"'), event_id)
+        return seq
+
+    async def newest_fact(
+        self, person_ids: Collection[str], ydernumre: Collection[str], up_to: dt.date
+    ) -> tuple[str, MembershipFact] | None:
+        """The membership event (its id and fact) that last changed these persons or
+        ydernumre with an effective date on or before `up_to`."""
+        schema = await self._schema()
+        if schema is None:
+            return None
+        row = await self._pool.fetchrow(
+            _NEWEST.format(schema=f'"{schema}"'), list(person_ids), list(ydernumre), up_to
+        )
+        return None if row is None else (row["event_id"], _fact(row))
+
+
+def _fact(row: asyncpg.Record) -> MembershipFact:
+    return MembershipFact(
+        kind=row["kind"],
+        network_id=row["network_id"],
+        person_id=row["person_id"],
+        ydernummer=row["ydernummer"],
+        clinic_id=row["clinic_id"],
+        effective_date=row["effective_date"],
+        seq=row["seq"],
+        name=row["name"],
+        clinic_name=row["clinic_name"],
+    )

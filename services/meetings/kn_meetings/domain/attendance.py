@@ -100,15 +100,26 @@ def correct(
 
 
 def revise(
-    plan: Plan, meeting_id: str, cause: Cause, roster: Roster, reason: str
+    plan: Plan,
+    meeting_id: str,
+    cause: Cause,
+    roster: Roster,
+    reason: str,
+    fact: tuple[Roster, Roster] | None = None,
 ) -> list[MeetingsEvent]:
-    """Meetings 10: meetings' own revision of a sent list after a late membership fact; the
-    fact is the cause. Nothing when the list is not sent yet or no line changes."""
-    m = plan.meeting(meeting_id)
-    current = m.current_list
-    if current is None:
+    """Meetings 10: meetings' own revision of a sent list after a late membership fact, the
+    fact being its cause; `fact` is the roster without and with it, when known, and only a
+    fact that changes a line makes a revision. The revision is the list as `roster` (all
+    facts known now) makes it, so it never goes back behind a later fact."""
+    m = plan.find(meeting_id)
+    if m is None or m.current_list is None:
         return []
-    return _relisted(m, current, tuple(_line(a) for a in current.attendees), cause, roster, reason)
+    lines = tuple(_line(a) for a in m.current_list.attendees)
+    if fact is not None:
+        without, with_it = (classified(reidentified(lines, r), m.network_id, r) for r in fact)
+        if without == with_it:
+            return []
+    return _relisted(m, m.current_list, lines, cause, roster, reason)
 
 
 def _sent(m: Meeting) -> AttendanceList:

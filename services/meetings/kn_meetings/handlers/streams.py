@@ -74,6 +74,15 @@ async def roster(
     directory: MembershipDirectory, plan: Plan, meeting_id: str, entries: Sequence[Entry] = ()
 ) -> Roster:
     """Memberships on the meeting's date relevant to its network, its list and new entries."""
+    facts = await facts_for(directory, plan, meeting_id, entries)
+    return roster_on(plan.meeting(meeting_id).date, facts)
+
+
+async def facts_for(
+    directory: MembershipDirectory, plan: Plan, meeting_id: str, entries: Sequence[Entry] = ()
+) -> list[MembershipFact]:
+    """The membership facts of the meeting's network, of the people on its list (checked in
+    or on any revision) and of new entries, in the order they arrived."""
     meeting = plan.meeting(meeting_id)
     lines: list[CheckIn | Attendee] = [
         *meeting.check_ins,
@@ -85,5 +94,4 @@ async def roster(
     ydernumre = {x.ydernummer for x in lines if x.ydernummer} | {
         e.ydernummer for e in entries if not isinstance(e, ListedMember) and e.ydernummer
     }
-    facts = await directory.facts(plan.network_id, persons, ydernumre)
-    return roster_on(meeting.date, facts)
+    return await directory.facts(plan.network_id, persons, ydernumre)

@@ -1,0 +1,172 @@
+"""Meetings 10: a membership fact that reaches meetings after a list was sent and changes a
+line's category makes meetings record a new revision of that list by itself.
+
+A command consumer under the kit's runner (like membership's region feed): the revisions
+it appends commit in the same transaction as its offsets, one message a transaction, and
+their ids derive from the cause, so a message handled twice appends once. It reads
+membership through meetings' own view (the same the commands classify from), and keeps
+only an index of the lines of sent lists, from meetings' own events, to find the lists a
+fact may change. Two triggers, so no order of arrival loses a fact:
+- a join or leave: once the view has applied it, every sent list with a line of that
+  person or ydernummer, on a meeting on or after its date, that the fact changes (the
+  view's facts before it and up to it compared, so a repeat changes nothing) is
+  identified and classified again from all the view knows, so it never goes back;
+- a sent list (recorded or corrected): classified again at once, for a fact the view
+  applied while the list was being closed (the cause named is the newest such fact).
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable, Sequence
+
+from kn_contracts.base import Event
+from kn_contracts.catalog import Catalog
+from kn_contracts.events.meetings import AttendanceCorrected, AttendanceRecorded
+from kn_contracts.events.membership import MemberJoined, MemberLeft
+from kn_meetings.adapters.directory import PostgresMembershipDirectory
+from kn_meetings.domain.roster import MembershipFact
+from kn_meetings.handlers.revisions import revise_list
+from kn_servicekit.cause import Cause, copenhagen_date
+from kn_servicekit.db import Connection
+from kn_servicekit.errors import TransientError
+from kn_servicekit.pgstore import PostgresEventStore
+from kn_servicekit.projection import Delivery
+
+SYSTEM = "meetings"  # the actor of a revision meetings records by itself
+WAIT = 0.05  # seconds between looks at whether the view has applied a fact
+LOOKS = 40  # then the runner retries the message with its backoff
+
+TABLES = """
+CREATE TABLE IF NOT EXISTS sent_lines (
+    network_id    text NOT NULL,
+    meeting_id    text NOT NULL,
+    meeting_date  date NOT NULL,
+    person_id     text,
+    ydernummer    text
+);
+CREATE INDEX IF NOT EXISTS sent_lines_meeting ON sent_lines (network_id, meeting_id);
+CREATE INDEX IF NOT EXISTS sent_lines_person ON sent_lines (person_id);
+CREATE INDEX IF NOT EXISTS sent_lines_ydernummer ON sent_lines (ydernummer);
+"""
+_FORGET = "DELETE FROM sent_lines WHERE network_id = $1 AND meeting_id = $2"
+_LINE = """INSERT INTO sent_lines (network_id, meeting_id, meeting_date, person_id, ydernummer)
+VALUES ($1, $2, $3, $4, $5)"""
+_TOUCHED = """
+SELECT DISTINCT network_id, meeting_id FROM sent_lines
+WHERE meeting_date >= $1 AND (person_id = $2 OR ydernummer = $3)
+ORDER BY network_id, meeting_id
+"""
+
+Sent = AttendanceRecorded | AttendanceCorrected
+Fact = MemberJoined | MemberLeft
+
+
+class AttendanceRevisions:
+    """Revises sent attendance lists when a late membership fact changes a line."""
+
+    name = "attendance_revisions"
+    derived = False  # it appends meetings events: the source of truth, commit durably
+
+    def __init__(
+        self,
+        membership_topic: str,
+        meetings_topic: str,
+        catalog: Catalog,
+        topic_for: Callable[[Event], str],
+        view_name: str,
+    ) -> None:
+        self.topics: tuple[str, ...] = (membership_topic, meetings_topic)
+        self._catalog = catalog
+        self._topic_for = topic_for
+        self._view_name = view_name
+
+    async def create(self, conn: Connection) -> None:
+        await conn.execute(TABLES)
+
+    async def apply(self, conn: Connection, batch: Sequence[Delivery]) -> None:
+        store = PostgresEventStore(conn, self._catalog, self._topic_for)
+        view = PostgresMembershipDirectory(conn, self._view_name)
+        for delivery in batch:
+            if isinstance(delivery.event, Fact):
+                await self._fact(conn, store, view, delivery, delivery.event)
+            elif isinstance(delivery.event, Sent):
+                await self._sent(conn, store, view, delivery, delivery.event)
+
+    async def _fact(
+        self,
+        conn: Connection,
+        store: PostgresEventStore,
+        view: PostgresMembershipDirectory,
+        delivery: Delivery,
+        fact: Fact,
+    ) -> None:
+        touched = await conn.fetch(_TOUCHED, fact.effective_date, fact.person_id, fact.ydernummer)
+        if not touched:
+            return
+        await _until_applied(view, delivery)
+        envelope = delivery.envelope
+        seq = await view.place_of(envelope.id)
+        cause = Cause(SYSTEM, envelope.id, fact.correlation_id, copenhagen_date(envelope.time))
+        for row in touched:
+            network_id, meeting_id = row["network_id"], row["meeting_id"]
+            key = f"{envelope.source}#{envelope.id}@{network_id}/{meeting_id}"
+            reason = _reason(_as_fact(fact), envelope.id)
+            await revise_list(store, view, network_id, meeting_id, cause, reason, key, seq)
+
+    async def _sent(
+        self,
+        conn: Connection,
+        store: PostgresEventStore,
+        view: PostgresMembershipDirectory,
+        delivery: Delivery,
+        sent: Sent,
+    ) -> None:
+        await conn.execute(_FORGET, sent.network_id, sent.meeting_id)
+        lines = [a for a in sent.attendees if a.person_id or a.ydernummer]
+        await conn.executemany(_LINE, [(sent.network_id, sent.meeting_id, sent.meeting_date,
+                                        a.person_id, a.ydernummer) for a in lines])  # fmt: skip
+        persons = {a.person_id for a in lines if a.person_id}
+        ydernumre = {a.ydernummer for a in lines if a.ydernummer}
+        newest = await view.newest_fact(persons, ydernumre, sent.meeting_date)
+        if newest is None:
+            return
+        event_id, fact = newest
+        envelope = delivery.envelope
+        cause = Cause(SYSTEM, event_id, sent.correlation_id, copenhagen_date(envelope.time))
+        reason = _reason(fact, event_id)
+        key = f"{envelope.source}#{envelope.id}@{sent.network_id}/{sent.meeting_id}"
+        await revise_list(store, view, sent.network_id, sent.meeting_id, cause, reason, key)
+
+
+async def _until_applied(view: PostgresMembershipDirectory, delivery: Delivery) -> None:
+    """Wait for meetings' view to have applied the fact (it reads the same topic apart)."""
+    for _ in range(LOOKS):
+        if await view.has_consumed(delivery.topic, delivery.partition, delivery.offset):
+            return
+        await asyncio.sleep(WAIT)
+    raise TransientError(f"meetings' membership view has not applied {delivery.topic} "
+                         f"[{delivery.partition}] offset {delivery.offset} yet")  # fmt: skip
+
+
+def _as_fact(event: Fact) -> MembershipFact:
+    """A join or leave as the view holds it."""
+    joined = isinstance(event, MemberJoined)
+    return MembershipFact(
+        kind="joined" if joined else "left",
+        network_id=event.network_id,
+        person_id=event.person_id,
+        ydernummer=event.ydernummer,
+        clinic_id=event.clinic_id,
+        effective_date=event.effective_date,
+        seq=0,
+        name=event.name if isinstance(event, MemberJoined) else None,
+    )
+
+
+def _reason(fact: MembershipFact, event_id: str) -> str:
+    """What changed, in words: who, which network, from when, and the membership event."""
+    who = f"{fact.name} ({fact.person_id})" if fact.name else fact.person_id
+    return (f"Meetings 10: membership reported late that {who} {fact.kind} "
+            f"{fact.network_id} from {fact.effective_date} (ydernummer {fact.ydernummer}; "
+            f"membership event {event_id})")  # fmt: skip
