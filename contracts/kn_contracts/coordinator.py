@@ -30,6 +30,10 @@ class Spell:
     payee: str | None
     change: str  # the event that began it, e.g. "CoordinatorChanged"
 
+    def holds(self, person_id: str) -> bool:
+        """Whether the person is one of the spell's holders."""
+        return any(p == person_id for p, _ in self.holders)
+
 
 @dataclass(frozen=True)
 class Months:
@@ -49,6 +53,10 @@ class RoleHistory:
     """One network's coordinator spells, in date order, folded from its coordinator events."""
 
     spells: list[Spell] = field(default_factory=list)
+
+    def copy(self) -> RoleHistory:
+        """An independent history with the same spells (to fold a decision's events into)."""
+        return RoleHistory(list(self.spells))
 
     def apply(self, event: CoordinatorEvent | CoordinatorSpellsRestated) -> None:
         """Fold one recorded act; a late one slots in by its date, a restatement replaces

@@ -83,7 +83,8 @@ REGION_YDERNUMMER = Topic(
     name="kn.region.ydernummer",
     owner="region",
     key="ydernummer (the seller's for a takeover)",
-    description="Inbound: the regions' ydernummer changes (opened, shared, taken over, closed).",
+    description="Inbound: the regions' ydernummer changes (opened, shared, unshared, taken over, "
+    "closed).",
     events=REGION_EVENT_TYPES,
     # one partition: a renter's opening depends on the clinic owner's, a share on the sale
     # before it; changes of different ydernumre must be applied in the order reported

@@ -97,25 +97,21 @@ class Scenario:
         return {"members": len(members), "attendance": attendance}
 
     def _coordinators(self, say: Callable[[str], None]) -> None:
+        """The coordinator reports each act; EKM confirms it (DOMAIN Coordinator 9)."""
         base = f"/networks/{NETWORK}/coordinator"
-        self._send(
-            self.membership,
-            f"{base}/elect",
-            self.coordinator,
-            "elect-a",
-            {"person_id": "p-03", "effective_date": "2025-01-01"},
-        )
-        self._send(
-            self.membership,
-            f"{base}/change",
-            self.coordinator,
-            "change-b",
-            {"person_id": "p-04", "effective_date": "2025-05-20"},
-        )
+        for key, act, person, day in (
+            ("elect-a", "elect", "p-03", "2025-01-01"),
+            ("change-b", "change", "p-04", "2025-05-20"),
+        ):
+            body = {"person_id": person, "effective_date": day}
+            asked = self._send(self.membership, f"{base}/{act}", self.coordinator, key, body)
+            number = asked["request"]
+            confirm = f"{base}/requests/{number}/confirm"
+            self._send(self.membership, confirm, self.ekm, f"confirm-{key}", None)
         months = self._get(self.membership, f"{base}/months?year=2025", self.coordinator)
         say(
-            f"coordinator A (p-03) from 1 January, B (p-04) from 20 May -> months served "
-            f"{months['served']}"
+            f"coordinator A (p-03) from 1 January, B (p-04) from 20 May, each reported by the "
+            f"coordinator and confirmed by EKM -> months served {months['served']}"
         )
 
     def _meeting(self, say: Callable[[str], None]) -> dict[str, int]:

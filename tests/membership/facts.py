@@ -9,7 +9,8 @@ from kn_contracts.base import Event
 from kn_contracts.events import membership as ev
 from kn_contracts.events import region as rg
 from kn_membership.domain import commands as cmd
-from kn_membership.domain import feed, manual
+from kn_membership.domain import coordinator, feed, manual
+from kn_membership.domain.consequences import complete
 from kn_membership.domain.register import Register, fold
 from kn_servicekit.cause import Cause
 
@@ -40,6 +41,10 @@ def opened(
 
 def shared(ydernummer: str, person: str, name: str, on: dt.date) -> rg.YdernummerShared:
     return rg.YdernummerShared(**stamp(on), ydernummer=ydernummer, person_id=person, name=name)
+
+
+def unshared(ydernummer: str, person: str, on: dt.date) -> rg.YdernummerUnshared:
+    return rg.YdernummerUnshared(**stamp(on), ydernummer=ydernummer, person_id=person)
 
 
 def taken_over(
@@ -73,12 +78,21 @@ class Book:
         return fold(self.events)
 
     def feed(self, change: Event) -> list[Event]:
-        decided = feed.decide(change, self.register, REGION)
+        register = self.register
+        decided = complete(register, feed.decide(change, register, REGION))
         self.events += decided
         return decided
 
     def apply(self, command: object) -> list[Event]:
-        decided = manual.decide(command, self.register, EKM)
+        register = self.register
+        decided = complete(register, manual.decide(command, register, EKM))
+        self.events += decided
+        return decided
+
+    def coordinate(self, command: object) -> list[Event]:
+        """EKM records a coordinator act (or restates the history)."""
+        register = self.register
+        decided = complete(register, coordinator.decide(command, register, EKM))
         self.events += decided
         return decided
 

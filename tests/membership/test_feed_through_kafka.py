@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from kn_servicekit.deadletter_inbox import read_letters
-from tests.membership.facts import closed, opened, shared, taken_over
+from tests.membership.facts import closed, opened, shared, taken_over, unshared
 from tests.membership.service import EKM, Membership, membership_service
 from tests.support.kafka import produce
 from tests.support.waiting import eventually
@@ -163,3 +163,63 @@ def _malformed() -> tuple[list[tuple[str, bytes]], bytes]:
         ("content-type", b"application/json"),
     ]
     return headers, body
+
+
+async def test_owners_sharers_renters_and_the_role_through_kafka(membership: Membership) -> None:
+    """Item by item on the real stack: waiting colleagues join with their owner (Membership
+    2, 4); a sharer who stops leaves, and so does their coordinator role (Membership 11,
+    Coordinator 6); one network per person (Membership 10); EKM ends a holding by hand."""
+    await membership.publish(opened("100001", "p-anna", "Anna Berg", "klinik-nord", JAN_1))
+    await membership.publish(shared("100001", "p-quinn", "Quinn Qvist", JAN_1))
+    await membership.publish(opened("100002", "p-bo", "Bo Lind", "klinik-nord", JAN_1, "renter"))
+    await eventually(lambda: awaiting(membership, JAN_1), lambda names: len(names) == 3)
+    assigned = await membership.post(
+        "/v1/networks/aalborg-oest/members",
+        {"person_id": "p-anna", "ydernummer": "100001", "effective_date": "2025-01-01",
+         "reason": "new clinic"},
+    )  # fmt: skip
+    assert assigned.json() == {"recorded": ["MemberJoined"] * 3}
+    assert await awaiting(membership, JAN_1) == []
+    role = "/v1/networks/aalborg-oest/coordinator"
+    await membership.post(f"{role}/elect", {"person_id": "p-quinn", "effective_date": "2025-01-01"})
+
+    await membership.publish(unshared("100001", "p-quinn", JULY_1))
+    await membership.eventually_members("aalborg-oest", JULY_1, ["Anna Berg", "Bo Lind"])
+    holder = await membership.http.get(role, headers=EKM, params={"on": "2025-07-01"})
+    assert holder.json()["holders"] == []
+    months = await membership.http.get(f"{role}/months", headers=EKM, params={"year": 2025})
+    assert months.json()["served"] == {"p-quinn": 6}
+
+    await membership.post(
+        "/v1/networks",
+        {"network_id": "aalborg-vest", "name": "Aalborg Vest", "cluster_id": "aalborg"},
+    )
+    await membership.publish(opened("200001", "p-vera", "Vera Vest", "klinik-vest", JAN_1))
+    await eventually(lambda: awaiting(membership, JAN_1), lambda names: names == ["Vera Vest"])
+    await membership.post(
+        "/v1/networks/aalborg-vest/members",
+        {"person_id": "p-vera", "ydernummer": "200001", "effective_date": "2025-01-01",
+         "reason": "new clinic"},
+    )  # fmt: skip
+    await membership.publish(opened("500001", "p-anna", "Anna Berg", "klinik-vest", MARCH_1))
+    [row] = await eventually(lambda: unresolved(membership), lambda rows: len(rows) == 1)
+    assert row["rule"] == "Membership 10"
+    assert "p-anna is already a member of aalborg-oest on 2025-03-01" in row["reason"]
+    assert await membership.members("aalborg-vest", MARCH_1) == ["Vera Vest"]
+
+    await membership.post(
+        "/v1/members/p-bo/remove",
+        {"ydernummer": "100002", "effective_date": "2025-08-01", "reason": "left the network"},
+    )
+    assert await awaiting(membership, dt.date(2025, 8, 1)) == ["Bo Lind"]
+    ended = await membership.post(
+        "/v1/members/p-bo/end-holding",
+        {"ydernummer": "100002", "effective_date": "2025-08-01", "reason": "stopped practising"},
+    )
+    assert ended.json() == {"recorded": ["AwaitingAssignmentEnded"]}
+    assert await awaiting(membership, dt.date(2025, 8, 1)) == []
+    unknown = await membership.post(
+        "/v1/members/p-bo/end-holding",
+        {"ydernummer": "100002", "effective_date": "2025-09-01", "reason": "again"},
+    )
+    assert unknown.status_code == 404

@@ -49,28 +49,117 @@ async def membership(kafka_bootstrap: str, test_database_url: str) -> Any:
 async def test_the_worked_example_coordinator_months_are_four_and_eight(
     membership: Membership,
 ) -> None:
+    """Coordinator 9: the coordinator's reports are requests; EKM confirms them."""
+    role = "/v1/networks/aalborg-oest/coordinator"
     elect = await membership.http.post(
-        "/v1/networks/aalborg-oest/coordinator/elect",
+        f"{role}/elect",
         headers=COORDINATOR,
         json={"person_id": "p-astrid", "effective_date": "2025-01-01"},
     )
-    assert elect.status_code == 201, elect.text
+    assert (elect.status_code, elect.json()) == (
+        202,
+        {"recorded": ["CoordinatorActRequested"], "request": 1},
+    )
+    months = await membership.http.get(f"{role}/months", headers=EKM, params={"year": 2025})
+    assert months.json()["served"] == {}  # a request counts for nothing
+    pending = await membership.http.get("/v1/coordinator-requests", headers=EKM)
+    [row] = pending.json()["pending"]
+    assert (row["act"], row["person_ids"], row["requested_by"]) == (
+        "elect",
+        ["p-astrid"],
+        "coordinator:aalborg-oest",
+    )
+    refused = await membership.http.post(f"{role}/requests/1/confirm", headers=COORDINATOR)
+    assert refused.status_code == 403
+    confirmed = await membership.post(f"{role}/requests/1/confirm", {})
+    assert confirmed.json() == {"confirmed": 1, "recorded": ["CoordinatorElected"]}
     change = await membership.http.post(
-        "/v1/networks/aalborg-oest/coordinator/change",
+        f"{role}/change",
         headers=COORDINATOR,
         json={"person_id": "p-bent", "effective_date": "2025-05-20"},
     )
-    assert change.json() == {"recorded": ["CoordinatorChanged"]}
-    months = await membership.http.get(
-        "/v1/networks/aalborg-oest/coordinator/months", headers=COORDINATOR, params={"year": 2025}
-    )
+    assert change.json()["request"] == 2
+    await membership.post(f"{role}/requests/2/confirm", {})
+    months = await membership.http.get(f"{role}/months", headers=COORDINATOR, params={"year": 2025})
     body = months.json()
     assert (body["served"], body["paid"]) == ({"p-astrid": 4, "p-bent": 8},) * 2
     assert [c["from"] for c in body["changes"]] == ["2025-01-01", "2025-05-20"]
-    holder = await membership.http.get(
-        "/v1/networks/aalborg-oest/coordinator", headers=EKM, params={"on": "2025-05-19"}
-    )
+    holder = await membership.http.get(f"{role}", headers=EKM, params={"on": "2025-05-19"})
     assert holder.json()["holders"] == [{"person_id": "p-astrid", "name": "Astrid Aagaard"}]
+    # a third report is rejected with a reason the coordinator reads; it changes nothing
+    await membership.http.post(
+        f"{role}/change",
+        headers=COORDINATOR,
+        json={"person_id": "p-cecilie", "effective_date": "2025-09-01"},
+    )
+    no = {"reason": "the network has not voted on it"}
+    assert (await membership.post(f"{role}/requests/3/reject", no)).status_code == 201
+    again = await membership.post(f"{role}/requests/3/confirm", {})
+    assert (again.status_code, again.json()["rule"]) == (409, "Coordinator 9")
+    listed = await membership.http.get(f"{role}/requests", headers=COORDINATOR)
+    assert [(r["request"], r["status"], r["reason"]) for r in listed.json()["requests"]] == [
+        (1, "confirmed", None),
+        (2, "confirmed", None),
+        (3, "rejected", "the network has not voted on it"),
+    ]
+    assert (await membership.http.get("/v1/coordinator-requests", headers=EKM)).json() == {
+        "pending": []
+    }
+
+
+async def test_months_as_of_a_date_count_the_months_paid_by_then(membership: Membership) -> None:
+    """Coordinator 5: each month goes to the payee on its last day; `as_of` counts the part
+    of the year up to that date."""
+    role = "/v1/networks/aalborg-oest/coordinator"
+    share = {"person_ids": ["p-astrid", "p-bent"], "payee_person_id": "p-astrid"}
+    await membership.post(f"{role}/share", {**share, "effective_date": "2025-01-01"})
+    share["payee_person_id"] = "p-bent"
+    await membership.post(f"{role}/share", {**share, "effective_date": "2025-06-15"})
+    months = await membership.http.get(
+        f"{role}/months", headers=COORDINATOR, params={"year": 2025, "as_of": "2025-07-31"}
+    )
+    body = months.json()
+    assert (body["as_of"], body["served"], body["paid"]) == (
+        "2025-07-31",
+        {"p-astrid": 7, "p-bent": 7},
+        {"p-astrid": 5, "p-bent": 2},
+    )
+
+
+async def test_a_late_act_is_refused_naming_the_date_and_ekm_restates(
+    membership: Membership,
+) -> None:
+    """Coordinator 7, through the routes."""
+    role = "/v1/networks/aalborg-oest/coordinator"
+    await membership.post(
+        f"{role}/elect", {"person_id": "p-astrid", "effective_date": "2025-06-01"}
+    )
+    late = await membership.post(
+        f"{role}/change", {"person_id": "p-bent", "effective_date": "2025-03-01"}
+    )
+    assert late.status_code == 422
+    assert late.json()["rule"] == "Coordinator 7"
+    assert "dated 2025-06-01; an act dated 2025-03-01 comes before it" in late.json()["detail"]
+    restated = await membership.post(
+        f"{role}/restate",
+        {
+            "effective_date": "2025-03-01",
+            "spells": [
+                {"start": "2025-03-01", "person_ids": ["p-bent"], "payee_person_id": "p-bent"}
+            ],
+            "reason": "Bent was elected in March; reported late",
+        },
+    )
+    assert restated.json() == {"recorded": ["CoordinatorSpellsRestated"]}
+    months = await membership.http.get(f"{role}/months", headers=EKM, params={"year": 2025})
+    assert months.json()["paid"] == {"p-bent": 10}
+    mine: dict[str, object] = {"start": "2025-03-01", "person_ids": [], "payee_person_id": None}
+    by_coordinator = await membership.http.post(
+        f"{role}/restate",
+        headers=COORDINATOR,
+        json={"effective_date": "2025-03-01", "spells": [mine], "reason": "mine"},
+    )
+    assert by_coordinator.status_code == 403
 
 
 async def test_a_broken_rule_is_a_422_that_names_it(membership: Membership) -> None:

@@ -7,11 +7,13 @@ import datetime as dt
 import pytest
 
 from kn_contracts.events import membership as ev
+from kn_contracts.events import region as rg
 from kn_membership.domain import commands as cmd
-from kn_membership.domain import views
+from kn_membership.domain import feed, views
 from kn_membership.domain.errors import AlreadyExists, NotFound, RuleBroken
-from tests.membership.facts import Book, closed, opened, shared, taken_over
+from tests.membership.facts import REGION, Book, closed, opened, shared, stamp, taken_over
 
+JAN_1 = dt.date(2025, 1, 1)
 MARCH_1, APRIL_1, MAY_1 = dt.date(2025, 3, 1), dt.date(2025, 4, 1), dt.date(2025, 5, 1)
 
 
@@ -155,8 +157,71 @@ def test_assigning_someone_whose_membership_starts_later_is_refused() -> None:
         book.apply(cmd.AssignMember("aalborg-oest", "p-ole", "100009", MARCH_1, "from March"))
 
 
-def test_a_move_before_a_change_already_recorded_later_is_refused(book: Book) -> None:
-    book.apply(cmd.CreateNetwork("aalborg-vest", "Aalborg Vest", "aalborg", MARCH_1))
-    book.apply(cmd.MoveMember("p-anna", "100001", "aalborg-vest", MAY_1, "moves in May"))
-    with pytest.raises(RuleBroken, match="recorded from 2025-05-01; record changes in date order"):
-        book.apply(cmd.MoveMember("p-anna", "100001", "aalborg-vest", APRIL_1, "earlier"))
+def test_a_person_is_a_member_of_one_network_at_a_time(book: Book) -> None:
+    """Membership 10: Anna (100001 in Aalborg Øst) opens 500001 at a clinic in Aalborg Vest:
+    she stays where she is, and the opening goes to EKM's unresolved list."""
+    book.apply(cmd.CreateNetwork("aalborg-vest", "Aalborg Vest", "aalborg", JAN_1))
+    book.feed(opened("200001", "p-vera", "Vera Vest", "klinik-vest", JAN_1))
+    book.apply(cmd.AssignMember("aalborg-vest", "p-vera", "200001", JAN_1, "new clinic"))
+    change = opened("500001", "p-anna", "Anna Berg", "klinik-vest", MARCH_1, "renter")
+    with pytest.raises(RuleBroken, match="p-anna is already a member of aalborg-oest") as err:
+        book.feed(change)
+    assert err.value.rule == "Membership 10"
+    [rejected] = feed.decision(change, REGION, "/region/nordjylland#42")(book.register)
+    assert isinstance(rejected, ev.RegionChangeRejected)
+    assert "already a member of aalborg-oest on 2025-03-01" in rejected.reason
+    assert [m.name for m in views.members_on(book.register, "aalborg-vest", MARCH_1)] == [
+        "Vera Vest"
+    ]
+    book.feed(opened("500002", "p-anna", "Anna Berg", "klinik-ny", MARCH_1))
+    with pytest.raises(RuleBroken, match="a person is in one network at a time") as err:
+        book.apply(cmd.AssignMember("aalborg-vest", "p-anna", "500002", MARCH_1, "by hand"))
+    assert err.value.rule == "Membership 10"
+
+
+def test_a_sharer_who_stops_leaves_and_ekm_can_end_a_holding_by_hand(book: Book) -> None:
+    """Membership 11: the region's YdernummerUnshared ends one sharer's membership that day;
+    EKM's "end holding" takes a removed member off the waiting list."""
+    book.feed(shared("100001", "p-qvist", "Quinn Qvist", JAN_1))
+    [left] = book.feed(
+        rg.YdernummerUnshared(**stamp(APRIL_1), ydernummer="100001", person_id="p-qvist")
+    )
+    assert isinstance(left, ev.MemberLeft)
+    assert left.reason == "ydernummer_unshared"
+    assert names(book, MARCH_1) == ["Anna Berg", "Quinn Qvist"]
+    assert names(book, APRIL_1) == ["Anna Berg"]
+    with pytest.raises(RuleBroken, match="only holder of ydernummer 100001") as err:
+        book.feed(rg.YdernummerUnshared(**stamp(MAY_1), ydernummer="100001", person_id="p-anna"))
+    assert err.value.rule == "Membership 11"
+    book.apply(cmd.RemoveMember("p-anna", "100001", APRIL_1, "asked to leave"))
+    assert [h.name for h in views.awaiting(book.register, MAY_1)] == ["Anna Berg"]
+    book.apply(cmd.EndHolding("p-anna", "100001", MAY_1, "stopped practising"))
+    assert views.awaiting(book.register, MAY_1) == []
+    with pytest.raises(NotFound, match="p-anna holds no ydernummer 100001 on 2025-05-01"):
+        book.apply(cmd.EndHolding("p-anna", "100001", MAY_1, "again"))
+
+
+def test_renters_and_sharers_waiting_behind_an_owner_are_assigned_with_the_owner() -> None:
+    book = Book()
+    book.feed(opened("100009", "p-ole", "Ole Dam", "klinik-ny", MARCH_1))
+    book.feed(shared("100009", "p-pia", "Pia Dam", MARCH_1))
+    book.feed(opened("100010", "p-rut", "Rut Lejer", "klinik-ny", APRIL_1, "renter"))
+    assert len(views.awaiting(book.register, APRIL_1)) == 3
+    book.apply(cmd.AssignMember("aalborg-oest", "p-ole", "100009", MARCH_1, "nearest network"))
+    assert views.awaiting(book.register, APRIL_1) == []
+    assert names(book, MARCH_1) == ["Ole Dam", "Pia Dam"]
+    assert names(book, APRIL_1) == ["Ole Dam", "Pia Dam", "Rut Lejer"]
+
+
+def test_a_renter_at_a_clinic_split_between_two_networks_waits_for_ekm(book: Book) -> None:
+    book.apply(cmd.CreateNetwork("aalborg-vest", "Aalborg Vest", "aalborg", JAN_1))
+    book.feed(opened("100002", "p-bo", "Bo Lind", "klinik-nord", JAN_1))
+    book.apply(cmd.MoveMember("p-bo", "100002", "aalborg-vest", MARCH_1, "lives in the west"))
+    [waits] = book.feed(opened("100003", "p-eva", "Eva Friis", "klinik-nord", APRIL_1, "renter"))
+    assert isinstance(waits, ev.MemberAwaitingAssignment)
+    [row] = views.awaiting(book.register, APRIL_1)
+    assert row.name == "Eva Friis"
+    assert row.note == (
+        "clinic klinik-nord has members in aalborg-oest and aalborg-vest on 2025-04-01: "
+        "EKM decides (Membership 2)"
+    )

@@ -17,7 +17,15 @@ from kn_contracts.values import Identifier, PersonName, Ydernummer
 
 MembershipRole = Literal["owner", "renter"]
 JoinReason = Literal["region_feed", "sale", "ekm_assignment", "ekm_move"]
-LeaveReason = Literal["sale", "ydernummer_closed", "ekm_removal", "ekm_move"]
+LeaveReason = Literal[
+    "sale",
+    "ydernummer_closed",
+    "ydernummer_unshared",
+    "ekm_removal",
+    "ekm_move",
+    "ekm_holding_ended",
+]
+CoordinatorAct = Literal["elect", "change", "share", "step_down"]
 
 
 class MembershipEvent(Event):
@@ -88,15 +96,20 @@ class MemberAwaitingAssignment(MembershipEvent):
     clinic_id: Identifier
     clinic_name: str = Field(min_length=1, max_length=200)
     role: MembershipRole
+    note: str | None = Field(
+        None, max_length=500, description="Why EKM must decide, when it is not a new clinic."
+    )
 
 
 class AwaitingAssignmentEnded(MembershipEvent):
-    """An owner waiting for a network stopped waiting without getting one (sold, closed)."""
+    """A holder waiting for a network stopped waiting without getting one (sold, closed,
+    unshared, or EKM ended the holding)."""
 
     person_id: Identifier
     ydernummer: Ydernummer
     clinic_id: Identifier
     reason: LeaveReason
+    note: str | None = Field(None, max_length=500, description="EKM's reason for a manual act.")
 
 
 class ClinicSold(MembershipEvent):
@@ -131,6 +144,12 @@ class CoordinatorEvent(MembershipEvent):
     payee_person_id: Identifier | None = Field(
         description="Who is paid the fee; of a shared role, one of the two (Coordinator 2)."
     )
+    request: int | None = Field(
+        None,
+        ge=1,
+        description="The number of the coordinator's request EKM confirmed (Coordinator 9); "
+        "none when EKM recorded the act itself or it followed from a membership's end.",
+    )
 
 
 class CoordinatorElected(CoordinatorEvent):
@@ -149,6 +168,11 @@ class CoordinatorSteppedDown(CoordinatorEvent):
     """A holder left the role; a co-holder keeps it, or it is vacant."""
 
     person_id: Identifier = Field(description="Who stepped down.")
+    reason: str | None = Field(
+        None,
+        max_length=500,
+        description="Why, when it was not an act: 'membership ended' (Coordinator 6).",
+    )
 
 
 class RestatedSpell(BaseModel):
@@ -169,6 +193,28 @@ class CoordinatorSpellsRestated(MembershipEvent):
     spells: tuple[RestatedSpell, ...] = Field(
         max_length=50, description="The spells from the effective date on, in date order."
     )
+    reason: str = Field(min_length=3, max_length=500)
+
+
+class CoordinatorActRequested(MembershipEvent):
+    """A coordinator reported an election, change, share or step-down from the effective
+    date (Coordinator 9): it counts for nothing until EKM confirms it, as the ordinary
+    coordinator event naming this request, or rejects it."""
+
+    network_id: Identifier
+    request: int = Field(ge=1, description="The request's number within its network.")
+    act: CoordinatorAct
+    person_ids: tuple[Identifier, ...] = Field(
+        min_length=1, max_length=2, description="Who is elected, takes over, shares or steps down."
+    )
+    payee_person_id: Identifier | None = Field(None, description="Of a shared role: who is paid.")
+
+
+class CoordinatorActRejected(MembershipEvent):
+    """EKM rejected a coordinator's request, with the reason (Coordinator 9)."""
+
+    network_id: Identifier
+    request: int = Field(ge=1)
     reason: str = Field(min_length=3, max_length=500)
 
 
@@ -216,6 +262,8 @@ MEMBERSHIP_EVENT_TYPES: tuple[type[Event], ...] = (
     CoordinatorChanged,
     CoordinatorSteppedDown,
     CoordinatorSpellsRestated,
+    CoordinatorActRequested,
+    CoordinatorActRejected,
     RegionChangeRejected,
     RegionChangeSettled,
 )

@@ -41,6 +41,14 @@ class YdernummerShared(RegionEvent):
     name: PersonName
 
 
+class YdernummerUnshared(RegionEvent):
+    """One holder of a shared ydernummer stops holding it; the others keep it (DOMAIN
+    Membership 11). A ydernummer with one holder left that ends is YdernummerClosed."""
+
+    ydernummer: Ydernummer
+    person_id: Identifier = Field(description="The holder who stops holding it.")
+
+
 class ClinicTakenOver(RegionEvent):
     """A clinic was sold: the buyer was issued a new ydernummer for it."""
 
@@ -60,6 +68,7 @@ class YdernummerClosed(RegionEvent):
 REGION_EVENT_TYPES: tuple[type[Event], ...] = (
     YdernummerOpened,
     YdernummerShared,
+    YdernummerUnshared,
     ClinicTakenOver,
     YdernummerClosed,
 )

@@ -6,6 +6,7 @@ from collections.abc import Callable
 from typing import Any
 
 from kn_contracts.base import Event
+from kn_membership.domain.consequences import complete
 from kn_membership.domain.register import Register
 from kn_servicekit.cause import Cause
 from kn_servicekit.eventstore import EventStore
@@ -55,11 +56,18 @@ async def handle(
     cause_key: str | None = None,
     cache: FoldCache[Register] | None = None,
 ) -> list[Event]:
-    """Decide on the current register and append what was decided (again after a lost race).
+    """Decide on the current register and append what was decided, with what it brings
+    (consequences.complete), again after a lost race.
 
     With a cause key (an inbound message's source and id) a message handled twice appends
     once."""
-    decided = await decide_and_append(store, REGISTER, decide, cause_key=cause_key, cache=cache)
+    decided = await decide_and_append(
+        store,
+        REGISTER,
+        lambda register: complete(register, decide(register)),
+        cause_key=cause_key,
+        cache=cache,
+    )
     return decided.events
 
 

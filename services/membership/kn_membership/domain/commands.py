@@ -100,3 +100,35 @@ class StepDownAsCoordinator:
     network_id: str
     person_id: str
     effective_date: dt.date
+
+
+@dataclass(frozen=True)
+class EndHolding:
+    """EKM ends a person's holding of a ydernummer by hand (Membership 11)."""
+
+    person_id: str
+    ydernummer: str
+    effective_date: dt.date
+    reason: str
+
+
+@dataclass(frozen=True)
+class StatedSpell:
+    """One spell of a restated coordinator history: holders (none: vacant) and payee."""
+
+    start: dt.date
+    person_ids: tuple[str, ...]
+    payee_person_id: str | None
+
+
+@dataclass(frozen=True)
+class RestateCoordinatorSpells:
+    """EKM corrects a network's coordinator history from a date (Coordinator 7)."""
+
+    network_id: str
+    effective_date: dt.date
+    spells: tuple[StatedSpell, ...]
+    reason: str
+
+
+CoordinatorAct = ElectCoordinator | ShareCoordinatorRole | ChangeCoordinator | StepDownAsCoordinator

@@ -45,8 +45,11 @@ def joined(
     )
 
 
-def waiting(who: Who, cause: Cause, on: dt.date) -> ev.MemberAwaitingAssignment:
-    """`who` holds a ydernummer but has no network until EKM assigns one."""
+def waiting(
+    who: Who, cause: Cause, on: dt.date, note: str | None = None
+) -> ev.MemberAwaitingAssignment:
+    """`who` holds a ydernummer but has no network until EKM assigns one (`note`: why, if
+    not a brand-new clinic)."""
     return ev.MemberAwaitingAssignment(
         **cause.stamp(on),
         person_id=who.person_id,
@@ -55,6 +58,7 @@ def waiting(who: Who, cause: Cause, on: dt.date) -> ev.MemberAwaitingAssignment:
         clinic_id=who.clinic_id,
         clinic_name=who.clinic_name,
         role=who.role,
+        note=note,
     )
 
 
@@ -74,6 +78,7 @@ def leaving(
             ydernummer=who.ydernummer,
             clinic_id=who.clinic_id,
             reason=reason,
+            note=note,
         )
     return ev.MemberLeft(
         **cause.stamp(on),

@@ -1,7 +1,8 @@
-"""What a region's ydernummer change means for membership (DOMAIN Membership 1-4, 7)."""
+"""What a region's ydernummer change means for membership (DOMAIN Membership 1-4, 7, 10, 11)."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from functools import singledispatch
 
@@ -77,10 +78,16 @@ def _opened(change: rg.YdernummerOpened, register: Register, cause: Cause) -> li
     )
     # Membership 2: a renter (or a new co-owner) joins the colleagues' network at the clinic;
     # Membership 4: an owner at a brand-new clinic waits for EKM to assign one.
-    network_id = views.clinic_network(register, change.clinic_id, on)
-    if network_id is None:
-        return [waiting(who, cause, on)]
-    return [joined(who, network_id, "region_feed", cause, on)]
+    networks = views.clinic_networks(register, change.clinic_id, on)
+    own = views.network_of(register, change.person_id, on)
+    if own is not None and own in networks:
+        return [joined(who, own, "region_feed", cause, on)]
+    if len(networks) == 1:
+        return [joined(who, one_network(register, who, networks[0], on), "region_feed", cause, on)]
+    if len(networks) > 1:  # the clinic's members are in two networks: EKM decides
+        note = f"clinic {change.clinic_id} has members in {' and '.join(networks)} on {on}"
+        return [waiting(who, cause, on, note=f"{note}: EKM decides (Membership 2)")]
+    return [waiting(who, cause, on)]
 
 
 @decide.register
@@ -107,7 +114,30 @@ def _shared(change: rg.YdernummerShared, register: Register, cause: Cause) -> li
     membership = views.stint(register, first.person_id, first.ydernummer, on)
     if membership is None:
         return [waiting(who, cause, on)]
-    return [joined(who, membership.network_id, "region_feed", cause, on)]
+    network_id = one_network(register, who, membership.network_id, on)
+    return [joined(who, network_id, "region_feed", cause, on)]
+
+
+@decide.register
+def _unshared(change: rg.YdernummerUnshared, register: Register, cause: Cause) -> list[Event]:
+    on = change.effective_date
+    held = views.holders(register, change.ydernummer, on)
+    mine = [h for h in held if h.person_id == change.person_id]
+    if not mine:
+        raise RuleBroken(
+            "Membership 11",
+            f"{change.person_id} does not hold ydernummer {change.ydernummer} on {on}",
+        )
+    if len(held) == 1:
+        raise RuleBroken(
+            "Membership 11",
+            f"{change.person_id} is the only holder of ydernummer {change.ydernummer} on {on}; "
+            "a ydernummer that ends is reported as YdernummerClosed",
+        )
+    # Membership 11: that holder's membership ends that day; the others keep theirs
+    membership = views.stint(register, change.person_id, change.ydernummer, on)
+    network_id = membership.network_id if membership else None
+    return [leaving(mine[0].who(), network_id, "ydernummer_unshared", cause, on)]
 
 
 @decide.register
@@ -159,8 +189,23 @@ def _taken_over(change: rg.ClinicTakenOver, register: Register, cause: Cause) ->
     if network_id is None:
         events.append(waiting(buyer, cause, on))
     else:
+        network_id = one_network(register, buyer, network_id, on)
         events.append(joined(buyer, network_id, "sale", cause, on))
     return events
+
+
+def one_network(register: Register, who: Who, network_id: str, on: dt.date) -> str:
+    """Membership 10: a person is a member of one network at a time; a new holding in
+    another network leaves them where they are, for EKM to move them if it wants."""
+    own = views.network_of(register, who.person_id, on)
+    if own is not None and own != network_id:
+        raise RuleBroken(
+            "Membership 10",
+            f"{who.person_id} is already a member of {own} on {on}, so ydernummer "
+            f"{who.ydernummer} at clinic {who.clinic_id} (in {network_id}) leaves them there; "
+            "EKM moves them by hand if they should change network",
+        )
+    return network_id
 
 
 @decide.register

@@ -11,7 +11,8 @@ from kn_membership.domain import commands as cmd
 from kn_membership.domain import views
 from kn_membership.domain.errors import AlreadyExists, NotFound, RuleBroken
 from kn_membership.domain.facts import Who, joined, leaving
-from kn_membership.domain.register import Register, Stint
+from kn_membership.domain.model import Stint
+from kn_membership.domain.register import Register
 from kn_servicekit.cause import Cause
 
 
@@ -77,6 +78,13 @@ def _assign(command: cmd.AssignMember, register: Register, cause: Cause) -> list
             f"{command.person_id} is already a member of {current.network_id} from "
             f"{max(current.start, on)}; move the member instead",
         )
+    own = views.network_of(register, command.person_id, on)
+    if own is not None and own != command.network_id:
+        raise RuleBroken(
+            "Membership 10",
+            f"{command.person_id} is a member of {own} on {on} through another ydernummer; "
+            f"a person is in one network at a time: move them to {command.network_id} instead",
+        )
     held = views.holding(register, command.person_id, command.ydernummer, on)
     if held is not None:
         who = held.who()
@@ -96,29 +104,53 @@ def _assign(command: cmd.AssignMember, register: Register, cause: Cause) -> list
             f"{command.person_id} holds no ydernummer {command.ydernummer} on {on}; "
             "give name, clinic_id, clinic_name and role to register them by hand",
         )
-    return [joined(who, command.network_id, "ekm_assignment", cause, on, note=command.reason)]
+    events: list[Event] = [
+        joined(who, command.network_id, "ekm_assignment", cause, on, note=command.reason)
+    ]
+    if who.role == "owner":
+        events += _behind(register, who, command.network_id, on, cause)
+    return events
+
+
+def _behind(
+    register: Register, owner: Who, network_id: str, on: dt.date, cause: Cause
+) -> list[Event]:
+    """Renters and sharers at the owner's clinic who wait for a network join it with the
+    owner, each from when they hold their ydernummer there (Membership 2, 4)."""
+    events: list[Event] = []
+    for h in register.holdings_at_clinic(owner.clinic_id):
+        start = max(on, h.start)
+        if h.person_id == owner.person_id or not h.active(start):
+            continue
+        if views.stint(register, h.person_id, h.ydernummer, start) is not None:
+            continue
+        if views.network_of(register, h.person_id, start) not in (None, network_id):
+            continue  # a member elsewhere stays there (Membership 10)
+        note = f"assigned with {owner.name}'s clinic {owner.clinic_id}"
+        events.append(joined(h.who(), network_id, "ekm_assignment", cause, start, note=note))
+    return events
 
 
 @decide.register
 def _move(command: cmd.MoveMember, register: Register, cause: Cause) -> list[Event]:
     on = command.effective_date
     views.network(register, command.to_network_id)
-    current, who = _membership(register, command.person_id, command.ydernummer, on)
-    for later in views.stints_from(register, command.person_id, command.ydernummer, on):
-        if later.start > on:
-            raise RuleBroken(
-                "Membership 1",
-                f"a change of {command.person_id}'s membership is recorded from {later.start}; "
-                "record changes in date order",
-            )
+    current, _ = _membership(register, command.person_id, command.ydernummer, on)
     if current.network_id == command.to_network_id:
         raise RuleBroken(
             "Membership 1", f"{command.person_id} is already in {command.to_network_id} on {on}"
         )
-    return [
-        leaving(who, current.network_id, "ekm_move", cause, on, note=command.reason),
-        joined(who, command.to_network_id, "ekm_move", cause, on, note=command.reason),
-    ]
+    # Membership 10: the person moves, with every ydernummer they hold in that network
+    events: list[Event] = []
+    for stint in register.stints_of_person(command.person_id):
+        if stint.network_id != current.network_id or not stint.active(on):
+            continue
+        _, who = _membership(register, command.person_id, stint.ydernummer, on)
+        events += [
+            leaving(who, current.network_id, "ekm_move", cause, on, note=command.reason),
+            joined(who, command.to_network_id, "ekm_move", cause, on, note=command.reason),
+        ]
+    return events
 
 
 @decide.register
@@ -126,6 +158,21 @@ def _remove(command: cmd.RemoveMember, register: Register, cause: Cause) -> list
     on = command.effective_date
     current, who = _membership(register, command.person_id, command.ydernummer, on)
     return [leaving(who, current.network_id, "ekm_removal", cause, on, note=command.reason)]
+
+
+@decide.register
+def _end_holding(command: cmd.EndHolding, register: Register, cause: Cause) -> list[Event]:
+    """Membership 11: EKM ends a holding by hand; a membership through it ends that day."""
+    on = command.effective_date
+    held = views.holding(register, command.person_id, command.ydernummer, on)
+    if held is None:
+        raise NotFound(
+            None, f"{command.person_id} holds no ydernummer {command.ydernummer} on {on}"
+        )
+    membership = views.stint(register, command.person_id, command.ydernummer, on)
+    network_id = membership.network_id if membership else None
+    ended = leaving(held.who(), network_id, "ekm_holding_ended", cause, on, note=command.reason)
+    return [ended]
 
 
 def _cluster(register: Register, cluster_id: str) -> tuple[str, bool]:

@@ -1,7 +1,4 @@
-"""The register: every fact membership knows, folded from its events, with dates kept.
-
-Intervals are [start, end): a membership that ends on D was last in force the day before.
-"""
+"""The register: every fact membership knows, folded from its events, with dates kept."""
 
 from __future__ import annotations
 
@@ -10,79 +7,20 @@ from dataclasses import dataclass, field, replace
 from functools import singledispatchmethod
 
 from kn_contracts.base import Event
+from kn_contracts.coordinator import RoleHistory
 from kn_contracts.events import membership as ev
-from kn_membership.domain.facts import Who
+from kn_membership.domain import timeline
+from kn_membership.domain.model import (
+    HOLDING_ENDS,
+    Holding,
+    Network,
+    Rejection,
+    Request,
+    RequestStatus,
+    Stint,
+)
 
-
-@dataclass(frozen=True)
-class Holding:
-    """A person holding a ydernummer at a clinic, from `start` until `end`."""
-
-    person_id: str
-    name: str
-    ydernummer: str
-    clinic_id: str
-    clinic_name: str
-    role: ev.MembershipRole
-    start: dt.date
-    end: dt.date | None = None
-
-    def active(self, on: dt.date) -> bool:
-        return self.start <= on and (self.end is None or on < self.end)
-
-    def who(self) -> Who:
-        return Who(
-            self.person_id, self.name, self.ydernummer, self.clinic_id, self.clinic_name, self.role
-        )
-
-
-@dataclass(frozen=True)
-class Stint:
-    """A membership of a network, from `start` until `end`."""
-
-    network_id: str
-    person_id: str
-    ydernummer: str
-    clinic_id: str
-    start: dt.date
-    end: dt.date | None = None
-    reason: str = ""
-
-    def active(self, on: dt.date) -> bool:
-        return self.start <= on and (self.end is None or on < self.end)
-
-
-@dataclass(frozen=True)
-class Spell:
-    """Who holds a network's coordinator role from `start` (until the next spell)."""
-
-    start: dt.date
-    holders: tuple[tuple[str, str], ...]  # (person_id, name)
-    payee: str | None
-    change: str
-
-
-@dataclass(frozen=True)
-class Rejection:
-    """A region change the register contradicted, waiting for EKM; `number` orders the list."""
-
-    number: int
-    change_key: str
-    change_type: str
-    change: str
-    ydernummer: str | None
-    rule: str | None
-    reason: str
-    effective_date: dt.date
-    reported_on: dt.date
-
-
-@dataclass(frozen=True)
-class Network:
-    network_id: str
-    name: str
-    cluster_id: str
-    created: dt.date
+Index = dict[str, list[int]]
 
 
 @dataclass
@@ -93,17 +31,19 @@ class Register:
     networks: dict[str, Network] = field(default_factory=dict)
     holdings: list[Holding] = field(default_factory=list)
     stints: list[Stint] = field(default_factory=list)
-    spells: dict[str, list[Spell]] = field(default_factory=dict)
+    roles: dict[str, RoleHistory] = field(default_factory=dict)  # confirmed acts, by network
+    requests: dict[str, dict[int, Request]] = field(default_factory=dict)  # by network, number
     unresolved: dict[int, Rejection] = field(default_factory=dict)  # by number, in order
     rejections: int = 0  # how many were ever recorded: the next one's number less one
     # positions in `holdings` and `stints` by what questions ask about (DOMAIN Membership 8)
     _held: dict[tuple[str, str], list[int]] = field(default_factory=dict, repr=False)
-    _by_ydernummer: dict[str, list[int]] = field(default_factory=dict, repr=False)
-    _by_person: dict[str, list[int]] = field(default_factory=dict, repr=False)
+    _by_ydernummer: Index = field(default_factory=dict, repr=False)
+    _by_person: Index = field(default_factory=dict, repr=False)
+    _held_at_clinic: Index = field(default_factory=dict, repr=False)
     _served: dict[tuple[str, str], list[int]] = field(default_factory=dict, repr=False)
-    _in_network: dict[str, list[int]] = field(default_factory=dict, repr=False)
-    _at_clinic: dict[str, list[int]] = field(default_factory=dict, repr=False)
-    _of_person: dict[str, list[int]] = field(default_factory=dict, repr=False)
+    _in_network: Index = field(default_factory=dict, repr=False)
+    _at_clinic: Index = field(default_factory=dict, repr=False)
+    _of_person: Index = field(default_factory=dict, repr=False)
 
     def holdings_of(self, person_id: str, ydernummer: str) -> list[Holding]:
         """The person's holdings of the ydernummer, in the order recorded."""
@@ -116,6 +56,10 @@ class Register:
     def holdings_of_person(self, person_id: str) -> list[Holding]:
         """Every holding of the person, of any ydernummer."""
         return [self.holdings[i] for i in self._by_person.get(person_id, ())]
+
+    def holdings_at_clinic(self, clinic_id: str) -> list[Holding]:
+        """Every holding at the clinic (owners, sharers, renters)."""
+        return [self.holdings[i] for i in self._held_at_clinic.get(clinic_id, ())]
 
     def stints_of(self, person_id: str, ydernummer: str) -> list[Stint]:
         """The person's memberships through the ydernummer."""
@@ -132,6 +76,10 @@ class Register:
     def stints_of_person(self, person_id: str) -> list[Stint]:
         """Every membership of the person, in any network."""
         return [self.stints[i] for i in self._of_person.get(person_id, ())]
+
+    def role(self, network_id: str) -> RoleHistory:
+        """The network's confirmed coordinator history (empty if never filled)."""
+        return self.roles.get(network_id) or RoleHistory()
 
     @singledispatchmethod
     def apply(self, event: Event) -> None:
@@ -157,22 +105,19 @@ class Register:
 
     @apply.register
     def _(self, event: ev.MemberAwaitingAssignment) -> None:
-        self._hold(event)
+        self._hold(event, event.note)
 
     @apply.register
     def _(self, event: ev.MemberJoined) -> None:
         self._hold(event)
+        positions = self._served.get((event.person_id, event.ydernummer), [])
+        later = timeline.runs_into([self.stints[i] for i in positions], event)
+        if later is not None:  # a late move into where a later one leads (Membership 12)
+            i = positions[later]
+            self.stints[i] = replace(self.stints[i], start=event.effective_date)
+            return
         position = len(self.stints)
-        self.stints.append(
-            Stint(
-                network_id=event.network_id,
-                person_id=event.person_id,
-                ydernummer=event.ydernummer,
-                clinic_id=event.clinic_id,
-                start=event.effective_date,
-                reason=event.reason,
-            )
-        )
+        self.stints.append(timeline.began(event))
         self._served.setdefault((event.person_id, event.ydernummer), []).append(position)
         self._in_network.setdefault(event.network_id, []).append(position)
         self._at_clinic.setdefault(event.clinic_id, []).append(position)
@@ -180,17 +125,17 @@ class Register:
 
     @apply.register
     def _(self, event: ev.MemberLeft) -> None:
-        on = event.effective_date
-        for i in self._served.get((event.person_id, event.ydernummer), ()):
-            stint = self.stints[i]
-            if stint.network_id == event.network_id and stint.active(on):
-                self.stints[i] = replace(stint, end=on)
-        if event.reason in ("sale", "ydernummer_closed"):
-            self._release(event.person_id, event.ydernummer, on)
+        positions = self._served.get((event.person_id, event.ydernummer), [])
+        ended = timeline.ended_by([self.stints[i] for i in positions], event)
+        if ended is not None:
+            i = positions[ended]
+            self.stints[i] = timeline.cut(self.stints[i], event)
+        if event.reason in HOLDING_ENDS:
+            self._release(event.person_id, event.ydernummer, event.effective_date, event.reason)
 
     @apply.register
     def _(self, event: ev.AwaitingAssignmentEnded) -> None:
-        self._release(event.person_id, event.ydernummer, event.effective_date)
+        self._release(event.person_id, event.ydernummer, event.effective_date, event.reason)
 
     @apply.register
     def _(self, event: ev.ClinicSold) -> None:
@@ -198,16 +143,29 @@ class Register:
 
     @apply.register
     def _(self, event: ev.CoordinatorEvent) -> None:
-        spells = self.spells.setdefault(event.network_id, [])
-        spells.append(
-            Spell(
-                start=event.effective_date,
-                holders=tuple((h.person_id, h.name) for h in event.holders),
-                payee=event.payee_person_id,
-                change=type(event).__name__,
-            )
+        self.roles.setdefault(event.network_id, RoleHistory()).apply(event)
+        if event.request is not None:
+            self._settle(event.network_id, event.request, "confirmed", None)
+
+    @apply.register
+    def _(self, event: ev.CoordinatorSpellsRestated) -> None:
+        self.roles.setdefault(event.network_id, RoleHistory()).apply(event)
+
+    @apply.register
+    def _(self, event: ev.CoordinatorActRequested) -> None:
+        self.requests.setdefault(event.network_id, {})[event.request] = Request(
+            network_id=event.network_id,
+            number=event.request,
+            act=event.act,
+            person_ids=event.person_ids,
+            payee_person_id=event.payee_person_id,
+            effective_date=event.effective_date,
+            requested_by=event.actor,
         )
-        spells.sort(key=lambda spell: spell.start)  # a late report slots in by its date
+
+    @apply.register
+    def _(self, event: ev.CoordinatorActRejected) -> None:
+        self._settle(event.network_id, event.request, "rejected", event.reason)
 
     @apply.register
     def _(self, event: ev.RegionChangeRejected) -> None:
@@ -230,7 +188,9 @@ class Register:
             if rejection.change_key == event.change_key:
                 del self.unresolved[number]
 
-    def _hold(self, event: ev.MemberJoined | ev.MemberAwaitingAssignment) -> None:
+    def _hold(
+        self, event: ev.MemberJoined | ev.MemberAwaitingAssignment, note: str | None = None
+    ) -> None:
         start = event.effective_date
         pair = (event.person_id, event.ydernummer)
         if any(self.holdings[i].active(start) for i in self._held.get(pair, ())):
@@ -245,16 +205,27 @@ class Register:
                 clinic_name=event.clinic_name,
                 role=event.role,
                 start=start,
+                note=note,
             )
         )
         self._held.setdefault(pair, []).append(position)
         self._by_ydernummer.setdefault(event.ydernummer, []).append(position)
         self._by_person.setdefault(event.person_id, []).append(position)
+        self._held_at_clinic.setdefault(event.clinic_id, []).append(position)
 
-    def _release(self, person_id: str, ydernummer: str, on: dt.date) -> None:
+    def _release(
+        self, person_id: str, ydernummer: str, on: dt.date, reason: ev.LeaveReason
+    ) -> None:
         for i in self._held.get((person_id, ydernummer), ()):
             if self.holdings[i].active(on):
-                self.holdings[i] = replace(self.holdings[i], end=on)
+                self.holdings[i] = replace(self.holdings[i], end=on, end_reason=reason)
+
+    def _settle(
+        self, network_id: str, number: int, status: RequestStatus, reason: str | None
+    ) -> None:
+        found = self.requests.get(network_id, {}).get(number)
+        if found is not None:
+            self.requests[network_id][number] = replace(found, status=status, reason=reason)
 
 
 def fold(events: list[Event]) -> Register:

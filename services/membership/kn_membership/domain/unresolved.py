@@ -8,7 +8,8 @@ from kn_contracts.base import Event
 from kn_contracts.events import membership as ev
 from kn_membership.domain import feed
 from kn_membership.domain.errors import AlreadyExists, NotFound
-from kn_membership.domain.register import Register, Rejection
+from kn_membership.domain.model import Rejection
+from kn_membership.domain.register import Register
 from kn_servicekit.cause import Cause
 
 Decode = Callable[[str, str], Event]  # (ce_type, JSON body) -> the change, by the catalog

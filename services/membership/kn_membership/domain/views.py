@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 from dataclasses import dataclass
 
-from kn_membership.domain.errors import NotFound, RuleBroken
-from kn_membership.domain.register import Holding, Network, Register, Spell, Stint
+from kn_contracts.coordinator import Spell
+from kn_membership.domain.errors import NotFound
+from kn_membership.domain.model import Holding, Network, Stint
+from kn_membership.domain.register import Register
 
 
 @dataclass(frozen=True)
@@ -83,16 +84,18 @@ def members_on(
     return sorted(found, key=lambda m: (m.name, m.ydernummer))
 
 
-def clinic_network(register: Register, clinic_id: str, on: dt.date) -> str | None:
-    """The network of the colleagues at a clinic on the date (None for a new clinic)."""
-    networks = {s.network_id for s in register.stints_at_clinic(clinic_id) if s.active(on)}
-    if len(networks) > 1:
-        raise RuleBroken(
-            "Membership 2",
-            f"clinic {clinic_id} has members in several networks ({', '.join(sorted(networks))})"
-            f" on {on}; EKM must assign by hand",
-        )
-    return networks.pop() if networks else None
+def clinic_networks(register: Register, clinic_id: str, on: dt.date) -> list[str]:
+    """The networks of the colleagues at a clinic on the date (none for a new clinic; two
+    or more when EKM has split its members, and then EKM decides for a newcomer)."""
+    return sorted({s.network_id for s in register.stints_at_clinic(clinic_id) if s.active(on)})
+
+
+def network_of(register: Register, person_id: str, on: dt.date) -> str | None:
+    """The network the person is a member of on the date, through any ydernummer."""
+    for s in register.stints_of_person(person_id):
+        if s.active(on):
+            return s.network_id
+    return None
 
 
 def awaiting(register: Register, on: dt.date) -> list[Holding]:
@@ -108,35 +111,8 @@ def awaiting(register: Register, on: dt.date) -> list[Holding]:
 
 
 def coordinator(register: Register, network_id: str, on: dt.date) -> Spell | None:
-    """Who held the coordinator role on the date (None if never filled before it)."""
-    current = None
-    for spell in register.spells.get(network_id, []):
-        if spell.start <= on:
-            current = spell
-    return current
-
-
-def months_served(
-    register: Register, network_id: str, year: int
-) -> tuple[dict[str, int], dict[str, int]]:
-    """(months served, months paid) per person in a calendar year.
-
-    Policy (DOMAIN Coordinator 3): a month counts for whoever holds the role on its last
-    day; of a shared role both have served it and the payee is paid for it.
-    """
-    network(register, network_id)
-    served: dict[str, int] = {}
-    paid: dict[str, int] = {}
-    for month in range(1, 13):
-        last_day = dt.date(year, month, calendar.monthrange(year, month)[1])
-        spell = coordinator(register, network_id, last_day)
-        if spell is None:
-            continue
-        for person_id, _ in spell.holders:
-            served[person_id] = served.get(person_id, 0) + 1
-        if spell.payee is not None:
-            paid[spell.payee] = paid.get(spell.payee, 0) + 1
-    return served, paid
+    """Who held the coordinator role on the date, by confirmed acts (None if never filled)."""
+    return register.role(network_id).on(on)
 
 
 def history(register: Register, person_id: str) -> dict[str, list[dict[str, str | None]]]:
@@ -172,9 +148,9 @@ def history(register: Register, person_id: str) -> dict[str, list[dict[str, str 
             "change": spell.change,
             "paid": "yes" if spell.payee == person_id else "no",
         }
-        for network_id, spells in register.spells.items()
-        for spell in spells
-        if person_id in (p for p, _ in spell.holders)
+        for network_id, history in register.roles.items()
+        for spell in history.spells
+        if spell.holds(person_id)
     ]
     if not (holdings or memberships):
         raise NotFound(None, f"the register knows no person {person_id!r}")

@@ -116,6 +116,17 @@ async def remove_member(
     return await run_command(request, actor, deps.store(request), body, work, status=201)
 
 
+@router.post("/members/{person_id}/end-holding", status_code=201)
+async def end_holding(
+    person_id: str, body: schemas.EndHolding, request: Request, actor: EKM
+) -> JSONResponse:
+    """End a person's holding of a ydernummer from a date (Membership 11): a membership
+    through it ends too, and they leave the waiting list."""
+    command = cmd.EndHolding(person_id, body.ydernummer, body.effective_date, body.reason)
+    work = deps.recording(request, manual.decide, command)
+    return await run_command(request, actor, deps.store(request), body, work, status=201)
+
+
 @router.get("/awaiting-assignment")
 async def awaiting(
     request: Request, _: READER, on: Annotated[dt.date | None, Query()] = None
@@ -131,6 +142,7 @@ async def awaiting(
             "clinic_name": h.clinic_name,
             "role": h.role,
             "since": h.start.isoformat(),
+            "note": h.note,
         }
         for h in views.awaiting(register, on or deps.today())
     ]

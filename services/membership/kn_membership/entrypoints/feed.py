@@ -9,7 +9,7 @@ from fastapi.responses import JSONResponse
 
 from kn_membership import handlers
 from kn_membership.domain import unresolved
-from kn_membership.domain.register import Rejection
+from kn_membership.domain.model import Rejection
 from kn_membership.entrypoints import deps, schemas
 from kn_servicekit.auth import Actor, require
 from kn_servicekit.cause import Cause

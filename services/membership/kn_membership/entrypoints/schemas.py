@@ -70,6 +70,26 @@ class Share(Body):
     effective_date: dt.date
 
 
+class EndHolding(Reasoned):
+    ydernummer: Ydernummer
+
+
+class StatedSpell(Body):
+    start: dt.date
+    person_ids: tuple[Identifier, ...] = Field(max_length=2, description="None: vacant.")
+    payee_person_id: Identifier | None = None
+
+
+class Restate(Body):
+    effective_date: dt.date = Field(description="Every spell from this date on is replaced.")
+    spells: tuple[StatedSpell, ...] = Field(min_length=1, max_length=50)
+    reason: str = Field(min_length=3, max_length=500, description="Why EKM corrects it.")
+
+
+class Reject(Body):
+    reason: str = Field(min_length=3, max_length=500, description="What the coordinator reads.")
+
+
 class Dismiss(Body):
     note: str = Field(min_length=3, max_length=500, description="How it was settled.")
 
