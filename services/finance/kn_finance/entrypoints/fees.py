@@ -69,7 +69,12 @@ async def statement(
     if line is None:
         raise NotFound(FEE, f"{person_id} held no coordinator role in {network_id} in {year}")
     inputs = await (await wired.inputs(request)).network(network_id)
-    pdf = fee_statement(wired.font, wired.scheme, inputs.name or network_id, figures, line)
+    spells = [
+        (s.start, " og ".join(name for _, name in s.holders) or "ingen")
+        for s in inputs.roles.spells
+        if s.start.year == year
+    ]
+    pdf = fee_statement(wired.font, wired.scheme, inputs.name or network_id, figures, line, spells)
     name = f"honoraropgoerelse-{network_id}-{year}-{person_id}.pdf"
     return Response(
         pdf,
