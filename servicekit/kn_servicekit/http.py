@@ -18,6 +18,8 @@ from faststream.kafka import KafkaBroker
 from kn_servicekit.auth import Actor, current_actor
 from kn_servicekit.docs import mount_docs
 from kn_servicekit.errors import AccessDenied, ConcurrencyError, DomainError, KeyReusedError
+from kn_servicekit.limits import BodyLimit, EventTooLarge
+from kn_servicekit.loopstate import LoopState
 from kn_servicekit.relay import make_producer
 from kn_servicekit.settings import ServiceSettings
 from kn_servicekit.supervise import supervise
@@ -73,13 +75,14 @@ def create_http_app(
         resources = Resources(settings=settings, pool=pool, broker=kafka, producer=producer)
         app.state.resources = resources
         tasks: list[asyncio.Task[None]] = []
-        app.state.ready = {name: asyncio.Event() for name in background or {}}
+        app.state.ready = {name: LoopState() for name in background or {}}
         try:
             for hook in on_start:
                 await hook(resources)
             for name, loop in (background or {}).items():
                 ready = app.state.ready[name]
-                tasks.append(asyncio.create_task(supervise(name, _bound(loop, resources, ready))))
+                supervised = supervise(name, _bound(loop, resources, ready), state=ready)
+                tasks.append(asyncio.create_task(supervised))
             log.info("service_started", http_port=settings.http_port, background=len(tasks))
             yield
         finally:
@@ -103,6 +106,7 @@ def create_http_app(
         redoc_url=None,
     )
     mount_docs(app)
+    app.add_middleware(BodyLimit)
     app.state.actors = settings.actors()
     app.state.service = service
     if not app.state.actors:
@@ -113,6 +117,7 @@ def create_http_app(
         KeyReusedError: 422,
         DomainError: 422,
         AccessDenied: 403,
+        EventTooLarge: 413,
     }
     statuses.update(errors or {})
     for error, status in statuses.items():
@@ -132,11 +137,13 @@ def create_http_app(
 
     @app.get("/ready", tags=["operations"])
     async def ready(request: Request) -> JSONResponse:
-        """Whether every background loop (relay, projections, feeds) is working."""
-        loops = {name: event.is_set() for name, event in request.app.state.ready.items()}
-        return JSONResponse(
-            {"service": service, "ready": loops}, status_code=200 if all(loops.values()) else 503
-        )
+        """Whether every background loop (relay, projections, feeds) works now; each one
+        that does not is named with its problem (crashed, retrying, stopped and why)."""
+        states: dict[str, LoopState] = request.app.state.ready
+        loops = {name: state.is_set() for name, state in states.items()}
+        problems = {name: s.problem for name, s in states.items() if not s.is_set() and s.problem}
+        body = {"service": service, "ready": loops, "problems": problems}
+        return JSONResponse(body, status_code=200 if all(loops.values()) else 503)
 
     @app.get("/whoami", tags=["operations"])
     async def whoami(actor: Annotated[Actor, Depends(current_actor)]) -> dict[str, str | None]:

@@ -10,6 +10,7 @@ from kn_contracts.base import Event
 from kn_contracts.topics import topic_of
 from kn_servicekit.errors import DuplicateEventError
 from kn_servicekit.eventstore import StoredEvent, Stream, kafka_key, new_ids, stale
+from kn_servicekit.limits import check_event_size
 
 
 class InMemoryEventStore:
@@ -52,6 +53,8 @@ class InMemoryEventStore:
         if current != expected_version:
             raise stale(stream_id, current, expected_version)
         ids = new_ids(events, event_ids)
+        for event in events:
+            check_event_size(event.ce_type(), event.model_dump_json())
         if self._ids.intersection(ids):
             raise DuplicateEventError(
                 f"events with these ids are already in the store (stream {stream_id})"

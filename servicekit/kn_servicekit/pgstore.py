@@ -15,6 +15,7 @@ from kn_contracts.topics import topic_of
 from kn_servicekit.db import Connection
 from kn_servicekit.errors import ConcurrencyError, DuplicateEventError
 from kn_servicekit.eventstore import StoredEvent, Stream, kafka_key, new_ids, stale
+from kn_servicekit.limits import check_event_size
 
 # Appends take this transaction-scoped lock, so positions are assigned in commit order and
 # a relay reading "position > last published" can never skip a late-committing event. The
@@ -117,6 +118,9 @@ class PostgresEventStore:
         if not events:
             return []
         ids = new_ids(events, event_ids)
+        payloads = [event.model_dump_json() for event in events]
+        for event, payload in zip(events, payloads, strict=True):
+            check_event_size(event.ce_type(), payload)
         async with self._connection() as conn, conn.transaction():
             await conn.execute(LOCK_SQL, APPEND_LOCK)
             current = await conn.fetchval(
@@ -141,7 +145,7 @@ class PostgresEventStore:
                     [self._topic_for(event) for event in events],
                     [kafka_key(key, stream_id, event) for event in events],
                     [event.ce_type() for event in events],
-                    [event.model_dump_json() for event in events],
+                    payloads,
                 )
             except asyncpg.UniqueViolationError as exc:
                 if exc.constraint_name == "kn_events_event_id_key":

@@ -14,16 +14,16 @@ from collections.abc import Sequence
 
 import asyncpg
 import structlog
-from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
+from aiokafka import AIOKafkaProducer
 from aiokafka.errors import KafkaError
 
 from kn_contracts.envelope import Envelope
-from kn_contracts.errors import ContractError
 from kn_servicekit.db import Connection
-from kn_servicekit.deadletter import is_redriven
 from kn_servicekit.errors import EventLogBehind, TransientError
-from kn_servicekit.kafka import caught_up, partitions_of
+from kn_servicekit.loopstate import say_failing
 from kn_servicekit.pgstore import EVENT_TABLE_KEY, NOTIFY_CHANNEL
+from kn_servicekit.refusals import REFUSED_FOR_GOOD, REMEDIES, STOPPED_RECHECK, PublishRefused
+from kn_servicekit.relay_guard import highest_sequence
 from kn_servicekit.transient import TRANSIENT, Backoff
 
 # One relay per event table publishes: a session lock keyed by the table, as appends are.
@@ -66,14 +66,22 @@ class Relay:
         self._bootstrap = bootstrap  # given: check the store is not behind Kafka first
 
     async def run(self, ready: asyncio.Event | None = None) -> None:
-        """Publish until cancelled; a database or Kafka failure is retried with backoff."""
-        backoff = Backoff()
+        """Publish until cancelled; a database or Kafka failure is retried with backoff.
+        What Kafka refuses for good stops the log: it is not retried as if it would pass;
+        `ready` says why, and it is tried again only every STOPPED_RECHECK seconds (after
+        an operator's fix, e.g. a larger message.max.bytes, it goes on by itself)."""
+        backoff, state = Backoff(), ready or asyncio.Event()
         while True:
             try:
-                await self._serve(ready or asyncio.Event(), backoff)
+                await self._serve(state, backoff)
+            except PublishRefused as exc:
+                log.error("relay_stopped", error=str(exc), retry_in=STOPPED_RECHECK)
+                say_failing(state, f"stopped: {exc}")
+                await asyncio.sleep(STOPPED_RECHECK)
             except TRANSIENT as exc:
                 delay = backoff.next()
                 log.warning("relay_retrying", error=repr(exc), retry_in=delay)
+                say_failing(state, f"retrying in {delay}s: {exc!r}")
                 await asyncio.sleep(delay)
 
     async def _serve(self, ready: asyncio.Event, backoff: Backoff) -> None:
@@ -84,8 +92,7 @@ class Relay:
             wake.set()
 
         async with self._pool.acquire() as listener:
-            ready.set()  # connected: leading, or a standby ready to take over
-            await self._become_leader(listener)
+            await self._become_leader(listener, ready)
             await listener.add_listener(NOTIFY_CHANNEL, on_notify)
             try:
                 if self._bootstrap is not None:
@@ -93,6 +100,7 @@ class Relay:
                 while True:
                     wake.clear()
                     published = await self.publish_pending()
+                    ready.set()  # leading, and publishing works
                     backoff.reset()
                     if published == self._batch_size:
                         continue  # more is waiting
@@ -104,10 +112,11 @@ class Relay:
                     f"SELECT pg_advisory_unlock($1, {EVENT_TABLE_KEY})", RELAY_LOCK
                 )
 
-    async def _become_leader(self, conn: Connection) -> None:
+    async def _become_leader(self, conn: Connection, ready: asyncio.Event) -> None:
         while not await conn.fetchval(
             f"SELECT pg_try_advisory_lock($1, {EVENT_TABLE_KEY})", RELAY_LOCK
         ):
+            ready.set()  # a standby, connected and ready to take over
             log.info("relay_waiting_for_leadership")
             await asyncio.sleep(self._poll_interval)
 
@@ -187,38 +196,14 @@ class Relay:
         except KafkaError as exc:
             # aiokafka's error names no topic (a missing one is a bare UnknownTopicOrPartition)
             topics = ", ".join(sorted({row["topic"] for row in rows}))
+            if isinstance(exc, REFUSED_FOR_GOOD):
+                raise PublishRefused(
+                    f"Kafka refuses positions {rows[0]['position']}..{rows[-1]['position']} of "
+                    f"log {log_name} for {topics} ({type(exc).__name__}); nothing after them "
+                    "is published until it takes them. What to do: "
+                    f"{REMEDIES.get(type(exc), 'read the broker log for the reason')}"
+                ) from exc
             raise TransientError(
                 f"relay could not publish positions {rows[0]['position']}..{rows[-1]['position']}"
                 f" of log {log_name} to {topics} (does each topic exist?): {exc!r}"
             ) from exc
-
-
-async def highest_sequence(bootstrap: str, topics: list[str], log: str, tail: int = 100) -> int:
-    """The highest ce_sequence of `log` among the last `tail` records of each partition of
-    `topics` (redriven copies aside: they repeat an old position); 0 if none."""
-    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False)
-    await consumer.start()
-    try:
-        partitions = [tp for topic in topics for tp in await partitions_of(consumer, topic)]
-        if not partitions:
-            return 0
-        consumer.assign(partitions)
-        ends = await consumer.end_offsets(partitions)
-        begins = await consumer.beginning_offsets(partitions)
-        for tp in partitions:
-            consumer.seek(tp, max(begins[tp], ends[tp] - tail))
-        high = 0
-        while not await caught_up(consumer, ends):
-            for records in (await consumer.getmany(timeout_ms=500)).values():
-                for record in records:
-                    if is_redriven(record.headers):
-                        continue
-                    try:
-                        envelope = Envelope.from_headers(record.headers)
-                    except ContractError:
-                        continue  # not ours to count; the consumers dead-letter it
-                    if envelope.log == log and envelope.sequence is not None:
-                        high = max(high, envelope.sequence)
-        return high
-    finally:
-        await consumer.stop()
