@@ -9,15 +9,18 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import shutil
+from pathlib import Path
 from typing import Any
 
 import pytest
 
+from tests.membership.facts import opened, shared
 from tests.membership.service import EKM, Membership, membership_service
 from tests.support.waiting import eventually
 
 pytestmark = pytest.mark.infra
 
+JAN_1, JUNE_1 = dt.date(2025, 1, 1), dt.date(2025, 6, 1)
 KCAT = [
     "kcat", "-P", "-b", "{bootstrap}", "-t", "{topic}", "-k", "100042",
     "-H", "ce_specversion=1.0",
@@ -66,3 +69,43 @@ async def test_a_region_message_produced_by_kcat_is_applied(membership: Membersh
         "100042",
         "Klinik Hals",
     )
+
+
+def readme_example(ce_type: str) -> str:
+    """The README's kcat command for a region message of this type, as one shell line."""
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
+    blocks = readme.split("```")
+    [block] = [b for b in blocks[1::2] if f"-H ce_type={ce_type}" in b]
+    return block.strip().replace("\\\n", " ")
+
+
+async def test_the_readmes_unshare_example_ends_one_sharers_membership(
+    membership: Membership,
+) -> None:
+    """Membership 11 from a region system's side: the README's kcat line, run as it stands
+    (only the broker and the sandbox's topic name swapped in)."""
+    assert shutil.which("kcat"), "kcat is missing: `make test` installs Debian's kcat package"
+    await membership.publish(opened("100042", "p-helle", "Helle Hald", "klinik-hals", JAN_1))
+    await membership.publish(shared("100042", "p-hans", "Hans Hald", JAN_1))
+    await eventually(lambda: waiting(membership, JAN_1), lambda rows: len(rows) == 2)
+    await membership.post(
+        "/v1/networks/aalborg-oest/members",
+        {"person_id": "p-helle", "ydernummer": "100042", "effective_date": "2025-01-01",
+         "reason": "new clinic"},
+    )  # fmt: skip
+    line = readme_example("dk.kvalitetsnet.region.YdernummerUnshared.v1")
+    line = line.replace("127.0.0.1:19092", membership.box.bootstrap)
+    line = line.replace("-t kn.region.ydernummer", f"-t {membership.feed_topic}")
+    kcat = await asyncio.create_subprocess_exec("bash", "-c", line, stderr=asyncio.subprocess.PIPE)
+    _, errors = await kcat.communicate()
+    assert kcat.returncode == 0, errors.decode()
+    await membership.eventually_members("aalborg-oest", JUNE_1, ["Helle Hald"])
+    assert await membership.members("aalborg-oest", JAN_1) == ["Hans Hald", "Helle Hald"]
+
+
+async def waiting(membership: Membership, on: dt.date) -> list[dict[str, Any]]:
+    answer = await membership.http.get(
+        "/v1/awaiting-assignment", headers=EKM, params={"on": on.isoformat()}
+    )
+    rows: list[dict[str, Any]] = answer.json()
+    return rows

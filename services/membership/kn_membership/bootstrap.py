@@ -7,7 +7,7 @@ from kn_membership import SERVICE, handlers
 from kn_membership.adapters.region import RegionFeed
 from kn_membership.adapters.seed import seed
 from kn_membership.domain.errors import AlreadyExists, NotFound, RuleBroken
-from kn_membership.entrypoints import coordinator, deps, ekm, networks
+from kn_membership.entrypoints import coordinator, deps, ekm, networks, requests
 from kn_membership.entrypoints import feed as unresolved
 from kn_membership.entrypoints.deps import CATALOG
 from kn_membership.settings import MembershipSettings
@@ -28,7 +28,13 @@ def create_app(settings: MembershipSettings) -> FastAPI:
     app = create_http_app(
         service=SERVICE,
         settings=settings,
-        routers=[ekm.router, unresolved.router, networks.router, coordinator.router],
+        routers=[
+            ekm.router,
+            unresolved.router,
+            networks.router,
+            coordinator.router,
+            requests.router,
+        ],
         on_start=[hosting.create_tables, seed_clusters],
         background={
             "relay": hosting.relay(SERVICE),

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable
 from functools import singledispatch
 
@@ -12,6 +11,7 @@ from kn_contracts.events import region as rg
 from kn_membership.domain import views
 from kn_membership.domain.errors import RuleBroken
 from kn_membership.domain.facts import Who, joined, leaving, waiting
+from kn_membership.domain.one_network import one_network
 from kn_membership.domain.register import Register
 from kn_servicekit.cause import Cause
 
@@ -192,20 +192,6 @@ def _taken_over(change: rg.ClinicTakenOver, register: Register, cause: Cause) ->
         network_id = one_network(register, buyer, network_id, on)
         events.append(joined(buyer, network_id, "sale", cause, on))
     return events
-
-
-def one_network(register: Register, who: Who, network_id: str, on: dt.date) -> str:
-    """Membership 10: a person is a member of one network at a time; a new holding in
-    another network leaves them where they are, for EKM to move them if it wants."""
-    own = views.network_of(register, who.person_id, on)
-    if own is not None and own != network_id:
-        raise RuleBroken(
-            "Membership 10",
-            f"{who.person_id} is already a member of {own} on {on}, so ydernummer "
-            f"{who.ydernummer} at clinic {who.clinic_id} (in {network_id}) leaves them there; "
-            "EKM moves them by hand if they should change network",
-        )
-    return network_id
 
 
 @decide.register

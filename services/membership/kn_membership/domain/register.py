@@ -10,6 +10,7 @@ from kn_contracts.base import Event
 from kn_contracts.coordinator import RoleHistory
 from kn_contracts.events import membership as ev
 from kn_membership.domain import timeline
+from kn_membership.domain.indexes import Indexed
 from kn_membership.domain.model import (
     HOLDING_ENDS,
     Holding,
@@ -17,65 +18,19 @@ from kn_membership.domain.model import (
     Rejection,
     Request,
     RequestStatus,
-    Stint,
 )
-
-Index = dict[str, list[int]]
 
 
 @dataclass
-class Register:
+class Register(Indexed):
     """The fold of the register stream, indexed so no question scans the whole history."""
 
     clusters: dict[str, tuple[str, bool]] = field(default_factory=dict)  # id -> (name, retired)
     networks: dict[str, Network] = field(default_factory=dict)
-    holdings: list[Holding] = field(default_factory=list)
-    stints: list[Stint] = field(default_factory=list)
     roles: dict[str, RoleHistory] = field(default_factory=dict)  # confirmed acts, by network
     requests: dict[str, dict[int, Request]] = field(default_factory=dict)  # by network, number
     unresolved: dict[int, Rejection] = field(default_factory=dict)  # by number, in order
     rejections: int = 0  # how many were ever recorded: the next one's number less one
-    # positions in `holdings` and `stints` by what questions ask about (DOMAIN Membership 8)
-    _held: dict[tuple[str, str], list[int]] = field(default_factory=dict, repr=False)
-    _by_ydernummer: Index = field(default_factory=dict, repr=False)
-    _by_person: Index = field(default_factory=dict, repr=False)
-    _held_at_clinic: Index = field(default_factory=dict, repr=False)
-    _served: dict[tuple[str, str], list[int]] = field(default_factory=dict, repr=False)
-    _in_network: Index = field(default_factory=dict, repr=False)
-    _at_clinic: Index = field(default_factory=dict, repr=False)
-    _of_person: Index = field(default_factory=dict, repr=False)
-
-    def holdings_of(self, person_id: str, ydernummer: str) -> list[Holding]:
-        """The person's holdings of the ydernummer, in the order recorded."""
-        return [self.holdings[i] for i in self._held.get((person_id, ydernummer), ())]
-
-    def holdings_of_ydernummer(self, ydernummer: str) -> list[Holding]:
-        """Every holding of the ydernummer, by anyone."""
-        return [self.holdings[i] for i in self._by_ydernummer.get(ydernummer, ())]
-
-    def holdings_of_person(self, person_id: str) -> list[Holding]:
-        """Every holding of the person, of any ydernummer."""
-        return [self.holdings[i] for i in self._by_person.get(person_id, ())]
-
-    def holdings_at_clinic(self, clinic_id: str) -> list[Holding]:
-        """Every holding at the clinic (owners, sharers, renters)."""
-        return [self.holdings[i] for i in self._held_at_clinic.get(clinic_id, ())]
-
-    def stints_of(self, person_id: str, ydernummer: str) -> list[Stint]:
-        """The person's memberships through the ydernummer."""
-        return [self.stints[i] for i in self._served.get((person_id, ydernummer), ())]
-
-    def stints_in(self, network_id: str) -> list[Stint]:
-        """Every membership of the network, past, present and future."""
-        return [self.stints[i] for i in self._in_network.get(network_id, ())]
-
-    def stints_at_clinic(self, clinic_id: str) -> list[Stint]:
-        """Every membership through a holding at the clinic."""
-        return [self.stints[i] for i in self._at_clinic.get(clinic_id, ())]
-
-    def stints_of_person(self, person_id: str) -> list[Stint]:
-        """Every membership of the person, in any network."""
-        return [self.stints[i] for i in self._of_person.get(person_id, ())]
 
     def role(self, network_id: str) -> RoleHistory:
         """The network's confirmed coordinator history (empty if never filled)."""
