@@ -11,6 +11,7 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from typing import Any
 
+import asyncpg
 import httpx
 
 from kn_contracts.base import Event
@@ -23,7 +24,6 @@ from kn_contracts.topics import (
 )
 from kn_finance.bootstrap import create_app
 from kn_finance.settings import FinanceSettings
-from tests.meetings.service import _drop
 from tests.support.kafka import produce, read_all
 from tests.support.service import Sandbox, running, sandbox
 from tests.support.waiting import eventually
@@ -103,3 +103,14 @@ async def finance_service(
                 yield Finance(client, box, settings, schema)
         finally:
             await _drop(database_url, schema)
+
+
+async def _drop(database_url: str, schema: str) -> None:
+    """Drop the service's schema and every projection schema it made."""
+    conn = await asyncpg.connect(database_url)
+    try:
+        live = await conn.fetch(f'SELECT schema_name FROM "{schema}".kn_projection_live')
+        for name in [*(row["schema_name"] for row in live), schema]:
+            await conn.execute(f'DROP SCHEMA IF EXISTS "{name}" CASCADE')
+    finally:
+        await conn.close()

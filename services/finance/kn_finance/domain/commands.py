@@ -164,4 +164,8 @@ def _ekm(cause: Cause, what: str) -> None:
 
 
 def _first_error(exc: ValueError) -> str:
-    return str(exc).splitlines()[-1].strip() if str(exc) else repr(exc)
+    """A validation error's messages, without the library's links."""
+    errors = getattr(exc, "errors", None)  # pydantic's ValidationError is a ValueError
+    if callable(errors):
+        return "; ".join(str(error["msg"]).removeprefix("Value error, ") for error in errors())
+    return str(exc)

@@ -1,0 +1,148 @@
+"""Every route answers bad input with a 4xx that names the rule or the field, and only the
+roles DOMAIN allows may write or read (EKM writes; a coordinator notifies bookings and reads
+their own network; an auditor reads)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import httpx
+import pytest
+
+from tests.finance.service import AALBORG, AUDITOR, EKM, ESBJERG, Finance
+from tests.finance.story import BASE_2022, INDEXED_2025, invoice_body, worked_example
+
+pytestmark = pytest.mark.infra
+
+
+def refused(answer: httpx.Response, status: int, says: str) -> dict[str, Any]:
+    assert answer.status_code == status, answer.text
+    assert says in answer.text, answer.text
+    body: dict[str, Any] = answer.json()
+    return body
+
+
+async def test_rate_tables_refuse_what_cannot_be_resolved(finance: Finance) -> None:
+    post = finance.post
+    refused(await post("/v1/rate-tables", INDEXED_2025), 422, "no rate table for 2022 to index")
+    assert (await post("/v1/rate-tables", BASE_2022)).json()["revision"] == 1
+    both = {**BASE_2022, "year": 2025, "index_factor": "1.1", "index_base_year": 2022}
+    body = refused(await post("/v1/rate-tables", both), 422, "not both")
+    assert body["rule"].startswith("Pool payouts 5")
+    refused(await post("/v1/rate-tables", {"year": 2025}), 422, "neither")
+    refused(await post("/v1/rate-tables", {**BASE_2022, "year": 1900}), 422, "year")
+    refused(await post("/v1/rate-tables", BASE_2022, AALBORG), 403, "role ekm")
+    refused(await finance.http.post("/v1/rate-tables", json=BASE_2022), 401, "bearer")
+    body = refused(
+        await finance.http.get("/v1/rate-tables/2026", headers=EKM), 422, "no rate table for 2026"
+    )
+    assert body["rule"].startswith("Pool payouts 5")
+    again = await post("/v1/rate-tables", {**BASE_2022, "reason": "corrected"})
+    assert again.json()["revision"] == 2
+
+
+async def test_invoices_refuse_only_what_is_not_an_invoice(finance: Finance) -> None:
+    await worked_example(finance)
+    post = finance.post
+    refused(await post("/v1/invoices", invoice_body("venue-0312", 1)), 409, "registered already")
+    refused(await post("/v1/invoices", invoice_body("x", 1, cost_kind="wine")), 422, "cost_kind")
+    refused(
+        await post("/v1/invoices", invoice_body("x", 1, supplier_cvr="12")), 422, "supplier_cvr"
+    )
+    cpr = {"kind": "nemkonto", "reference": "010190-1234"}
+    refused(await post("/v1/invoices", invoice_body("x", 1, payee=cpr)), 422, "CPR")
+    refused(await post("/v1/invoices", invoice_body("x", 1), AALBORG), 403, "role ekm")
+    lost = invoice_body("lost", 100, network_id=None)
+    assert (await post("/v1/invoices", lost)).status_code == 201
+    await finance.invoice_until("_none", "lost", "rejected")
+    override = "/v1/networks/_none/invoices/lost/override"
+    refused(
+        await post(override, {"decision": "approve", "reason": "paid anyway"}),
+        422,
+        "names no network",
+    )
+    base = "/v1/networks/aalborg-oest/invoices"
+    refused(
+        await post(f"{base}/nope/override", {"decision": "reject", "reason": "none"}),
+        404,
+        "no invoice nope",
+    )
+    refused(
+        await post(
+            f"{base}/venue-0312/override",
+            {"decision": "reject", "reason": "twice", "approved_amount": 5},
+        ),
+        422,
+        "approve' only",
+    )
+    refused(
+        await post(f"{base}/venue-0312/override", {"decision": "reject", "reason": "x"}),
+        422,
+        "reason",
+    )
+    refused(
+        await post(f"{base}/venue-0312/override", {"decision": "reject", "reason": "no!"}, AALBORG),
+        403,
+        "role ekm",
+    )
+    refused(await finance.http.get(f"{base}/nope", headers=EKM), 404, "no invoice nope")
+    body = refused(await finance.http.get(base, headers=ESBJERG), 403, "may not read")
+    assert body["rule"].startswith("Coordinator 1")
+    assert (await finance.http.get(base, headers=AALBORG)).status_code == 200
+    assert (await finance.http.get(base, headers=AUDITOR)).status_code == 200
+
+
+async def test_bookings_entitlement_and_fees_name_what_is_missing(finance: Finance) -> None:
+    await worked_example(finance)
+    post, network = finance.post, "/v1/networks/aalborg-oest"
+    booking = {
+        "booking_id": "b-0312",
+        "meeting_date": "2025-03-12",
+        "cost_kinds": ["venue", "catering"],
+        "supplier_name": "Fysio Øst Lokaler ApS",
+        "expected_amount": 840_000,
+    }
+    assert (await post(f"{network}/bookings", booking, AALBORG)).status_code == 201
+    refused(await post(f"{network}/bookings", booking, AALBORG), 409, "notified already")
+    refused(
+        await post(
+            f"{network}/bookings", {**booking, "booking_id": "b2", "cost_kinds": ["wine"]}, AALBORG
+        ),
+        422,
+        "wine",
+    )
+    refused(await post(f"{network}/bookings", booking, ESBJERG), 403, "may not act")
+    refused(await post(f"{network}/bookings", booking, AUDITOR), 403, "role ekm or coordinator")
+    listed = (await finance.http.get(f"{network}/bookings", headers=AALBORG)).json()
+    assert [b["booking_id"] for b in listed["bookings"]] == ["b-0312"]
+    get = finance.http.get
+    refused(
+        await get(f"{network}/meetings/2025-13-01/entitlement", headers=EKM),
+        404,
+        "no meeting 2025-13-01",
+    )
+    refused(
+        await get(f"{network}/meetings/2025-06-11/entitlement", headers=EKM), 422, "has not arrived"
+    )
+    refused(
+        await get(f"{network}/fee", params={"year": 2026}, headers=EKM),
+        422,
+        "no rate table for 2026",
+    )
+    refused(await get(f"{network}/fee", params={"year": 1999}, headers=EKM), 422, "year")
+    refused(
+        await get("/v1/networks/nowhere/fee", params={"year": 2025}, headers=EKM),
+        404,
+        "no network nowhere",
+    )
+    refused(await get(f"{network}/fee/2025/statement/p-99.pdf", headers=EKM), 404, "p-99")
+    refused(await post("/v1/fees/2024/close", None), 422, "no rate table for 2024")
+    refused(await post("/v1/fees/2025/close", None, AALBORG), 403, "role ekm")
+    assert (await post("/v1/fees/2025/close", None)).status_code == 200
+    refused(await post("/v1/fees/2025/close", None), 409, "was closed on 2026-01-15")
+    period = {"from": "2025-12-31", "until": "2025-01-01"}
+    refused(await get("/v1/payouts.csv", params=period, headers=EKM), 422, "before it starts")
+    refused(await get("/v1/payouts.csv", params={"until": "2025-01-01"}, headers=EKM), 422, "from")
+    refused(
+        await get("/v1/payouts.xlsx", params=period, headers=AALBORG), 403, "role ekm or auditor"
+    )
