@@ -1,12 +1,91 @@
 """Composition root of the reporting service: chooses the concrete adapters."""
 
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+
+import structlog
 from fastapi import FastAPI
 
+from kn_contracts.catalog import Catalog
+from kn_contracts.topics import (
+    FINANCE_EVENTS,
+    FINANCE_PAYOUTS,
+    MEETINGS_EVENTS,
+    MEMBERSHIP_EVENTS,
+    catalog,
+)
 from kn_reporting import SERVICE
+from kn_reporting.adapters.document import FONT_PACKAGE, FontMissing
+from kn_reporting.adapters.facts_view import FactsReader, ReportFacts, prepare_view
+from kn_reporting.domain.errors import Conflict, Invalid, NotFound
+from kn_reporting.domain.policy import Policy
+from kn_reporting.entrypoints.api import overview_router, router
+from kn_reporting.entrypoints.wiring import EXTRA, Services
+from kn_reporting.handlers import Reports
 from kn_reporting.settings import ReportingSettings
-from kn_servicekit.http import create_http_app
+from kn_servicekit import hosting
+from kn_servicekit.http import Resources, create_http_app
+from kn_servicekit.pgstore import PostgresEventStore
+
+ERRORS: dict[type[Exception], int] = {NotFound: 404, Conflict: 409, Invalid: 422, FontMissing: 503}
 
 
-def create_app(settings: ReportingSettings) -> FastAPI:
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+def report_facts(settings: ReportingSettings) -> tuple[ReportFacts, Catalog]:
+    """Reporting's facts from membership's, meetings' and finance's topics."""
+    topics = (MEMBERSHIP_EVENTS, MEETINGS_EVENTS, FINANCE_EVENTS, FINANCE_PAYOUTS)
+    return ReportFacts([settings.topic(t) for t in topics]), catalog()
+
+
+READ_MODELS = {ReportFacts.name: report_facts}
+"""What `kn-reporting rebuild` can rebuild."""
+
+
+def policy_from(settings: ReportingSettings) -> Policy:
+    return Policy(
+        min_meetings=settings.min_meetings_per_year,
+        max_meetings=settings.max_meetings_per_year,
+        due_month=settings.status_due_month,
+        due_day=settings.status_due_day,
+        min_clinics=settings.anonymity_min_clinics,
+        quartile_min_networks=settings.quartile_min_networks,
+        rate_scheme=settings.rate_scheme,
+    )
+
+
+def create_app(settings: ReportingSettings, clock: Callable[[], dt.datetime] = _now) -> FastAPI:
     """The reporting service's HTTP app with its Kafka side attached."""
-    return create_http_app(service=SERVICE, settings=settings)
+    view, events = report_facts(settings)
+    policy = policy_from(settings)
+
+    async def tables(resources: Resources) -> None:
+        await prepare_view(resources.pool, view)
+        if not settings.pdf_font.is_file():
+            structlog.get_logger(SERVICE).warning(
+                "pdf_font_missing", font=str(settings.pdf_font), install=FONT_PACKAGE
+            )
+
+    async def wire(resources: Resources) -> None:
+        resources.extras[EXTRA] = Services(
+            reports=Reports(FactsReader(resources.pool, events), policy),
+            store=PostgresEventStore(resources.pool, events, settings.topic_for),
+            font=settings.pdf_font,
+            clock=clock,
+        )
+
+    return create_http_app(
+        service=SERVICE,
+        settings=settings,
+        routers=[router, overview_router],
+        on_start=[hosting.create_tables, tables, wire],
+        background={
+            "relay": hosting.relay(SERVICE),
+            "report_facts": hosting.projection(SERVICE, view, events),
+        },
+        errors=ERRORS,
+    )

@@ -1,0 +1,219 @@
+"""The money part of the annual status, from finance's events: invoices as finance decided
+them, pool use against entitlement, and the coordinator fee (DOMAIN Pool payouts 3-9)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Literal
+
+from kn_contracts.coordinator import RoleHistory, fee
+from kn_contracts.events.finance import (
+    CoordinatorFeeYearClosed,
+    InvoiceDecided,
+    InvoiceOverridden,
+    InvoiceReceived,
+)
+from kn_contracts.events.payouts import CoordinatorFeeDue, PayoutAdjusted
+from kn_reporting.domain.coordinators import counted_until
+from kn_reporting.domain.facts import Facts
+from kn_reporting.domain.rates import yearly_fee
+
+FeeStatus = Literal["due", "preview", "not_available"]
+InvoiceState = Literal["waiting", "approved", "rejected"]
+
+
+@dataclass(frozen=True)
+class Invoice:
+    """One invoice of the year as finance last decided it (waiting until it has)."""
+
+    invoice_id: str
+    supplier_name: str
+    supplier_invoice_number: str
+    cost_kind: str
+    received_date: dt.date
+    due_date: dt.date
+    meeting_date: dt.date | None
+    amount: int
+    status: InvoiceState
+    approved: int
+    not_covered: int
+    reasons: tuple[str, ...]  # "rule: text" of every reason it waits or was rejected
+    override: str | None  # EKM's reason when a clerk overrode the decision (Pool payouts 7)
+
+
+@dataclass(frozen=True)
+class PoolUse:
+    """A meeting's entitlement (rate × counted owners, Pool payouts 3) and what was used."""
+
+    meeting_id: str | None
+    meeting_date: dt.date | None
+    entitlement: int
+    used: int
+
+
+@dataclass(frozen=True)
+class FeePayee:
+    person_id: str
+    name: str
+    months: int
+    amount: int
+
+
+@dataclass(frozen=True)
+class CoordinatorFee:
+    """`due` once EKM closed the year (Pool payouts 9: with later adjustments), a `preview`
+    from the rate table and the months so far before that, or why neither can be given."""
+
+    status: FeeStatus
+    yearly_amount: int | None
+    payees: tuple[FeePayee, ...]
+    total: int
+    note: str | None
+
+
+@dataclass(frozen=True)
+class Money:
+    """Invoices, the pool and the fee; `available` is false while finance has published
+    nothing for the network's year (no invoice, rate table or fee statement)."""
+
+    available: bool
+    note: str | None
+    invoices: tuple[Invoice, ...]
+    approved: int
+    not_covered: int
+    rejected: int
+    waiting: int
+    pool: tuple[PoolUse, ...]
+    pool_used: int
+    pool_entitlement: int
+    fee: CoordinatorFee
+
+
+def money(
+    facts: Facts,
+    year: int,
+    history: RoleHistory,
+    names: dict[str, str],
+    today: dt.date,
+    scheme: str | None,
+) -> Money:
+    """The network's money figures for `year`."""
+    invoices = _invoices(facts, year)
+    pool = _pool(facts, invoices)
+    charge = _fee(facts, year, history, names, today, scheme)
+    available = bool(invoices) or charge.status != "not_available"
+    return Money(
+        available=available,
+        note=None
+        if available
+        else f"not yet available: finance has published nothing for "
+        f"{year} yet (no rate table, invoice or fee statement)",
+        invoices=invoices,
+        approved=sum(i.approved for i in invoices if i.status == "approved"),
+        not_covered=sum(i.not_covered for i in invoices if i.status == "approved"),
+        rejected=sum(1 for i in invoices if i.status == "rejected"),
+        waiting=sum(1 for i in invoices if i.status == "waiting"),
+        pool=pool,
+        pool_used=sum(p.used for p in pool),
+        pool_entitlement=sum(p.entitlement for p in pool),
+        fee=charge,
+    )
+
+
+def _invoices(facts: Facts, year: int) -> tuple[Invoice, ...]:
+    received: dict[str, InvoiceReceived] = {}
+    decided: dict[str, InvoiceDecided] = {}
+    overridden: dict[str, str] = {}
+    for e in facts.of(InvoiceReceived, InvoiceDecided, InvoiceOverridden):
+        if isinstance(e, InvoiceReceived):
+            received[e.invoice_id] = e
+        elif isinstance(e, InvoiceDecided):
+            decided[e.invoice_id] = e  # a new decision replaces the earlier one whole
+        elif isinstance(e, InvoiceOverridden):
+            overridden[e.invoice_id] = e.reason
+    lines = []
+    for r in received.values():
+        if (r.meeting_date or r.received_date).year != year:
+            continue
+        d = decided.get(r.invoice_id)
+        approved = d is not None and d.status == "approved"
+        lines.append(
+            Invoice(
+                r.invoice_id,
+                r.supplier_name,
+                r.supplier_invoice_number,
+                r.cost_kind,
+                r.received_date,
+                r.due_date,
+                r.meeting_date,
+                r.amount,
+                "waiting" if d is None else d.status,
+                d.approved if d is not None and approved else 0,
+                d.not_covered if d is not None and approved else 0,
+                () if d is None else tuple(f"{x.rule}: {x.text}" for x in d.reasons),
+                overridden.get(r.invoice_id),
+            )
+        )
+    return tuple(sorted(lines, key=lambda i: (i.received_date, i.invoice_id)))
+
+
+def _pool(facts: Facts, invoices: tuple[Invoice, ...]) -> tuple[PoolUse, ...]:
+    """Per meeting: its entitlement (rate × counted owners) as finance last stated it, and
+    what its approved invoices used of it; a yearly cap of another cost kind is no pool."""
+    mine = {i.invoice_id for i in invoices}
+    latest: dict[str, InvoiceDecided] = {}
+    for d in facts.of(InvoiceDecided):
+        if isinstance(d, InvoiceDecided) and d.invoice_id in mine:
+            latest.pop(d.invoice_id, None)  # keep the order of the latest decisions
+            latest[d.invoice_id] = d
+    entitlement: dict[tuple[str | None, dt.date | None], int] = {}
+    used: dict[tuple[str | None, dt.date | None], int] = {}
+    for d in latest.values():
+        if d.status != "approved" or d.counted is None or d.entitlement is None:
+            continue
+        key = (d.meeting_id, d.meeting_date)
+        entitlement[key] = d.entitlement  # several invoices share one (Pool payouts 3)
+        used[key] = used.get(key, 0) + d.approved
+    order = sorted(entitlement, key=lambda k: (k[1] or dt.date.min, k[0] or ""))
+    return tuple(PoolUse(k[0], k[1], entitlement[k], used[k]) for k in order)
+
+
+def _fee(
+    facts: Facts,
+    year: int,
+    history: RoleHistory,
+    names: dict[str, str],
+    today: dt.date,
+    scheme: str | None,
+) -> CoordinatorFee:
+    closed = any(
+        e.year == year
+        for e in facts.common_of(CoordinatorFeeYearClosed)
+        if isinstance(e, CoordinatorFeeYearClosed)
+    )
+    due: dict[str, list[int]] = {}  # person -> [months, amount]
+    yearly: int | None = None
+    for e in facts.of(CoordinatorFeeDue, PayoutAdjusted):
+        if isinstance(e, CoordinatorFeeDue) and e.year == year:
+            due[e.person_id] = [e.months, e.amount]
+            yearly = e.yearly_amount
+        elif isinstance(e, PayoutAdjusted) and e.adjusts == "fee" and e.year == year:
+            entry = due.setdefault(e.person_id or "", [0, 0])
+            entry[0] = entry[0] if e.months is None else e.months
+            entry[1] += e.amount  # the sum of a thing's payouts is its amount (Pool payouts 8)
+    if closed or due:
+        payees = tuple(FeePayee(p, names.get(p, p), m, a) for p, (m, a) in sorted(due.items()))
+        return CoordinatorFee("due", yearly, payees, sum(p.amount for p in payees), None)
+    rate = yearly_fee(facts.common, year, scheme)
+    if isinstance(rate, str):
+        return CoordinatorFee("not_available", None, (), 0, rate)
+    paid = history.months(year, counted_until(year, today)).paid
+    payees = tuple(
+        FeePayee(p, names.get(p, p), m, fee(rate.amount, m)) for p, m in sorted(paid.items())
+    )
+    note = (
+        f"preview: {year} is not closed for the fee yet (Pool payouts 9); "
+        f"rate table {rate.scheme} {year} revision {rate.revision}"
+    )
+    return CoordinatorFee("preview", rate.amount, payees, sum(p.amount for p in payees), note)
