@@ -79,7 +79,7 @@ LOOPS = {
     "membership": {"relay", "region_feed"},
     "meetings": {"relay", "membership_view"},
     "finance": {"relay", "finance_inputs", "payouts_view"},
-    "reporting": set(),
+    "reporting": {"relay", "report_facts"},
 }
 
 
