@@ -4,13 +4,19 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
+
 from kn_contracts.events.membership import (
     CoordinatorHolder,
     CoordinatorSpellsRestated,
     RestatedSpell,
 )
 from kn_contracts.events.payouts import CoordinatorFeeDue, PayoutAdjusted
-from kn_finance.domain.fee import FeeAccount, fee_changes, fee_lines
+from kn_finance.domain.commands import close_fee_year
+from kn_finance.domain.errors import Invalid
+from kn_finance.domain.fee import FeeAccount, FeeYears, fee_changes, fee_lines
+from kn_servicekit.cause import Cause
+from kn_servicekit.errors import AccessDenied
 from tests.finance.facts import ANNA, BO, CAUSE, NETWORK, SCHEME, rates, roles, stamp
 
 RATES = rates().resolve(2025)
@@ -73,3 +79,14 @@ def test_a_closed_year_pays_each_payee_once_and_adjusts_after_a_restatement() ->
         (e.person_id, e.amount, e.months) for e in adjusted if isinstance(e, PayoutAdjusted)
     ] == [("p-03", -178_000, 3), ("p-04", 178_000, 9)]
     assert ANNA[0] == "p-03"
+
+
+def test_ekm_closes_a_year_from_january_of_the_next() -> None:
+    december = Cause("ekm", "close", "close", dt.date(2025, 12, 31))
+    with pytest.raises(Invalid, match="2025 can be closed from 2026-01-01"):
+        close_fee_year(FeeYears(), 2025, rates(), SCHEME, december)
+    january = Cause("ekm", "close", "close", dt.date(2026, 1, 2))
+    [closed] = close_fee_year(FeeYears(), 2025, rates(), SCHEME, january)
+    assert closed.year == 2025
+    with pytest.raises(AccessDenied):
+        close_fee_year(FeeYears(), 2025, rates(), SCHEME, Cause("auditor", "c", "c", january.today))
