@@ -4,6 +4,7 @@ decisions, and republishes nothing (DOMAIN Pool payouts 3: decisions follow from
 from __future__ import annotations
 
 import datetime as dt
+import functools
 
 import asyncpg
 import pytest
@@ -69,7 +70,7 @@ async def test_a_replay_from_offset_0_gives_the_same_and_republishes_nothing(
                 "SELECT schema_name FROM kn_projection_live WHERE projection = $1", projection.name
             )
             await eventually(
-                lambda old=old, t=tables: contents(pool, old, t),
+                functools.partial(contents, pool, old, tables),
                 lambda found: all(found.values()),
                 what="rows to compare",
             )
