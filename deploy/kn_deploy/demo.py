@@ -9,6 +9,7 @@ import secrets
 from kn_deploy import infra
 from kn_deploy.layout import demo_dir
 from kn_deploy.scenario import Scenario
+from kn_deploy.scenario_money import Money
 from kn_deploy.services import ServiceProcess, start_service, stop_recorded
 
 
@@ -36,7 +37,13 @@ def run_demo(keep_running: bool = False) -> int:
         urls = (processes["membership"].url, processes["meetings"].url)
         with Scenario(*urls, found.kafka_bootstrap, tokens) as scenario:
             figures = scenario.run(lambda line: print(f"  - {line}"))
-        print(f"\nresult: {json.dumps(figures)}")
+        # the year's money (finance), after the story above
+        print("\nThe year's money, through finance:")
+        with Money(processes["finance"].url, tokens, demo_dir() / "finance") as money:
+            figures["money"] = money.run(lambda line: print(f"  - {line}"))
+        print(f"\nresult: {json.dumps(figures, ensure_ascii=False)}")
+        for name, path in figures["money"]["files"].items():
+            print(f"{name:<20} {path}")
         print(f"logs: {demo_dir() / 'logs'}")
     except BaseException:
         keep_running = False
