@@ -5,7 +5,9 @@ from __future__ import annotations
 import asyncio
 import os
 import shutil
+import subprocess
 from dataclasses import dataclass
+from pathlib import Path
 
 from kn_contracts.topics import TOPICS
 from kn_deploy import kafka, postgres
@@ -16,6 +18,7 @@ from kn_servicekit.settings import LocalDatabase
 from kn_servicekit.topics import ensure_topics
 
 SERVICES = ("membership", "meetings", "finance", "reporting")
+SHEET_FONT = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"  # KN_MEETINGS_SHEET_FONT's default
 
 
 @dataclass(frozen=True)
@@ -57,7 +60,8 @@ def endpoints() -> Endpoints:
 
 def prepare() -> None:
     """Install what the local runtime needs (Kafka jars, PostgreSQL) without starting it,
-    and kcat (Debian's Kafka command-line client), which region integrators and tests use."""
+    kcat (Debian's Kafka command-line client), which region integrators and tests use, the
+    font meetings' attendance sheet embeds, and libical, whose iTIP check tests run."""
     found = endpoints()
     if found.kafka_local:
         kafka.ensure_jars(kafka.KafkaLocal.default())
@@ -65,6 +69,15 @@ def prepare() -> None:
         postgres.ensure_installed()
     if shutil.which("kcat") is None:
         apt_install("kcat")
+    if not Path(SHEET_FONT).is_file():
+        apt_install("fonts-dejavu-core")  # meetings' attendance sheet embeds DejaVu Sans
+    if shutil.which("pkg-config") is None or not _has_libical():
+        apt_install("pkg-config libical-dev")  # tests check invitations with libical's iTIP rules
+
+
+def _has_libical() -> bool:
+    found = subprocess.run(["pkg-config", "--exists", "libical"], check=False)
+    return found.returncode == 0
 
 
 def up() -> tuple[Endpoints, list[str]]:

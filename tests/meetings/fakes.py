@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Collection
 
+from kn_contracts.coordinator import RoleHistory
 from kn_meetings.adapters.scheme import load_agenda
 from kn_meetings.domain.commands import PlannedMeeting, ScheduleMeetings
 from kn_meetings.domain.roster import FactKind, MembershipFact
@@ -47,6 +48,12 @@ class FakeDirectory:
     def left(self, person: str, ydernummer: str, on: dt.date, network: str = NETWORK,
              clinic: str = "Nord") -> None:  # fmt: skip
         self._add("left", network, person, ydernummer, on, None, clinic)
+
+    async def network_name(self, network_id: str) -> str | None:
+        return None
+
+    async def coordinators(self, network_id: str) -> RoleHistory:
+        return RoleHistory()
 
     async def facts(
         self, network_id: str, person_ids: Collection[str], ydernumre: Collection[str]

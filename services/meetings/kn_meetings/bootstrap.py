@@ -11,9 +11,11 @@ from kn_contracts.catalog import Catalog
 from kn_contracts.topics import MEETINGS_EVENTS, MEMBERSHIP_EVENTS, catalog
 from kn_meetings import SERVICE
 from kn_meetings.adapters.directory import PostgresMembershipDirectory, prepare_view
+from kn_meetings.adapters.ics import Addresses
 from kn_meetings.adapters.membership_view import MembershipView
 from kn_meetings.adapters.revisions import AttendanceRevisions
 from kn_meetings.adapters.scheme import scheme_from
+from kn_meetings.adapters.sheet import Font, SheetFontMissing
 from kn_meetings.domain.errors import Conflict, Forbidden, Invalid, NotFound
 from kn_meetings.entrypoints.api import router
 from kn_meetings.entrypoints.wiring import EXTRA, Services
@@ -22,7 +24,9 @@ from kn_servicekit import hosting
 from kn_servicekit.http import Resources, create_http_app
 from kn_servicekit.pgstore import PostgresEventStore
 
-ERRORS: dict[type[Exception], int] = {NotFound: 404, Forbidden: 403, Conflict: 409, Invalid: 422}
+ERRORS: dict[type[Exception], int] = {
+    NotFound: 404, Forbidden: 403, Conflict: 409, Invalid: 422, SheetFontMissing: 503,
+}  # fmt: skip
 
 
 def _now() -> dt.datetime:
@@ -56,6 +60,8 @@ def create_app(settings: MeetingsSettings, clock: Callable[[], dt.datetime] = _n
             directory=PostgresMembershipDirectory(resources.pool, view.name),
             scheme=scheme,
             clock=clock,
+            addresses=Addresses(settings.attendee_address),
+            font=Font(settings.sheet_font, settings.sheet_font_bold),
         )
 
     return create_http_app(

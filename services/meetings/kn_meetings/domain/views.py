@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from kn_contracts.events.meetings import AgendaItem, Attendee, CheckIn, FollowUp
 from kn_meetings.domain.mandatory import MandatoryTopic
 from kn_meetings.domain.model import AttendanceList, Meeting, MeetingStatus, Plan
-from kn_meetings.domain.roster import Roster
+from kn_meetings.domain.roster import Membership, Roster
 
 
 @dataclass(frozen=True)
@@ -115,11 +115,17 @@ def attendance_sheet(plan: Plan, meeting_id: str, roster: Roster) -> AttendanceS
     """The member list to tick off, as of the meeting date, and who wrote themselves on."""
     m = plan.meeting(meeting_id)
     ticked = {c.person_id for c in m.check_ins if c.person_id is not None}
-    one_each = {x.person_id: x for x in reversed(roster.of_network(plan.network_id))}
     members = tuple(
         SheetLine(x.person_id, x.name, x.clinic_name, x.ydernummer, x.person_id in ticked)
-        for x in sorted(one_each.values(), key=lambda x: (x.name.casefold(), x.person_id))
+        for x in members_listed(roster, plan.network_id)
     )
     listed = {x.person_id for x in members}
     others = tuple(c for c in m.check_ins if c.person_id not in listed)
     return AttendanceSheet(m.meeting_id, m.date, m.status, m.closed, members, others)
+
+
+def members_listed(roster: Roster, network_id: str) -> tuple[Membership, ...]:
+    """The network's members on the roster's day, one line each (a person holding two
+    ydernumre is listed once, with the first), by name."""
+    one_each = {x.person_id: x for x in reversed(roster.of_network(network_id))}
+    return tuple(sorted(one_each.values(), key=lambda x: (x.name.casefold(), x.person_id)))

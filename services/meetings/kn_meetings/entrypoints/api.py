@@ -2,8 +2,9 @@
 
 from fastapi import APIRouter
 
-from kn_meetings.entrypoints import attendance, plans
+from kn_meetings.entrypoints import attendance, documents, plans
 
 router = APIRouter(prefix="/v1")
 router.include_router(plans.router)
 router.include_router(attendance.router)
+router.include_router(documents.router)

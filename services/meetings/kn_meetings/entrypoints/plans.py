@@ -1,15 +1,14 @@
-"""Routes for plans, meetings, invitations and the mandatory topic."""
+"""Routes for plans, meetings and the mandatory topic."""
 
 from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Query, Request, Response
+from fastapi import APIRouter, Path, Request
 from fastapi.responses import JSONResponse
 
 from kn_contracts.events.meetings import AgendaItem
 from kn_meetings import handlers
-from kn_meetings.adapters.ics import invitations
 from kn_meetings.domain import commands as c
 from kn_meetings.domain.mandatory import MandatoryTopic
 from kn_meetings.domain.views import MeetingDetail, meeting_detail
@@ -44,22 +43,6 @@ async def network_year(network_id: NetworkId, year: int, actor: Reader, wired: W
     may_read(str(actor), network_id)
     return await handlers.year_of_network(wired.store, network_id, year, wired.scheme,
                                           wired.today())  # fmt: skip
-
-
-@router.get("/networks/{network_id}/plan.ics", response_class=Response)
-async def plan_invitations(
-    network_id: NetworkId,
-    actor: Reader,
-    wired: Wired,
-    year: Annotated[list[int], Query(min_length=1, max_length=2)],
-) -> Response:
-    """The plan as iCalendar invitations (text/calendar), e.g. ?year=2025&year=2026."""
-    may_read(str(actor), network_id)
-    plans = [await handlers.load_plan(wired.store, network_id, y) for y in sorted(set(year))]
-    name = await wired.directory.network_name(network_id)
-    body = invitations(plans, name, wired.clock())
-    disposition = f'attachment; filename="{network_id}.ics"'
-    return Response(body, media_type="text/calendar", headers={"Content-Disposition": disposition})
 
 
 @router.get(MEETING)

@@ -10,6 +10,8 @@ from typing import Annotated
 from fastapi import Depends, Request
 
 from kn_meetings.adapters.directory import PostgresMembershipDirectory
+from kn_meetings.adapters.ics import Addresses
+from kn_meetings.adapters.sheet import Font
 from kn_meetings.domain.scheme import Scheme
 from kn_servicekit.auth import Actor, require
 from kn_servicekit.cause import copenhagen_date
@@ -30,6 +32,8 @@ class Services:
     directory: PostgresMembershipDirectory
     scheme: Scheme
     clock: Callable[[], dt.datetime]
+    addresses: Addresses  # how an invitation writes a person's calendar address
+    font: Font  # the Unicode font the attendance sheet embeds
 
     def today(self) -> dt.date:
         return copenhagen_date(self.clock())

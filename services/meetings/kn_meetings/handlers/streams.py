@@ -7,6 +7,7 @@ from collections.abc import Collection, Sequence
 from typing import Protocol
 
 from kn_contracts.base import Event
+from kn_contracts.coordinator import RoleHistory
 from kn_contracts.events.meetings import Attendee, CheckIn
 from kn_meetings.domain import mandatory
 from kn_meetings.domain.commands import Entry, ListedMember
@@ -28,6 +29,14 @@ class MembershipDirectory(Protocol):
         self, network_id: str, person_ids: Collection[str], ydernumre: Collection[str]
     ) -> list[MembershipFact]:
         """Joins and leaves of the network, of these persons and of these ydernumre."""
+        ...
+
+    async def network_name(self, network_id: str) -> str | None:
+        """The network's name as membership published it, if known yet."""
+        ...
+
+    async def coordinators(self, network_id: str) -> RoleHistory:
+        """The network's coordinator role over time, as membership recorded it."""
         ...
 
 
