@@ -1,15 +1,13 @@
-"""Membership's HTTP side on the real stack: coordinators, roles, sheets, events on Kafka."""
+"""Membership's HTTP side on the real stack: coordinators, roles, events on Kafka."""
 
 from __future__ import annotations
 
 import datetime as dt
-import io
 import json
 from typing import Any
 
 import pytest
 from cloudevents.core.bindings.kafka import KafkaMessage, from_binary_event
-from pypdf import PdfReader
 
 from tests.membership.facts import opened
 from tests.membership.service import COORDINATOR, EKM, Membership, membership_service
@@ -226,33 +224,6 @@ async def test_a_repeated_command_with_the_same_idempotency_key_records_once(
     )
     assert other.status_code == 422
     assert "used before for a different request" in other.json()["detail"]
-
-
-async def test_the_attendance_sheet_lists_members_on_the_meeting_date_and_blank_rows(
-    membership: Membership,
-) -> None:
-    await membership.post(
-        "/v1/members/p-cecilie/remove",
-        {"ydernummer": "100003", "effective_date": "2025-03-01", "reason": "left the clinic"},
-    )
-    answer = await membership.http.get(
-        "/v1/networks/aalborg-oest/attendance-sheet.pdf",
-        headers=COORDINATOR,
-        params={"meeting_date": "2025-03-12", "blank_rows": 5},
-    )
-    assert answer.status_code == 200
-    assert answer.headers["content-type"] == "application/pdf"
-    text = "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(answer.content)).pages)
-    assert "Deltagerliste - Aalborg Øst" in text
-    assert "Møde den 12-03-2025" in text
-    assert "Astrid Aagaard" in text
-    assert "Bent Bach" in text
-    assert "Cecilie Crone" not in text
-    assert "Klinik Nord" in text
-    assert "100001" in text
-    assert "Navn" in text
-    assert "Ydernummer" in text
-    assert "Ikke på listen: skriv navn, klinik og ydernummer" in text
 
 
 async def test_membership_events_reach_kafka_as_cloudevents_keyed_by_network(

@@ -1,1 +1,1 @@
-"""Membership's adapters: the region feed consumer, the attendance sheet, the dead letters."""
+"""Membership's adapters: the region feed consumer, the dead letters."""

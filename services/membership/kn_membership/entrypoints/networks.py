@@ -1,4 +1,4 @@
-"""A network's members and its attendance sheet (coordinator, EKM, auditor)."""
+"""A network's members (coordinator, EKM, auditor); the attendance sheet is meetings'."""
 
 from __future__ import annotations
 
@@ -6,9 +6,7 @@ import datetime as dt
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request
-from fastapi.responses import Response
 
-from kn_membership.adapters.sheet import attendance_sheet
 from kn_membership.domain import views
 from kn_membership.entrypoints import deps
 from kn_servicekit.access import may_read
@@ -47,25 +45,3 @@ async def members(
             for m in found
         ],
     }
-
-
-@router.get("/attendance-sheet.pdf", response_class=Response)
-async def sheet(
-    network_id: str,
-    request: Request,
-    actor: ANYONE,
-    meeting_date: dt.date,
-    blank_rows: Annotated[int, Query(ge=0, le=60)] = 12,
-) -> Response:
-    """The attendance sheet to print for a meeting: members on its date, then blank rows."""
-    may_read(str(actor), network_id)
-    register = await deps.register(request)
-    network = views.network(register, network_id)
-    found = views.members_on(register, network_id, meeting_date)
-    pdf = attendance_sheet(network.name, meeting_date, found, blank_rows)
-    filename = f"deltagerliste-{network_id}-{meeting_date.isoformat()}.pdf"
-    return Response(
-        pdf,
-        media_type="application/pdf",
-        headers={"Content-Disposition": f'inline; filename="{filename}"'},
-    )
