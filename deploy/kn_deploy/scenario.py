@@ -105,9 +105,10 @@ class Scenario:
         ):
             body = {"person_id": person, "effective_date": day}
             asked = self._send(self.membership, f"{base}/{act}", self.coordinator, key, body)
-            number = asked["request"]
-            confirm = f"{base}/requests/{number}/confirm"
-            self._send(self.membership, confirm, self.ekm, f"confirm-{key}", None)
+            number = asked.get("request")  # none: recorded directly, before Coordinator 9
+            if number is not None:
+                confirm = f"{base}/requests/{number}/confirm"
+                self._send(self.membership, confirm, self.ekm, f"confirm-{key}", None)
         months = self._get(self.membership, f"{base}/months?year=2025", self.coordinator)
         say(
             f"coordinator A (p-03) from 1 January, B (p-04) from 20 May, each reported by the "
