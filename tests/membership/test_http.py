@@ -94,6 +94,11 @@ async def test_the_worked_example_coordinator_months_are_four_and_eight(
     assert (await membership.post(f"{role}/requests/3/reject", no)).status_code == 201
     again = await membership.post(f"{role}/requests/3/confirm", {})
     assert (again.status_code, again.json()["rule"]) == (409, "Coordinator 9")
+    unknown = await membership.post(f"{role}/requests/99/reject", no)
+    assert (unknown.status_code, unknown.json()["detail"]) == (
+        404,
+        "aalborg-oest has no coordinator request 99",
+    )
     listed = await membership.http.get(f"{role}/requests", headers=COORDINATOR)
     assert [(r["request"], r["status"], r["reason"]) for r in listed.json()["requests"]] == [
         (1, "confirmed", None),

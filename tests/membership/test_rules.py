@@ -193,6 +193,8 @@ def test_a_sharer_who_stops_leaves_and_ekm_can_end_a_holding_by_hand(book: Book)
     with pytest.raises(RuleBroken, match="only holder of ydernummer 100001") as err:
         book.feed(rg.YdernummerUnshared(**stamp(MAY_1), ydernummer="100001", person_id="p-anna"))
     assert err.value.rule == "Membership 11"
+    with pytest.raises(RuleBroken, match="p-bo does not hold ydernummer 100001 on 2025-05-01"):
+        book.feed(rg.YdernummerUnshared(**stamp(MAY_1), ydernummer="100001", person_id="p-bo"))
     book.apply(cmd.RemoveMember("p-anna", "100001", APRIL_1, "asked to leave"))
     assert [h.name for h in views.awaiting(book.register, MAY_1)] == ["Anna Berg"]
     book.apply(cmd.EndHolding("p-anna", "100001", MAY_1, "stopped practising"))
