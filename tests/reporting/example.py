@@ -264,3 +264,50 @@ def fee_year_closed(on: dt.date = dt.date(2026, 1, 15)) -> list[Event]:
         due(A[0], 4, "7120"),
         due(B[0], 8, "14240"),
     ]
+
+
+def meeting(
+    meeting_id: str,
+    on: dt.date,
+    *,
+    held: bool = True,
+    listed: bool = True,
+    mandatory: bool = False,
+    attendees: tuple[me.Attendee, ...] = LIST,
+) -> list[Event]:
+    """Another meeting of the network: planned, and held with its list sent if asked."""
+    coordinator, topic = f"coordinator:{NETWORK}", TOPIC[0] if mandatory else None
+    events: list[Event] = [
+        me.MeetingScheduled(
+            **stamp(dt.date(2025, 1, 10), coordinator),
+            meeting_id=meeting_id,
+            network_id=NETWORK,
+            plan_year=on.year,
+            meeting_date=on,
+            starts=dt.time(17),
+            ends=dt.time(20),
+            place="Klinik Syd, Aalborg",
+            topics=("Journalføring",),
+            mandatory_topic_id=topic,
+        ),
+    ]
+    if held:
+        events.append(
+            me.MeetingHeld(
+                **stamp(on, coordinator),
+                meeting_id=meeting_id,
+                network_id=NETWORK,
+                place="Klinik Syd, Aalborg",
+            )
+        )
+    if held and listed:
+        events.append(
+            me.AttendanceRecorded(
+                **stamp(on, coordinator),
+                meeting_id=meeting_id,
+                network_id=NETWORK,
+                meeting_date=on,
+                attendees=attendees,
+            )
+        )
+    return events

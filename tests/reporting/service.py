@@ -51,6 +51,7 @@ class Reporting:
     client: httpx.AsyncClient
     box: Sandbox
     clock: Clock
+    settings: ReportingSettings
     published: list[Event] = field(default_factory=list)
 
     async def publish(self, events: Sequence[Event]) -> None:
@@ -108,6 +109,6 @@ async def reporting_service(
         chosen = chosen.model_copy(update=settings)
         try:
             async with running(lambda s: create_app(s, now), chosen) as client:
-                yield Reporting(client, box, now)
+                yield Reporting(client, box, now, chosen)
         finally:
             await _drop(database_url, schema)

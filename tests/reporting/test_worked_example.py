@@ -83,7 +83,9 @@ async def test_the_worked_example_states_its_members_meeting_money_and_flag(
 
     await service.publish(ex.fee_year_closed())
     closed = await service.status_when(
-        ex.NETWORK, ex.YEAR, lambda s: money(s)["fee"]["status"] == "due"
+        ex.NETWORK,
+        ex.YEAR,
+        lambda s: money(s)["fee"]["status"] == "due",  # once finance's payouts arrived
     )
     assert [(p["person_id"], p["amount"]) for p in money(closed)["fee"]["payees"]] == [
         (ex.A[0], 712000),

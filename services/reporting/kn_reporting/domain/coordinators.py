@@ -58,11 +58,14 @@ def role_history(events: Iterable[Event]) -> tuple[RoleHistory, dict[tuple[dt.da
     history = RoleHistory()
     notes: dict[tuple[dt.date, str], str] = {}
     for event in events:
-        if isinstance(event, CoordinatorEvent | CoordinatorSpellsRestated):
+        if isinstance(event, CoordinatorSpellsRestated):
             history.apply(event)
-            note = _note(event)
-            if note:
-                notes[(event.effective_date, type(event).__name__)] = note
+            for spell in event.spells:  # each restated spell carries the restatement's reason
+                notes[(spell.start, type(event).__name__)] = event.reason
+        elif isinstance(event, CoordinatorEvent):
+            history.apply(event)
+            if isinstance(event, CoordinatorSteppedDown) and event.reason:
+                notes[(event.effective_date, type(event).__name__)] = event.reason
     return history, notes
 
 
@@ -105,11 +108,3 @@ def coordinator_section(
 def _held(history: RoleHistory, year: int, month: int) -> bool:
     spell = history.on(last_day(year, month))
     return spell is not None and bool(spell.holders)
-
-
-def _note(event: CoordinatorEvent | CoordinatorSpellsRestated) -> str | None:
-    if isinstance(event, CoordinatorSpellsRestated):
-        return event.reason
-    if isinstance(event, CoordinatorSteppedDown):
-        return event.reason  # e.g. "membership ended" (Coordinator 6)
-    return None

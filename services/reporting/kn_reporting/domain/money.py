@@ -202,7 +202,7 @@ def _fee(
             entry = due.setdefault(e.person_id or "", [0, 0])
             entry[0] = entry[0] if e.months is None else e.months
             entry[1] += e.amount  # the sum of a thing's payouts is its amount (Pool payouts 8)
-    if closed or due:
+    if due:
         payees = tuple(FeePayee(p, names.get(p, p), m, a) for p, (m, a) in sorted(due.items()))
         return CoordinatorFee("due", yearly, payees, sum(p.amount for p in payees), None)
     rate = yearly_fee(facts.common, year, scheme)
@@ -212,8 +212,12 @@ def _fee(
     payees = tuple(
         FeePayee(p, names.get(p, p), m, fee(rate.amount, m)) for p, m in sorted(paid.items())
     )
+    if closed and not payees:
+        return CoordinatorFee("due", rate.amount, (), 0, f"{year} is closed: no months to pay")
+    table = f"rate table {rate.scheme} {year} revision {rate.revision}"
     note = (
-        f"preview: {year} is not closed for the fee yet (Pool payouts 9); "
-        f"rate table {rate.scheme} {year} revision {rate.revision}"
+        f"preview: {year} is closed, finance's payouts for the network have not arrived; {table}"
+        if closed
+        else f"preview: {year} is not closed for the fee yet (Pool payouts 9); {table}"
     )
     return CoordinatorFee("preview", rate.amount, payees, sum(p.amount for p in payees), note)

@@ -111,8 +111,9 @@ class Submission:
 
     status: FilingStatus
     due: dt.date
-    overdue: bool
+    overdue: bool  # not submitted by the due date
     submitted_on: dt.date | None
+    submitted_late: bool
     narrative: Narrative | None
     submitted_figures_sha256: str | None
     figures_changed_since_submitted: bool
@@ -131,6 +132,7 @@ def submission(
         due=policy.due(year),
         overdue=sent is None and today > policy.due(year),
         submitted_on=sent.effective_date if sent else None,
+        submitted_late=sent is not None and sent.effective_date > policy.due(year),
         narrative=sent.narrative if sent else None,
         submitted_figures_sha256=sent.figures_sha256 if sent else None,
         figures_changed_since_submitted=sent is not None and sent.figures_sha256 != digest,
