@@ -9,6 +9,7 @@ from kn_contracts.envelope import source_of
 from kn_servicekit import idempotency, pgstore
 from kn_servicekit.deadletter import DeadLetters
 from kn_servicekit.http import Loop, Resources
+from kn_servicekit.loopstate import say_failing
 from kn_servicekit.projection import Projection
 from kn_servicekit.rebuild import follow_live
 from kn_servicekit.relay import Relay
@@ -28,6 +29,7 @@ def relay(service: str) -> Loop:
     """Publish the service's appended events to Kafka for as long as it runs."""
 
     async def run(resources: Resources, ready: asyncio.Event) -> None:
+        await _kafka_connected(resources, ready)
         await Relay(
             resources.pool,
             resources.producer,
@@ -47,6 +49,7 @@ def projection(service: str, read_model: Projection, catalog: Catalog) -> Loop:
     """Keep a projection's live schema following its topics, in the service's group."""
 
     async def run(resources: Resources, ready: asyncio.Event) -> None:
+        await _kafka_connected(resources, ready)
         settings = resources.settings
         consumer = consumer_name(service, read_model)
 
@@ -69,3 +72,10 @@ def projection(service: str, read_model: Projection, catalog: Catalog) -> Loop:
         await follow_live(resources.pool, runner, read_model.name, ready)
 
     return run
+
+
+async def _kafka_connected(resources: Resources, ready: asyncio.Event) -> None:
+    """Wait for the service's Kafka connection (the event table keeps commands meanwhile)."""
+    if not resources.kafka_up.is_set():
+        say_failing(ready, "waiting for Kafka: commands are kept in the outbox meanwhile")
+        await resources.kafka_up.wait()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
@@ -23,6 +24,7 @@ from kn_servicekit.loopstate import LoopState
 from kn_servicekit.relay import make_producer
 from kn_servicekit.settings import ServiceSettings
 from kn_servicekit.supervise import supervise
+from kn_servicekit.transient import TRANSIENT, Backoff
 
 Hook = Callable[["Resources"], Awaitable[None]]
 SHUTDOWN_GRACE = 10.0  # seconds for connections still in use when the service stops
@@ -39,6 +41,9 @@ class Resources:
     broker: KafkaBroker
     producer: AIOKafkaProducer
     extras: dict[str, Any] = field(default_factory=dict)
+    # set once broker and producer are connected: commands need only the database, so a
+    # service starts (and takes commands into its outbox) while Kafka is away
+    kafka_up: asyncio.Event = field(default_factory=asyncio.Event)
 
 
 def make_broker(settings: ServiceSettings, service: str) -> KafkaBroker:
@@ -69,12 +74,10 @@ def create_http_app(
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         pool = await asyncpg.create_pool(settings.database_url, min_size=2, max_size=12)
-        await kafka.start()
         producer = make_producer(settings.kafka_bootstrap, f"kn-{service}-relay")
-        await producer.start()
         resources = Resources(settings=settings, pool=pool, broker=kafka, producer=producer)
         app.state.resources = resources
-        tasks: list[asyncio.Task[None]] = []
+        tasks = [asyncio.create_task(_connect_kafka(resources, log, f"kn-{service}-relay"))]
         app.state.ready = {name: LoopState() for name in background or {}}
         try:
             for hook in on_start:
@@ -89,8 +92,9 @@ def create_http_app(
             for task in tasks:
                 task.cancel()
             await asyncio.gather(*tasks, return_exceptions=True)
-            await producer.stop()
-            await kafka.stop()
+            if resources.kafka_up.is_set():
+                await resources.producer.stop()
+                await kafka.stop()
             try:
                 await asyncio.wait_for(pool.close(), SHUTDOWN_GRACE)
             except TimeoutError:
@@ -129,7 +133,7 @@ def create_http_app(
         resources: Resources = request.app.state.resources
         checks = {
             "database": await _check_database(resources.pool),
-            "kafka": "ok" if await resources.broker.ping(timeout=3.0) else "unreachable",
+            "kafka": await _check_kafka(resources),
         }
         healthy = all(value == "ok" for value in checks.values())
         body = {"service": service, "status": "ok" if healthy else "degraded", "checks": checks}
@@ -168,6 +172,35 @@ def _answer_with(status: int) -> Callable[[Request, Exception], Awaitable[JSONRe
         return JSONResponse(body, status_code=status)
 
     return answer
+
+
+async def _connect_kafka(
+    resources: Resources, log: structlog.stdlib.BoundLogger, client_id: str
+) -> None:
+    """Start broker and producer, again and again until Kafka answers; then let the loops go."""
+    backoff = Backoff(cap=10.0)
+    while True:
+        try:
+            # the producer first: a failed start of it leaves nothing open behind
+            await resources.producer.start()
+            await resources.broker.start()
+        except TRANSIENT as exc:
+            delay = backoff.next()
+            log.warning("kafka_unreachable", error=repr(exc), retry_in=delay)
+            with contextlib.suppress(Exception):  # a producer that failed to start is spent
+                await resources.producer.stop()
+            resources.producer = make_producer(resources.settings.kafka_bootstrap, client_id)
+            await asyncio.sleep(delay)
+            continue
+        resources.kafka_up.set()
+        log.info("kafka_connected")
+        return
+
+
+async def _check_kafka(resources: Resources) -> str:
+    if not resources.kafka_up.is_set():
+        return "unreachable: not connected yet"
+    return "ok" if await resources.broker.ping(timeout=3.0) else "unreachable"
 
 
 async def _check_database(pool: asyncpg.Pool) -> str:
