@@ -77,7 +77,7 @@ def test_every_services_api_docs_load_without_the_internet(running: list[Service
 
 LOOPS = {
     "membership": {"relay", "region_feed"},
-    "meetings": {"relay", "membership_view", "attendance_revisions"},
+    "meetings": {"relay", "membership_view", "attendance_revisions", "annual_status_view"},
     "finance": {"relay", "finance_inputs", "payouts_view"},
     "reporting": {"relay", "report_facts"},
 }

@@ -28,6 +28,19 @@ def cause(actor: str = f"coordinator:{NETWORK}", today: dt.date = TODAY) -> Caus
     return Cause(actor, "cmd-1", "corr-1", today)
 
 
+class FakeStatuses:
+    """Annual statuses submitted, as (network, year) pairs."""
+
+    def __init__(self, *submitted: tuple[str, int]) -> None:
+        self.recorded = set(submitted)
+
+    async def submitted(self, network_id: str, year: int) -> bool:
+        return (network_id, year) in self.recorded
+
+
+NO_STATUS = FakeStatuses()
+
+
 class FakeDirectory:
     """Joins and leaves in a list; answers the port's query like the PostgreSQL view."""
 

@@ -15,7 +15,7 @@ from aiokafka.structs import ConsumerRecord
 from kn_contracts.base import Event
 from kn_contracts.envelope import Envelope, decode, encode, source_of
 from kn_contracts.events.membership import MemberJoined
-from kn_contracts.topics import MEETINGS_EVENTS, MEMBERSHIP_EVENTS, catalog
+from kn_contracts.topics import MEETINGS_EVENTS, MEMBERSHIP_EVENTS, REPORTING_EVENTS, catalog
 from kn_meetings.bootstrap import create_app
 from kn_meetings.settings import MeetingsSettings
 from tests.support.kafka import Message, produce, read_all
@@ -46,6 +46,11 @@ class Running:
         await produce(self.box.bootstrap, self.box.topic(MEMBERSHIP_EVENTS.name),
                       [membership_message(e, event_id) for e in events])  # fmt: skip
 
+    async def publish_reporting(self, *events: Event) -> None:
+        """Put reporting's events on the sandbox's reporting topic, as reporting would."""
+        await produce(self.box.bootstrap, self.box.topic(REPORTING_EVENTS.name),
+                      [membership_message(e, owner="reporting") for e in events])  # fmt: skip
+
     async def meetings_records(self) -> list[ConsumerRecord]:
         return await read_all(self.box.bootstrap, self.box.topic(MEETINGS_EVENTS.name))
 
@@ -54,11 +59,13 @@ class Running:
         return [decode(r.headers, r.value, catalog())[1] for r in await self.meetings_records()]
 
 
-def membership_message(event: Event, event_id: str | None = None) -> Message:
+def membership_message(
+    event: Event, event_id: str | None = None, owner: str = "membership"
+) -> Message:
     network = getattr(event, "network_id", None) or "none"
     envelope = Envelope(
         id=event_id or str(uuid.uuid4()),
-        source=source_of("membership"),
+        source=source_of(owner),
         type=event.ce_type(),
         time=dt.datetime.now(dt.UTC),
         subject=network,

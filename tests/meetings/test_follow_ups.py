@@ -17,7 +17,7 @@ from kn_meetings.domain.commands import (
 from kn_meetings.domain.errors import Invalid
 from kn_meetings.domain.followups import months_later
 from kn_servicekit.memstore import InMemoryEventStore
-from tests.meetings.fakes import NETWORK, SCHEME, TODAY, cause
+from tests.meetings.fakes import NETWORK, NO_STATUS, SCHEME, TODAY, cause
 
 PAIN = "Smertevurdering"
 
@@ -78,7 +78,7 @@ async def test_a_planned_meetings_topics_may_name_the_meeting_they_follow_up(
     await plan(store, meeting(dt.date(2025, 3, 12)), meeting(dt.date(2025, 5, 7)))
     cmd = ChangeTopics(NETWORK, "2025-05-07", (PAIN,),
                        follow_ups=(FollowUp(topic=PAIN, meeting_id="2025-03-12"),))  # fmt: skip
-    detail = await handlers.change_topics(store, cmd, cause())
+    detail = await handlers.change_topics(store, NO_STATUS, cmd, cause())
     assert detail.meeting.follow_ups == cmd.follow_ups
     assert (await flags(store))[0].startswith("Meetings 8: 'Smertevurdering' on 2025-05-07")
 
@@ -100,7 +100,7 @@ async def test_a_follow_up_names_an_earlier_meeting_of_the_network_and_one_of_it
     await handlers.cancel(store, CancelMeeting(NETWORK, "2025-02-05", "Sne"), cause())
     cmd = ChangeTopics(NETWORK, "2025-06-04", (PAIN,), follow_ups=(follow_up,))
     with pytest.raises(Invalid, match=refusal) as refused:
-        await handlers.change_topics(store, cmd, cause())
+        await handlers.change_topics(store, NO_STATUS, cmd, cause())
     assert (
         refused.value.rule == "Meetings 8: a topic may follow up an earlier meeting of the network"
     )

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 
+import httpx
 import pytest
 
 from kn_contracts.events.meetings import MeetingTopicsChanged
+from kn_contracts.events.reporting import AnnualStatusSubmitted, Narrative
 from kn_meetings import handlers
-from kn_meetings.domain import planning
 from kn_meetings.domain.commands import (
     CancelMeeting,
     ChangeTopics,
@@ -17,7 +18,17 @@ from kn_meetings.domain.commands import (
 )
 from kn_meetings.domain.errors import Conflict, Forbidden, Invalid
 from kn_servicekit.memstore import InMemoryEventStore
-from tests.meetings.fakes import NETWORK, SCHEME, TODAY, cause, planned
+from tests.meetings.fakes import (
+    NETWORK,
+    NO_STATUS,
+    SCHEME,
+    TODAY,
+    FakeStatuses,
+    cause,
+    planned,
+)
+from tests.meetings.service import AALBORG, Running
+from tests.support.waiting import eventually
 
 EXPECTATIONS = PublishMandatoryTopic(
     2025, "forventninger-2025", "Hvordan arbejder vi i vores netværk"
@@ -73,7 +84,7 @@ async def test_the_year_shows_the_mandatory_topic_covered_once_its_meeting_is_he
          "(Hvordan arbejder vi i vores netværk)",),
     )  # fmt: skip
     cmd = ChangeTopics(NETWORK, march, ("Forventninger",), "forventninger-2025")
-    await handlers.change_topics(store, cmd, cause())
+    await handlers.change_topics(store, NO_STATUS, cmd, cause())
     assert await coverage(store) == ("planned", ())
     await handlers.hold(store, MarkHeld(NETWORK, march), cause())
     assert await coverage(store) == ("covered", ())
@@ -93,11 +104,11 @@ async def test_a_held_meetings_topics_are_corrected_with_a_reason_so_a_forgotten
     untagged = ChangeTopics(NETWORK, march, ("Forventninger",), "forventninger-2025")
     with pytest.raises(Invalid, match="meeting 2025-03-12 was held; correct its topics with a "
                        "reason") as refused:  # fmt: skip
-        await handlers.change_topics(store, untagged, cause())
+        await handlers.change_topics(store, NO_STATUS, untagged, cause())
     assert refused.value.rule == "Meetings 7: a held meeting's topics are corrected with a reason"
     mended = ChangeTopics(NETWORK, march, ("Forventninger",), "forventninger-2025",
                           reason="Vi glemte at markere årets obligatoriske emne")  # fmt: skip
-    await handlers.change_topics(store, mended, cause())
+    await handlers.change_topics(store, NO_STATUS, mended, cause())
     assert await coverage(store) == ("covered", ())
     changed = store.all_events()[-1].event
     assert isinstance(changed, MeetingTopicsChanged)
@@ -109,10 +120,13 @@ async def test_a_held_meetings_topics_stay_once_the_years_annual_status_is_submi
 ) -> None:
     [march] = await planned(store, dt.date(2025, 3, 12))
     await handlers.hold(store, MarkHeld(NETWORK, march), cause())
-    plan = await handlers.load_plan(store, NETWORK, 2025)
     cmd = ChangeTopics(NETWORK, march, ("Forventninger",), reason="For sent")
-    with pytest.raises(Conflict, match="the annual status of 2025 is submitted"):
-        planning.change_topics(plan, cmd, cause(), None, {}, annual_status_submitted=True)
+    submitted = FakeStatuses((NETWORK, 2025))
+    with pytest.raises(Conflict, match="the annual status of 2025 is submitted; the topics of "
+                       "meeting 2025-03-12 can no longer be corrected") as refused:  # fmt: skip
+        await handlers.change_topics(store, submitted, cmd, cause())
+    assert refused.value.rule == "Meetings 7: a held meeting's topics are corrected with a reason"
+    await handlers.change_topics(store, FakeStatuses((NETWORK, 2024)), cmd, cause())
 
 
 async def test_a_cancelled_meetings_topics_cannot_change(store: InMemoryEventStore) -> None:
@@ -120,4 +134,33 @@ async def test_a_cancelled_meetings_topics_cannot_change(store: InMemoryEventSto
     await handlers.cancel(store, CancelMeeting(NETWORK, march, "Sne"), cause())
     cmd = ChangeTopics(NETWORK, march, ("Forventninger",), reason="Alligevel")
     with pytest.raises(Conflict, match="meeting 2025-03-12 is cancelled; its topics cannot"):
-        await handlers.change_topics(store, cmd, cause())
+        await handlers.change_topics(store, NO_STATUS, cmd, cause())
+
+
+@pytest.mark.infra
+async def test_once_reporting_has_the_years_annual_status_a_held_meetings_topics_stay(
+    service: Running,
+) -> None:
+    march = {"date": "2025-03-12", "starts": "17:00", "place": "Klinik Nord"}
+    planned_ = await service.client.post("/v1/networks/aalborg-oest/plan", headers=AALBORG,
+                                         json={"years": [2025], "meetings": [march]})  # fmt: skip
+    assert planned_.status_code == 201, planned_.text
+    meeting = "/v1/networks/aalborg-oest/meetings/2025-03-12"
+    assert (await service.client.post(f"{meeting}/held", headers=AALBORG)).status_code == 200
+    body = {"topics": ["Rammer og aftaler"], "reason": "Emnet manglede"}
+    mended = await service.client.put(f"{meeting}/topics", json=body, headers=AALBORG)
+    assert mended.status_code == 200, mended.text
+
+    await service.publish_reporting(AnnualStatusSubmitted(
+        effective_date=dt.date(2026, 1, 20), actor="coordinator:aalborg-oest", causation_id="s",
+        correlation_id="s", network_id="aalborg-oest", year=2025, figures_sha256="0" * 64,
+        narrative=Narrative(worked_on="Rammer", agreements="Møder", follow_ups="Smerte"),
+    ))  # fmt: skip
+
+    async def again() -> httpx.Response:
+        return await service.client.put(f"{meeting}/topics", json=body, headers=AALBORG)
+
+    refused = await eventually(again, lambda r: r.status_code == 409,
+                               what="the submitted status in meetings' view")  # fmt: skip
+    assert refused.json()["rule"].startswith("Meetings 7: a held meeting's topics are corrected")
+    assert "the annual status of 2025 is submitted" in refused.json()["detail"]

@@ -8,8 +8,9 @@ from collections.abc import Callable
 from fastapi import FastAPI
 
 from kn_contracts.catalog import Catalog
-from kn_contracts.topics import MEETINGS_EVENTS, MEMBERSHIP_EVENTS, catalog
+from kn_contracts.topics import MEETINGS_EVENTS, MEMBERSHIP_EVENTS, REPORTING_EVENTS, catalog
 from kn_meetings import SERVICE
+from kn_meetings.adapters.annual_status import AnnualStatusView, PostgresAnnualStatuses
 from kn_meetings.adapters.directory import PostgresMembershipDirectory, prepare_view
 from kn_meetings.adapters.ics import Addresses
 from kn_meetings.adapters.membership_view import MembershipView
@@ -23,6 +24,7 @@ from kn_meetings.settings import MeetingsSettings
 from kn_servicekit import hosting
 from kn_servicekit.http import Resources, create_http_app
 from kn_servicekit.pgstore import PostgresEventStore
+from kn_servicekit.projection import Projection
 
 ERRORS: dict[type[Exception], int] = {
     NotFound: 404, Forbidden: 403, Conflict: 409, Invalid: 422, SheetFontMissing: 503,
@@ -38,13 +40,22 @@ def membership_view(settings: MeetingsSettings) -> tuple[MembershipView, Catalog
     return MembershipView(settings.topic(MEMBERSHIP_EVENTS)), catalog()
 
 
-READ_MODELS = {MembershipView.name: membership_view}
+def annual_status_view(settings: MeetingsSettings) -> tuple[AnnualStatusView, Catalog]:
+    """Which annual statuses were submitted, read from reporting's topic."""
+    return AnnualStatusView(settings.topic(REPORTING_EVENTS)), catalog()
+
+
+READ_MODELS: dict[str, Callable[[MeetingsSettings], tuple[Projection, Catalog]]] = {
+    MembershipView.name: membership_view,
+    AnnualStatusView.name: annual_status_view,
+}
 """What `kn-meetings rebuild` can rebuild."""
 
 
 def create_app(settings: MeetingsSettings, clock: Callable[[], dt.datetime] = _now) -> FastAPI:
     """The meetings service's HTTP app with its Kafka side attached."""
     view, events = membership_view(settings)
+    statuses, _ = annual_status_view(settings)
     scheme = scheme_from(settings)
     revisions = AttendanceRevisions(  # Meetings 10: it appends, so it is no read model
         settings.topic(MEMBERSHIP_EVENTS), settings.topic(MEETINGS_EVENTS), events,
@@ -53,6 +64,7 @@ def create_app(settings: MeetingsSettings, clock: Callable[[], dt.datetime] = _n
 
     async def membership_view_tables(resources: Resources) -> None:
         await prepare_view(resources.pool, view)
+        await prepare_view(resources.pool, statuses)
 
     async def wire(resources: Resources) -> None:
         resources.extras[EXTRA] = Services(
@@ -62,6 +74,7 @@ def create_app(settings: MeetingsSettings, clock: Callable[[], dt.datetime] = _n
             clock=clock,
             addresses=Addresses(settings.attendee_address),
             font=Font(settings.sheet_font, settings.sheet_font_bold),
+            statuses=PostgresAnnualStatuses(resources.pool),
         )
 
     return create_http_app(
@@ -73,6 +86,7 @@ def create_app(settings: MeetingsSettings, clock: Callable[[], dt.datetime] = _n
             "relay": hosting.relay(SERVICE),
             "membership_view": hosting.projection(SERVICE, view, events),
             "attendance_revisions": hosting.projection(SERVICE, revisions, events),
+            "annual_status_view": hosting.projection(SERVICE, statuses, events),
         },
         errors=ERRORS,
     )

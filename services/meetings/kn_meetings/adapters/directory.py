@@ -13,9 +13,9 @@ from kn_contracts.events.membership import (
     CoordinatorEvent,
     CoordinatorSpellsRestated,
 )
-from kn_meetings.adapters.membership_view import MembershipView
 from kn_meetings.domain.roster import MembershipFact
 from kn_servicekit.db import Connection
+from kn_servicekit.projection import Projection
 from kn_servicekit.rebuild import live_schema
 
 _FACTS = """
@@ -41,7 +41,7 @@ _CONSUMED = "SELECT next_offset FROM {schema}.kn_offsets WHERE topic = $1 AND pa
 _TYPES = {t.event_name(): t for t in MEMBERSHIP_EVENT_TYPES}
 
 
-async def prepare_view(pool: asyncpg.Pool, view: MembershipView) -> None:
+async def prepare_view(pool: asyncpg.Pool, view: Projection) -> None:
     """Create the view's live schema and tables, so queries work before the first event."""
     schema = await live_schema(pool, view.name)
     async with pool.acquire() as conn, conn.transaction():

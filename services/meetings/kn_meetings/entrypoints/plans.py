@@ -86,7 +86,8 @@ async def change_topics(
     cmd = c.ChangeTopics(network_id, meeting_id, tuple(body.topics), body.mandatory_topic_id,
                          tuple(body.follow_ups), body.reason)  # fmt: skip
     return await run_command(request, actor, wired.store, body, lambda st, cause:
-                             handlers.change_topics(st, cmd, cause), clock=wired.clock)  # fmt: skip
+                             handlers.change_topics(st, wired.statuses, cmd, cause),
+                             clock=wired.clock)  # fmt: skip
 
 
 @router.put(f"{MEETING}/agenda", response_model=MeetingDetail)

@@ -9,6 +9,7 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 
+from kn_meetings.adapters.annual_status import PostgresAnnualStatuses
 from kn_meetings.adapters.directory import PostgresMembershipDirectory
 from kn_meetings.adapters.ics import Addresses
 from kn_meetings.adapters.sheet import Font
@@ -34,6 +35,7 @@ class Services:
     clock: Callable[[], dt.datetime]
     addresses: Addresses  # how an invitation writes a person's calendar address
     font: Font  # the Unicode font the attendance sheet embeds
+    statuses: PostgresAnnualStatuses  # which annual statuses were submitted (Meetings 7)
 
     def today(self) -> dt.date:
         return copenhagen_date(self.clock())

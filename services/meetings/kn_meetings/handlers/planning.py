@@ -22,6 +22,7 @@ from kn_meetings.domain.scheme import Scheme
 from kn_meetings.domain.views import MeetingDetail, meeting_detail
 from kn_meetings.domain.year import YearView, year_view
 from kn_meetings.handlers.streams import (
+    AnnualStatuses,
     load_mandatory,
     load_plan,
     load_plans,
@@ -93,25 +94,36 @@ async def reschedule(store: EventStore, cmd: RescheduleMeeting, cause: Cause) ->
     return await _detail(store, decided, cmd.meeting_id, year)
 
 
-async def change_topics(store: EventStore, cmd: ChangeTopics, cause: Cause) -> MeetingDetail:
-    """New topics, or a held meeting's corrected with a reason; covering the mandatory topic
-    needs that year's published one, a follow-up the meeting it names."""
+async def change_topics(
+    store: EventStore, statuses: AnnualStatuses, cmd: ChangeTopics, cause: Cause
+) -> MeetingDetail:
+    """New topics, or a held meeting's corrected with a reason until the year's annual
+    status is submitted; covering the mandatory topic needs that year's published one, a
+    follow-up the meeting it names."""
     year = year_of(cmd.meeting_id)
     named = followups.referenced_years(cmd.follow_ups)
 
-    async def around(plan: Plan) -> tuple[MandatoryTopic | None, list[Plan]]:
-        return await load_mandatory(store, year), await load_plans(
-            store, cmd.network_id, named, [year]
+    async def around(plan: Plan) -> _Topics:
+        return _Topics(
+            await load_mandatory(store, year),
+            await load_plans(store, cmd.network_id, named, [year]),
+            await statuses.submitted(cmd.network_id, year),
         )
 
-    def decide(plan: Plan, got: tuple[MandatoryTopic | None, list[Plan]]) -> list[MeetingsEvent]:
-        known = followups.meetings_of([*got[1], plan])
-        # no annual status is submitted anywhere yet (reporting is not built): until it is,
-        # a held meeting's topics may always be corrected (Meetings 7)
-        return planning.change_topics(plan, cmd, cause, got[0], known, False)
+    def decide(plan: Plan, got: _Topics) -> list[MeetingsEvent]:
+        known = followups.meetings_of([*got.earlier, plan])
+        return planning.change_topics(plan, cmd, cause, got.topic, known, got.submitted)
 
     decided = await decide_and_append(store, plan_of(cmd.network_id, year), decide, prepare=around)
-    return meeting_detail(decided.state, cmd.meeting_id, decided.prepared[0])
+    return meeting_detail(decided.state, cmd.meeting_id, decided.prepared.topic)
+
+
+class _Topics(NamedTuple):
+    """What a topics decision reads besides its plan."""
+
+    topic: MandatoryTopic | None  # the year's mandatory topic
+    earlier: list[Plan]  # other years whose meetings a follow-up names
+    submitted: bool  # the year's annual status is submitted (Meetings 7)
 
 
 async def change_agenda(store: EventStore, cmd: ChangeAgenda, cause: Cause) -> MeetingDetail:

@@ -40,6 +40,14 @@ class MembershipDirectory(Protocol):
         ...
 
 
+class AnnualStatuses(Protocol):
+    """Which annual statuses were submitted (meetings' view of reporting's events)."""
+
+    async def submitted(self, network_id: str, year: int) -> bool:
+        """Whether the network's annual status of the year was submitted."""
+        ...
+
+
 def plan_of(network_id: str, year: int) -> Aggregate[Plan]:
     """A network's plan for one year: one stream, keyed on Kafka by the network."""
     return Aggregate(f"plan:{network_id}:{year}", lambda: Plan(network_id, year), evolve,
