@@ -58,6 +58,10 @@ async def published(service: Reporting) -> Any:
     )
 
 
+def statuses(seen: Any) -> dict[str, str]:
+    return {r["network_id"]: r["annual_status"] for c in seen["clusters"] for r in c["networks"]}
+
+
 async def test_ekm_and_auditors_see_every_network_that_may_be_shown(service: Reporting) -> None:
     seen = await published(service)
     assert [c["name"] for c in seen["clusters"]] == ["Aalborg", "Esbjerg"]
@@ -70,6 +74,16 @@ async def test_ekm_and_auditors_see_every_network_that_may_be_shown(service: Rep
     assert seen["national"]["members"] == 18 + 10 + 12 + 8 + 16 + 14
     assert seen["others"]["networks"] == 6
     assert await overview(service, AUDITOR) == {**seen, "viewer": "auditor"}
+    assert rows[ex.NETWORK]["annual_status"] == "not_submitted"
+
+    text = {"worked_on": "PRO-data", "agreements": "Fælles måling", "follow_ups": "Efterår"}
+    url = f"/v1/networks/{ex.NETWORK}/annual-status/2025/submit"
+    assert (await service.client.post(url, json=text, headers=AALBORG)).status_code == 200
+    await eventually(
+        lambda: overview(service, EKM),
+        lambda o: statuses(o)[ex.NETWORK] == "submitted",
+        what="the submission in the overview, from kn.reporting.events",
+    )
 
 
 async def test_a_coordinator_sees_their_network_beside_anonymous_quartiles(

@@ -14,6 +14,7 @@ from kn_contracts.topics import (
     FINANCE_PAYOUTS,
     MEETINGS_EVENTS,
     MEMBERSHIP_EVENTS,
+    REPORTING_EVENTS,
     catalog,
 )
 from kn_reporting import SERVICE
@@ -37,8 +38,9 @@ def _now() -> dt.datetime:
 
 
 def report_facts(settings: ReportingSettings) -> tuple[ReportFacts, Catalog]:
-    """Reporting's facts from membership's, meetings' and finance's topics."""
-    topics = (MEMBERSHIP_EVENTS, MEETINGS_EVENTS, FINANCE_EVENTS, FINANCE_PAYOUTS)
+    """Reporting's facts from membership's, meetings' and finance's topics (and its own
+    filings, for the overview)."""
+    topics = (MEMBERSHIP_EVENTS, MEETINGS_EVENTS, FINANCE_EVENTS, FINANCE_PAYOUTS, REPORTING_EVENTS)
     return ReportFacts([settings.topic(t) for t in topics]), catalog()
 
 

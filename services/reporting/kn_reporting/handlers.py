@@ -14,7 +14,7 @@ from kn_reporting.domain.canonical import digest
 from kn_reporting.domain.errors import KNOWN_NETWORK, NotFound
 from kn_reporting.domain.facts import Facts
 from kn_reporting.domain.figures import Figures
-from kn_reporting.domain.overview import Overview, overview
+from kn_reporting.domain.overview import NetworkYear, Overview, overview
 from kn_reporting.domain.policy import Policy
 from kn_reporting.domain.status import AnnualStatus, annual_status
 from kn_servicekit.cause import Cause
@@ -93,14 +93,10 @@ async def acknowledge(
 
 
 async def national(
-    reports: Reports,
-    store: EventStore,
-    year: int,
-    viewer: str,
-    own: str | None,
-    today: dt.date,
+    reports: Reports, year: int, viewer: str, own: str | None, today: dt.date
 ) -> Overview:
-    """The overview of `year` for the viewer (a coordinator: `own` is their network)."""
+    """The overview of `year` for the viewer (a coordinator: `own` is their network); the
+    filings come from reporting's own topic, so one just recorded shows a moment later."""
     by_network, common = await reports.facts.everything()
     end = dt.date(year, 12, 31)
     statuses = []
@@ -109,8 +105,8 @@ async def national(
         if not created or created[0].effective_date > end:
             continue  # no network yet in that year
         found = figures(network_id, Facts(mine, common), year, today, reports.policy)
-        filed, _ = await load(store, _filing(network_id, year))
-        statuses.append(annual_status(found, filed, today, reports.policy))
+        filed = filing.filed(mine, year)
+        statuses.append(NetworkYear(found, filing.submission(filed, year, today, reports.policy)))
     if own is not None and all(s.figures.network.network_id != own for s in statuses):
         raise NotFound(KNOWN_NETWORK, f"no network {own!r} in {year} is known to reporting")
     p = reports.policy

@@ -121,7 +121,7 @@ def _changes(
         doc.text("Ingen.")
         return
     doc.table(
-        ("Dato", "Navn", "Klinik", "Ydernummer", "Årsag"),
+        ("Dato", "Navn", "Klinik", "Ydernr.", "Årsag"),
         [
             (
                 da.date(c.date),

@@ -16,6 +16,7 @@ from kn_contracts.events import finance as fi
 from kn_contracts.events import meetings as me
 from kn_contracts.events import membership as mb
 from kn_contracts.events import payouts as po
+from kn_contracts.events import reporting as rp
 
 # a network id never starts with ':' (kn_contracts.values.Identifier), so these cannot clash
 CLUSTERS = ":clusters"
@@ -47,6 +48,9 @@ NETWORK_FACTS: tuple[type[Event], ...] = (
     po.PoolPayoutApproved,
     po.CoordinatorFeeDue,
     po.PayoutAdjusted,
+    # reporting's own filings, for the overview (a status reads its stream directly)
+    rp.AnnualStatusSubmitted,
+    rp.AnnualStatusAcknowledged,
 )
 COMMON_FACTS: dict[type[Event], str] = {
     mb.ClusterAdded: CLUSTERS,

@@ -57,6 +57,7 @@ class Roll:
         self._facts: list[tuple[dt.date, int, MemberJoined | MemberLeft]] = []
         self._joined: dict[Key, MemberJoined] = {}
         self.names: dict[str, str] = {}
+        self._on: dict[dt.date, dict[str, Member]] = {}  # a status asks for a day often
         for seq, event in enumerate(events):
             if isinstance(event, MemberJoined):
                 self._joined[_key(event)] = event
@@ -67,6 +68,9 @@ class Roll:
 
     def on(self, day: dt.date) -> dict[str, Member]:
         """The members on `day`, one per person (their first membership by ydernummer)."""
+        known = self._on.get(day)
+        if known is not None:
+            return known
         latest: dict[Key, MemberJoined | MemberLeft] = {}
         for date, _, event in self._facts:
             if date > day:
@@ -85,6 +89,7 @@ class Roll:
                     joined.clinic_name,
                 ),
             )
+        self._on[day] = members
         return members
 
     def person(self, person_id: str) -> Person:

@@ -8,9 +8,29 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Protocol
 
+from kn_reporting.domain import figures as f
 from kn_reporting.domain.quartiles import Quartiles, quartiles
-from kn_reporting.domain.status import AnnualStatus
+from kn_reporting.domain.submission import Submission
+
+
+class Reported(Protocol):
+    """A network's year as the overview compares it (an AnnualStatus is one)."""
+
+    @property
+    def figures(self) -> f.Figures: ...
+
+    @property
+    def submission(self) -> Submission: ...
+
+
+@dataclass(frozen=True)
+class NetworkYear:
+    """A network's figures and filing, without the status's digest and flags."""
+
+    figures: f.Figures
+    submission: Submission
 
 
 @dataclass(frozen=True)
@@ -62,7 +82,7 @@ class Overview:
 
 
 def overview(
-    statuses: Sequence[AnnualStatus],
+    statuses: Sequence[Reported],
     year: int,
     viewer: str,
     own: str | None,
@@ -77,7 +97,7 @@ def overview(
         q, why = quartiles([r.figures for r in others if r.figures], min_networks)
         full = _row(mine, 0)  # a network sees all of its own figures
         return Overview(year, viewer, min_clinics, (), None, full, q, why)
-    clusters: dict[str, list[AnnualStatus]] = {}
+    clusters: dict[str, list[Reported]] = {}
     for s in statuses:
         clusters.setdefault(s.figures.network.cluster_id, []).append(s)
     out = []
@@ -97,20 +117,20 @@ def overview(
     return Overview(year, viewer, min_clinics, tuple(out), total(every), None, q, why)
 
 
-def _row(status: AnnualStatus, min_clinics: int) -> NetworkRow:
-    f, n = status.figures, status.figures.network
+def _row(status: Reported, min_clinics: int) -> NetworkRow:
+    y, n = status.figures, status.figures.network
     hidden = None
-    if f.clinics < min_clinics:
-        hidden = f"drawn from {f.clinics} clinic(s), fewer than {min_clinics}: not shown"
-    money = f.money
+    if y.clinics < min_clinics:
+        hidden = f"drawn from {y.clinics} clinic(s), fewer than {min_clinics}: not shown"
+    money = y.money
     figures = Figures(
         networks=1,
-        members=f.members.on_31_december,
-        meetings_held=f.meeting_count.held,
-        attendances=f.attendances,
-        possible_attendances=f.possible_attendances,
-        attendance_rate=rate(f.attendances, f.possible_attendances),
-        mandatory_topic_covered=1 if f.mandatory_topic.status == "covered" else 0,
+        members=y.members.on_31_december,
+        meetings_held=y.meeting_count.held,
+        attendances=y.attendances,
+        possible_attendances=y.possible_attendances,
+        attendance_rate=rate(y.attendances, y.possible_attendances),
+        mandatory_topic_covered=1 if y.mandatory_topic.status == "covered" else 0,
         pool_used=money.pool_used if money.available else None,
         pool_entitlement=money.pool_entitlement if money.available else None,
         fees=money.fee.total if money.fee.status != "not_available" else None,

@@ -5,6 +5,7 @@ acknowledges; due 31 January of the next year, flagged when overdue)."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from typing import Literal
 
@@ -42,6 +43,18 @@ def evolve(filing: Filing, event: Event) -> Filing:
     if isinstance(event, AnnualStatusAcknowledged):
         return replace(filing, acknowledged=event)
     return filing
+
+
+def filed(events: Iterable[Event], year: int) -> Filing:
+    """The filing of `year` among a network's facts."""
+    found = Filing()
+    for event in events:
+        if (
+            isinstance(event, AnnualStatusSubmitted | AnnualStatusAcknowledged)
+            and event.year == year
+        ):
+            found = evolve(found, event)
+    return found
 
 
 def submit(
@@ -122,9 +135,10 @@ class Submission:
 
 
 def submission(
-    filing: Filing, year: int, today: dt.date, policy: Policy, digest: str
+    filing: Filing, year: int, today: dt.date, policy: Policy, digest: str | None = None
 ) -> Submission:
-    """The status's filing as of `today`; overdue when not submitted by the due date."""
+    """The status's filing as of `today`; overdue when not submitted by the due date. With
+    the digest of today's figures, whether they changed since they were submitted."""
     sent, ack = filing.submitted, filing.acknowledged
     status: FilingStatus = "acknowledged" if ack else "submitted" if sent else "not_submitted"
     return Submission(
@@ -135,7 +149,9 @@ def submission(
         submitted_late=sent is not None and sent.effective_date > policy.due(year),
         narrative=sent.narrative if sent else None,
         submitted_figures_sha256=sent.figures_sha256 if sent else None,
-        figures_changed_since_submitted=sent is not None and sent.figures_sha256 != digest,
+        figures_changed_since_submitted=(
+            sent is not None and digest is not None and sent.figures_sha256 != digest
+        ),
         acknowledged_on=ack.effective_date if ack else None,
         acknowledgement_note=ack.note if ack else None,
     )

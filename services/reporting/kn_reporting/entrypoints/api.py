@@ -136,7 +136,7 @@ async def _status(network_id: str, year: int, actor: Actor, wired: Wired) -> Ann
 
 async def _overview(year: int, actor: Actor, wired: Wired) -> Overview:
     own = actor.network_id if actor.role == "coordinator" else None
-    return await handlers.national(wired.reports, wired.store, year, str(actor), own, wired.today())
+    return await handlers.national(wired.reports, year, str(actor), own, wired.today())
 
 
 def _attachment(name: str) -> dict[str, str]:
