@@ -34,7 +34,7 @@ class NetworkYear:
 
 
 @dataclass(frozen=True)
-class Figures:
+class Compared:
     """The compared figures of one network, or the sum over several (`networks`)."""
 
     networks: int
@@ -54,7 +54,7 @@ class NetworkRow:
     network_id: str
     name: str
     cluster_id: str
-    figures: Figures | None  # None: hidden
+    figures: Compared | None  # None: hidden
     hidden: str | None  # why
     annual_status: str  # not_submitted, submitted, acknowledged
     overdue: bool
@@ -65,7 +65,7 @@ class ClusterRow:
     cluster_id: str
     name: str
     networks: tuple[NetworkRow, ...]
-    totals: Figures | None  # over the networks shown only, so none can be had by difference
+    totals: Compared | None  # over the networks shown only, so none can be had by difference
     hidden_networks: int
 
 
@@ -75,7 +75,7 @@ class Overview:
     viewer: str
     min_clinics: int
     clusters: tuple[ClusterRow, ...]  # EKM and auditors
-    national: Figures | None
+    national: Compared | None
     own_network: NetworkRow | None  # a coordinator's
     others: Quartiles | None  # quartiles of the other networks that may be shown
     others_hidden: str | None
@@ -123,7 +123,7 @@ def _row(status: Reported, min_clinics: int) -> NetworkRow:
     if y.clinics < min_clinics:
         hidden = f"drawn from {y.clinics} clinic(s), fewer than {min_clinics}: not shown"
     money = y.money
-    figures = Figures(
+    figures = Compared(
         networks=1,
         members=y.members.on_31_december,
         meetings_held=y.meeting_count.held,
@@ -147,13 +147,13 @@ def _row(status: Reported, min_clinics: int) -> NetworkRow:
     )
 
 
-def total(rows: Sequence[Figures]) -> Figures | None:
+def total(rows: Sequence[Compared]) -> Compared | None:
     """The sum of the shown networks' figures (None when none may be shown)."""
     if not rows:
         return None
     attended = sum(r.attendances for r in rows)
     possible = sum(r.possible_attendances for r in rows)
-    return Figures(
+    return Compared(
         networks=sum(r.networks for r in rows),
         members=sum(r.members for r in rows),
         meetings_held=sum(r.meetings_held for r in rows),

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from kn_reporting.domain.overview import Figures
+    from kn_reporting.domain.overview import Compared
 
 
 @dataclass(frozen=True)
@@ -33,7 +33,7 @@ class Quartiles:
     fees: Quartile | None  # øre
 
 
-def quartiles(rows: Sequence[Figures], min_networks: int) -> tuple[Quartiles | None, str | None]:
+def quartiles(rows: Sequence[Compared], min_networks: int) -> tuple[Quartiles | None, str | None]:
     """Quartiles over the networks' figures, or why they are not shown."""
     if len(rows) < max(min_networks, 2):
         return None, (

@@ -6,7 +6,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from kn_contracts.money import kroner_decimal
-from kn_reporting.domain.overview import Figures, NetworkRow, Overview
+from kn_reporting.domain.overview import Compared, NetworkRow, Overview
 from kn_reporting.domain.quartiles import Quartile, Quartiles
 
 Cell = str | int | float | Decimal | None
@@ -50,7 +50,7 @@ def _network(row: NetworkRow, cluster: str, hidden: str) -> tuple[Cell, ...]:
 
 
 def _figures(
-    cluster: str, name: str, f: Figures | None, status: str, hidden: str
+    cluster: str, name: str, f: Compared | None, status: str, hidden: str
 ) -> tuple[Cell, ...]:
     if f is None:
         return (cluster, name, None, hidden, None, None, None, None, None, None, status)
