@@ -1,0 +1,114 @@
+"""The worked example played through the real membership, meetings and finance services
+(the demo's scenario), reported by the real reporting service: every fact as its owner
+actually publishes it, as processes on real Kafka and PostgreSQL."""
+
+from __future__ import annotations
+
+import asyncio
+import io
+import json
+import time
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from pypdf import PdfReader
+
+from kn_deploy.scenario import Scenario
+from kn_deploy.scenario_money import Money
+from kn_deploy.services import ServiceProcess, start_service
+from tests.test_demo import _prepare
+
+pytestmark = pytest.mark.infra
+TOKENS = {"ekm": "demo-ekm", "coordinator": "demo-coordinator"}
+SERVICES = ("membership", "meetings", "finance", "reporting")
+
+
+@pytest.fixture
+def services(
+    kafka_bootstrap: str, test_database_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[dict[str, ServiceProcess]]:
+    prefix = f"rep{uuid.uuid4().hex[:8]}."
+    schemas = {name: f"rep_{name}_{uuid.uuid4().hex[:8]}" for name in SERVICES}
+    asyncio.run(_prepare(kafka_bootstrap, test_database_url, prefix, list(schemas.values())))
+    monkeypatch.setenv("KN_TOPIC_PREFIX", prefix)
+    roles = json.dumps({"demo-ekm": "ekm", "demo-coordinator": "coordinator:aalborg-oest"})
+    running = {}
+    try:
+        for port, (name, schema) in enumerate(schemas.items(), start=18310):
+            env = {
+                "KN_KAFKA_BOOTSTRAP": kafka_bootstrap,
+                f"KN_{name.upper()}_DATABASE_URL": f"{test_database_url}?search_path={schema}",
+                f"KN_{name.upper()}_API_TOKENS": roles,
+            }
+            running[name] = start_service(name, env, tmp_path, port=port)
+        for process in running.values():
+            process.wait_healthy(probe="/ready")
+        yield running
+    finally:
+        for process in running.values():
+            process.stop()
+
+
+def status_when(url: str, ready: Any, within: float = 60) -> Any:
+    deadline = time.monotonic() + within
+    headers = {"Authorization": "Bearer demo-coordinator"}
+    while True:
+        answer = httpx.get(f"{url}/v1/networks/aalborg-oest/annual-status/2025", headers=headers)
+        body = answer.json() if answer.status_code == 200 else None
+        if body is not None and ready(body):
+            return body
+        if time.monotonic() > deadline:
+            raise AssertionError(f"the status not ready within {within}s; last: {answer.text}")
+        time.sleep(0.2)
+
+
+def test_the_services_facts_make_the_worked_examples_annual_status(
+    services: dict[str, ServiceProcess], kafka_bootstrap: str, tmp_path: Path
+) -> None:
+    urls = (services["membership"].url, services["meetings"].url)
+    with Scenario(*urls, kafka_bootstrap, TOKENS) as scenario:
+        scenario.run(lambda _: None)
+    with Money(services["finance"].url, TOKENS, tmp_path / "money") as money:
+        money.run(lambda _: None)
+    status = status_when(
+        services["reporting"].url,
+        lambda s: (
+            s["figures"]["money"]["fee"]["status"] == "due"
+            and len(s["figures"]["money"]["invoices"]) == 3
+        ),
+    )
+    figures = status["figures"]
+    assert figures["members"]["on_31_december"] == 18
+    [meeting] = [m for m in figures["meetings"] if m["status"] == "held"]
+    assert meeting["attendance"] == {
+        "member_owner": 14, "other_network_owner": 0, "employee": 2, "guest": 0,
+    }  # fmt: skip
+    assert "below 2 meetings: 1 held in 2025" in [f["text"] for f in status["flags"]]
+    m = figures["money"]
+    assert (m["pool_used"], m["pool_entitlement"]) == (747600, 747600)
+    assert [(p["person_id"], p["months"], p["amount"]) for p in m["fee"]["payees"]] == [
+        ("p-03", 4, 712000), ("p-04", 8, 1424000),
+    ]  # fmt: skip
+    [june] = [i for i in m["invoices"] if i["received_date"] == "2025-06-01"]
+    assert june["status"] == "rejected"
+    assert any("Pool payouts 4" in reason for reason in june["reasons"])
+    spells = figures["coordinators"]["spells"]
+    assert [s["start"] for s in spells] == ["2025-01-01", "2025-05-20"]
+    pdf = httpx.get(
+        f"{services['reporting'].url}/v1/networks/aalborg-oest/annual-status/2025.pdf",
+        headers={"Authorization": "Bearer demo-ekm"},
+    )
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf.content)).pages)
+    for expected in (
+        "Under 2 møder: 1 afholdt i 2025",
+        "brugt 7.476,00 kr af en ramme på 7.476,00 kr",
+        "7.120,00 kr",
+        "14.240,00 kr",
+        "opgjort (året er lukket)",
+    ):
+        assert expected in text, expected
+    (tmp_path / "aarlig-status.pdf").write_bytes(pdf.content)
