@@ -82,6 +82,7 @@ class FinanceInputs:
         self._scheme = scheme
         self._topic_for = topic_for
         self._deciding = deciding
+        self._folds = settle.Folds()
 
     async def create(self, conn: Connection) -> None:
         await conn.execute(tables.TABLES)

@@ -38,10 +38,7 @@ class Outcome:
 
     @classmethod
     def of(cls, event: InvoiceDecided) -> Outcome:
-        fields = event.model_dump(
-            exclude={"effective_date", "actor", "causation_id", "correlation_id"}
-        )
-        return cls(**{**fields, "reasons": event.reasons})
+        return cls(**{name: getattr(event, name) for name in _FIELDS})
 
     def fields(self) -> dict[str, Any]:
         return {**asdict(self), "reasons": self.reasons}
@@ -50,6 +47,9 @@ class Outcome:
     def payable(self) -> int:
         """What the pool pays for it now: the approved amount, or nothing."""
         return self.approved if self.status == "approved" else 0
+
+
+_FIELDS = tuple(Outcome.__dataclass_fields__)
 
 
 def decide(book: PoolBook, inputs: NetworkInputs, rates: RateBook, scheme: Scheme) -> list[Outcome]:

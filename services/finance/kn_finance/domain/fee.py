@@ -54,8 +54,10 @@ class FeeAccount:
     """The fold of a network's fee stream for one year."""
 
     payees: dict[str, Paid] = field(default_factory=dict)
+    folded: int = 0  # events folded in: tells a state that moved on from one that did not
 
     def apply(self, event: Event) -> FeeAccount:
+        self.folded += 1
         if isinstance(event, CoordinatorFeeDue | PayoutAdjusted) and event.person_id:
             paid = self.payees.setdefault(event.person_id, Paid())
             paid.payouts += 1

@@ -59,8 +59,10 @@ class PoolBook:
 
     invoices: dict[str, Invoice] = field(default_factory=dict)
     bookings: dict[str, BookingNotified] = field(default_factory=dict)
+    folded: int = 0  # events folded in: tells a state that moved on from one that did not
 
     def apply(self, event: Event) -> PoolBook:
+        self.folded += 1
         if isinstance(event, InvoiceReceived):
             self.invoices[event.invoice_id] = Invoice(event, len(self.invoices))
         elif isinstance(event, BookingNotified):

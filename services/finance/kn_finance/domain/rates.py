@@ -42,10 +42,12 @@ class RateBook:
     """Every published revision of a scheme's tables, by year (the rates stream's fold)."""
 
     tables: dict[int, list[RateTablePublished]] = field(default_factory=dict)
+    _resolved: dict[int, Rates | None] = field(default_factory=dict, repr=False, compare=False)
 
     def apply(self, event: Event) -> RateBook:
         if isinstance(event, RateTablePublished):
             self.tables.setdefault(event.year, []).append(event)
+            self._resolved.clear()  # a revision may change any year indexed on it
         return self
 
     def latest(self, year: int) -> RateTablePublished | None:
@@ -95,7 +97,9 @@ class RateBook:
 
     def find(self, year: int) -> Rates | None:
         """The year's amounts, or None when the year has no table (or cannot be resolved)."""
-        try:
-            return self.resolve(year)
-        except Invalid:
-            return None
+        if year not in self._resolved:
+            try:
+                self._resolved[year] = self.resolve(year)
+            except Invalid:
+                self._resolved[year] = None
+        return self._resolved[year]

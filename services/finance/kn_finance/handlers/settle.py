@@ -10,22 +10,37 @@ nothing is appended and the fact's own arrival settles the network again.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 from typing import Protocol, TypeVar
 
 from kn_contracts.base import Event
 from kn_finance.domain.decide import decide
-from kn_finance.domain.fee import FeeAccount, fee_changes, fee_lines
+from kn_finance.domain.fee import FeeAccount, FeeYears, fee_changes, fee_lines
 from kn_finance.domain.inputs import NetworkInputs
 from kn_finance.domain.pool import PoolBook
 from kn_finance.domain.rates import RateBook, Rates
 from kn_finance.domain.scheme import Scheme
 from kn_finance.domain.settle import Change, changes
-from kn_finance.handlers.streams import fee_of, fee_years, pool_of, rate_book
+from kn_finance.handlers.streams import FEE_YEARS, applied, fee_of, pool_of, rates_of
 from kn_servicekit.cause import Cause
 from kn_servicekit.eventstore import EventStore
+from kn_servicekit.folds import FoldCache
 from kn_servicekit.pipeline import Aggregate, decide_and_append, load
 
 S = TypeVar("S", PoolBook, FeeAccount)
+
+
+@dataclass
+class Folds:
+    """The decider's cached folds of finance's streams, so a decision reads only the events
+    recorded since the last one (a network's account grows every year)."""
+
+    pools: dict[str, FoldCache[PoolBook]] = field(default_factory=dict)
+    rates: FoldCache[RateBook] = field(default_factory=lambda: FoldCache(RateBook, applied))
+    years: FoldCache[FeeYears] = field(default_factory=lambda: FoldCache(FeeYears, applied))
+
+    def pool(self, stream_id: str) -> FoldCache[PoolBook]:
+        return self.pools.setdefault(stream_id, FoldCache(PoolBook, applied))
 
 
 class Inputs(Protocol):
@@ -42,16 +57,18 @@ async def settle_pool(
     network_id: str | None,
     scheme: Scheme,
     cause: Cause,
-    rates: RateBook | None = None,
+    folds: Folds | None = None,
 ) -> list[Event]:
     """Decide the network's invoices again; append what changed (Pool payouts 3, 8)."""
-    book_of_rates = rates or await rate_book(store, scheme.scheme)
+    folds = folds or Folds()
+    book_of_rates = (await load(store, rates_of(scheme.scheme), folds.rates))[0]
     seen = await inputs.network(network_id)
 
     def plan(book: PoolBook) -> list[Change]:
         return changes(book, decide(book, seen, book_of_rates, scheme), cause)
 
-    return await _apply(store, pool_of(network_id), plan)
+    account = pool_of(network_id)
+    return await _apply(store, account, plan, folds.pool(account.stream_id))
 
 
 async def settle_fees(
@@ -61,11 +78,14 @@ async def settle_fees(
     scheme: Scheme,
     cause: Cause,
     years: Sequence[int] | None = None,
-    rates: RateBook | None = None,
+    folds: Folds | None = None,
 ) -> list[Event]:
     """Bring the fee payouts of the network's closed years to the current figures (rule 9)."""
-    closed = (await fee_years(store)).closed
-    book_of_rates = rates or await rate_book(store, scheme.scheme)
+    folds = folds or Folds()
+    closed = (await load(store, FEE_YEARS, folds.years))[0].closed
+    if not closed:
+        return []
+    book_of_rates = (await load(store, rates_of(scheme.scheme), folds.rates))[0]
     seen = await inputs.network(network_id)
     appended: list[Event] = []
     for year in sorted(closed if years is None else set(years) & set(closed)):
@@ -87,35 +107,45 @@ async def settle_everything(
     scheme: Scheme,
     cause: Cause,
     fees_only_for: int | None = None,
+    folds: Folds | None = None,
 ) -> list[Event]:
     """Every network (a new rate revision, a year closed): pool and fees, or one year's fees."""
-    rates = await rate_book(store, scheme.scheme)
+    folds = folds or Folds()
     appended: list[Event] = []
     for network_id in await inputs.networks():
         if fees_only_for is None:
-            appended += await settle_pool(store, inputs, network_id, scheme, cause, rates)
+            appended += await settle_pool(store, inputs, network_id, scheme, cause, folds)
         years = None if fees_only_for is None else [fees_only_for]
-        appended += await settle_fees(store, inputs, network_id, scheme, cause, years, rates)
+        appended += await settle_fees(store, inputs, network_id, scheme, cause, years, folds)
     if fees_only_for is None:
-        appended += await settle_pool(store, inputs, None, scheme, cause, rates)
+        appended += await settle_pool(store, inputs, None, scheme, cause, folds)
     return appended
 
 
 async def _apply(
-    store: EventStore, aggregate: Aggregate[S], plan: Callable[[S], list[Change]]
+    store: EventStore,
+    aggregate: Aggregate[S],
+    plan: Callable[[S], list[Change]],
+    cache: FoldCache[S] | None = None,
 ) -> list[Event]:
-    state, _ = await load(store, aggregate)
+    state, _ = await load(store, aggregate, cache)
     appended: list[Event] = []
     for change in plan(state):
         decided = await decide_and_append(
-            store, aggregate, _again(plan, change), cause_key=change.cause_key
+            store, aggregate, _again(plan, change, state), cause_key=change.cause_key, cache=cache
         )
         appended += decided.events
     return appended
 
 
-def _again(plan: Callable[[S], list[Change]], change: Change) -> Callable[[S], list[Event]]:
+def _again(
+    plan: Callable[[S], list[Change]], change: Change, planned_on: S
+) -> Callable[[S], list[Event]]:
+    folded = planned_on.folded
+
     def decide_again(state: S) -> list[Event]:
+        if state is planned_on and state.folded == folded:  # nothing new since the plan
+            return list(change.events)
         for now in plan(state):
             if now.subject == change.subject:
                 return list(now.events) if now.cause_key == change.cause_key else []

@@ -17,28 +17,29 @@ RATES_KEY = "rates"
 S = TypeVar("S", RateBook, PoolBook, FeeAccount, FeeYears)
 
 
-def _applied(state: S, event: Event) -> S:
+def applied(state: S, event: Event) -> S:
+    """A fold step (the states fold in place: read a loaded state, never change it)."""
     return state.apply(event)
 
 
 def rates_of(scheme: str) -> Aggregate[RateBook]:
     """A scheme's rate tables, every year and revision: one small stream."""
-    return Aggregate(f"rates:{scheme}", RateBook, _applied, key=RATES_KEY)
+    return Aggregate(f"rates:{scheme}", RateBook, applied, key=RATES_KEY)
 
 
 def pool_of(network_id: str | None) -> Aggregate[PoolBook]:
     """A network's pool account: its invoices, bookings, decisions and pool payouts."""
     return Aggregate(
-        pool.account_of(network_id), PoolBook, _applied, key=network_id or pool.NO_NETWORK
+        pool.account_of(network_id), PoolBook, applied, key=network_id or pool.NO_NETWORK
     )
 
 
 def fee_of(network_id: str, year: int) -> Aggregate[FeeAccount]:
     """A network's fee payouts for one year."""
-    return Aggregate(fee.account_of(network_id, year), FeeAccount, _applied, key=network_id)
+    return Aggregate(fee.account_of(network_id, year), FeeAccount, applied, key=network_id)
 
 
-FEE_YEARS = Aggregate(fee.FEE_YEARS, FeeYears, _applied, key=fee.FEE_YEARS)
+FEE_YEARS = Aggregate(fee.FEE_YEARS, FeeYears, applied, key=fee.FEE_YEARS)
 
 
 async def rate_book(store: EventStore, scheme: str) -> RateBook:
