@@ -88,9 +88,13 @@ def test_a_coordinator_sees_their_network_beside_quartiles_of_the_others_only() 
     assert seen.own_network is not None
     assert seen.own_network.figures is not None  # its own figures, whatever its size
     assert seen.own_network.figures.members == 9
-    assert seen.others is not None
-    assert seen.others.networks == 6
-    assert (seen.others.members.q1, seen.others.members.median, seen.others.members.q3) == (
+    assert seen.quartiles is not None
+    assert seen.quartiles.networks == 6
+    assert (
+        seen.quartiles.members.q1,
+        seen.quartiles.members.median,
+        seen.quartiles.members.q3,
+    ) == (
         10.5,
         13.0,
         15.5,
@@ -102,13 +106,13 @@ def test_a_coordinator_sees_their_network_beside_quartiles_of_the_others_only() 
 
 def test_quartiles_are_not_shown_from_fewer_networks_than_the_policy_asks() -> None:
     seen = view([*SHOWN[:4], SMALL], viewer="coordinator:vest", own="vest")
-    assert seen.others is None  # three others may be shown, the small one may not
+    assert seen.quartiles is None  # three others may be shown, the small one may not
     assert (
-        seen.others_hidden
+        seen.quartiles_hidden
         == "quartiles need at least 5 other networks that may be shown; there are 3"
     )
     _headers, rows = table(seen)
-    assert rows[-1][3] == f"ikke vist: {seen.others_hidden}"
+    assert rows[-1][3] == f"ikke vist: {seen.quartiles_hidden}"
 
 
 def test_the_exported_table_has_danish_headers_and_hides_what_may_not_be_shown() -> None:

@@ -72,7 +72,7 @@ async def test_ekm_and_auditors_see_every_network_that_may_be_shown(service: Rep
     assert rows["fanoe"]["figures"] is None
     assert rows["fanoe"]["hidden"] == "drawn from 4 clinic(s), fewer than 5: not shown"
     assert seen["national"]["members"] == 18 + 10 + 12 + 8 + 16 + 14
-    assert seen["others"]["networks"] == 6
+    assert seen["quartiles"]["networks"] == 6
     assert await overview(service, AUDITOR) == {**seen, "viewer": "auditor"}
     assert rows[ex.NETWORK]["annual_status"] == "not_submitted"
 
@@ -93,9 +93,9 @@ async def test_a_coordinator_sees_their_network_beside_anonymous_quartiles(
     mine = await overview(service, AALBORG)
     assert mine["clusters"] == []
     assert mine["own_network"]["name"] == "Aalborg Øst"
-    assert mine["others"]["networks"] == 5  # Fanø may not be shown, so it is in no quartile
+    assert mine["quartiles"]["networks"] == 5  # Fanø may not be shown, so it is in no quartile
     # the others have no coordinator: finance's rate table gives each a fee of 0.00
-    assert mine["others"]["fees"] == {"q1": 0.0, "median": 0.0, "q3": 0.0}
+    assert mine["quartiles"]["fees"] == {"q1": 0.0, "median": 0.0, "q3": 0.0}
     text = (await service.client.get("/v1/overview/2025.csv", headers=AALBORG)).text
     for other in ("Vest", "Hjerting", "Ribe", "Vejle", "Fanø", "Fysioterapeut"):
         assert other not in text

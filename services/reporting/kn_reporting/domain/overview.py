@@ -77,8 +77,8 @@ class Overview:
     clusters: tuple[ClusterRow, ...]  # EKM and auditors
     national: Compared | None
     own_network: NetworkRow | None  # a coordinator's
-    others: Quartiles | None  # quartiles of the other networks that may be shown
-    others_hidden: str | None
+    quartiles: Quartiles | None  # of the networks that may be shown (a coordinator's: others)
+    quartiles_hidden: str | None
 
 
 def overview(

@@ -40,7 +40,7 @@ def table(view: Overview) -> tuple[tuple[str, ...], list[tuple[Cell, ...]]]:
     if view.clusters:
         rows.append(_figures("Hele landet", "I alt", view.national, "", hidden))
     label = "Andre netværk" if view.own_network is not None else "Alle viste netværk"
-    rows += _quartiles(label, view.others, view.others_hidden)
+    rows += _quartiles(label, view.quartiles, view.quartiles_hidden)
     return HEADERS, rows
 
 
