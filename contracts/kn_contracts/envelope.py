@@ -64,6 +64,8 @@ class Envelope(NamedTuple):
         This runs once per consumed message, so it is written for speed: one dict, and the
         tuple built directly (a NamedTuple's keyword constructor costs twice as much).
         """
+        if not isinstance(headers, list | tuple):
+            headers = list(headers)
         found = dict(headers)
         try:
             if found["ce_specversion"] != _SPECVERSION_BYTES:
@@ -99,12 +101,24 @@ class Envelope(NamedTuple):
             raise ContractError(f"ce_time {found['ce_time']!r} is not RFC 3339") from None
         if time.tzinfo is None:
             raise ContractError("ce_time has no time zone")
+        if not (envelope[0] and envelope[1] and envelope[2]):
+            raise ContractError("ce_id, ce_source and ce_type must not be empty")
+        if len(envelope[0]) + len(envelope[1]) + len(envelope[2]) > ATTRIBUTES_MAX:
+            raise ContractError(f"ce_id, ce_source and ce_type exceed {ATTRIBUTES_MAX} characters")
+        if len(found) != len(headers) and _repeats_an_attribute(headers):
+            raise ContractError("a CloudEvents attribute appears twice in the headers")
         if (sequence is None) != (log is None):
             raise ContractError("ce_sequence and ce_knlog come together or not at all")
         return envelope
 
 
 POSITION_MAX = 2**63 - 1  # an event log's positions are PostgreSQL bigints
+ATTRIBUTES_MAX = 1024  # ce_id + ce_source + ce_type together: ids, never payloads
+
+
+def _repeats_an_attribute(headers: Headers) -> bool:
+    names = [name for name, _ in headers if name.startswith("ce_") or name == "content-type"]
+    return len(names) != len(set(names))
 
 
 def _position(sequence: bytes) -> int:
