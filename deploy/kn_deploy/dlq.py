@@ -45,8 +45,8 @@ def redrive_letters(bootstrap: str, topic: str, offsets: Sequence[int]) -> list[
 def describe(topic: str, dead: DeadLetter) -> str:
     """One line per letter: where it was, who failed it, why, and whether it was redriven."""
     headers = dict(dead.letter.headers)
-    ce = headers.get("ce_type", b"?").decode(errors="replace")
-    ce_id = headers.get("ce_id", b"?").decode(errors="replace")
+    ce = (headers.get("ce_type") or b"?").decode(errors="replace")
+    ce_id = (headers.get("ce_id") or b"?").decode(errors="replace")
     state = "redriven" if dead.redriven else "dismissed" if dead.dismissed else "pending"
     return (
         f"{topic}.dlq@{dead.dlq_offset} {state} from {dead.letter.topic}"

@@ -42,11 +42,12 @@ class DeadLetter:
         """Which message this is: a message read again after a crash or rebalance can be
         dead-lettered twice; both copies are one message to settle."""
         headers = dict(self.letter.headers)
-        if "ce_source" in headers and "ce_id" in headers:
+        source, event_id = headers.get("ce_source"), headers.get("ce_id")
+        if source and event_id:  # missing, valueless or empty: known by its place instead
             return (
                 self.consumer,
-                headers["ce_source"].decode(errors="replace"),
-                headers["ce_id"].decode(errors="replace"),
+                source.decode(errors="replace"),
+                event_id.decode(errors="replace"),
             )
         return (
             self.consumer,

@@ -17,11 +17,13 @@ from tests.support.ticks import create_topic, tick, tick_message
 pytestmark = pytest.mark.infra
 
 
-async def park(bootstrap: str, topic: str, value: bytes, headers: list[tuple[str, bytes]]) -> None:
+async def park(
+    bootstrap: str, topic: str, value: bytes, headers: list[tuple[str, bytes]], offset: int = 41
+) -> None:
     producer = AIOKafkaProducer(bootstrap_servers=bootstrap, acks="all")
     await producer.start()
     try:
-        letter = Letter(topic, 2, 41, b"k", value, tuple(headers), "handler: ValueError: boom")
+        letter = Letter(topic, 2, offset, b"k", value, tuple(headers), "handler: ValueError: boom")
         await DeadLetters(producer, "members").send(letter)
     finally:
         await producer.stop()
@@ -86,3 +88,26 @@ def test_a_message_dead_lettered_twice_is_one_message_to_settle(
     asyncio.run(park(kafka_bootstrap, topic, value, headers))  # it failed again after the fix
     assert main(["dlq", "list", "--topic", topic]) == 0
     assert "3 dead letter(s), 1 message(s) pending" in capsys.readouterr().out
+
+
+def test_letters_with_missing_valueless_or_empty_ids_are_listed_and_settled_one_by_one(
+    kafka_bootstrap: str, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("KN_KAFKA_BOOTSTRAP", kafka_bootstrap)
+    topic = unique("ops")
+    asyncio.run(create_topic(kafka_bootstrap, topic))
+    headers, value = tick_message(str(uuid.uuid4()), tick("a", 3))
+    for offset, bent in enumerate((
+        [(n, b"") if n == "ce_id" else (n, v) for n, v in headers],
+        [(n, b"") if n == "ce_id" else (n, v) for n, v in headers],
+        [(n, v) for n, v in headers if n not in ("ce_id", "ce_type")],
+    ), start=41):  # fmt: skip
+        asyncio.run(park(kafka_bootstrap, topic, value, bent, offset))
+
+    assert main(["dlq", "list", "--topic", topic]) == 0
+    listed = capsys.readouterr().out
+    assert "3 dead letter(s), 3 message(s) pending" in listed
+    assert "type=? id=?" in listed
+    assert main(["dlq", "redrive", "--topic", topic, "--offset", "0"]) == 0
+    assert main(["dlq", "list", "--topic", topic]) == 0
+    assert "3 dead letter(s), 2 message(s) pending" in capsys.readouterr().out
