@@ -7,9 +7,9 @@ from pathlib import Path
 
 from kn_reporting.adapters import danish as da
 from kn_reporting.adapters.document import Document
+from kn_reporting.adapters.money_pdf import money_part
 from kn_reporting.domain.figures import MeetingReport
 from kn_reporting.domain.members import Change, Person
-from kn_reporting.domain.money import Money
 from kn_reporting.domain.status import AnnualStatus
 
 
@@ -75,7 +75,7 @@ def status_pdf(status: AnnualStatus, font: Path) -> bytes:
     doc.text(_names(f.members_at_no_meeting) or "Ingen.")
 
     doc.heading("Økonomi")
-    _money(doc, f.money)
+    money_part(doc, f.money)
 
     doc.heading("Koordinatorens beretning")
     if s.narrative is None:
@@ -134,69 +134,6 @@ def _changes(
         ],
         (22, 44, 46, 22, 46),
     )
-
-
-def _money(doc: Document, money: Money) -> None:
-    if not money.available:
-        doc.text(
-            "Endnu ikke tilgængelig: økonomien har ikke offentliggjort takster, fakturaer "
-            "eller honoraropgørelse for året."
-        )
-        return
-    doc.subheading(f"Fakturaer ({len(money.invoices)})")
-    if money.invoices:
-        doc.table(
-            ("Modtaget", "Leverandør", "Møde", "Beløb", "Status", "Godkendt", "Ikke dækket"),
-            [
-                (
-                    da.date(i.received_date),
-                    f"{i.supplier_name} ({i.supplier_invoice_number})",
-                    da.date(i.meeting_date),
-                    da.kr(i.amount),
-                    da.INVOICE_STATUS[i.status],
-                    da.kr(i.approved),
-                    da.kr(i.not_covered),
-                )
-                for i in money.invoices
-            ],
-            (20, 44, 20, 26, 20, 26, 24),
-            right=(3, 5, 6),
-        )
-        reasons = [
-            f"{i.supplier_name} ({i.supplier_invoice_number}): {r}"
-            for i in money.invoices
-            for r in i.reasons
-        ]
-        reasons += [
-            f"{i.supplier_name}: EKM har ændret afgørelsen: {i.override}"
-            for i in money.invoices
-            if i.override
-        ]
-        if reasons:
-            doc.text("Begrundelser:", 9)
-            doc.bullets(reasons)
-    doc.text(
-        f"Godkendt i alt {da.kr(money.approved)}, ikke dækket {da.kr(money.not_covered)}; "
-        f"{money.rejected} afvist, {money.waiting} afventer."
-    )
-    doc.text(
-        f"Aktivitetspulje: brugt {da.kr(money.pool_used)} af en ramme på "
-        f"{da.kr(money.pool_entitlement)} (rammen for møder med faktura)."
-    )
-    fee = money.fee
-    doc.subheading(f"Koordinatorhonorar: {da.FEE_STATUS[fee.status]}")
-    if fee.status == "not_available":
-        doc.text(fee.note or "")
-        return
-    doc.table(
-        ("Modtager", "Måneder", "Honorar"),
-        [(p.name, str(p.months), da.kr(p.amount)) for p in fee.payees]
-        + [("I alt", "", da.kr(fee.total))],
-        (80, 30, 40),
-        right=(1, 2),
-    )
-    if fee.yearly_amount is not None:
-        doc.text(f"Årligt honorar for 12 måneder: {da.kr(fee.yearly_amount)}.", 9)
 
 
 def _names(people: tuple[Person, ...]) -> str:

@@ -7,19 +7,11 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Literal
 
-from kn_contracts.coordinator import RoleHistory, fee
-from kn_contracts.events.finance import (
-    CoordinatorFeeYearClosed,
-    InvoiceDecided,
-    InvoiceOverridden,
-    InvoiceReceived,
-)
-from kn_contracts.events.payouts import CoordinatorFeeDue, PayoutAdjusted
-from kn_reporting.domain.coordinators import counted_until
+from kn_contracts.coordinator import RoleHistory
+from kn_contracts.events.finance import InvoiceDecided, InvoiceOverridden, InvoiceReceived
 from kn_reporting.domain.facts import Facts
-from kn_reporting.domain.rates import yearly_fee
+from kn_reporting.domain.fees import CoordinatorFee, coordinator_fee
 
-FeeStatus = Literal["due", "preview", "not_available"]
 InvoiceState = Literal["waiting", "approved", "rejected"]
 
 
@@ -53,26 +45,6 @@ class PoolUse:
 
 
 @dataclass(frozen=True)
-class FeePayee:
-    person_id: str
-    name: str
-    months: int
-    amount: int
-
-
-@dataclass(frozen=True)
-class CoordinatorFee:
-    """`due` once EKM closed the year (Pool payouts 9: with later adjustments), a `preview`
-    from the rate table and the months so far before that, or why neither can be given."""
-
-    status: FeeStatus
-    yearly_amount: int | None
-    payees: tuple[FeePayee, ...]
-    total: int
-    note: str | None
-
-
-@dataclass(frozen=True)
 class Money:
     """Invoices, the pool and the fee; `available` is false while finance has published
     nothing for the network's year (no invoice, rate table or fee statement)."""
@@ -101,7 +73,7 @@ def money(
     """The network's money figures for `year`."""
     invoices = _invoices(facts, year)
     pool = _pool(facts, invoices)
-    charge = _fee(facts, year, history, names, today, scheme)
+    charge = coordinator_fee(facts, year, history, names, today, scheme)
     available = bool(invoices) or charge.status != "not_available"
     return Money(
         available=available,
@@ -177,47 +149,3 @@ def _pool(facts: Facts, invoices: tuple[Invoice, ...]) -> tuple[PoolUse, ...]:
         used[key] = used.get(key, 0) + d.approved
     order = sorted(entitlement, key=lambda k: (k[1] or dt.date.min, k[0] or ""))
     return tuple(PoolUse(k[0], k[1], entitlement[k], used[k]) for k in order)
-
-
-def _fee(
-    facts: Facts,
-    year: int,
-    history: RoleHistory,
-    names: dict[str, str],
-    today: dt.date,
-    scheme: str | None,
-) -> CoordinatorFee:
-    closed = any(
-        e.year == year
-        for e in facts.common_of(CoordinatorFeeYearClosed)
-        if isinstance(e, CoordinatorFeeYearClosed)
-    )
-    due: dict[str, list[int]] = {}  # person -> [months, amount]
-    yearly: int | None = None
-    for e in facts.of(CoordinatorFeeDue, PayoutAdjusted):
-        if isinstance(e, CoordinatorFeeDue) and e.year == year:
-            due[e.person_id] = [e.months, e.amount]
-            yearly = e.yearly_amount
-        elif isinstance(e, PayoutAdjusted) and e.adjusts == "fee" and e.year == year:
-            entry = due.setdefault(e.person_id or "", [0, 0])
-            entry[0] = entry[0] if e.months is None else e.months
-            entry[1] += e.amount  # the sum of a thing's payouts is its amount (Pool payouts 8)
-    if due:
-        payees = tuple(FeePayee(p, names.get(p, p), m, a) for p, (m, a) in sorted(due.items()))
-        return CoordinatorFee("due", yearly, payees, sum(p.amount for p in payees), None)
-    rate = yearly_fee(facts.common, year, scheme)
-    if isinstance(rate, str):
-        return CoordinatorFee("not_available", None, (), 0, rate)
-    paid = history.months(year, counted_until(year, today)).paid
-    payees = tuple(
-        FeePayee(p, names.get(p, p), m, fee(rate.amount, m)) for p, m in sorted(paid.items())
-    )
-    if closed and not payees:
-        return CoordinatorFee("due", rate.amount, (), 0, f"{year} is closed: no months to pay")
-    table = f"rate table {rate.scheme} {year} revision {rate.revision}"
-    note = (
-        f"preview: {year} is closed, finance's payouts for the network have not arrived; {table}"
-        if closed
-        else f"preview: {year} is not closed for the fee yet (Pool payouts 9); {table}"
-    )
-    return CoordinatorFee("preview", rate.amount, payees, sum(p.amount for p in payees), note)
