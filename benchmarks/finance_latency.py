@@ -27,7 +27,6 @@ from benchmarks.common import percentile, start_infra
 from kn_contracts.envelope import Envelope, decode, encode, source_of
 from kn_contracts.events.payouts import PoolPayoutApproved
 from kn_contracts.topics import (
-    FINANCE_EVENTS,
     FINANCE_PAYOUTS,
     MEETINGS_EVENTS,
     MEMBERSHIP_EVENTS,
@@ -97,9 +96,7 @@ async def set_up(finance: Finance, networks: list[str], days: list[str]) -> None
 
 async def idle(finance: Finance) -> None:
     """Wait until the decider has read every message of its topics (no backlog)."""
-    topics = [
-        finance.box.topic(t.name) for t in (MEETINGS_EVENTS, MEMBERSHIP_EVENTS, FINANCE_EVENTS)
-    ]
+    topics = [finance.box.topic(t.name) for t in (MEETINGS_EVENTS, MEMBERSHIP_EVENTS)]
     consumer = AIOKafkaConsumer(bootstrap_servers=finance.box.bootstrap)
     await consumer.start()
     pool = await asyncpg.create_pool(finance.settings.database_url, min_size=1, max_size=1)
@@ -120,7 +117,7 @@ async def idle(finance: Finance) -> None:
             )
             stored = {(r["topic"], r["partition"]): r["next_offset"] for r in rows}
             unread = sum(end - stored.get((tp.topic, tp.partition), 0) for tp, end in ends.items())
-            return int(unpublished) + unread
+            return int(unpublished) + int(unread)
 
         await eventually(behind, lambda n: n == 0, within=600, every=0.5, what="decider idle")
     finally:
@@ -238,9 +235,7 @@ async def main(bootstrap: str, url: str, rate: float, seconds: int, count: int) 
             f"p99 {p99:.1f} ms, max {max(found) * 1000:.1f} ms (n={len(found)}; "
             "target p99 <= 100 ms)"
         )
-        topics = [
-            finance.box.topic(t.name) for t in (MEETINGS_EVENTS, MEMBERSHIP_EVENTS, FINANCE_EVENTS)
-        ]
+        topics = [finance.box.topic(t.name) for t in (MEETINGS_EVENTS, MEMBERSHIP_EVENTS)]
         raw_count, raw_seconds = await raw_read(bootstrap, topics)
         rebuilt, rebuild_seconds = await rebuild(finance)
         raw_rate, rebuild_rate = raw_count / raw_seconds, rebuilt / rebuild_seconds

@@ -9,7 +9,6 @@ from fastapi import FastAPI
 
 from kn_contracts.catalog import Catalog
 from kn_contracts.topics import (
-    FINANCE_EVENTS,
     FINANCE_PAYOUTS,
     MEETINGS_EVENTS,
     MEMBERSHIP_EVENTS,
@@ -41,11 +40,7 @@ def finance_inputs(
     settings: FinanceSettings, *, deciding: bool = False
 ) -> tuple[FinanceInputs, Catalog]:
     """Finance's view of meetings and membership; deciding, also the decider."""
-    topics = (
-        settings.topic(MEETINGS_EVENTS),
-        settings.topic(MEMBERSHIP_EVENTS),
-        settings.topic(FINANCE_EVENTS),
-    )
+    topics = (settings.topic(MEETINGS_EVENTS), settings.topic(MEMBERSHIP_EVENTS))
     events = catalog()
     projection = FinanceInputs(
         topics, events, load_scheme(settings.scheme), settings.topic_for, deciding=deciding

@@ -1,13 +1,15 @@
 """finance_inputs: finance's own view of meetings and membership, and the decider.
 
 It keeps finance's tables of other services' facts (meetings and their latest list
-revisions, networks, coordinator acts) from kn.meetings.events and kn.membership.events, and
-reads kn.finance.events for finance's own facts. Deciding, it settles whatever a fact
-touches in the same transaction as the offsets, one message a transaction (like
-membership's region feed): an invoice waiting for its list is decided when the list
-arrives, a correction publishes its adjustment. The decisions read finance's facts from its
-event store (the truth) and the other services' from these tables, under a lock, so two
-replicas never decide on each other's half-written state.
+revisions, networks, coordinator acts) from kn.meetings.events and kn.membership.events.
+Deciding, it settles whatever a fact touches in the same transaction as the offsets, one
+message a transaction (like membership's region feed): an invoice waiting for its list is
+decided when the list arrives, a correction publishes its adjustment, a restated
+coordinator history adjusts a closed year's fees. Finance's own facts (invoices, overrides,
+rate tables, a year's close) are decided by the command that records them
+(handlers.commands). Both read finance's facts from its event store and the others' from
+these tables after taking the append lock, so neither decides on the other's half-written
+state.
 
 A rebuild replays the tables only (deciding=False): replaying decisions from offset 0
 against a store that already holds the later ones would publish their undoing. The live
@@ -24,24 +26,17 @@ from kn_contracts.base import Event
 from kn_contracts.catalog import Catalog
 from kn_contracts.events import meetings as mt
 from kn_contracts.events import membership as ms
-from kn_contracts.events.finance import (
-    CoordinatorFeeYearClosed,
-    InvoiceOverridden,
-    InvoiceReceived,
-    RateTablePublished,
-)
 from kn_finance.adapters import tables
 from kn_finance.adapters.reading import InputsReader
 from kn_finance.domain.scheme import Scheme
 from kn_finance.handlers import settle
+from kn_finance.handlers.commands import DECIDER
 from kn_servicekit.cause import Cause, copenhagen_date
 from kn_servicekit.db import Connection
-from kn_servicekit.pgstore import EVENT_TABLE_KEY, PostgresEventStore
+from kn_servicekit.pgstore import PostgresEventStore
 from kn_servicekit.projection import Delivery
 
 NAME = "finance_inputs"
-DECIDER = "finance"  # the actor of what the decider records
-DECIDER_LOCK = 0x6B6E_0F01  # with the event table's oid, as the kit keys its locks
 # the confirmed coordinator acts (Coordinator 9): requests and other new types are not acts
 COORDINATOR_ACTS = (
     ms.CoordinatorElected,
@@ -59,7 +54,7 @@ class _Listed(Protocol):
     attendees: tuple[mt.Attendee, ...]
 
 
-Scope = tuple[str, str | int | None]  # ("pool" | "roles", network) | ("all", None) | ("fees", year)
+Scope = tuple[str, str]  # ("pool" | "roles", network)
 
 
 class FinanceInputs:
@@ -69,7 +64,7 @@ class FinanceInputs:
 
     def __init__(
         self,
-        topics: tuple[str, str, str],
+        topics: tuple[str, ...],
         catalog: Catalog,
         scheme: Scheme,
         topic_for: Callable[[Event], str],
@@ -94,7 +89,8 @@ class FinanceInputs:
                 await self._decide(conn, delivery, scope)
 
     async def _decide(self, conn: Connection, delivery: Delivery, scope: Scope) -> None:
-        await conn.execute(f"SELECT pg_advisory_xact_lock($1, {EVENT_TABLE_KEY})", DECIDER_LOCK)
+        store = PostgresEventStore(conn, self._catalog, self._topic_for)
+        await store.lock_for_append()  # as commands do, before anything is read
         event, envelope = delivery.event, delivery.envelope
         # "today" is the day the fact was published, so deciding it again decides the same
         cause = Cause(
@@ -103,20 +99,11 @@ class FinanceInputs:
             event.correlation_id,
             copenhagen_date(envelope.time),
         )
-        store = PostgresEventStore(conn, self._catalog, self._topic_for)
-        inputs, scheme = InputsReader(conn, self._catalog), self._scheme
-        kind, subject = scope
-        if kind == "all":
-            await settle.settle_everything(store, inputs, scheme, cause)
-        elif kind == "fees":
-            await settle.settle_everything(
-                store, inputs, scheme, cause, fees_only_for=int(subject or 0)
-            )
-        else:
-            network = None if subject is None else str(subject)
-            await settle.settle_pool(store, inputs, network, scheme, cause)
-            if kind == "roles" and network is not None:
-                await settle.settle_fees(store, inputs, network, scheme, cause)
+        inputs, scheme, folds = InputsReader(conn, self._catalog), self._scheme, self._folds
+        kind, network = scope
+        await settle.settle_pool(store, inputs, network, scheme, cause, folds)
+        if kind == "roles":
+            await settle.settle_fees(store, inputs, network, scheme, cause, folds=folds)
 
 
 async def record(conn: Connection, event: Event) -> Scope | None:
@@ -129,12 +116,6 @@ async def record(conn: Connection, event: Event) -> Scope | None:
     if isinstance(event, COORDINATOR_ACTS):
         await conn.execute(tables.ACT, event.network_id, event.ce_type(), event.model_dump_json())
         return ("roles", event.network_id)
-    if isinstance(event, InvoiceReceived | InvoiceOverridden):
-        return ("pool", event.network_id)
-    if isinstance(event, RateTablePublished):
-        return ("all", None)
-    if isinstance(event, CoordinatorFeeYearClosed):
-        return ("fees", event.year)
     return None  # every other type, including ones added after this was written
 
 

@@ -48,12 +48,13 @@ async def fee(
 @router.post("/fees/{year}/close")
 async def close(request: Request, year: int, actor: Ekm, wired: Wired) -> JSONResponse:
     """Close a year in January: each payee's fee becomes a CoordinatorFeeDue."""
+    inputs = await wired.inputs(request)
     return await run_command(
         request,
         actor,
         wired.store,
         None,
-        lambda st, cause: commands.close_fee_year(st, year, wired.scheme, cause),
+        lambda st, cause: commands.close_fee_year(st, inputs, year, wired.scheme, cause),
         clock=wired.clock,
     )
 

@@ -43,12 +43,13 @@ async def publish_rates(
         body.basis,
         body.reason,
     )
+    inputs = await wired.inputs(request)
     return await run_command(
         request,
         actor,
         wired.store,
         body,
-        lambda st, cause: commands.publish_rates(st, cmd, wired.scheme, cause),
+        lambda st, cause: commands.publish_rates(st, inputs, cmd, wired.scheme, cause),
         status=201,
         clock=wired.clock,
     )
@@ -64,12 +65,13 @@ async def rates(year: int, actor: Reader, wired: Wired) -> Any:
 async def register(request: Request, body: s.InvoiceIn, actor: Ekm, wired: Wired) -> JSONResponse:
     """Register an invoice as received; it is decided when its meeting's list is there."""
     invoice = body.model_dump() | {"received_date": body.received_date or wired.today()}
+    inputs = await wired.inputs(request)
     return await run_command(
         request,
         actor,
         wired.store,
         body,
-        lambda st, cause: commands.register_invoice(st, invoice, wired.scheme, cause),
+        lambda st, cause: commands.register_invoice(st, inputs, invoice, wired.scheme, cause),
         status=201,
         clock=wired.clock,
     )
@@ -100,6 +102,7 @@ async def override(
     request: Request, network_id: str, invoice_id: str, body: s.OverrideIn, actor: Ekm, wired: Wired
 ) -> JSONResponse:
     """EKM approves a rejected invoice, or rejects an approved one, with a reason."""
+    inputs = await wired.inputs(request)
     return await run_command(
         request,
         actor,
@@ -107,6 +110,8 @@ async def override(
         body,
         lambda st, cause: commands.override_invoice(
             st,
+            inputs,
+            wired.scheme,
             account(network_id),
             invoice_id,
             body.decision,

@@ -1,43 +1,60 @@
-"""HTTP use cases: each loads its stream, decides in the domain and appends; what finance
-decides about an invoice follows from the decider (adapters.inputs) once it is recorded."""
+"""HTTP use cases: each takes the append lock, loads its stream, decides in the domain and
+appends, then decides again whatever its fact touches, in the same transaction (an invoice
+is decided as it is registered; a rate table or a year's close settles every network).
+
+The lock is the one every append takes, taken before anything is read, so a command and the
+decider (adapters.inputs, which takes it too) never decide on each other's half-written
+state: whichever goes second sees what the first committed.
+"""
 
 from __future__ import annotations
 
 from typing import Any, Literal
 
 from kn_finance.domain import commands as rules
+from kn_finance.domain import views
 from kn_finance.domain.rates import RateBook, Rates
 from kn_finance.domain.scheme import Scheme
-from kn_finance.handlers.streams import FEE_YEARS, pool_of, rate_book, rates_of
+from kn_finance.handlers import settle
+from kn_finance.handlers.settle import Inputs
+from kn_finance.handlers.streams import FEE_YEARS, pool_book, pool_of, rate_book, rates_of
 from kn_servicekit.cause import Cause
 from kn_servicekit.eventstore import EventStore
 from kn_servicekit.pipeline import decide_and_append
 
+DECIDER = "finance"  # the actor of what finance decides from a fact
+
+
+def decider(cause: Cause) -> Cause:
+    """Finance decides, caused by the command (its causation and correlation ids)."""
+    return Cause(DECIDER, cause.causation_id, cause.correlation_id, cause.today)
+
 
 async def publish_rates(
-    store: EventStore, cmd: rules.PublishRates, scheme: Scheme, cause: Cause
+    store: EventStore, inputs: Inputs, cmd: rules.PublishRates, scheme: Scheme, cause: Cause
 ) -> Rates:
-    """Record the year's next rate revision; answer it resolved to øre."""
+    """Record the year's next rate revision, decide every network again (Pool payouts 8);
+    answer the table resolved to øre."""
+    await store.lock_for_append()
     decided = await decide_and_append(
         store, rates_of(scheme.scheme), lambda book: rules.publish_rates(book, cmd, scheme, cause)
     )
+    await settle.settle_everything(store, inputs, scheme, decider(cause))
     return decided.state.resolve(cmd.year)
 
 
 async def register_invoice(
-    store: EventStore, invoice: dict[str, Any], scheme: Scheme, cause: Cause
+    store: EventStore, inputs: Inputs, invoice: dict[str, Any], scheme: Scheme, cause: Cause
 ) -> dict[str, Any]:
-    """Keep an invoice; the decider decides it (now, or when its list arrives)."""
+    """Keep an invoice and decide it: now, or (waiting) when its list arrives."""
+    await store.lock_for_append()
+    network = invoice["network_id"]
     await decide_and_append(
-        store,
-        pool_of(invoice["network_id"]),
-        lambda book: rules.register_invoice(book, invoice, scheme, cause),
+        store, pool_of(network), lambda book: rules.register_invoice(book, invoice, scheme, cause)
     )
-    return {
-        "invoice_id": invoice["invoice_id"],
-        "network_id": invoice["network_id"],
-        "status": "received",
-    }
+    await settle.settle_pool(store, inputs, network, scheme, decider(cause))
+    book = await pool_book(store, network)
+    return views.invoice_view(book.invoices[invoice["invoice_id"]])
 
 
 async def notify_booking(
@@ -53,6 +70,8 @@ async def notify_booking(
 
 async def override_invoice(
     store: EventStore,
+    inputs: Inputs,
+    scheme: Scheme,
     network_id: str | None,
     invoice_id: str,
     decision: Literal["approve", "reject"],
@@ -60,18 +79,23 @@ async def override_invoice(
     amount: int | None,
     cause: Cause,
 ) -> dict[str, Any]:
+    """EKM's override, and the network's invoices decided again with it."""
+    await store.lock_for_append()
     await decide_and_append(
         store,
         pool_of(network_id),
         lambda book: rules.override_invoice(book, invoice_id, decision, reason, amount, cause),
     )
-    return {"invoice_id": invoice_id, "decision": decision, "status": "overridden"}
+    await settle.settle_pool(store, inputs, network_id, scheme, decider(cause))
+    book = await pool_book(store, network_id)
+    return views.invoice_view(book.invoices[invoice_id])
 
 
 async def close_fee_year(
-    store: EventStore, year: int, scheme: Scheme, cause: Cause
+    store: EventStore, inputs: Inputs, year: int, scheme: Scheme, cause: Cause
 ) -> dict[str, Any]:
-    """Close the year; each payee's fee follows as CoordinatorFeeDue (from the decider)."""
+    """Close the year; each payee's fee becomes a CoordinatorFeeDue at once (rule 9)."""
+    await store.lock_for_append()
 
     async def tables(_: object) -> RateBook:
         return await rate_book(store, scheme.scheme)
@@ -82,4 +106,5 @@ async def close_fee_year(
         lambda years, rates: rules.close_fee_year(years, year, rates, scheme, cause),
         prepare=tables,
     )
-    return {"year": year, "status": "closed"}
+    due = await settle.settle_everything(store, inputs, scheme, decider(cause), fees_only_for=year)
+    return {"year": year, "status": "closed", "fees_due": len(due)}
