@@ -81,3 +81,8 @@ def test_the_build_context_leaves_out_the_virtualenv_caches_and_git_history() ->
         if line.strip() and not line.startswith("#")
     }
     assert {".venv", ".cache", ".git"} <= ignored
+
+
+def test_the_service_image_installs_the_font_the_pdfs_embed() -> None:
+    dockerfile = (REPO / "deploy" / "docker" / "service.Dockerfile").read_text()
+    assert "fonts-dejavu-core" in dockerfile

@@ -3,6 +3,10 @@ FROM python:3.11-slim
 ARG SERVICE
 ENV SERVICE=${SERVICE} PYTHONUNBUFFERED=1
 WORKDIR /app
+# the Unicode font the PDFs embed (attendance sheet, fee statement, annual status)
+RUN apt-get update \
+ && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends fonts-dejavu-core \
+ && rm -rf /var/lib/apt/lists/*
 COPY constraints.txt ./
 COPY contracts ./contracts
 COPY servicekit ./servicekit
