@@ -3,7 +3,7 @@ steady rate, and finance's rebuild rate beside a raw read of the same topics.
 
     .venv/bin/python -m benchmarks.finance_latency [--rate 50] [--seconds 60] [--networks 100]
 
-The finance service runs in-process on the real Kafka and PostgreSQL (as its tests run it).
+The finance service runs as its own process (kn-finance) on the real Kafka and PostgreSQL.
 Set-up: networks, their coordinators, held meetings, the rate tables and one invoice waiting
 for each meeting's list. Then lists arrive on kn.meetings.events as meetings publishes them,
 at a steady rate; each one's latency runs from just before it is produced until its
@@ -17,10 +17,16 @@ from __future__ import annotations
 import argparse
 import asyncio
 import datetime as dt
+import json
+import tempfile
 import time
 import uuid
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
 
 import asyncpg
+import httpx
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 
 from benchmarks.common import percentile, start_infra
@@ -32,12 +38,14 @@ from kn_contracts.topics import (
     MEMBERSHIP_EVENTS,
     catalog,
 )
+from kn_deploy.services import start_service
 from kn_finance.bootstrap import finance_inputs
+from kn_finance.settings import FinanceSettings
 from kn_servicekit.deadletter import DeadLetters
 from kn_servicekit.kafka import caught_up, partitions_of
 from kn_servicekit.runner import ProjectionRunner
 from kn_servicekit.tuning import tune_gc
-from tests.finance.service import Finance, finance_service
+from tests.finance.service import TOKENS, Finance
 from tests.finance.story import (
     BASE_2022,
     INDEXED_2025,
@@ -48,9 +56,11 @@ from tests.finance.story import (
     recorded,
     scheduled,
 )
+from tests.support.service import sandbox
 from tests.support.waiting import eventually
 
 CATALOG = catalog()
+PORT = 18390
 
 
 def meeting_days(count: int) -> list[str]:
@@ -181,13 +191,14 @@ async def raw_read(bootstrap: str, topics: list[str]) -> tuple[int, float]:
         enable_auto_commit=False,
         max_partition_fetch_bytes=4 * 1024 * 1024,
     )
+    started = time.perf_counter()  # from the consumer's start, as the rebuild is timed
     await consumer.start()
     try:
         partitions = [tp for t in topics for tp in await partitions_of(consumer, t)]
         consumer.assign(partitions)
         await consumer.seek_to_beginning(*partitions)
         ends = await consumer.end_offsets(partitions)
-        count, started = 0, time.perf_counter()
+        count = 0
         while not await caught_up(consumer, ends):
             batch = await consumer.getmany(timeout_ms=500, max_records=2000)
             count += sum(len(records) for records in batch.values())
@@ -221,33 +232,74 @@ async def rebuild(finance: Finance) -> tuple[int, float]:
         await pool.close()
 
 
+@asynccontextmanager
+async def finance_process(bootstrap: str, url: str, logs: Path) -> AsyncIterator[Finance]:
+    """Finance as its own process (as deployed), in a sandbox of topics and a schema."""
+    schema = f"bench_finance_{uuid.uuid4().hex[:8]}"
+    admin = await asyncpg.connect(url)
+    await admin.execute(f'CREATE SCHEMA "{schema}"')
+    async with sandbox(bootstrap, url) as box:
+        settings = box.settings(FinanceSettings, TOKENS, schema)
+        env = {
+            "KN_KAFKA_BOOTSTRAP": bootstrap,
+            "KN_TOPIC_PREFIX": box.prefix,
+            "KN_FINANCE_DATABASE_URL": settings.database_url,
+            "KN_FINANCE_API_TOKENS": json.dumps(TOKENS),
+            "KN_FINANCE_LOG_LEVEL": "WARNING",
+        }
+        process = start_service("finance", env, logs, port=PORT)
+        try:
+            process.wait_healthy(probe="/ready")
+            async with httpx.AsyncClient(base_url=process.url, timeout=30) as http:
+                yield Finance(http, box, settings, schema)
+        finally:
+            process.stop()
+            live = await admin.fetch(f'SELECT schema_name FROM "{schema}".kn_projection_live')
+            for name in [*(row["schema_name"] for row in live), schema]:
+                await admin.execute(f'DROP SCHEMA IF EXISTS "{name}" CASCADE')
+            await admin.close()
+
+
 async def main(bootstrap: str, url: str, rate: float, seconds: int, count: int) -> None:
     networks = [f"bench-{n:03d}" for n in range(count)]
     lists_needed = int(rate * seconds)
     days = meeting_days(-(-lists_needed // count))
-    async with finance_service(bootstrap, url) as finance:
-        await set_up(finance, networks, days)
-        lists = [(net, day) for day in days for net in networks][:lists_needed]
-        found = await latency(finance, lists, rate)
-        p50, p99 = percentile(found, 50) * 1000, percentile(found, 99) * 1000
-        print(
-            f"list -> pool payout at {rate:g} lists/s for {seconds}s: p50 {p50:.1f} ms, "
-            f"p99 {p99:.1f} ms, max {max(found) * 1000:.1f} ms (n={len(found)}; "
-            "target p99 <= 100 ms)"
-        )
-        topics = [finance.box.topic(t.name) for t in (MEETINGS_EVENTS, MEMBERSHIP_EVENTS)]
-        raw_count, raw_seconds = await raw_read(bootstrap, topics)
-        rebuilt, rebuild_seconds = await rebuild(finance)
-        raw_rate, rebuild_rate = raw_count / raw_seconds, rebuilt / rebuild_seconds
-        print(
-            f"raw getmany of finance_inputs' topics: {raw_rate:>9,.0f} events/s "
-            f"({raw_count} in {raw_seconds:.2f}s)"
-        )
-        print(
-            f"finance_inputs rebuild (tables only) : {rebuild_rate:>9,.0f} events/s "
-            f"({rebuilt} in {rebuild_seconds:.2f}s)"
-        )
-        print(f"ratio rebuild/raw: {rebuild_rate / raw_rate:.2f}")
+    with tempfile.TemporaryDirectory() as logs:
+        async with finance_process(bootstrap, url, Path(logs)) as finance:
+            await measure(finance, networks, days, rate, seconds, lists_needed)
+
+
+async def measure(
+    finance: Finance,
+    networks: list[str],
+    days: list[str],
+    rate: float,
+    seconds: int,
+    lists_needed: int,
+) -> None:
+    bootstrap = finance.box.bootstrap
+    await set_up(finance, networks, days)
+    lists = [(net, day) for day in days for net in networks][:lists_needed]
+    found = await latency(finance, lists, rate)
+    p50, p99 = percentile(found, 50) * 1000, percentile(found, 99) * 1000
+    print(
+        f"list -> pool payout at {rate:g} lists/s for {seconds}s: p50 {p50:.1f} ms, "
+        f"p99 {p99:.1f} ms, max {max(found) * 1000:.1f} ms (n={len(found)}; "
+        "target p99 <= 100 ms)"
+    )
+    topics = [finance.box.topic(t.name) for t in (MEETINGS_EVENTS, MEMBERSHIP_EVENTS)]
+    raw_count, raw_seconds = await raw_read(bootstrap, topics)
+    rebuilt, rebuild_seconds = await rebuild(finance)
+    raw_rate, rebuild_rate = raw_count / raw_seconds, rebuilt / rebuild_seconds
+    print(
+        f"raw getmany of finance_inputs' topics: {raw_rate:>9,.0f} events/s "
+        f"({raw_count} in {raw_seconds:.2f}s)"
+    )
+    print(
+        f"finance_inputs rebuild (tables only) : {rebuild_rate:>9,.0f} events/s "
+        f"({rebuilt} in {rebuild_seconds:.2f}s)"
+    )
+    print(f"ratio rebuild/raw: {rebuild_rate / raw_rate:.2f}")
 
 
 if __name__ == "__main__":

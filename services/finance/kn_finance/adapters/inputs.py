@@ -83,9 +83,11 @@ class FinanceInputs:
         await conn.execute(tables.TABLES)
 
     async def apply(self, conn: Connection, batch: Sequence[Delivery]) -> None:
-        for delivery in batch:
-            scope = await record(conn, delivery.event)
-            if self._deciding and scope is not None:
+        writes = Writes()
+        touched = [(d, scope) for d in batch if (scope := record(writes, d.event)) is not None]
+        await writes.flush(conn)
+        if self._deciding:
+            for delivery, scope in touched:
                 await self._decide(conn, delivery, scope)
 
     async def _decide(self, conn: Connection, delivery: Delivery, scope: Scope) -> None:
@@ -106,35 +108,51 @@ class FinanceInputs:
             await settle.settle_fees(store, inputs, network, scheme, cause, folds=folds)
 
 
-async def record(conn: Connection, event: Event) -> Scope | None:
+class Writes:
+    """A batch's writes to finance's tables, by statement, in the order the facts came.
+
+    A meeting's every change is one statement (insert, or change the date or the status), so
+    a batch's meetings are written in one round trip and still in order; the other tables
+    take inserts whose order is kept the same way."""
+
+    def __init__(self) -> None:
+        self.by_statement: dict[str, list[tuple[object, ...]]] = {}
+
+    def add(self, statement: str, *values: object) -> None:
+        self.by_statement.setdefault(statement, []).append(values)
+
+    async def flush(self, conn: Connection) -> None:
+        for statement, rows in self.by_statement.items():
+            await conn.executemany(statement, rows)
+        self.by_statement.clear()
+
+
+def record(writes: Writes, event: Event) -> Scope | None:
     """Keep what finance needs of one fact; answer what it touches (None: nothing)."""
     if isinstance(event, mt.MeetingsEvent):
-        return await _meetings(conn, event)
+        return _meetings(writes, event)
     if isinstance(event, ms.NetworkCreated):
-        await conn.execute(tables.UPSERT_NETWORK, event.network_id, event.name)
+        writes.add(tables.UPSERT_NETWORK, event.network_id, event.name)
         return ("pool", event.network_id)
     if isinstance(event, COORDINATOR_ACTS):
-        await conn.execute(tables.ACT, event.network_id, event.ce_type(), event.model_dump_json())
+        writes.add(tables.ACT, event.network_id, event.ce_type(), event.model_dump_json())
         return ("roles", event.network_id)
     return None  # every other type, including ones added after this was written
 
 
-async def _meetings(conn: Connection, event: mt.MeetingsEvent) -> Scope | None:
+def _meetings(writes: Writes, event: mt.MeetingsEvent) -> Scope | None:
     network = getattr(event, "network_id", None)
     if network is None:
         return None
-    if isinstance(event, mt.MeetingScheduled):
-        await conn.execute(
-            tables.SCHEDULED, network, event.meeting_id, event.meeting_date, "planned"
-        )
-    elif isinstance(event, mt.MeetingRescheduled):
-        await conn.execute(tables.MOVED, network, event.meeting_id, event.meeting_date)
+    meeting = getattr(event, "meeting_id", None)
+    # (date, status) to insert; (date or None, status or None) to change
+    values: tuple[object, object, object, object]
+    if isinstance(event, mt.MeetingScheduled | mt.MeetingRescheduled):
+        values = (event.meeting_date, "planned", event.meeting_date, None)
     elif isinstance(event, mt.MeetingCancelled):
-        await conn.execute(
-            tables.STATUS, network, event.meeting_id, event.meeting_date, "cancelled"
-        )
+        values = (event.meeting_date, "cancelled", None, "cancelled")
     elif isinstance(event, mt.MeetingHeld):
-        await conn.execute(tables.STATUS, network, event.meeting_id, event.effective_date, "held")
+        values = (event.effective_date, "held", None, "held")
     elif isinstance(getattr(event, "attendees", None), tuple):
         # every list revision, whatever its event type (recorded, corrected, or one meetings
         # adds later for Meetings 10): the latest revision of a meeting counts
@@ -142,8 +160,9 @@ async def _meetings(conn: Connection, event: mt.MeetingsEvent) -> Scope | None:
         revision = getattr(event, "revision", None) or 1
         lines = [[a.category, a.ydernummer] for a in listed.attendees]
         date = getattr(event, "meeting_date", event.effective_date)
-        await conn.execute(tables.STATUS, network, listed.meeting_id, date, "held")
-        await conn.execute(tables.LISTED, network, listed.meeting_id, revision, json.dumps(lines))
+        values = (date, "held", None, "held")
+        writes.add(tables.LISTED, network, listed.meeting_id, revision, json.dumps(lines))
     else:
         return None
+    writes.add(tables.MEETING, network, meeting, *values)
     return ("pool", network)

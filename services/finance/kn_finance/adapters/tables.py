@@ -34,14 +34,11 @@ UPSERT_NETWORK = """
 INSERT INTO fin_networks (network_id, name) VALUES ($1, $2)
 ON CONFLICT (network_id) DO UPDATE SET name = excluded.name
 """
-SCHEDULED = """
+MEETING = """
 INSERT INTO fin_meetings (network_id, meeting_id, meeting_date, status) VALUES ($1, $2, $3, $4)
-ON CONFLICT (network_id, meeting_id) DO UPDATE SET meeting_date = excluded.meeting_date
-"""
-MOVED = "UPDATE fin_meetings SET meeting_date = $3 WHERE network_id = $1 AND meeting_id = $2"
-STATUS = """
-INSERT INTO fin_meetings (network_id, meeting_id, meeting_date, status) VALUES ($1, $2, $3, $4)
-ON CONFLICT (network_id, meeting_id) DO UPDATE SET status = excluded.status
+ON CONFLICT (network_id, meeting_id) DO UPDATE
+SET meeting_date = coalesce($5, fin_meetings.meeting_date),
+    status = coalesce($6, fin_meetings.status)
 """
 LISTED = """
 INSERT INTO fin_lists (network_id, meeting_id, revision, lines) VALUES ($1, $2, $3, $4)
