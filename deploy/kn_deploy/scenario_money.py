@@ -16,6 +16,8 @@ from typing import Any, TypeVar
 
 import httpx
 
+from kn_contracts.money import kroner_text
+
 NETWORK = "aalborg-oest"
 COORDINATOR_A = "Ejer Nummer 03"  # the demo's coordinators, p-03 then p-04 (scenario.py)
 PAYEES = ("p-03", "p-04")
@@ -79,7 +81,7 @@ class Money:
             self._send("/invoices", f"invoice-{body['invoice_id']}", body)
         decided = {body["invoice_id"]: self._decided(body["invoice_id"]) for body in INVOICES}
         venue, catering, june = (decided[i] for i in ("venue-0312", "catering-0312", "venue-0611"))
-        say(f"12 March: entitlement 14 × 534 kr = {venue['entitlement'] / 100:,.2f} kr; venue "
+        say(f"12 March: entitlement 14 × 534 kr = {kroner_text(venue['entitlement'])}; venue "
             f"{venue['amount_text']} approved {venue['approved_text']}, "
             f"{venue['not_covered_text']} not covered; catering {catering['amount_text']} approved "
             f"{catering['approved_text']}")  # fmt: skip
