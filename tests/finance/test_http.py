@@ -62,6 +62,16 @@ async def test_invoices_refuse_only_what_is_not_an_invoice(finance: Finance) -> 
         "names no network",
     )
     base = "/v1/networks/aalborg-oest/invoices"
+    moved = invoice_body("moved", 100, meeting_date="2025-03-13")
+    assert (await post("/v1/invoices", moved)).status_code == 201
+    body = refused(
+        await post(f"{base}/moved/override", {"decision": "approve", "reason": "held anyway"}),
+        422,
+        "approved_amount is needed",
+    )
+    assert body["rule"].startswith("Pool payouts 7")
+    sized = {"decision": "approve", "reason": "held anyway", "approved_amount": 5_000}
+    assert (await post(f"{base}/moved/override", sized)).status_code == 200
     refused(
         await post(f"{base}/nope/override", {"decision": "reject", "reason": "none"}),
         404,

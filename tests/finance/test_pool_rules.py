@@ -9,9 +9,9 @@ import pytest
 from kn_contracts.events.finance import Payee
 from kn_finance.domain.decide import Outcome, decide
 from kn_finance.domain.errors import Invalid
-from kn_finance.domain.inputs import NetworkInputs
+from kn_finance.domain.inputs import MeetingFact, NetworkInputs
 from kn_finance.domain.pool import fold
-from tests.finance.facts import SCHEME, attendance, base_table, inputs, invoice, override, rates
+from tests.finance.facts import BO, SCHEME, attendance, base_table, inputs, invoice, override, rates
 
 
 def decided(*events: object, seen: NetworkInputs | None = None) -> dict[str, Outcome]:
@@ -106,3 +106,36 @@ def test_ekm_overrides_a_rejection_or_rejects_an_approved_invoice_with_a_reason(
     venue = decided(invoice("venue", "8100.00"), override("venue", "reject", reason="double"))
     assert (venue["venue"].status, venue["venue"].approved) == ("rejected", 0)
     assert codes(venue["venue"]) == ["ekm_rejected"]
+
+
+def test_an_approval_without_an_amount_and_without_a_counted_list_is_rejected_not_a_crash() -> None:
+    no_meeting = invoice("x", "1000.00", meeting_date=dt.date(2025, 3, 13))
+    found = decided(no_meeting, override("x", "approve"))["x"]
+    assert (found.status, found.approved, found.overridden) == ("rejected", 0, True)
+    assert codes(found)[-1] == "override_needs_amount"
+    assert "give approved_amount" in found.reasons[-1].text
+    base = inputs()
+    june = invoice(
+        "j",
+        "1000.00",
+        meeting_date=dt.date(2025, 6, 11),
+        received=dt.date(2025, 5, 20),
+        due_date=dt.date(2025, 6, 30),
+        coordinator_name=BO[1],
+    )
+    cancelled = NetworkInputs(
+        base.network_id,
+        base.name,
+        (base.meetings[0], MeetingFact("2025-06-11", dt.date(2025, 6, 11), "cancelled")),
+        base.lists,
+        base.roles,
+    )
+    after = decided(june, override("j", "approve"), invoice("venue", "8100.00"), seen=cancelled)
+    assert (after["j"].status, codes(after["j"])[-1]) == ("rejected", "override_needs_amount")
+    assert after["venue"].approved == 747_600  # the network's other invoices are still decided
+    unknown = decided(
+        invoice("u", "100.00", network_id="typo-net"),
+        override("u", "approve"),
+        seen=NetworkInputs("typo-net"),
+    )["u"]
+    assert (unknown.status, codes(unknown)[-1]) == ("rejected", "override_needs_amount")

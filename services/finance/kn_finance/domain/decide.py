@@ -8,12 +8,15 @@ import datetime as dt
 from dataclasses import asdict, dataclass, replace
 from typing import Any
 
-from kn_contracts.events.finance import InvoiceDecided, InvoiceStatus, Reason
+from kn_contracts.events.finance import InvoiceDecided, InvoiceReceived, InvoiceStatus, Reason
 from kn_finance.domain.checks import Checked, check, supplier_key
 from kn_finance.domain.inputs import NetworkInputs, counted
 from kn_finance.domain.pool import Invoice, PoolBook
 from kn_finance.domain.rates import RateBook
 from kn_finance.domain.scheme import Scheme
+from kn_finance.domain.text import day_text
+
+NEEDS_AMOUNT = "override_needs_amount"  # an approval the pool cannot size itself (rule 7)
 
 
 @dataclass(frozen=True)
@@ -97,9 +100,18 @@ def _outcome(invoice: Invoice, checked: Checked, scheme: Scheme, used: dict[str,
         # a yearly cap per network shared in the order received (DOMAIN "Other schemes")
         key, heads = f"cap:{received.cost_kind}:{rates.year}", None
         entitlement = rates.yearly_caps.get(received.cost_kind, 0)
+    elif meeting is None or attendance is None:
+        # EKM approved without an amount, but no held meeting's list gives the entitlement
+        # (no meeting, cancelled, moved, unknown network): an outcome, never a crash (rule 7)
+        return _with(
+            base,
+            "rejected",
+            (*reasons, _needs_amount(received)),
+            0,
+            received.amount,
+            overridden=True,
+        )
     else:
-        assert attendance is not None
-        assert meeting is not None
         key = f"meeting:{meeting.meeting_id}"
         heads = counted(attendance.lines, rates)
         entitlement = rates.pool[received.tier or rates.default_tier] * heads  # rule 3
@@ -108,6 +120,15 @@ def _outcome(invoice: Invoice, checked: Checked, scheme: Scheme, used: dict[str,
     used[key] = used.get(key, 0) + paid
     approved = _with(base, "approved", reasons, paid, received.amount - paid, overridden=approving)
     return replace(approved, counted=heads, entitlement=entitlement)
+
+
+def _needs_amount(received: InvoiceReceived) -> Reason:
+    when = day_text(received.meeting_date) if received.meeting_date else "no date"
+    return Reason(
+        rule="Pool payouts 7",
+        code=NEEDS_AMOUNT,
+        text=f"give approved_amount: no held meeting with a list on {when} sets the entitlement",
+    )
 
 
 def _with(

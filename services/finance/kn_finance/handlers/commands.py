@@ -13,6 +13,8 @@ from typing import Any, Literal
 
 from kn_finance.domain import commands as rules
 from kn_finance.domain import views
+from kn_finance.domain.decide import NEEDS_AMOUNT
+from kn_finance.domain.errors import CHECKS, Invalid
 from kn_finance.domain.rates import RateBook, Rates
 from kn_finance.domain.scheme import Scheme
 from kn_finance.handlers import settle
@@ -88,6 +90,14 @@ async def override_invoice(
     )
     await settle.settle_pool(store, inputs, network_id, scheme, decider(cause))
     book = await pool_book(store, network_id)
+    decided = book.invoices[invoice_id].decision
+    if decided is not None and any(r.code == NEEDS_AMOUNT for r in decided.reasons):
+        # raised inside the command's transaction, so the override is not kept (rule 7)
+        raise Invalid(
+            CHECKS,
+            f"approved_amount is needed: invoice {invoice_id} has no held meeting with an "
+            "attendance list to set the entitlement; give approved_amount in øre",
+        )
     return views.invoice_view(book.invoices[invoice_id])
 
 
