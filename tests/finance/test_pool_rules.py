@@ -139,3 +139,14 @@ def test_an_approval_without_an_amount_and_without_a_counted_list_is_rejected_no
         seen=NetworkInputs("typo-net"),
     )["u"]
     assert (unknown.status, codes(unknown)[-1]) == ("rejected", "override_needs_amount")
+
+
+def test_an_amount_ekm_approves_counts_against_the_meetings_entitlement() -> None:
+    found = decided(
+        invoice("a", "5000.00", due_date=dt.date(2025, 3, 25)),
+        override("a", "approve", approved_amount=500_000),
+        invoice("b", "8000.00", received=dt.date(2025, 3, 22), due_date=dt.date(2025, 4, 30)),
+    )
+    assert (found["a"].approved, found["b"].approved) == (500_000, 247_600)
+    assert found["a"].approved + found["b"].approved == 747_600  # 14 owners x 534 kr
+    assert found["b"].not_covered == 552_400

@@ -91,6 +91,9 @@ def _outcome(invoice: Invoice, checked: Checked, scheme: Scheme, used: dict[str,
     approving = override is not None and override.decision == "approve"
     if approving and override is not None and override.approved_amount is not None:
         paid = min(override.approved_amount, received.amount)
+        key = _share_key(received, checked, scheme)
+        if key is not None:  # what EKM approves uses the meeting's entitlement too (rule 3)
+            used[key] = used.get(key, 0) + paid
         return _with(base, "approved", reasons, paid, received.amount - paid, overridden=True)
     if checked.rejections and not approving:
         return _with(base, "rejected", reasons, 0, received.amount)
@@ -120,6 +123,13 @@ def _outcome(invoice: Invoice, checked: Checked, scheme: Scheme, used: dict[str,
     used[key] = used.get(key, 0) + paid
     approved = _with(base, "approved", reasons, paid, received.amount - paid, overridden=approving)
     return replace(approved, counted=heads, entitlement=entitlement)
+
+
+def _share_key(received: InvoiceReceived, checked: Checked, scheme: Scheme) -> str | None:
+    """The entitlement an invoice draws on: its meeting's, or its kind's yearly cap."""
+    if received.cost_kind in scheme.capped_cost_kinds:
+        return f"cap:{received.cost_kind}:{checked.rates.year}" if checked.rates else None
+    return f"meeting:{checked.meeting.meeting_id}" if checked.meeting else None
 
 
 def _needs_amount(received: InvoiceReceived) -> Reason:
