@@ -10,7 +10,7 @@ import httpx
 import pytest
 
 from tests.finance.service import AALBORG, AUDITOR, EKM, ESBJERG, Finance
-from tests.finance.story import BASE_2022, INDEXED_2025, invoice_body, worked_example
+from tests.finance.story import BASE_2022, INDEXED_2025, invoice_body, network, worked_example
 
 pytestmark = pytest.mark.infra
 
@@ -44,7 +44,9 @@ async def test_rate_tables_refuse_what_cannot_be_resolved(finance: Finance) -> N
 async def test_invoices_refuse_only_what_is_not_an_invoice(finance: Finance) -> None:
     await worked_example(finance)
     post = finance.post
-    refused(await post("/v1/invoices", invoice_body("venue-0312", 1)), 409, "registered already")
+    refused(
+        await post("/v1/invoices", invoice_body("venue-0312", 1)), 409, "do not register it again"
+    )
     refused(await post("/v1/invoices", invoice_body("x", 1, cost_kind="wine")), 422, "cost_kind")
     refused(
         await post("/v1/invoices", invoice_body("x", 1, supplier_cvr="12")), 422, "supplier_cvr"
@@ -156,3 +158,21 @@ async def test_bookings_entitlement_and_fees_name_what_is_missing(finance: Finan
     refused(
         await get("/v1/payouts.xlsx", params=period, headers=AALBORG), 403, "role ekm or auditor"
     )
+
+
+async def test_a_supplier_invoice_registered_in_another_network_is_rejected_as_a_duplicate(
+    finance: Finance,
+) -> None:
+    await worked_example(finance)
+    await finance.publish("membership", network("esbjerg", "Esbjerg"))
+    again = invoice_body(
+        "esb-1",
+        8_100,
+        network_id="esbjerg",
+        supplier_cvr=None,
+        supplier_invoice_number="f venue0312",
+    )
+    assert (await finance.post("/v1/invoices", again)).status_code == 201
+    found = await finance.invoice_until("esbjerg", "esb-1", "rejected")
+    duplicate = [r for r in found["reasons"] if r["code"] == "duplicate"]
+    assert "aalborg-oest/venue-0312" in duplicate[0]["text"]

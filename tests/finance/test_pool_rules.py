@@ -7,11 +7,24 @@ import datetime as dt
 import pytest
 
 from kn_contracts.events.finance import Payee
+from kn_finance.domain.commands import register_invoice
 from kn_finance.domain.decide import Outcome, decide
 from kn_finance.domain.errors import Invalid
 from kn_finance.domain.inputs import MeetingFact, NetworkInputs
 from kn_finance.domain.pool import fold
-from tests.finance.facts import BO, SCHEME, attendance, base_table, inputs, invoice, override, rates
+from tests.finance.facts import (
+    BO,
+    CAUSE,
+    SCHEME,
+    attendance,
+    base_table,
+    inputs,
+    invoice,
+    override,
+    rates,
+)
+
+LATER = {"received": dt.date(2025, 3, 22), "due_date": dt.date(2025, 4, 30)}
 
 
 def decided(*events: object, seen: NetworkInputs | None = None) -> dict[str, Outcome]:
@@ -150,3 +163,25 @@ def test_an_amount_ekm_approves_counts_against_the_meetings_entitlement() -> Non
     assert (found["a"].approved, found["b"].approved) == (500_000, 247_600)
     assert found["a"].approved + found["b"].approved == 747_600  # 14 owners x 534 kr
     assert found["b"].not_covered == 552_400
+
+
+def test_the_same_supplier_invoice_is_a_duplicate_with_or_without_its_cvr_however_spelt() -> None:
+    found = decided(
+        invoice("a", "3000.00", supplier_invoice_number="F-77"),
+        invoice("b", "3000.00", supplier_invoice_number="F 77", supplier_cvr=None, **LATER),
+        invoice("c", "3000.00", supplier_invoice_number="f77", supplier_name="X ApS", **LATER),
+        invoice("d", "3000.00", supplier_invoice_number="F-78", **LATER),
+    )
+    assert [found[i].status == "rejected" for i in "abcd"] == [False, True, True, False]
+    assert "duplicate" in codes(found["b"])
+    assert "duplicate" in codes(found["c"])  # the same CVR, another name
+    assert "received before as a" in found["b"].reasons[-1].text
+
+
+def test_an_invoice_kept_elsewhere_is_registered_as_a_duplicate_of_it() -> None:
+    elsewhere = fold([invoice("v1", "4000.00", supplier_invoice_number="H-2025-118")])
+    fields = invoice("v2", "4000.00", network_id="esbjerg", supplier_invoice_number="H2025118")
+    body = fields.model_dump(exclude={"effective_date", "actor", "causation_id", "correlation_id"})
+    kept = register_invoice(fold([]), body, SCHEME, CAUSE, [elsewhere])[0]
+    assert kept.duplicate_of == "aalborg-oest/v1"
+    assert "duplicate" in codes(decided(kept, seen=NetworkInputs("esbjerg"))["v2"])

@@ -141,6 +141,12 @@ class InvoiceReceived(FinanceEvent):
     cost_kind: Identifier = Field(description="venue, catering, small_expenses, or a scheme's")
     tier: Identifier | None = Field(None, description="The rate tier; default: the first.")
     booking_id: Identifier | None = None
+    duplicate_of: str | None = Field(
+        None,
+        max_length=200,
+        description="Found at registration: the earlier invoice (network/invoice id) of "
+        "another account with the same supplier and invoice number (Pool payouts 7).",
+    )
 
 
 class Reason(BaseModel):

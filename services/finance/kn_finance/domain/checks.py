@@ -33,10 +33,23 @@ class Checked:
         self.waits.append(Reason(rule=rule, code=code, text=text))
 
 
-def supplier_key(invoice: InvoiceReceived) -> tuple[str, str]:
-    """Who issued an invoice and its number: the same twice is a duplicate (rule 7)."""
-    supplier = invoice.supplier_cvr or invoice.supplier_name.strip().casefold()
-    return supplier, invoice.supplier_invoice_number.strip().casefold()
+def number_key(invoice: InvoiceReceived) -> str:
+    """The supplier's invoice number, letters and digits only: F-77, F 77, f77 are one."""
+    return "".join(c for c in invoice.supplier_invoice_number if c.isalnum()).casefold()
+
+
+def same_supplier_invoice(one: InvoiceReceived, other: InvoiceReceived) -> bool:
+    """The same supplier invoice twice (rule 7): the same number, and the same CVR or the
+    same supplier name (with or without the CVR given)."""
+    if number_key(one) != number_key(other):
+        return False
+    if one.supplier_cvr is not None and one.supplier_cvr == other.supplier_cvr:
+        return True
+    return _name_key(one) == _name_key(other)
+
+
+def _name_key(invoice: InvoiceReceived) -> str:
+    return " ".join(invoice.supplier_name.split()).casefold()
 
 
 def check(
@@ -44,10 +57,10 @@ def check(
     inputs: NetworkInputs,
     rates: RateBook,
     scheme: Scheme,
-    earlier: dict[tuple[str, str], str],
+    earlier: dict[str, list[InvoiceReceived]],
 ) -> Checked:
-    """Run every check on one invoice; `earlier` maps supplier keys of invoices received
-    before it (and not rejected) to their ids."""
+    """Run every check on one invoice; `earlier` holds the invoices of the account received
+    before it (and not rejected), by number_key."""
     found = Checked()
     _network(invoice, inputs, found)
     _meeting(invoice, inputs, found)
@@ -65,12 +78,14 @@ def check(
             "payee_not_accepted",
             f"payee {invoice.payee.kind} is not a Danish account, giro number or NemKonto",
         )
-    first = earlier.get(supplier_key(invoice))
-    if first is not None:
+    before = earlier.get(number_key(invoice), [])
+    first = next((e.invoice_id for e in before if same_supplier_invoice(e, invoice)), None)
+    if first is not None or invoice.duplicate_of is not None:
         found.reject(
             "duplicate",
             f"{invoice.supplier_name}'s invoice number "
-            f"{invoice.supplier_invoice_number} was received before as {first}",
+            f"{invoice.supplier_invoice_number} was received before as "
+            f"{first or invoice.duplicate_of}",
         )
     year = (invoice.meeting_date or invoice.received_date).year
     found.rates = rates.find(year)

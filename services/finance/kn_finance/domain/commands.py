@@ -3,6 +3,7 @@ happens in the handlers). Each refusal names its rule and what to fix."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, Literal
@@ -17,9 +18,10 @@ from kn_contracts.events.finance import (
     RateTablePublished,
 )
 from kn_contracts.events.meetings import AttendeeCategory
+from kn_finance.domain.checks import same_supplier_invoice
 from kn_finance.domain.errors import CHECKS, CLOSE, INVOICE, RATES, Conflict, Invalid, NotFound
 from kn_finance.domain.fee import FeeYears
-from kn_finance.domain.pool import PoolBook
+from kn_finance.domain.pool import NO_NETWORK, PoolBook
 from kn_finance.domain.rates import RateBook
 from kn_finance.domain.scheme import Scheme
 from kn_servicekit.access import EKM, may_act
@@ -74,13 +76,22 @@ def publish_rates(
 
 
 def register_invoice(
-    book: PoolBook, invoice: dict[str, Any], scheme: Scheme, cause: Cause
+    book: PoolBook,
+    invoice: dict[str, Any],
+    scheme: Scheme,
+    cause: Cause,
+    elsewhere: Sequence[PoolBook] = (),
 ) -> list[InvoiceReceived]:
-    """Keep an invoice whatever it breaks (Pool payouts 4): the checks decide it later."""
+    """Keep an invoice whatever it breaks (Pool payouts 4): the checks decide it later. An
+    invoice already registered in another account (`elsewhere`: the other networks' books)
+    is kept with duplicate_of naming it, so its own account rejects it (rule 7)."""
     _ekm(cause, "registers invoices")
     if invoice["invoice_id"] in book.invoices:
         raise Conflict(
-            INVOICE, f"invoice {invoice['invoice_id']} is registered already; give a new invoice id"
+            INVOICE,
+            f"invoice {invoice['invoice_id']} is registered already; do not register it "
+            f"again: GET /v1/networks/{invoice['network_id'] or NO_NETWORK}/invoices/"
+            f"{invoice['invoice_id']} shows its decision",
         )
     if invoice["cost_kind"] not in scheme.cost_kinds:
         kinds = ", ".join(sorted(scheme.cost_kinds))
@@ -89,7 +100,18 @@ def register_invoice(
             f"cost_kind {invoice['cost_kind']!r} is not paid by scheme "
             f"{scheme.scheme}: use one of {kinds}",
         )
-    return [InvoiceReceived(**cause.stamp(invoice["received_date"]), **invoice)]
+    received = InvoiceReceived(**cause.stamp(invoice["received_date"]), **invoice)
+    first = next(
+        (
+            f"{other.received.network_id or NO_NETWORK}/{other.invoice_id}"
+            for account in elsewhere
+            for other in account.in_order_received()
+            if (other.decision is None or other.decision.status != "rejected")
+            and same_supplier_invoice(other.received, received)
+        ),
+        None,
+    )
+    return [received.model_copy(update={"duplicate_of": first})] if first else [received]
 
 
 def notify_booking(

@@ -9,7 +9,7 @@ from dataclasses import asdict, dataclass, replace
 from typing import Any
 
 from kn_contracts.events.finance import InvoiceDecided, InvoiceReceived, InvoiceStatus, Reason
-from kn_finance.domain.checks import Checked, check, supplier_key
+from kn_finance.domain.checks import Checked, check, number_key
 from kn_finance.domain.inputs import NetworkInputs, counted
 from kn_finance.domain.pool import Invoice, PoolBook
 from kn_finance.domain.rates import RateBook
@@ -58,13 +58,13 @@ _FIELDS = tuple(Outcome.__dataclass_fields__)
 def decide(book: PoolBook, inputs: NetworkInputs, rates: RateBook, scheme: Scheme) -> list[Outcome]:
     """Every invoice of the account, in the order received (rule 3)."""
     used: dict[str, int] = {}  # meeting id (or cost kind and year) -> approved so far
-    earlier: dict[tuple[str, str], str] = {}
+    earlier: dict[str, list[InvoiceReceived]] = {}
     outcomes = []
     for invoice in book.in_order_received():
         checked = check(invoice.received, inputs, rates, scheme, earlier)
         outcome = _outcome(invoice, checked, scheme, used)
         if outcome.status != "rejected":
-            earlier.setdefault(supplier_key(invoice.received), invoice.invoice_id)
+            earlier.setdefault(number_key(invoice.received), []).append(invoice.received)
         outcomes.append(outcome)
     return outcomes
 

@@ -51,8 +51,13 @@ async def register_invoice(
     """Keep an invoice and decide it: now, or (waiting) when its list arrives."""
     await store.lock_for_append()
     network = invoice["network_id"]
+    # one supplier-invoice index across all accounts (Pool payouts 7), read under the lock
+    others = [n for n in [*await inputs.networks(), None] if n != network]
+    elsewhere = [await pool_book(store, other) for other in others]
     await decide_and_append(
-        store, pool_of(network), lambda book: rules.register_invoice(book, invoice, scheme, cause)
+        store,
+        pool_of(network),
+        lambda book: rules.register_invoice(book, invoice, scheme, cause, elsewhere),
     )
     await settle.settle_pool(store, inputs, network, scheme, decider(cause))
     book = await pool_book(store, network)
