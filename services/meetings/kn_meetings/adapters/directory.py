@@ -30,7 +30,7 @@ SELECT event_id, seq, kind, network_id, person_id, ydernummer, clinic_id, effect
        name, clinic_name
 FROM {schema}.membership_facts
 WHERE (person_id = ANY($1::text[]) OR ydernummer = ANY($2::text[])) AND effective_date <= $3
-  AND event_id IS NOT NULL
+  AND event_id IS NOT NULL AND ($4::bigint IS NULL OR seq <= $4)
 ORDER BY seq DESC LIMIT 1
 """
 _SEQ = "SELECT seq FROM {schema}.membership_facts WHERE event_id = $1 ORDER BY seq LIMIT 1"
@@ -116,15 +116,24 @@ class PostgresMembershipDirectory:
         return seq
 
     async def newest_fact(
-        self, person_ids: Collection[str], ydernumre: Collection[str], up_to: dt.date
+        self,
+        person_ids: Collection[str],
+        ydernumre: Collection[str],
+        up_to: dt.date,
+        up_to_seq: int | None = None,
     ) -> tuple[str, MembershipFact] | None:
         """The membership event (its id and fact) that last changed these persons or
-        ydernumre with an effective date on or before `up_to`."""
+        ydernumre with an effective date on or before `up_to` (and, given `up_to_seq`,
+        among the facts the view had applied up to that place)."""
         schema = await self._schema()
         if schema is None:
             return None
         row = await self._pool.fetchrow(
-            _NEWEST.format(schema=f'"{schema}"'), list(person_ids), list(ydernumre), up_to
+            _NEWEST.format(schema=f'"{schema}"'),
+            list(person_ids),
+            list(ydernumre),
+            up_to,
+            up_to_seq,
         )
         return None if row is None else (row["event_id"], _fact(row))
 

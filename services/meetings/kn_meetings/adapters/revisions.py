@@ -18,15 +18,17 @@ fact may change. Two triggers, so no order of arrival loses a fact:
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable, Sequence
+import datetime as dt
+from collections.abc import Callable, Mapping, Sequence
 
 from kn_contracts.base import Event
 from kn_contracts.catalog import Catalog
+from kn_contracts.envelope import Envelope
 from kn_contracts.events.meetings import AttendanceCorrected, AttendanceRecorded
 from kn_contracts.events.membership import MemberJoined, MemberLeft
 from kn_meetings.adapters.directory import PostgresMembershipDirectory
 from kn_meetings.domain.roster import MembershipFact
-from kn_meetings.handlers.revisions import revise_list
+from kn_meetings.handlers.revisions import Namer, revise_list
 from kn_servicekit.cause import Cause, copenhagen_date
 from kn_servicekit.db import Connection
 from kn_servicekit.errors import TransientError
@@ -53,10 +55,11 @@ _FORGET = "DELETE FROM sent_lines WHERE network_id = $1 AND meeting_id = $2"
 _LINE = """INSERT INTO sent_lines (network_id, meeting_id, meeting_date, person_id, ydernummer)
 VALUES ($1, $2, $3, $4, $5)"""
 _TOUCHED = """
-SELECT DISTINCT network_id, meeting_id FROM sent_lines
+SELECT DISTINCT network_id, meeting_id, meeting_date FROM sent_lines
 WHERE meeting_date >= $1 AND (person_id = $2 OR ydernummer = $3)
 ORDER BY network_id, meeting_id
 """
+_LINES_OF = "SELECT person_id, ydernummer FROM sent_lines WHERE network_id = $1 AND meeting_id = $2"
 
 Sent = AttendanceRecorded | AttendanceCorrected
 Fact = MemberJoined | MemberLeft
@@ -107,12 +110,13 @@ class AttendanceRevisions:
         await _until_applied(view, delivery)
         envelope = delivery.envelope
         seq = await view.place_of(envelope.id)
-        cause = Cause(SYSTEM, envelope.id, fact.correlation_id, copenhagen_date(envelope.time))
         for row in touched:
             network_id, meeting_id = row["network_id"], row["meeting_id"]
+            lines = [dict(r) for r in await conn.fetch(_LINES_OF, network_id, meeting_id)]
+            name = _namer(view, lines, row["meeting_date"], (envelope.id, _as_fact(fact)),
+                          fact.correlation_id, envelope)  # fmt: skip
             key = f"{envelope.source}#{envelope.id}@{network_id}/{meeting_id}"
-            reason = _reason(_as_fact(fact), envelope.id)
-            await revise_list(store, view, network_id, meeting_id, cause, reason, key, seq)
+            await revise_list(store, view, network_id, meeting_id, name, key, seq)
 
     async def _sent(
         self,
@@ -131,12 +135,34 @@ class AttendanceRevisions:
         newest = await view.newest_fact(persons, ydernumre, sent.meeting_date)
         if newest is None:
             return
-        event_id, fact = newest
         envelope = delivery.envelope
-        cause = Cause(SYSTEM, event_id, sent.correlation_id, copenhagen_date(envelope.time))
-        reason = _reason(fact, event_id)
+        rows = [{"person_id": a.person_id, "ydernummer": a.ydernummer} for a in lines]
+        name = _namer(view, rows, sent.meeting_date, newest, sent.correlation_id, envelope)
         key = f"{envelope.source}#{envelope.id}@{sent.network_id}/{sent.meeting_id}"
-        await revise_list(store, view, sent.network_id, sent.meeting_id, cause, reason, key)
+        await revise_list(store, view, sent.network_id, sent.meeting_id, name, key)
+
+
+def _namer(
+    view: PostgresMembershipDirectory,
+    lines: Sequence[Mapping[str, str | None]],
+    meeting_date: dt.date,
+    fallback: tuple[str, MembershipFact],
+    correlation_id: str,
+    envelope: Envelope,
+) -> Namer:
+    """Names a revision's cause: the newest fact of the list's people among those the list
+    is classified from (this consumer may lag the view: a later fact may be what changes
+    it), else the fact at hand."""
+    persons = {str(r["person_id"]) for r in lines if r["person_id"]}
+    ydernumre = {str(r["ydernummer"]) for r in lines if r["ydernummer"]}
+
+    async def name(up_to_seq: int | None) -> tuple[Cause, str]:
+        newest = await view.newest_fact(persons, ydernumre, meeting_date, up_to_seq)
+        event_id, fact = newest or fallback
+        cause = Cause(SYSTEM, event_id, correlation_id, copenhagen_date(envelope.time))
+        return cause, _reason(fact, event_id)
+
+    return name
 
 
 async def _until_applied(view: PostgresMembershipDirectory, delivery: Delivery) -> None:

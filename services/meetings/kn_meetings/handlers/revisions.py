@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+
 from kn_contracts.base import Event
 from kn_contracts.events.meetings import MeetingsEvent
 from kn_meetings.domain import attendance
@@ -12,7 +14,10 @@ from kn_servicekit.cause import Cause
 from kn_servicekit.eventstore import EventStore
 from kn_servicekit.pipeline import decide_and_append
 
-Prepared = tuple[Roster, tuple[Roster, Roster] | None] | None
+# What names a revision's cause: given the newest place in the view among the facts the
+# list is classified from, the cause and the reason in words (the newest fact among them).
+Namer = Callable[[int | None], Awaitable[tuple[Cause, str]]]
+Prepared = tuple[Roster, tuple[Roster, Roster] | None, tuple[Cause, str]] | None
 
 
 async def revise_list(
@@ -20,13 +25,13 @@ async def revise_list(
     directory: MembershipDirectory,
     network_id: str,
     meeting_id: str,
-    cause: Cause,
-    reason: str,
+    name: Namer,
     cause_key: str,
     fact_seq: int | None = None,
 ) -> list[Event]:
     """Identify and classify a sent list again from the view; a new revision if a line
     changed, with event ids from `cause_key`, so the same cause handled twice appends once.
+    The cause named is chosen from the very facts the list is classified from.
 
     With `fact_seq` (the fact's place in the view's order) only when that fact itself
     changes a line: the view's facts before it and up to it are compared, so a repeat of a
@@ -37,17 +42,19 @@ async def revise_list(
         if meeting is None or meeting.current_list is None:
             return None
         facts = await facts_for(directory, plan, meeting_id)
+        named = await name(max((f.seq for f in facts), default=None))
         now = roster_on(meeting.date, facts)
         if fact_seq is None:
-            return now, None
+            return now, None, named
         before = roster_on(meeting.date, [f for f in facts if f.seq < fact_seq])
         after = roster_on(meeting.date, [f for f in facts if f.seq <= fact_seq])
-        return now, (before, after)
+        return now, (before, after), named
 
     def decide(plan: Plan, got: Prepared) -> list[MeetingsEvent]:
         if got is None:
             return []
-        return attendance.revise(plan, meeting_id, cause, got[0], reason, got[1])
+        now, fact, (cause, reason) = got
+        return attendance.revise(plan, meeting_id, cause, now, reason, fact)
 
     decided = await decide_and_append(
         store, plan_of(network_id, year_of(meeting_id)), decide, prepare=prepare,
