@@ -53,6 +53,8 @@ async def test_invoices_refuse_only_what_is_not_an_invoice(finance: Finance) -> 
     )
     cpr = {"kind": "nemkonto", "reference": "010190-1234"}
     refused(await post("/v1/invoices", invoice_body("x", 1, payee=cpr)), 422, "CPR")
+    short = {"kind": "danish_account", "reference": "9570-12"}
+    refused(await post("/v1/invoices", invoice_body("x", 1, payee=short)), 422, "4 digits")
     refused(await post("/v1/invoices", invoice_body("x", 1), AALBORG), 403, "role ekm")
     lost = invoice_body("lost", 100, network_id=None)
     assert (await post("/v1/invoices", lost)).status_code == 201

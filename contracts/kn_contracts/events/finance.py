@@ -21,7 +21,7 @@ from kn_contracts.money import Ore
 from kn_contracts.values import Identifier
 
 PayeeKind = Literal["danish_account", "giro", "nemkonto", "other"]
-_CPR_SHAPE = re.compile(r"\d{6}-?\d{4}")
+_CPR_SHAPE = re.compile(r"(?<!\d)(\d{2})[-. ]?(\d{2})[-. ]?(\d{2})[-. ]?\d{4}(?!\d)")
 Year = Annotated[int, Field(ge=2000, le=2100, description="A calendar year.")]
 Text = Annotated[str, Field(min_length=1, max_length=500)]
 Cvr = Annotated[str, Field(pattern=r"^[0-9]{8}$", description="A Danish CVR number.")]
@@ -30,7 +30,16 @@ InvoiceStatus = Literal["waiting", "approved", "rejected"]
 
 
 class Payee(BaseModel):
-    """Where an invoice is paid. A NemKonto payee is a token, never a CPR number in clear."""
+    """Where an invoice is paid: a reference of a known shape per kind, and never a CPR
+    number (Coordinator 8), so a NemKonto payee is a token, not the person's CPR number.
+
+    Shapes: danish_account, registration number and account number (4 digits, then 6-10,
+    a dash or space between allowed: 9570-0001234567); giro, a payment line
+    +KK<payment id +creditor< with card type 01, 04, 15, 71, 73 or 75 (+71<123456789012345
+    +12345678<), or a bare giro account number of 7-8 digits; nemkonto, an opaque token
+    nk_ and at least 8 letters or digits (nk_a1B2c3D4); other, anything (rejected by the
+    checks). In every kind, a ten-digit number DDMMYY-NNNN with a valid date (with or
+    without a dash, space or dot) is refused wherever it stands."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
@@ -38,14 +47,49 @@ class Payee(BaseModel):
     reference: str = Field(
         min_length=1,
         max_length=64,
-        description="Registration + account number, giro number, or an opaque NemKonto token.",
+        description="Registration + account number, a giro payment line or number, or an "
+        "opaque NemKonto token (nk_...); never a CPR number.",
     )
 
     @model_validator(mode="after")
-    def _no_cpr_in_clear(self) -> Payee:
-        if self.kind == "nemkonto" and _CPR_SHAPE.fullmatch(self.reference):
-            raise ValueError("a NemKonto payee must be a token, not a CPR number")
+    def _known_shape_and_no_cpr(self) -> Payee:
+        if looks_like_cpr(self.reference):
+            raise ValueError("this looks like a CPR number; CPR numbers are never entered here")
+        shape = _PAYEE_SHAPES.get(self.kind)
+        if shape is not None and not shape[0].fullmatch(self.reference):
+            raise ValueError(f"a {self.kind} payee reference is {shape[1]}")
         return self
+
+
+_PAYEE_SHAPES: dict[str, tuple[re.Pattern[str], str]] = {
+    "danish_account": (
+        re.compile(r"\d{4}[- ]?\d{6,10}"),
+        "the registration number and account number: 4 digits, then 6 to 10 (e.g. 9570-0001234567)",
+    ),
+    "giro": (
+        re.compile(r"\+(01|04|15|71|73|75)<(\d{1,19} ?)?\+\d{7,8}<|\d{7,8}"),
+        "a payment line +KK<payment id +creditor< (e.g. +71<123456789012345 +12345678<) "
+        "or a giro number of 7-8 digits",
+    ),
+    "nemkonto": (
+        re.compile(r"nk_[A-Za-z0-9]{8,}"),
+        "an opaque NemKonto token: nk_ and at least 8 letters or digits (e.g. nk_a1B2c3D4)",
+    ),
+}
+
+
+def looks_like_cpr(text: str) -> bool:
+    """Whether a text holds a CPR-shaped number: DDMMYY and four digits, a dash, space or
+    dot between allowed, not part of a longer number, the date a real day (Coordinator 8)."""
+    for found in _CPR_SHAPE.finditer(text):
+        day, month, year = (int(found.group(i)) for i in (1, 2, 3))
+        for century in (1900, 2000):
+            try:
+                dt.date(century + year, month, day)
+            except ValueError:
+                continue
+            return True
+    return False
 
 
 class FinanceEvent(Event):
