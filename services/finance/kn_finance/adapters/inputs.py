@@ -86,13 +86,22 @@ class FinanceInputs:
         writes = Writes()
         touched = [(d, scope) for d in batch if (scope := record(writes, d.event)) is not None]
         await writes.flush(conn)
-        if self._deciding:
-            for delivery, scope in touched:
-                await self._decide(conn, delivery, scope)
-
-    async def _decide(self, conn: Connection, delivery: Delivery, scope: Scope) -> None:
+        if not self._deciding or not touched:
+            return
+        # one store for the whole batch's transaction: it knows every stream the batch
+        # appended to, so the shared folds never cache a payout that may still roll back
         store = PostgresEventStore(conn, self._catalog, self._topic_for)
         await store.lock_for_append()  # as commands do, before anything is read
+        try:
+            for delivery, scope in touched:
+                await self._decide(conn, store, delivery, scope)
+        except BaseException:
+            self._folds = settle.Folds()  # the transaction rolls back: fold again from it
+            raise
+
+    async def _decide(
+        self, conn: Connection, store: PostgresEventStore, delivery: Delivery, scope: Scope
+    ) -> None:
         event, envelope = delivery.event, delivery.envelope
         # "today" is the day the fact was published, so deciding it again decides the same
         cause = Cause(
