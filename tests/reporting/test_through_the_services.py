@@ -4,11 +4,8 @@ actually publishes it, as processes on real Kafka and PostgreSQL."""
 
 from __future__ import annotations
 
-import asyncio
 import io
-import json
 import time
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -19,11 +16,10 @@ from pypdf import PdfReader
 
 from kn_deploy.scenario import Scenario
 from kn_deploy.scenario_money import Money
-from kn_deploy.services import ServiceProcess, start_service
-from tests.test_demo import _prepare
+from kn_deploy.services import ServiceProcess
+from tests.support.demo_services import TOKENS, demo_services
 
 pytestmark = pytest.mark.infra
-TOKENS = {"ekm": "demo-ekm", "coordinator": "demo-coordinator"}
 SERVICES = ("membership", "meetings", "finance", "reporting")
 
 
@@ -31,26 +27,15 @@ SERVICES = ("membership", "meetings", "finance", "reporting")
 def services(
     kafka_bootstrap: str, test_database_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> Iterator[dict[str, ServiceProcess]]:
-    prefix = f"rep{uuid.uuid4().hex[:8]}."
-    schemas = {name: f"rep_{name}_{uuid.uuid4().hex[:8]}" for name in SERVICES}
-    asyncio.run(_prepare(kafka_bootstrap, test_database_url, prefix, list(schemas.values())))
-    monkeypatch.setenv("KN_TOPIC_PREFIX", prefix)
-    roles = json.dumps({"demo-ekm": "ekm", "demo-coordinator": "coordinator:aalborg-oest"})
-    running = {}
-    try:
-        for port, (name, schema) in enumerate(schemas.items(), start=18310):
-            env = {
-                "KN_KAFKA_BOOTSTRAP": kafka_bootstrap,
-                f"KN_{name.upper()}_DATABASE_URL": f"{test_database_url}?search_path={schema}",
-                f"KN_{name.upper()}_API_TOKENS": roles,
-            }
-            running[name] = start_service(name, env, tmp_path, port=port)
-        for process in running.values():
-            process.wait_healthy(probe="/ready")
+    with demo_services(
+        SERVICES,
+        kafka_bootstrap=kafka_bootstrap,
+        database_url=test_database_url,
+        logs=tmp_path,
+        first_port=18310,
+        monkeypatch=monkeypatch,
+    ) as running:
         yield running
-    finally:
-        for process in running.values():
-            process.stop()
 
 
 def status_when(url: str, ready: Any, within: float = 60) -> Any:

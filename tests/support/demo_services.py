@@ -1,0 +1,64 @@
+"""The demo's services as real processes in a sandbox of their own (topic prefix, schemas)."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import uuid
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+
+import asyncpg
+import pytest
+
+from kn_contracts.topics import TOPICS
+from kn_deploy.services import ServiceProcess, start_service
+from kn_servicekit.topics import ensure_topics
+
+TOKENS = {"ekm": "demo-ekm", "coordinator": "demo-coordinator"}
+ROLES = {"demo-ekm": "ekm", "demo-coordinator": "coordinator:aalborg-oest"}
+
+
+async def _prepare(bootstrap: str, database_url: str, prefix: str, schemas: list[str]) -> None:
+    await ensure_topics(bootstrap, TOPICS, prefix=prefix)
+    admin = await asyncpg.connect(database_url)
+    try:
+        for schema in schemas:
+            await admin.execute(f'CREATE SCHEMA "{schema}"')
+    finally:
+        await admin.close()
+
+
+@contextmanager
+def demo_services(
+    names: Sequence[str],
+    *,
+    kafka_bootstrap: str,
+    database_url: str,
+    logs: Path,
+    first_port: int,
+    monkeypatch: pytest.MonkeyPatch,
+) -> Iterator[dict[str, ServiceProcess]]:
+    """Start `names` as processes with the demo's tokens, each in a schema of its own and
+    all on a fresh topic prefix (also set for this test's own producers); ready on entry."""
+    tag = uuid.uuid4().hex[:8]
+    prefix = f"demo{tag}."
+    schemas = {name: f"demo_{name}_{tag}" for name in names}
+    asyncio.run(_prepare(kafka_bootstrap, database_url, prefix, list(schemas.values())))
+    monkeypatch.setenv("KN_TOPIC_PREFIX", prefix)
+    running: dict[str, ServiceProcess] = {}
+    try:
+        for port, (name, schema) in enumerate(schemas.items(), start=first_port):
+            env = {
+                "KN_KAFKA_BOOTSTRAP": kafka_bootstrap,
+                f"KN_{name.upper()}_DATABASE_URL": f"{database_url}?search_path={schema}",
+                f"KN_{name.upper()}_API_TOKENS": json.dumps(ROLES),
+            }
+            running[name] = start_service(name, env, logs, port=port)
+        for process in running.values():
+            process.wait_healthy(probe="/ready")
+        yield running
+    finally:
+        for process in running.values():
+            process.stop()
