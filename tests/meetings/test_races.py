@@ -3,46 +3,19 @@
 from __future__ import annotations
 
 import datetime as dt
-import uuid
-from collections.abc import Callable, Sequence
 
 import pytest
 
-from kn_contracts.base import Event
 from kn_contracts.events.meetings import AttendanceRecorded, AttendeeCheckedIn, CheckIn
 from kn_meetings import handlers
 from kn_meetings.domain.commands import CheckInAttendee, CloseAttendance, ListedMember, MarkHeld
 from kn_meetings.domain.errors import Conflict
 from kn_servicekit.errors import ConcurrencyError
-from kn_servicekit.eventstore import StoredEvent
-from kn_servicekit.memstore import InMemoryEventStore
 from kn_servicekit.pipeline import ATTEMPTS
 from tests.meetings.fakes import NETWORK, FakeDirectory, cause, planned
+from tests.support.racing import RacingStore
 
 MARCH_12 = dt.date(2025, 3, 12)
-
-
-class RacingStore(InMemoryEventStore):
-    """Lets `rivals` commit just before each of the next appends, as a second writer would."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.rivals: list[Event] = []
-
-    async def append(
-        self,
-        stream_id: str,
-        expected_version: int,
-        events: Sequence[Event],
-        *,
-        key: str | Callable[[Event], str] | None = None,
-        event_ids: Sequence[uuid.UUID] | None = None,
-    ) -> list[StoredEvent]:
-        if self.rivals:
-            rival = self.rivals.pop(0)
-            await super().append(stream_id, expected_version, [rival], key=NETWORK)
-        return await super().append(stream_id, expected_version, events, key=key,
-                                    event_ids=event_ids)  # fmt: skip
 
 
 def rival_check_in(line: int, person: str, name: str, ydernummer: str = "222222"
@@ -66,7 +39,7 @@ def directory() -> FakeDirectory:
 async def test_a_check_in_that_lost_a_race_is_decided_again_on_fresh_state(
     directory: FakeDirectory,
 ) -> None:
-    store = RacingStore()
+    store = RacingStore(rival_key=NETWORK)
     [meeting] = await planned(store, MARCH_12)
     await handlers.hold(store, MarkHeld(NETWORK, meeting), cause())
     store.rivals = [rival_check_in(1, "p-per", "Per Lund")]
@@ -78,7 +51,7 @@ async def test_a_check_in_that_lost_a_race_is_decided_again_on_fresh_state(
 async def test_a_rival_checking_in_the_same_person_makes_the_retry_refuse_it(
     directory: FakeDirectory,
 ) -> None:
-    store = RacingStore()
+    store = RacingStore(rival_key=NETWORK)
     [meeting] = await planned(store, MARCH_12)
     await handlers.hold(store, MarkHeld(NETWORK, meeting), cause())
     store.rivals = [rival_check_in(1, "p-per", "Per Lund")]
@@ -90,7 +63,7 @@ async def test_a_rival_checking_in_the_same_person_makes_the_retry_refuse_it(
 async def test_a_writer_losing_every_race_gets_a_concurrency_error(
     directory: FakeDirectory,
 ) -> None:
-    store = RacingStore()
+    store = RacingStore(rival_key=NETWORK)
     [meeting] = await planned(store, MARCH_12)
     await handlers.hold(store, MarkHeld(NETWORK, meeting), cause())
     store.rivals = [rival_check_in(n, f"p-{n}", f"Rival {n}") for n in range(1, ATTEMPTS + 1)]
@@ -102,7 +75,7 @@ async def test_a_writer_losing_every_race_gets_a_concurrency_error(
 async def test_a_visitor_who_checks_in_during_a_lost_race_counts_as_another_networks_owner(
     directory: FakeDirectory,
 ) -> None:
-    store = RacingStore()
+    store = RacingStore(rival_key=NETWORK)
     [meeting] = await planned(store, MARCH_12)
     await handlers.hold(store, MarkHeld(NETWORK, meeting), cause())
     ida = CheckInAttendee(NETWORK, meeting, ListedMember("p-ida"))

@@ -3,18 +3,15 @@
 from __future__ import annotations
 
 import asyncio
-import uuid
-from collections.abc import Callable, Sequence
 
 import asyncpg
 import pytest
 
 from kn_contracts.base import Event
 from kn_servicekit.errors import ConcurrencyError
-from kn_servicekit.eventstore import StoredEvent
-from kn_servicekit.memstore import InMemoryEventStore
 from kn_servicekit.pgstore import PostgresEventStore
 from kn_servicekit.pipeline import ATTEMPTS, Aggregate, decide_and_append, load
+from tests.support.racing import RacingStore
 from tests.support.ticks import CATALOG, Tick, tick
 
 CAP = 10  # what the counter may reach; the prepared input is the room left under it
@@ -25,29 +22,12 @@ def total(state: int, event: Event) -> int:
     return state + event.amount
 
 
+def kit_topic(_: Event) -> str:
+    """The ticks are on no registered topic."""
+    return "kit.events"
+
+
 COUNTER = Aggregate("counter", lambda: 0, total, key="counter")
-
-
-class RacingStore(InMemoryEventStore):
-    """Lets each of `rivals` commit just before the next append, as a second writer would."""
-
-    def __init__(self, *rivals: Tick) -> None:
-        super().__init__(topic_for=lambda _: "kit.events")
-        self.rivals = list(rivals)
-
-    async def append(
-        self,
-        stream_id: str,
-        expected_version: int,
-        events: Sequence[Event],
-        *,
-        key: str | Callable[[Event], str] | None = None,
-        event_ids: Sequence[uuid.UUID] | None = None,
-    ) -> list[StoredEvent]:
-        if self.rivals:
-            await super().append(stream_id, expected_version, [self.rivals.pop(0)])
-        return await super().append(stream_id, expected_version, events, key=key,
-                                    event_ids=event_ids)  # fmt: skip
 
 
 async def room_left(counted: int) -> int:
@@ -59,21 +39,21 @@ def add_up_to_three(counted: int, room: int) -> list[Event]:
 
 
 async def test_a_lost_race_is_prepared_and_decided_again_on_the_fresh_state() -> None:
-    store = RacingStore(tick("counter", 8))
+    store = RacingStore(tick("counter", 8), topic_for=kit_topic)
     decided = await decide_and_append(store, COUNTER, add_up_to_three, prepare=room_left)
     assert (decided.state, decided.prepared) == (CAP, 2)
     assert [e.event.amount for e in store.all_events() if isinstance(e.event, Tick)] == [8, 2]
 
 
 async def test_a_writer_losing_every_race_gets_the_concurrency_error() -> None:
-    store = RacingStore(*(tick("counter", 0) for _ in range(ATTEMPTS)))
+    store = RacingStore(*(tick("counter", 0) for _ in range(ATTEMPTS)), topic_for=kit_topic)
     with pytest.raises(ConcurrencyError):
         await decide_and_append(store, COUNTER, lambda counted: [tick("counter")])
     assert await load(store, COUNTER) == (0, ATTEMPTS)
 
 
 async def test_a_decision_that_changes_nothing_appends_nothing() -> None:
-    store = RacingStore()
+    store = RacingStore(topic_for=kit_topic)
     await store.append("counter", 0, [tick("counter", CAP)])
     decided = await decide_and_append(store, COUNTER, add_up_to_three, prepare=room_left)
     assert (decided.state, decided.events) == (CAP, [])
@@ -81,7 +61,7 @@ async def test_a_decision_that_changes_nothing_appends_nothing() -> None:
 
 
 async def test_the_events_of_one_inbound_cause_are_appended_once() -> None:
-    store = RacingStore()
+    store = RacingStore(topic_for=kit_topic)
     first = await decide_and_append(store, COUNTER, lambda n: [tick("counter")], cause_key="a#1")
     again = await decide_and_append(store, COUNTER, lambda n: [tick("counter")], cause_key="a#1")
     assert (len(first.events), again.events) == (1, [])
@@ -89,7 +69,7 @@ async def test_the_events_of_one_inbound_cause_are_appended_once() -> None:
 
 
 async def test_the_answer_is_the_state_after_the_appended_events() -> None:
-    store = RacingStore()
+    store = RacingStore(topic_for=kit_topic)
     await store.append("counter", 0, [tick("counter", 1)])
     decided = await decide_and_append(store, COUNTER, lambda n: [tick("counter", 4)] * 2)
     assert (decided.state, len(decided.events)) == (9, 2)
