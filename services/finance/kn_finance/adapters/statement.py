@@ -8,9 +8,9 @@ from typing import Any
 
 from fpdf import FPDF
 
+from kn_contracts.danish import date_text
 from kn_contracts.money import kroner_text
 from kn_finance.domain.scheme import Scheme
-from kn_finance.domain.text import danish_day
 from kn_servicekit.errors import ConfigurationError
 
 FONT_PACKAGE = "fonts-dejavu-core"
@@ -41,9 +41,9 @@ def fee_statement(
     pdf.cell(0, 10, f"Opgørelse af koordinatorhonorar {year}", new_x="LMARGIN", new_y="NEXT")
     pdf.set_font("DejaVu", size=10)
     state = (
-        f"Endelig: året er lukket {danish_day(dt.date.fromisoformat(figures['closed_on']))}"
+        f"Endelig: året er lukket {date_text(dt.date.fromisoformat(figures['closed_on']))}"
         if closed
-        else f"Foreløbig: opgjort pr. {danish_day(dt.date.fromisoformat(figures['as_of']))}"
+        else f"Foreløbig: opgjort pr. {date_text(dt.date.fromisoformat(figures['as_of']))}"
     )
     for text in (f"{scheme.name}", f"Kvalitetsnetværk: {network}", state):
         pdf.cell(0, 6, text, new_x="LMARGIN", new_y="NEXT")
@@ -68,12 +68,12 @@ def fee_statement(
     if spells:
         pdf.cell(0, 6, f"Koordinatorer i {year}:", new_x="LMARGIN", new_y="NEXT")
         for day, who in spells:
-            pdf.cell(0, 6, f"  fra {danish_day(day)}: {who}", new_x="LMARGIN", new_y="NEXT")
+            pdf.cell(0, 6, f"  fra {date_text(day)}: {who}", new_x="LMARGIN", new_y="NEXT")
         pdf.ln(4)
     for text in (
         "En måned tæller for den, der er koordinator på månedens sidste dag. Perioden regnes "
         "fra 1. januar.",
-        f"Honoraret udbetales mellem {danish_day(start)} og {danish_day(until)} som A-indkomst "
+        f"Honoraret udbetales mellem {date_text(start)} og {date_text(until)} som A-indkomst "
         "til din NemKonto via dit cpr-nummer, som EKM har. Opgørelsen indeholder ikke dit "
         "cpr-nummer.",
         "Har I delt koordinatorrollen, udbetales beløbet til én af jer, og I afregner selv "

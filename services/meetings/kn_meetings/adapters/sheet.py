@@ -12,6 +12,7 @@ from pathlib import Path
 
 from fpdf import FPDF
 
+from kn_contracts.danish import MONTHS, WEEKDAYS
 from kn_meetings.handlers.papers import Papers
 
 PACKAGE = "fonts-dejavu-core"
@@ -22,9 +23,6 @@ BLANK = 10.0  # mm of a blank row: room to write by hand
 SIGN_OFF = 24.0  # mm of the coordinator's block
 NOTE = 9.0  # mm of the note above the blank rows
 KEEP_TOGETHER = 3  # rows the coordinator's block keeps with it on the last page
-WEEKDAYS = ("mandag", "tirsdag", "onsdag", "torsdag", "fredag", "lørdag", "søndag")
-MONTHS = ("januar", "februar", "marts", "april", "maj", "juni", "juli", "august",
-          "september", "oktober", "november", "december")  # fmt: skip
 
 Row = tuple[str, str, str, str]
 

@@ -5,23 +5,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from kn_contracts.danish import MONTHS
 from kn_reporting.domain.figures import Figures
 from kn_reporting.domain.submission import Submission
-
-MONTHS = (
-    "januar",
-    "februar",
-    "marts",
-    "april",
-    "maj",
-    "juni",
-    "juli",
-    "august",
-    "september",
-    "oktober",
-    "november",
-    "december",
-)
 
 
 @dataclass(frozen=True)
