@@ -63,7 +63,7 @@ class Scenario:
         say("EKM created network Aalborg Øst in cluster Aalborg")
         first, *others = OWNERS
         self._region([self._opened(*first)])
-        self._until(lambda: self._known(first[0]), bool)  # waiting, or assigned last time
+        until(lambda: self._known(first[0]), bool)  # waiting, or assigned last time
         self._send(
             self.membership,
             f"/networks/{NETWORK}/members",
@@ -80,8 +80,8 @@ class Scenario:
         changes: list[Event] = [_shared(*others[0])]
         changes += [self._opened(*owner) for owner in others[1:]]
         self._region(changes)
-        members = self._until(
-            lambda: self._get(
+        members = until(
+            lambda: get_json(
                 self.membership,
                 f"/networks/{NETWORK}/members?on=2025-03-12&owners_only=true",
                 self.coordinator,
@@ -109,7 +109,7 @@ class Scenario:
             if number is not None:
                 confirm = f"{base}/requests/{number}/confirm"
                 self._send(self.membership, confirm, self.ekm, f"confirm-{key}", None)
-        months = self._get(self.membership, f"{base}/months?year=2025", self.coordinator)
+        months = get_json(self.membership, f"{base}/months?year=2025", self.coordinator)
         say(
             f"coordinator A (p-03) from 1 January, B (p-04) from 20 May, each reported by the "
             f"coordinator and confirmed by EKM -> months served {months['served']}"
@@ -125,8 +125,8 @@ class Scenario:
         }
         self._send(self.meetings, f"/networks/{NETWORK}/plan", self.coordinator, "plan-2025", plan)
         meeting = f"/networks/{NETWORK}/meetings/2025-03-12"
-        self._until(
-            lambda: self._get(self.meetings, f"{meeting}/attendance", self.coordinator)["members"],
+        until(
+            lambda: get_json(self.meetings, f"{meeting}/attendance", self.coordinator)["members"],
             lambda rows: len(rows) == 18,
         )
         self._send(self.meetings, f"{meeting}/held", self.coordinator, "held-0312", None)
@@ -158,9 +158,9 @@ class Scenario:
         return counted
 
     def _known(self, person: str) -> bool:
-        waiting = self._get(self.membership, "/awaiting-assignment?on=2025-01-01", self.ekm)
+        waiting = get_json(self.membership, "/awaiting-assignment?on=2025-01-01", self.ekm)
         path = f"/networks/{NETWORK}/members?on=2025-01-01"
-        members = self._get(self.membership, path, self.ekm)["members"]
+        members = get_json(self.membership, path, self.ekm)["members"]
         return any(row["person_id"] == person for row in [*waiting, *members])
 
     def _opened(self, person: str, name: str, ydernummer: str) -> rg.YdernummerOpened:
@@ -184,22 +184,6 @@ class Scenario:
         if answer.status_code >= 400:
             raise RuntimeError(f"POST {path} answered {answer.status_code}: {answer.text}")
         return answer.json()
-
-    def _get(self, client: httpx.Client, path: str, headers: dict[str, str]) -> Any:
-        answer = client.get(path, headers=headers)
-        if answer.status_code >= 400:
-            raise RuntimeError(f"GET {path} answered {answer.status_code}: {answer.text}")
-        return answer.json()
-
-    def _until(self, probe: Callable[[], T], done: Callable[[T], bool], within: float = 30) -> T:
-        deadline = time.monotonic() + within
-        while True:
-            value = probe()
-            if done(value):
-                return value
-            if time.monotonic() > deadline:
-                raise TimeoutError(f"the services did not get there within {within}s: {value!r}")
-            time.sleep(0.2)
 
 
 def _stamp() -> dict[str, Any]:
@@ -235,3 +219,24 @@ async def _publish(bootstrap: str, changes: list[Event]) -> None:
             await producer.send_and_wait(topic, value, key=key.encode(), headers=headers)
     finally:
         await producer.stop()
+
+
+def get_json(client: httpx.Client, path: str, headers: dict[str, str]) -> Any:
+    """GET a service's JSON answer; a 4xx or 5xx says which call and what it answered."""
+    answer = client.get(path, headers=headers)
+    if answer.status_code >= 400:
+        raise RuntimeError(f"GET {path} answered {answer.status_code}: {answer.text}")
+    return answer.json()
+
+
+def until(probe: Callable[[], T], done: Callable[[T], bool], within: float = 30) -> T:
+    """Poll `probe` until `done` holds, for at most `within` seconds (the services are
+    eventually consistent: a command's effect reaches another service through Kafka)."""
+    deadline = time.monotonic() + within
+    while True:
+        value = probe()
+        if done(value):
+            return value
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"the services did not get there within {within}s: {value!r}")
+        time.sleep(0.2)

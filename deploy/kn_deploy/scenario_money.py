@@ -9,14 +9,14 @@ Idempotency-Key, so a second run answers the same and records nothing twice.
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 import httpx
 
 from kn_contracts.money import kroner_text
+from kn_deploy.scenario import get_json, until
 
 NETWORK = "aalborg-oest"
 COORDINATOR_A = "Ejer Nummer 03"  # the demo's coordinators, p-03 then p-04 (scenario.py)
@@ -34,7 +34,6 @@ RATES = (
     ),
     ("rates-2025", {"year": 2025, "index_factor": "1.068", "index_base_year": 2022}),
 )
-T = TypeVar("T")
 
 
 def _invoice(invoice_id: str, kroner: int, **fields: Any) -> dict[str, Any]:
@@ -87,7 +86,7 @@ class Money:
             f"{catering['approved_text']}")  # fmt: skip
         reasons = "; ".join(r["text"] for r in june["reasons"] if r["code"] == "due_too_soon")
         say(f"the invoice received 1 June is {june['status']}: {reasons}")
-        fee = self._get(f"/networks/{NETWORK}/fee?year=2025", self.coordinator)
+        fee = get_json(self.http, f"/networks/{NETWORK}/fee?year=2025", self.coordinator)
         self._send("/fees/2025/close", "close-fee-2025", None)
         fees = {p["person_id"]: (p["months_paid"], p["amount_text"]) for p in fee["payees"]}
         say(f"coordinator fee 2025 (21,360 kr a year), closed by EKM: {fees}")
@@ -103,8 +102,8 @@ class Money:
 
     def _decided(self, invoice_id: str) -> dict[str, Any]:
         path = f"/networks/{NETWORK}/invoices/{invoice_id}"
-        return self._until(
-            lambda: self._get(path, self.ekm),
+        return until(
+            lambda: get_json(self.http, path, self.ekm),
             lambda view: view["status"] in ("approved", "rejected"),
         )
 
@@ -113,7 +112,7 @@ class Money:
         period = "from=2025-01-01&until=2026-12-31"
         wanted = {"csv": ("payouts.csv", "udbetalinger-2025.csv"),
                   "xlsx": ("payouts.xlsx", "udbetalinger-2025.xlsx")}  # fmt: skip
-        self._until(
+        until(
             lambda: self._fetch(f"/payouts.csv?{period}").count(b"\r\n"), lambda lines: lines >= 5
         )  # header, 2 pool payouts, 2 fees due
         files = {}
@@ -138,19 +137,3 @@ class Money:
         if answer.status_code >= 400:
             raise RuntimeError(f"POST {path} answered {answer.status_code}: {answer.text}")
         return answer.json()
-
-    def _get(self, path: str, headers: dict[str, str]) -> Any:
-        answer = self.http.get(path, headers=headers)
-        if answer.status_code >= 400:
-            raise RuntimeError(f"GET {path} answered {answer.status_code}: {answer.text}")
-        return answer.json()
-
-    def _until(self, probe: Callable[[], T], done: Callable[[T], bool], within: float = 30) -> T:
-        deadline = time.monotonic() + within
-        while True:
-            value = probe()
-            if done(value):
-                return value
-            if time.monotonic() > deadline:
-                raise TimeoutError(f"finance did not get there within {within}s: {value!r}")
-            time.sleep(0.2)

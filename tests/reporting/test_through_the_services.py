@@ -5,7 +5,6 @@ actually publishes it, as processes on real Kafka and PostgreSQL."""
 from __future__ import annotations
 
 import io
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -14,7 +13,7 @@ import httpx
 import pytest
 from pypdf import PdfReader
 
-from kn_deploy.scenario import Scenario
+from kn_deploy.scenario import Scenario, until
 from kn_deploy.scenario_money import Money
 from kn_deploy.services import ServiceProcess
 from tests.support.demo_services import TOKENS, demo_services
@@ -39,16 +38,13 @@ def services(
 
 
 def status_when(url: str, ready: Any, within: float = 60) -> Any:
-    deadline = time.monotonic() + within
     headers = {"Authorization": "Bearer demo-coordinator"}
-    while True:
+
+    def status() -> Any:
         answer = httpx.get(f"{url}/v1/networks/aalborg-oest/annual-status/2025", headers=headers)
-        body = answer.json() if answer.status_code == 200 else None
-        if body is not None and ready(body):
-            return body
-        if time.monotonic() > deadline:
-            raise AssertionError(f"the status not ready within {within}s; last: {answer.text}")
-        time.sleep(0.2)
+        return answer.json() if answer.status_code == 200 else None
+
+    return until(status, lambda body: body is not None and ready(body), within=within)
 
 
 def test_the_services_facts_make_the_worked_examples_annual_status(
