@@ -31,6 +31,11 @@ class Projection(Protocol):
     A projection may set `derived = False` when what it writes is not derivable from the
     log (a command consumer appending to its service's event store): its transactions then
     wait for the durable commit.
+
+    A projection may also define `async def resume(self, conn)`: the runner calls it after
+    `create`, in the same transaction, each time it starts on the projection's schema (the
+    service starting, or following a rebuild to a new schema) — for a command consumer to
+    catch up on what it was never delivered (facts a rebuild read before it did).
     """
 
     name: str

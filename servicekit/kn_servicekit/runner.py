@@ -88,6 +88,9 @@ class ProjectionRunner:
             await self._enter_schema(conn)
             await conn.execute(admission_store.TABLES)
             await self._projection.create(conn)
+            resume = getattr(self._projection, "resume", None)
+            if resume is not None:
+                await resume(conn)
 
     async def run(
         self, *, until_caught_up: bool = False, ready: asyncio.Event | None = None

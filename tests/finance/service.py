@@ -102,10 +102,10 @@ async def finance_service(
             async with running(app, settings) as client:
                 yield Finance(client, box, settings, schema)
         finally:
-            await _drop(database_url, schema)
+            await drop_schemas(database_url, schema)
 
 
-async def _drop(database_url: str, schema: str) -> None:
+async def drop_schemas(database_url: str, schema: str) -> None:
     """Drop the service's schema and every projection schema it made."""
     conn = await asyncpg.connect(database_url)
     try:

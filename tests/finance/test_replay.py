@@ -5,21 +5,25 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import uuid
 
 import asyncpg
 import pytest
 from aiokafka import AIOKafkaProducer
 
+from kn_deploy import infra
 from kn_finance.adapters.reading import InputsReader
 from kn_finance.adapters.scheme import load_scheme
-from kn_finance.bootstrap import finance_inputs, payouts_view
+from kn_finance.bootstrap import create_app, finance_inputs, payouts_view
 from kn_finance.handlers.settle import settle_everything
+from kn_finance.settings import FinanceSettings
 from kn_servicekit.cause import Cause
 from kn_servicekit.hosting import consumer_name
 from kn_servicekit.pgstore import PostgresEventStore
 from kn_servicekit.rebuild import rebuild_live
-from tests.finance.service import Finance
+from tests.finance.service import JANUARY_2026, TOKENS, Finance, drop_schemas
 from tests.finance.story import JUNE, held, recorded, worked_example
+from tests.support.service import running, sandbox
 from tests.support.waiting import eventually
 
 pytestmark = pytest.mark.infra
@@ -108,3 +112,51 @@ async def test_a_replay_from_offset_0_gives_the_same_and_republishes_nothing(
     finally:
         await producer.stop()
         await pool.close()
+
+
+async def test_a_rebuild_that_read_further_than_the_decider_leaves_no_fact_undecided(
+    endpoints: infra.Endpoints,
+) -> None:
+    """The list arrives while the decider is down; a rebuild reads it into the new tables,
+    so the decider resumes past it. Starting on those tables it settles every network once,
+    and the waiting invoice is decided (nothing the rebuild read is left undecided)."""
+    database = endpoints.databases["finance"]
+    schema = f"finance_{uuid.uuid4().hex[:10]}"
+    app = functools.partial(create_app, clock=lambda: JANUARY_2026)
+    async with sandbox(endpoints.kafka_bootstrap, database) as box:
+        settings = box.settings(FinanceSettings, TOKENS, schema)
+        try:
+            async with running(app, settings) as client:
+                await worked_example(Finance(client, box, settings, schema))
+                await Finance(client, box, settings, schema).invoice_until(
+                    "aalborg-oest", "venue-0312", "waiting"
+                )
+            # the service is down: the list arrives, and an operator rebuilds the tables
+            await Finance(client, box, settings, schema).publish("meetings", recorded())
+            pool = await asyncpg.create_pool(settings.database_url, min_size=1, max_size=2)
+            producer = AIOKafkaProducer(bootstrap_servers=settings.kafka_bootstrap)
+            await producer.start()
+            try:
+                projection, catalog = finance_inputs(settings)
+                await rebuild_live(
+                    pool=pool,
+                    bootstrap=settings.kafka_bootstrap,
+                    producer=producer,
+                    consumer=consumer_name("finance", projection),
+                    projection=projection,
+                    catalog=catalog,
+                    now=dt.datetime.now(dt.UTC),
+                )
+            finally:
+                await producer.stop()
+                await pool.close()
+            async with running(app, settings) as client:
+                finance = Finance(client, box, settings, schema)
+                venue = await finance.invoice_until("aalborg-oest", "venue-0312", "approved")
+                assert venue["approved"] == 747_600
+                payouts = await eventually(
+                    finance.payouts, lambda found: len(found) == 2, what="the pool's payouts"
+                )
+                assert {type(p).__name__ for p in payouts} == {"PoolPayoutApproved"}
+        finally:
+            await drop_schemas(database, schema)

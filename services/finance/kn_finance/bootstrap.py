@@ -23,6 +23,7 @@ from kn_finance.entrypoints import exports, fees, pool
 from kn_finance.entrypoints.wiring import EXTRA, Services
 from kn_finance.settings import FinanceSettings
 from kn_servicekit import hosting
+from kn_servicekit.cause import copenhagen_date
 from kn_servicekit.http import Resources, create_http_app
 from kn_servicekit.pgstore import PostgresEventStore
 from kn_servicekit.projection import Projection
@@ -37,13 +38,18 @@ def _now() -> dt.datetime:
 
 
 def finance_inputs(
-    settings: FinanceSettings, *, deciding: bool = False
+    settings: FinanceSettings, *, deciding: bool = False, clock: Callable[[], dt.datetime] = _now
 ) -> tuple[FinanceInputs, Catalog]:
     """Finance's view of meetings and membership; deciding, also the decider."""
     topics = (settings.topic(MEETINGS_EVENTS), settings.topic(MEMBERSHIP_EVENTS))
     events = catalog()
     projection = FinanceInputs(
-        topics, events, load_scheme(settings.scheme), settings.topic_for, deciding=deciding
+        topics,
+        events,
+        load_scheme(settings.scheme),
+        settings.topic_for,
+        deciding=deciding,
+        today=lambda: copenhagen_date(clock()),
     )
     return projection, events
 
@@ -70,7 +76,7 @@ READ_MODELS: ReadModels[FinanceSettings] = {
 
 def create_app(settings: FinanceSettings, clock: Callable[[], dt.datetime] = _now) -> FastAPI:
     """The finance service's HTTP app with its Kafka side attached."""
-    decider, events = finance_inputs(settings, deciding=True)
+    decider, events = finance_inputs(settings, deciding=True, clock=clock)
     exported, _ = payouts_view(settings)
     scheme = load_scheme(settings.scheme)
 

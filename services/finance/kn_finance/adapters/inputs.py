@@ -13,12 +13,18 @@ state.
 
 A rebuild replays the tables only (deciding=False): replaying decisions from offset 0
 against a store that already holds the later ones would publish their undoing. The live
-decider follows the rebuilt schema from the offsets it stored.
+decider follows the rebuilt schema from the offsets the rebuild stored, so a fact the
+rebuild read before the decider did is never delivered to the decider: starting on a
+schema (the service's start, or following a rebuild), the decider settles every network
+once. Settling converges (it appends only what differs from what the facts say, under ids
+derived from the payout), so where nothing was missed it appends nothing.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import json
+import uuid
 from collections.abc import Callable, Sequence
 from typing import Protocol, cast
 
@@ -70,6 +76,7 @@ class FinanceInputs:
         topic_for: Callable[[Event], str],
         *,
         deciding: bool = True,
+        today: Callable[[], dt.date],
     ) -> None:
         self.topics: tuple[str, ...] = topics
         self.derived = not deciding  # deciding, it appends finance's events: commit durably
@@ -78,9 +85,27 @@ class FinanceInputs:
         self._topic_for = topic_for
         self._deciding = deciding
         self._folds = settle.Folds()
+        self._today = today
 
     async def create(self, conn: Connection) -> None:
         await conn.execute(tables.TABLES)
+
+    async def resume(self, conn: Connection) -> None:
+        """Starting on a schema, decide every network on the tables as they stand (see the
+        module's note); a read model only, nothing."""
+        if not self._deciding:
+            return
+        store = PostgresEventStore(conn, self._catalog, self._topic_for)
+        await store.lock_for_append()
+        started = str(uuid.uuid4())
+        cause = Cause(DECIDER, f"{DECIDER}#start:{started}", started, self._today())
+        self._folds = settle.Folds()
+        try:
+            await settle.settle_everything(
+                store, InputsReader(conn, self._catalog), self._scheme, cause, folds=self._folds
+            )
+        finally:
+            self._folds = settle.Folds()  # folded inside a transaction that may roll back
 
     async def apply(self, conn: Connection, batch: Sequence[Delivery]) -> None:
         writes = Writes()
