@@ -7,13 +7,19 @@ import dataclasses
 import datetime as dt
 import random
 
+import pytest
+
 from kn_contracts.base import Event
+from kn_contracts.events.finance import InvoiceDecided, PoolRate, RateAmounts, RateTablePublished
 from kn_contracts.events.payouts import PayoutAdjusted, PoolPayoutApproved
+from kn_finance.domain.commands import PublishRates, paid_tiers, publish_rates
 from kn_finance.domain.decide import decide
+from kn_finance.domain.errors import Invalid
 from kn_finance.domain.inputs import NetworkInputs
 from kn_finance.domain.pool import PoolBook
 from kn_finance.domain.rates import RateBook
 from kn_finance.domain.settle import changes
+from kn_servicekit.cause import Cause
 from tests.finance.facts import (
     CAUSE,
     SCHEME,
@@ -25,6 +31,21 @@ from tests.finance.facts import (
     rates,
     table_2025,
 )
+
+EKM_CAUSE = Cause("ekm", "test", "test", dt.date(2025, 5, 1))
+
+
+def cmd_for(table: RateTablePublished) -> PublishRates:
+    return PublishRates(
+        year=table.year,
+        price_level_year=table.price_level_year,
+        amounts=table.amounts,
+        index_factor=None,
+        index_base_year=None,
+        counted_categories=None,
+        basis=None,
+        reason="corrected",
+    )
 
 
 def settle(book: PoolBook, seen: NetworkInputs, book_of_rates: RateBook) -> list[Event]:
@@ -75,6 +96,56 @@ def test_a_new_rate_revision_adjusts_what_was_paid() -> None:
     [_decided, adjusted] = settle(book, inputs(listed=attendance(owners=10)), revised)
     assert isinstance(adjusted, PayoutAdjusted)
     assert (adjusted.amount, adjusted.rate_revision) == (10 * 55_000 - 534_000, 2)
+
+
+def test_a_revised_base_table_of_an_indexed_year_is_named_in_the_decision_and_adjustment() -> None:
+    book = PoolBook()
+    book.apply(invoice("venue", "8100.00"))
+    [decided, approved] = settle(book, inputs(listed=attendance(owners=10)), rates())
+    assert isinstance(decided, InvoiceDecided)
+    assert isinstance(approved, PoolPayoutApproved)
+    assert [(r.year, r.revision) for r in decided.rate_indexed_on] == [(2022, 1)]
+    assert approved.rate_indexed_on == decided.rate_indexed_on
+    base_2 = base_table(pool_kr=510).model_copy(update={"revision": 2})
+    [again, adjusted] = settle(
+        book, inputs(listed=attendance(owners=10)), rates(base_table(), table_2025(), base_2)
+    )
+    assert isinstance(again, InvoiceDecided)
+    assert isinstance(adjusted, PayoutAdjusted)
+    assert adjusted.payee == approved.payee
+    assert (again.rate_year, again.rate_revision) == (2025, 1)
+    assert [(r.year, r.revision) for r in again.rate_indexed_on] == [(2022, 2)]
+    assert adjusted.amount == 10 * 54_468 - 534_000  # 510 kr × 1.068 = 544.68 kr
+    assert adjusted.cause == "rate table 2025 revision 1 (indexed on 2022 revision 2)"
+
+
+def two_tiers(revision: int, *tiers: tuple[str, int]) -> RateTablePublished:
+    amounts = RateAmounts(
+        pool=tuple(PoolRate(tier=t, amount=a) for t, a in tiers), coordinator_fee=2_136_000
+    )
+    return table_2025().model_copy(
+        update={
+            "revision": revision,
+            "amounts": amounts,
+            "index_factor": None,
+            "index_base_year": None,
+        }
+    )
+
+
+def test_a_rate_revision_may_not_drop_a_tier_an_invoice_was_paid_at() -> None:
+    book = PoolBook()
+    book.apply(invoice("venue", "8100.00", tier="outside_venue"))
+    first = two_tiers(1, ("standard", 53_400), ("outside_venue", 60_000))
+    [_, paid] = settle(book, inputs(listed=attendance(owners=10)), rates(base_table(), first))
+    assert paid.amount == 600_000  # type: ignore[attr-defined]
+    published = rates(base_table(), first)
+    dropped = cmd_for(two_tiers(2, ("standard", 53_400)))
+    with pytest.raises(Invalid, match="lose tier outside_venue, at which invoice venue was paid"):
+        publish_rates(published, dropped, SCHEME, EKM_CAUSE, paid_tiers([book]))
+    kept = cmd_for(two_tiers(2, ("standard", 53_400), ("outside_venue", 58_000)))
+    [table] = publish_rates(published, kept, SCHEME, EKM_CAUSE, paid_tiers([book]))
+    assert table.revision == 2
 
 
 def test_the_sum_of_a_things_payouts_is_always_its_current_amount() -> None:

@@ -1,11 +1,17 @@
-"""Payees (Pool payouts 4, 7; Coordinator 8): a known shape per kind, never a CPR number."""
+"""Payees (Pool payouts 4, 7; Coordinator 8): a known shape per kind, never a CPR number —
+refused where entered; an invoice kept under an earlier rule still loads, and is rejected."""
 
 from __future__ import annotations
+
+import datetime as dt
 
 import pytest
 from pydantic import ValidationError
 
-from kn_contracts.events.finance import Payee
+from kn_contracts.events.finance import InvoiceReceived, Payee
+from kn_finance.entrypoints.schemas import PayeeIn
+from tests.finance.facts import invoice
+from tests.finance.test_pool_rules import codes, decided
 
 CPR = "this looks like a CPR number; CPR numbers are never entered here"
 
@@ -27,7 +33,7 @@ CPR = "this looks like a CPR number; CPR numbers are never entered here"
 )
 def test_no_payee_reference_holds_a_cpr_shaped_number(kind: str, reference: str) -> None:
     with pytest.raises(ValidationError, match=CPR):
-        Payee(kind=kind, reference=reference)  # type: ignore[arg-type]
+        PayeeIn(kind=kind, reference=reference)  # type: ignore[arg-type]
 
 
 @pytest.mark.parametrize(
@@ -44,7 +50,7 @@ def test_no_payee_reference_holds_a_cpr_shaped_number(kind: str, reference: str)
     ],
 )
 def test_each_payee_kind_accepts_its_documented_shape(kind: str, reference: str) -> None:
-    assert Payee(kind=kind, reference=reference).reference == reference  # type: ignore[arg-type]
+    assert PayeeIn(kind=kind, reference=reference).reference == reference  # type: ignore[arg-type]
 
 
 @pytest.mark.parametrize(
@@ -60,4 +66,18 @@ def test_a_reference_of_another_shape_is_refused_naming_the_shape(
     kind: str, reference: str, says: str
 ) -> None:
     with pytest.raises(ValidationError, match=says):
-        Payee(kind=kind, reference=reference)  # type: ignore[arg-type]
+        PayeeIn(kind=kind, reference=reference)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("reference", "code"), [("token-1", "payee_reference"), ("0101901234", "payee_reference")]
+)
+def test_an_invoice_kept_under_an_earlier_payee_rule_loads_and_is_rejected_with_the_reason(
+    reference: str, code: str
+) -> None:
+    stored = invoice("old", "100.00", payee=Payee(kind="nemkonto", reference=reference))
+    again = InvoiceReceived.model_validate_json(stored.model_dump_json())  # as the store loads
+    found = decided(invoice("venue", "8100.00"), again)["old"]
+    assert (found.status, codes(found)) == ("rejected", [code])
+    assert found.approved == 0
+    assert again.received_date == dt.date(2025, 3, 20)

@@ -108,14 +108,17 @@ async def test_ekm_exports_the_periods_payouts_as_csv_and_xlsx(finance: Finance)
         venue["Deltagerliste-revision"],
         venue["Taksttabel-år"],
         venue["Taksttabel-revision"],
-    ) == ("2025-03-12", "1", "2025", "1")
+        venue["Indekseret på"],
+        venue["Betalingsmodtager"],
+    ) == ("2025-03-12", "1", "2025", "1", "2022 rev. 1", "danish_account 9570-0001234567")
     answer = await finance.http.get(
         "/v1/payouts.xlsx", params=period, headers={"Authorization": "Bearer t-ekm"}
     )
     sheet = openpyxl.load_workbook(io.BytesIO(answer.content)).active
     header, *cells = list(sheet.iter_rows(values_only=True))
     assert header[0] == "Udbetalings-id"
-    kroner = {row[4] or row[5]: row[13] for row in cells}
+    at = header.index("Beløb (kr)")
+    kroner = {row[4] or row[5]: row[at] for row in cells}
     assert kroner == {"venue-0312": 7476.0, "catering-0312": 0.0, "p-03": 7120.0, "p-04": 14240.0}
 
 

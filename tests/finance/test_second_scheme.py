@@ -4,6 +4,8 @@ cap; one year of it runs on the scheme file and its rate table, with no code of 
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from kn_deploy import infra
@@ -20,11 +22,12 @@ from tests.finance.story import (
 )
 
 pytestmark = pytest.mark.infra
-EKVIS_2025 = {
+STANDARD = {"tier": "standard", "amount": 50_000}
+EKVIS_2025: dict[str, Any] = {
     "year": 2025,
     "amounts": {
         "pool": [
-            {"tier": "standard", "amount": 50_000},
+            STANDARD,
             {"tier": "outside_venue", "amount": 75_000},
         ],
         "coordinator_fee": 1_200_000,
@@ -85,3 +88,8 @@ async def test_one_year_under_a_second_scheme_needs_only_its_file_and_rates(
         }
         fee = await finance.get("/v1/networks/aalborg-oest/fee", year=2025)
         assert [p["amount"] for p in fee["payees"]] == [400_000, 800_000]
+        # a revision may change a tier's amount, not drop a tier an invoice was paid at
+        dropped = {**EKVIS_2025, "amounts": {**EKVIS_2025["amounts"], "pool": [STANDARD]}}
+        refused = await finance.post("/v1/rate-tables", dropped)
+        assert refused.status_code == 422, refused.text
+        assert "would lose tier outside_venue, at which invoice food-0611 was paid" in refused.text

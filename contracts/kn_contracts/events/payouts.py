@@ -14,7 +14,7 @@ from typing import Literal
 
 from pydantic import Field
 
-from kn_contracts.events.finance import FinanceEvent, Payee, Year
+from kn_contracts.events.finance import FinanceEvent, Payee, RateChain, Year
 from kn_contracts.money import Ore, SignedOre
 from kn_contracts.values import Identifier
 
@@ -33,6 +33,7 @@ class PoolPayoutApproved(FinanceEvent):
     rate_scheme: Identifier | None
     rate_year: Year | None
     rate_revision: int | None = Field(ge=1)
+    rate_indexed_on: RateChain = ()
     supplier_name: str = Field(min_length=1, max_length=200)
     supplier_invoice_number: str = Field(min_length=1, max_length=64)
     payee: Payee
@@ -56,6 +57,7 @@ class CoordinatorFeeDue(FinanceEvent):
     payable_until: dt.date
     rate_scheme: Identifier
     rate_revision: int = Field(ge=1)
+    rate_indexed_on: RateChain = ()
 
 
 class PayoutAdjusted(FinanceEvent):
@@ -77,6 +79,8 @@ class PayoutAdjusted(FinanceEvent):
     months: int | None = Field(None, ge=0, le=12)
     rate_scheme: Identifier | None = None
     rate_revision: int | None = Field(None, ge=1)
+    rate_indexed_on: RateChain = ()
+    payee: Payee | None = Field(None, description="Where the pool pays (a pool adjustment).")
 
 
 PAYOUT_EVENT_TYPES: tuple[type[FinanceEvent], ...] = (

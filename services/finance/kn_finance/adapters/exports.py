@@ -27,6 +27,7 @@ HEADERS = (
     "Ordning",
     "Taksttabel-år",
     "Taksttabel-revision",
+    "Indekseret på",
     "Beløb (kr)",
     "I alt efter (kr)",
     "Måneder",
@@ -34,7 +35,7 @@ HEADERS = (
     "Årsag",
     "Udbetalt for",
 )
-KRONER = (13, 14)  # the columns holding amounts
+KRONER = (14, 15)  # the columns holding amounts
 
 
 def _cells(row: PayoutRow) -> list[object]:
@@ -52,6 +53,7 @@ def _cells(row: PayoutRow) -> list[object]:
         row.rate_scheme,
         row.rate_year,
         row.rate_revision,
+        row.rate_indexed_on,
         kroner_decimal(row.amount),
         kroner_decimal(row.total),
         row.months,
@@ -87,7 +89,7 @@ def payouts_xlsx(rows: Sequence[PayoutRow]) -> bytes:
     for row in rows:
         cells = _cells(row)
         sheet.append([float(c) if n in KRONER else c for n, c in enumerate(cells)])  # type: ignore[arg-type]
-    for column in ("N", "O"):
+    for column in ("O", "P"):
         for cell in sheet[column][1:]:
             cell.number_format = "#,##0.00"
     sheet.freeze_panes = "A2"

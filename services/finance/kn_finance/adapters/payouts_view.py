@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 import asyncpg
 
+from kn_contracts.events.finance import Payee, RateRevision
 from kn_contracts.events.payouts import CoordinatorFeeDue, PayoutAdjusted, PoolPayoutApproved
 from kn_servicekit.db import Connection
 from kn_servicekit.projection import Delivery
@@ -39,6 +40,9 @@ CREATE TABLE IF NOT EXISTS fin_payouts (
     seq              bigserial
 );
 CREATE INDEX IF NOT EXISTS fin_payouts_when ON fin_payouts (effective_date);
+-- added with the base tables of indexed rates: a schema made before has it empty until
+-- `kn-finance rebuild payouts_view`
+ALTER TABLE fin_payouts ADD COLUMN IF NOT EXISTS rate_indexed_on text;
 """
 COLUMNS = (
     "payout_id",
@@ -55,6 +59,7 @@ COLUMNS = (
     "rate_scheme",
     "rate_year",
     "rate_revision",
+    "rate_indexed_on",
     "amount",
     "total",
     "months",
@@ -86,6 +91,7 @@ class PayoutRow:
     rate_scheme: str | None
     rate_year: int | None
     rate_revision: int | None
+    rate_indexed_on: str | None
     amount: int
     total: int
     months: int | None
@@ -128,10 +134,11 @@ def _row(delivery: Delivery) -> tuple[object, ...] | None:
             e.rate_scheme,
             e.rate_year,
             e.rate_revision,
+            _chain(e.rate_indexed_on),
             e.amount,
             e.amount,
             None,
-            f"{e.payee.kind} {e.payee.reference}",
+            _payee(e.payee),
             None,
         )
     if isinstance(e, CoordinatorFeeDue):
@@ -150,10 +157,11 @@ def _row(delivery: Delivery) -> tuple[object, ...] | None:
             e.rate_scheme,
             e.year,
             e.rate_revision,
+            _chain(e.rate_indexed_on),
             e.amount,
             e.amount,
             e.months,
-            f"NemKonto via person {e.person_id}",
+            _fee_payee(e.person_id),
             None,
         )
     if isinstance(e, PayoutAdjusted):
@@ -172,13 +180,26 @@ def _row(delivery: Delivery) -> tuple[object, ...] | None:
             e.rate_scheme,
             e.year,
             e.rate_revision,
+            _chain(e.rate_indexed_on),
             e.amount,
             e.new_total,
             e.months,
-            None,
+            _payee(e.payee) if e.payee else _fee_payee(e.person_id) if e.person_id else None,
             e.cause,
         )
     return None
+
+
+def _chain(chain: tuple[RateRevision, ...]) -> str | None:
+    return ", ".join(f"{r.year} rev. {r.revision}" for r in chain) or None
+
+
+def _payee(payee: Payee) -> str:
+    return f"{payee.kind} {payee.reference}"
+
+
+def _fee_payee(person_id: str | None) -> str:
+    return f"NemKonto via person {person_id}"
 
 
 async def payouts_between(pool: asyncpg.Pool, start: dt.date, until: dt.date) -> list[PayoutRow]:

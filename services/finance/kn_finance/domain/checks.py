@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from kn_contracts.events.finance import InvoiceReceived, Reason
+from kn_contracts.events.finance import InvoiceReceived, Reason, payee_problem
 from kn_finance.domain.inputs import ListFact, MeetingFact, NetworkInputs
 from kn_finance.domain.rates import RateBook, Rates
 from kn_finance.domain.scheme import Scheme
@@ -78,6 +78,10 @@ def check(
             "payee_not_accepted",
             f"payee {invoice.payee.kind} is not a Danish account, giro number or NemKonto",
         )
+    elif (problem := payee_problem(invoice.payee)) is not None:
+        # entered since under these shapes; an invoice kept under an earlier rule is not
+        # paid to a reference they refuse (Coordinator 8)
+        found.reject("payee_reference", problem)
     before = earlier.get(number_key(invoice), [])
     first = next((e.invoice_id for e in before if same_supplier_invoice(e, invoice)), None)
     if first is not None or invoice.duplicate_of is not None:

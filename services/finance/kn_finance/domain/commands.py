@@ -3,7 +3,7 @@ happens in the handlers). Each refusal names its rule and what to fix."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, Literal
@@ -43,10 +43,30 @@ class PublishRates:
     reason: str | None
 
 
+def paid_tiers(books: Sequence[PoolBook]) -> dict[int, dict[str, list[str]]]:
+    """Rate year -> tier -> the invoices paid at that named tier (for publish_rates)."""
+    found: dict[int, dict[str, list[str]]] = {}
+    for book in books:
+        for invoice in book.invoices.values():
+            decision, tier = invoice.decision, invoice.received.tier
+            if invoice.paid and tier is not None and decision and decision.rate_year:
+                found.setdefault(decision.rate_year, {}).setdefault(tier, []).append(
+                    invoice.invoice_id
+                )
+    return found
+
+
 def publish_rates(
-    book: RateBook, cmd: PublishRates, scheme: Scheme, cause: Cause
+    book: RateBook,
+    cmd: PublishRates,
+    scheme: Scheme,
+    cause: Cause,
+    paid: Mapping[int, Mapping[str, Sequence[str]]] | None = None,
 ) -> list[RateTablePublished]:
-    """The next revision of the year's table (Pool payouts 5, 6); it must resolve."""
+    """The next revision of the year's table (Pool payouts 5, 6); it must resolve, and keep
+    every tier an invoice was paid at (in its year, or a year indexed on it): a revision
+    changes a tier's amount, and the difference is adjusted (rule 8); removing the tier
+    would take back what was paid for a tier nobody abolished. `paid` is paid_tiers'."""
     _ekm(cause, "publishes rate tables")
     if cmd.index_base_year is not None and book.latest(cmd.index_base_year) is None:
         raise Invalid(
@@ -72,7 +92,26 @@ def publish_rates(
         )
     except ValueError as exc:  # pydantic's, from the table's own invariants
         raise Invalid(RATES, _first_error(exc)) from None
+    _keeps_paid_tiers(book, table, paid or {})
     return [table]
+
+
+def _keeps_paid_tiers(
+    book: RateBook, table: RateTablePublished, paid: Mapping[int, Mapping[str, Sequence[str]]]
+) -> None:
+    after = RateBook({year: list(tables) for year, tables in book.tables.items()})
+    after.apply(table)
+    for year, tiers in sorted(paid.items()):
+        resolved = after.find(year)
+        for tier, invoices in sorted(tiers.items()):
+            if resolved is not None and tier not in resolved.pool:
+                which = ", ".join(sorted(invoices))
+                paid_at = f"invoice {which} was" if len(invoices) == 1 else f"invoices {which} were"
+                raise Invalid(
+                    RATES,
+                    f"the rates for {year} would lose tier {tier}, at which {paid_at} paid: "
+                    "keep the tier in the revision (give it the corrected amount)",
+                )
 
 
 def register_invoice(

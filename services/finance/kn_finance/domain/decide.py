@@ -8,7 +8,13 @@ import datetime as dt
 from dataclasses import asdict, dataclass, replace
 from typing import Any
 
-from kn_contracts.events.finance import InvoiceDecided, InvoiceReceived, InvoiceStatus, Reason
+from kn_contracts.events.finance import (
+    InvoiceDecided,
+    InvoiceReceived,
+    InvoiceStatus,
+    RateRevision,
+    Reason,
+)
 from kn_finance.domain.checks import Checked, check, number_key
 from kn_finance.domain.inputs import NetworkInputs, counted
 from kn_finance.domain.pool import Invoice, PoolBook
@@ -33,6 +39,7 @@ class Outcome:
     rate_scheme: str | None = None
     rate_year: int | None = None
     rate_revision: int | None = None
+    rate_indexed_on: tuple[RateRevision, ...] = ()
     counted: int | None = None
     entitlement: int | None = None
     approved: int = 0
@@ -84,6 +91,7 @@ def _outcome(invoice: Invoice, checked: Checked, scheme: Scheme, used: dict[str,
         rate_scheme=rates.scheme if rates else None,
         rate_year=rates.year if rates else None,
         rate_revision=rates.revision if rates else None,
+        rate_indexed_on=rates.indexed_on if rates else (),
     )
     if override is not None and override.decision == "reject":
         why = Reason(rule="Pool payouts 7", code="ekm_rejected", text=override.reason)

@@ -129,6 +129,7 @@ def fee_changes(
                 payable_until=until,
                 rate_scheme=rates.scheme,
                 rate_revision=rates.revision,
+                rate_indexed_on=rates.indexed_on,
             )
         elif amount != paid.total or months != paid.months:
             event = PayoutAdjusted(
@@ -145,6 +146,7 @@ def fee_changes(
                 months=months,
                 rate_scheme=rates.scheme,
                 rate_revision=rates.revision,
+                rate_indexed_on=rates.indexed_on,
             )
         else:
             continue
@@ -155,4 +157,4 @@ def fee_changes(
 def _cause(paid: Paid, months: int, rates: Rates) -> str:
     if months != paid.months:
         return f"coordinator history corrected: months paid {paid.months} -> {months}"
-    return f"rate table {rates.year} revision {rates.revision}: fee {rates.coordinator_fee} øre"
+    return f"{rates.named}: fee {rates.coordinator_fee} øre"

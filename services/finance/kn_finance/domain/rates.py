@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from kn_contracts.base import Event
-from kn_contracts.events.finance import Basis, RateTablePublished
+from kn_contracts.events.finance import Basis, RateRevision, RateTablePublished
 from kn_contracts.money import scale_half_up
 from kn_finance.domain.errors import RATES, Invalid, no_rate_table
 
@@ -31,10 +31,24 @@ class Rates:
     basis: Basis
     price_level_year: int
     index_factor: str | None = None
+    indexed_on: tuple[RateRevision, ...] = ()  # the base tables used, nearest first
+
+    @property
+    def named(self) -> str:
+        """e.g. 'rate table 2025 revision 1 (indexed on 2022 revision 2)'."""
+        return rates_named(self.year, self.revision, self.indexed_on)
 
     @property
     def default_tier(self) -> str:
         return next(iter(self.pool))
+
+
+def rates_named(year: int | None, revision: int | None, chain: tuple[RateRevision, ...]) -> str:
+    """A table revision as a person reads it, with the base tables an index applied to."""
+    said = f"rate table {year} revision {revision}"
+    if chain:
+        said += f" (indexed on {', '.join(f'{r.year} revision {r.revision}' for r in chain)})"
+    return said
 
 
 @dataclass
@@ -70,7 +84,7 @@ class RateBook:
             pool = {rate.tier: rate.amount for rate in table.amounts.pool}
             fee = table.amounts.coordinator_fee
             caps = {cap.cost_kind: cap.amount for cap in table.amounts.yearly_caps}
-            factor = None
+            factor, chain = None, tuple[RateRevision, ...]()
         else:
             assert table.index_factor is not None
             assert table.index_base_year is not None
@@ -82,6 +96,7 @@ class RateBook:
             fee = scale_half_up(base.coordinator_fee, scale)
             caps = {kind: scale_half_up(amount, scale) for kind, amount in base.yearly_caps.items()}
             factor = str(scale)
+            chain = (RateRevision(year=base.year, revision=base.revision), *base.indexed_on)
         return Rates(
             scheme=table.scheme,
             year=year,
@@ -93,6 +108,7 @@ class RateBook:
             basis=table.basis,
             price_level_year=table.price_level_year,
             index_factor=factor,
+            indexed_on=chain,
         )
 
     def find(self, year: int) -> Rates | None:

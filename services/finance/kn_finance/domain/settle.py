@@ -16,6 +16,7 @@ from kn_contracts.events.finance import InvoiceDecided
 from kn_contracts.events.payouts import PayoutAdjusted, PoolPayoutApproved
 from kn_finance.domain.decide import Outcome
 from kn_finance.domain.pool import Invoice, PoolBook, thing_of
+from kn_finance.domain.rates import rates_named
 from kn_servicekit.cause import Cause
 
 
@@ -75,6 +76,7 @@ def _payout(
             rate_scheme=outcome.rate_scheme,
             rate_year=outcome.rate_year,
             rate_revision=outcome.rate_revision,
+            rate_indexed_on=outcome.rate_indexed_on,
             supplier_name=received.supplier_name,
             supplier_invoice_number=received.supplier_invoice_number,
             payee=received.payee,
@@ -98,6 +100,8 @@ def _payout(
         list_revision=outcome.list_revision,
         rate_scheme=outcome.rate_scheme,
         rate_revision=outcome.rate_revision,
+        rate_indexed_on=outcome.rate_indexed_on,
+        payee=received.payee,
     )
 
 
@@ -108,8 +112,8 @@ def what_changed(previous: Outcome | None, now: Outcome) -> str:
     said = []
     if now.list_revision != previous.list_revision:
         said.append(f"attendance list revision {now.list_revision}")
-    if (now.rate_year, now.rate_revision) != (previous.rate_year, previous.rate_revision):
-        said.append(f"rate table {now.rate_year} revision {now.rate_revision}")
+    if _rates_of(now) != _rates_of(previous):
+        said.append(rates_named(now.rate_year, now.rate_revision, now.rate_indexed_on))
     if now.overridden != previous.overridden or (now.overridden and now.status != previous.status):
         said.append("EKM override")
     if now.status != previous.status:
@@ -118,3 +122,7 @@ def what_changed(previous: Outcome | None, now: Outcome) -> str:
     if now.counted != previous.counted and now.list_revision == previous.list_revision:
         said.append(f"counted {previous.counted} -> {now.counted}")
     return "; ".join(said) or "an earlier invoice of the meeting changed"
+
+
+def _rates_of(outcome: Outcome) -> tuple[object, ...]:
+    return (outcome.rate_year, outcome.rate_revision, outcome.rate_indexed_on)

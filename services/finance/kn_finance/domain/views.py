@@ -43,6 +43,7 @@ def invoice_view(invoice: Invoice) -> dict[str, Any]:
                 "rate_scheme",
                 "rate_year",
                 "rate_revision",
+                "rate_indexed_on",
                 "counted",
                 "entitlement",
                 "approved",
@@ -89,6 +90,7 @@ def entitlement(
         "rate_scheme": year.scheme,
         "rate_year": year.year,
         "rate_revision": year.revision,
+        "rate_indexed_on": [{"year": r.year, "revision": r.revision} for r in year.indexed_on],
         "entitlement": total,
         "entitlement_text": kroner_text(total),
         "approved": used,
@@ -119,6 +121,7 @@ def fee_view(
         "as_of": (upto or dt.date(year, 12, 31)).isoformat(),
         "yearly_amount": table.coordinator_fee,
         "rate_revision": table.revision,
+        "rate_indexed_on": [{"year": r.year, "revision": r.revision} for r in table.indexed_on],
         "payees": [
             {
                 "person_id": line.person_id,

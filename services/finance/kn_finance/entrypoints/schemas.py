@@ -6,9 +6,9 @@ import datetime as dt
 from decimal import Decimal
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from kn_contracts.events.finance import Basis, Cvr, Payee, RateAmounts
+from kn_contracts.events.finance import Basis, Cvr, Payee, RateAmounts, payee_problem
 from kn_contracts.events.meetings import AttendeeCategory
 from kn_contracts.money import Ore
 from kn_contracts.values import Identifier
@@ -33,6 +33,17 @@ class RateTableIn(Body):
     reason: str | None = Field(None, max_length=500)
 
 
+class PayeeIn(Payee):
+    """A payee as entered: its kind's shape, and never a CPR number (Coordinator 8)."""
+
+    @model_validator(mode="after")
+    def _known_shape_and_no_cpr(self) -> PayeeIn:
+        problem = payee_problem(self)
+        if problem is not None:
+            raise ValueError(problem)
+        return self
+
+
 class InvoiceIn(Body):
     """An invoice as EKM received it; what it lacks is a reason to reject, not a 422."""
 
@@ -42,7 +53,7 @@ class InvoiceIn(Body):
     meeting_date: dt.date | None
     due_date: dt.date
     amount: Ore
-    payee: Payee
+    payee: PayeeIn
     description: str = Field("", max_length=500)
     supplier_name: str = Field(min_length=1, max_length=200)
     supplier_cvr: Cvr | None = None

@@ -38,8 +38,12 @@ async def publish_rates(
     """Record the year's next rate revision, decide every network again (Pool payouts 8);
     answer the table resolved to øre."""
     await store.lock_for_append()
+    accounts = [await pool_book(store, network) for network in [*await inputs.networks(), None]]
+    paid = rules.paid_tiers(accounts)
     decided = await decide_and_append(
-        store, rates_of(scheme.scheme), lambda book: rules.publish_rates(book, cmd, scheme, cause)
+        store,
+        rates_of(scheme.scheme),
+        lambda book: rules.publish_rates(book, cmd, scheme, cause, paid),
     )
     await settle.settle_everything(store, inputs, scheme, decider(cause))
     return decided.state.resolve(cmd.year)
