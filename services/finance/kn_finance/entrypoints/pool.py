@@ -71,7 +71,9 @@ async def register(request: Request, body: s.InvoiceIn, actor: Ekm, wired: Wired
         actor,
         wired.store,
         body,
-        lambda st, cause: commands.register_invoice(st, inputs, invoice, wired.scheme, cause),
+        lambda st, cause: commands.register_invoice(
+            st, inputs, invoice, wired.scheme, cause, wired.folds
+        ),
         status=201,
         clock=wired.clock,
     )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Annotated
 
 from fastapi import Depends, Request
@@ -13,6 +13,7 @@ from kn_contracts.catalog import Catalog
 from kn_finance.adapters.inputs import NAME as INPUTS
 from kn_finance.adapters.reading import InputsReader, live_reader
 from kn_finance.domain.scheme import Scheme
+from kn_finance.handlers.settle import Folds
 from kn_servicekit.auth import Actor, require
 from kn_servicekit.cause import copenhagen_date
 from kn_servicekit.http import Resources
@@ -35,6 +36,7 @@ class Services:
     scheme: Scheme
     font: str
     clock: Callable[[], dt.datetime]
+    folds: Folds = field(default_factory=Folds)  # pool accounts, for the duplicate check
 
     def today(self) -> dt.date:
         return copenhagen_date(self.clock())

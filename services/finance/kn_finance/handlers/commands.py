@@ -22,7 +22,7 @@ from kn_finance.handlers.settle import Inputs
 from kn_finance.handlers.streams import FEE_YEARS, pool_book, pool_of, rate_book, rates_of
 from kn_servicekit.cause import Cause
 from kn_servicekit.eventstore import EventStore
-from kn_servicekit.pipeline import decide_and_append
+from kn_servicekit.pipeline import decide_and_append, load
 
 DECIDER = "finance"  # the actor of what finance decides from a fact
 
@@ -50,14 +50,21 @@ async def publish_rates(
 
 
 async def register_invoice(
-    store: EventStore, inputs: Inputs, invoice: dict[str, Any], scheme: Scheme, cause: Cause
+    store: EventStore,
+    inputs: Inputs,
+    invoice: dict[str, Any],
+    scheme: Scheme,
+    cause: Cause,
+    folds: settle.Folds | None = None,
 ) -> dict[str, Any]:
     """Keep an invoice and decide it: now, or (waiting) when its list arrives."""
     await store.lock_for_append()
     network = invoice["network_id"]
     # one supplier-invoice index across all accounts (Pool payouts 7), read under the lock
-    others = [n for n in [*await inputs.networks(), None] if n != network]
-    elsewhere = [await pool_book(store, other) for other in others]
+    # (the other accounts' folds are cached between registrations: each reads what is new)
+    folds = folds or settle.Folds()
+    others = [pool_of(n) for n in [*await inputs.networks(), None] if n != network]
+    elsewhere = [(await load(store, other, folds.pool(other.stream_id)))[0] for other in others]
     await decide_and_append(
         store,
         pool_of(network),
