@@ -83,12 +83,14 @@ async def set_up(finance: Finance, networks: list[str], days: list[str]) -> None
                 f"venue-{d}",
                 8100,
                 network_id=n,
+                supplier_invoice_number=f"F-{n}-{d}",  # one supplier invoice each (rule 7)
                 meeting_date=d,
                 received_date=d,
                 due_date=(dt.date.fromisoformat(d) + dt.timedelta(days=30)).isoformat(),
             )
             answer = await finance.post("/v1/invoices", body)
             assert answer.status_code == 201, answer.text
+    print(f"set-up: registered {len(networks) * len(days)} invoices", flush=True)
     last, day = networks[-1], days[-1]
     await eventually(
         lambda: finance.get(f"/v1/networks/{last}/invoices/venue-{day}"),

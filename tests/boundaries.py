@@ -14,14 +14,16 @@ SERVICE_PACKAGES = {f"kn_{name}" for name in SERVICES}
 ALLOWED: dict[str, set[str]] = {
     "kn_contracts": set(),
     "kn_servicekit": {"kn_contracts"},
-    "kn_deploy": {"kn_contracts", "kn_servicekit"},
-    **{package: {"kn_contracts", "kn_servicekit"} for package in SERVICE_PACKAGES},
+    "kn_rules": {"kn_contracts", "kn_servicekit"},
+    "kn_deploy": {"kn_contracts", "kn_servicekit", "kn_rules"},
+    **{package: {"kn_contracts", "kn_servicekit", "kn_rules"} for package in SERVICE_PACKAGES},
 }
 FIRST_PARTY = set(ALLOWED)
 
 PACKAGE_DIRS = {
     "kn_contracts": REPO / "contracts" / "kn_contracts",
     "kn_servicekit": REPO / "servicekit" / "kn_servicekit",
+    "kn_rules": REPO / "rules" / "kn_rules",
     "kn_deploy": REPO / "deploy" / "kn_deploy",
     **{f"kn_{name}": REPO / "services" / name / f"kn_{name}" for name in SERVICES},
 }

@@ -13,6 +13,7 @@ KIT = REPO / "servicekit" / "kn_servicekit"
 # the kit's modules a pure domain may import: a Cause, the error roots, the access check
 PURE_KIT = {"kn_servicekit.cause", "kn_servicekit.errors", "kn_servicekit.access"}
 DOMAINS = sorted(REPO.glob("services/*/kn_*/domain"))
+RULES = REPO / "rules" / "kn_rules"
 
 
 def imported_modules(path: Path) -> set[str]:
@@ -47,4 +48,12 @@ def test_a_domain_imports_contracts_and_the_kits_pure_modules_only(domain: Path)
     modules = {m for path in domain.glob("*.py") for m in imported_modules(path)}
     kit = {m for m in modules if m.split(".")[0] == "kn_servicekit"}
     assert sorted(kit - PURE_KIT) == []
-    assert foreign(modules - kit, {"kn_contracts", own}) == []
+    assert foreign(modules - kit, {"kn_contracts", "kn_rules", own}) == []
+
+
+def test_the_shared_rules_import_contracts_and_the_kits_pure_modules_only() -> None:
+    modules = {m for path in RULES.glob("*.py") for m in imported_modules(path)}
+    kit = {m for m in modules if m.split(".")[0] == "kn_servicekit"}
+    # loading a scheme file reads the package's own data: importlib.resources, json
+    assert sorted(kit - PURE_KIT) == []
+    assert foreign(modules - kit, {"kn_contracts", "kn_rules"}) == []

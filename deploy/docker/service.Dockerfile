@@ -10,11 +10,12 @@ RUN apt-get update \
 COPY constraints.txt ./
 COPY contracts ./contracts
 COPY servicekit ./servicekit
+COPY rules ./rules
 COPY deploy ./deploy
 COPY services/${SERVICE} ./services/${SERVICE}
 RUN pip install --no-cache-dir -c constraints.txt setuptools wheel \
  && pip install --no-cache-dir --no-build-isolation -c constraints.txt \
-      ./contracts ./servicekit ./deploy ./services/${SERVICE}
+      ./contracts ./servicekit ./rules ./deploy ./services/${SERVICE}
 # The service never runs as root inside its container.
 RUN useradd --system --uid 10001 --no-create-home --shell /usr/sbin/nologin kn
 USER kn

@@ -1,12 +1,14 @@
-"""`kn`: the operator's tool for the local runtime (and, later, dead letters and replays)."""
+"""`kn`: the operator's tool: the local runtime, dead letters, the demo and the audit."""
 
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import platform
 import sys
 from collections.abc import Sequence
 from importlib.metadata import version
+from pathlib import Path
 
 from kn_deploy import infra
 from kn_deploy.kafka import KAFKA_VERSION
@@ -72,6 +74,33 @@ def _dlq_redrive(args: argparse.Namespace) -> int:
     return 0
 
 
+def _audit(args: argparse.Namespace) -> int:
+    import asyncio
+    import json
+
+    from kn_deploy.audit import replay
+    from kn_rules.audit import AsOf
+    from kn_rules.scheme_files import load_scheme
+
+    as_of = AsOf(dt.date.fromisoformat(args.until), args.by)
+    found = asyncio.run(
+        replay(infra.endpoints().kafka_bootstrap, as_of, load_scheme(args.scheme), args.prefix)
+    )
+    if args.figures:
+        Path(args.figures).write_bytes(found.canonical() + b"\n")
+    else:
+        sys.stdout.buffer.write(found.canonical() + b"\n")
+    print(f"sha256 {found.digest}")
+    print(
+        f"read {found.read} messages in {found.seconds:.1f}s; left out {found.left_out} "
+        f"(unreadable or not from the topic's owner), {found.repeated} repeats applied once"
+    )
+    print(f"{len(found.differences)} difference(s) from what finance decided and published")
+    for difference in found.differences:
+        print(json.dumps(difference, sort_keys=True, ensure_ascii=False))
+    return 3 if found.differences else 0
+
+
 def _demo(args: argparse.Namespace) -> int:
     from kn_deploy.demo import run_demo
 
@@ -89,6 +118,7 @@ EXAMPLES = {
     "dlq": "example: kn dlq list --topic kn.region.ydernummer",
     "list": "example: kn dlq list --topic kn.region.ydernummer",
     "redrive": "example: kn dlq redrive --topic kn.region.ydernummer --offset 3",
+    "audit": "example: kn audit --until 2025-12-31 --figures figures.json   # exit 3: differences",
     "demo": "example: kn demo --keep-running   # then open http://127.0.0.1:8101/docs",
 }
 
@@ -141,6 +171,20 @@ def parser() -> argparse.ArgumentParser:
     again.add_argument("--offset", action="append", type=int, default=[], help="dlq offset")
     again.add_argument("--all", action="store_true", help="every pending letter")
     again.set_defaults(handler=_dlq_redrive)
+    audit = _command(
+        commands, "audit", "recompute every money figure from the log and compare with finance"
+    )
+    audit.add_argument("--until", required=True, help="the last day of facts taken (ISO date)")
+    audit.add_argument(
+        "--by",
+        choices=("ce_time", "effective_date"),
+        default="ce_time",
+        help="take facts recorded by then (default), or taking effect by then",
+    )
+    audit.add_argument("--scheme", default="fysioterapi", help="a scheme name or .json file")
+    audit.add_argument("--figures", help="write the canonical JSON here instead of stdout")
+    audit.add_argument("--prefix", default="", help="a topic prefix (a sandbox's)")
+    audit.set_defaults(handler=_audit)
     demo = _command(commands, "demo", "run the system end to end")
     demo.add_argument(
         "--keep-running",

@@ -19,7 +19,7 @@ import pytest
 from kn_deploy.layout import REPO_ROOT
 from kn_deploy.process import ExternalCommandFailed, run_checked
 
-PACKAGES = ("deploy", "contracts", "servicekit")
+PACKAGES = ("deploy", "contracts", "servicekit", "rules")
 
 
 def test_a_failing_external_command_shows_its_own_output_and_what_to_do() -> None:

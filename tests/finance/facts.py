@@ -16,9 +16,9 @@ from kn_contracts.events.finance import (
     RateTablePublished,
 )
 from kn_contracts.events.membership import CoordinatorChanged, CoordinatorElected, CoordinatorHolder
-from kn_finance.adapters.scheme import load_scheme
-from kn_finance.domain.inputs import ListFact, MeetingFact, NetworkInputs
-from kn_finance.domain.rates import RateBook
+from kn_rules.inputs import ListFact, MeetingFact, NetworkInputs
+from kn_rules.rates import RateBook
+from kn_rules.scheme_files import load_scheme
 from kn_servicekit.cause import Cause
 
 NETWORK = "aalborg-oest"

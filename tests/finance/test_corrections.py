@@ -13,12 +13,12 @@ from kn_contracts.base import Event
 from kn_contracts.events.finance import InvoiceDecided, PoolRate, RateAmounts, RateTablePublished
 from kn_contracts.events.payouts import PayoutAdjusted, PoolPayoutApproved
 from kn_finance.domain.commands import PublishRates, paid_tiers, publish_rates
-from kn_finance.domain.decide import decide
-from kn_finance.domain.errors import Invalid
-from kn_finance.domain.inputs import NetworkInputs
-from kn_finance.domain.pool import PoolBook
-from kn_finance.domain.rates import RateBook
 from kn_finance.domain.settle import changes
+from kn_rules.decide import decide
+from kn_rules.errors import Invalid
+from kn_rules.inputs import NetworkInputs
+from kn_rules.pool import PoolBook
+from kn_rules.rates import RateBook
 from kn_servicekit.cause import Cause
 from tests.finance.facts import (
     CAUSE,

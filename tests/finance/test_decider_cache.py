@@ -14,7 +14,7 @@ from kn_contracts.envelope import Envelope, source_of
 from kn_contracts.events.payouts import PoolPayoutApproved
 from kn_finance.adapters.inputs import NAME
 from kn_finance.bootstrap import finance_inputs
-from kn_finance.domain.pool import account_of
+from kn_rules.pool import account_of
 from kn_servicekit.pgstore import PostgresEventStore
 from kn_servicekit.projection import Delivery
 from tests.finance.facts import NETWORK

@@ -13,8 +13,9 @@ from kn_contracts.events.membership import (
 )
 from kn_contracts.events.payouts import CoordinatorFeeDue, PayoutAdjusted
 from kn_finance.domain.commands import close_fee_year
-from kn_finance.domain.errors import Invalid
-from kn_finance.domain.fee import FeeAccount, FeeYears, fee_changes, fee_lines
+from kn_finance.domain.fee import FeeAccount, FeeYears, fee_changes
+from kn_rules.errors import Invalid
+from kn_rules.fee import fee_lines
 from kn_servicekit.cause import Cause
 from kn_servicekit.errors import AccessDenied
 from tests.finance.facts import ANNA, BO, CAUSE, NETWORK, SCHEME, rates, roles, stamp

@@ -8,10 +8,10 @@ import pytest
 
 from kn_contracts.events.finance import Payee
 from kn_finance.domain.commands import register_invoice
-from kn_finance.domain.decide import Outcome, decide
-from kn_finance.domain.errors import Invalid
-from kn_finance.domain.inputs import MeetingFact, NetworkInputs
-from kn_finance.domain.pool import fold
+from kn_rules.decide import Outcome, decide
+from kn_rules.errors import Invalid
+from kn_rules.inputs import MeetingFact, NetworkInputs
+from kn_rules.pool import fold
 from tests.finance.facts import (
     BO,
     CAUSE,

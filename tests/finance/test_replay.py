@@ -13,10 +13,10 @@ from aiokafka import AIOKafkaProducer
 
 from kn_deploy import infra
 from kn_finance.adapters.reading import InputsReader
-from kn_finance.adapters.scheme import load_scheme
 from kn_finance.bootstrap import create_app, finance_inputs, payouts_view
 from kn_finance.handlers.settle import settle_everything
 from kn_finance.settings import FinanceSettings
+from kn_rules.scheme_files import load_scheme
 from kn_servicekit.cause import Cause
 from kn_servicekit.hosting import consumer_name
 from kn_servicekit.pgstore import PostgresEventStore

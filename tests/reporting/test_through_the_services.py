@@ -4,7 +4,10 @@ actually publishes it, as processes on real Kafka and PostgreSQL."""
 
 from __future__ import annotations
 
+import asyncio
+import datetime as dt
 import io
+import os
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -13,9 +16,13 @@ import httpx
 import pytest
 from pypdf import PdfReader
 
+from kn_deploy.audit import Audit, replay
 from kn_deploy.scenario import Scenario, until
 from kn_deploy.scenario_money import Money
 from kn_deploy.services import ServiceProcess
+from kn_rules.audit import AsOf
+from kn_rules.scheme_files import load_scheme
+from kn_servicekit.cause import copenhagen_date
 from tests.support.demo_services import TOKENS, demo_services
 
 pytestmark = pytest.mark.infra
@@ -93,3 +100,37 @@ def test_the_services_facts_make_the_worked_examples_annual_status(
     ):
         assert expected in text, expected
     (tmp_path / "aarlig-status.pdf").write_bytes(pdf.content)
+
+
+def test_reporting_serves_the_audits_figures_with_the_digest_kn_audit_prints(
+    services: dict[str, ServiceProcess], kafka_bootstrap: str, tmp_path: Path
+) -> None:
+    urls = (services["membership"].url, services["meetings"].url)
+    with Scenario(*urls, kafka_bootstrap, TOKENS) as scenario:
+        scenario.run(lambda _: None)
+    with Money(services["finance"].url, TOKENS, tmp_path / "money") as money:
+        money.run(lambda _: None)
+    today = copenhagen_date(dt.datetime.now(dt.UTC))
+    prefix = os.environ["KN_TOPIC_PREFIX"]
+    scheme = load_scheme("fysioterapi")
+
+    def replayed() -> Audit:
+        return asyncio.run(replay(kafka_bootstrap, AsOf(today), scheme, prefix, False))
+
+    # finance publishes its payouts after the scenario's last request: wait for them
+    found = until(replayed, lambda audit: audit.differences == [], within=60)
+    assert found.figures["totals"]["2025"]["pool_paid"] == 747_600
+    auditor = {"Authorization": "Bearer demo-auditor"}
+
+    def served() -> Any:
+        url = f"{services['reporting'].url}/v1/audit"
+        return httpx.get(url, params={"as_of": today.isoformat()}, headers=auditor).json()
+
+    body = until(served, lambda b: b.get("digest") == found.digest, within=60)
+    assert body["figures"] == found.figures
+    assert body["differences"] == []
+    coordinator = {"Authorization": "Bearer demo-coordinator"}
+    refused = httpx.get(
+        f"{services['reporting'].url}/v1/audit", params={"as_of": "2025-12-31"}, headers=coordinator
+    )
+    assert refused.status_code == 403

@@ -15,9 +15,14 @@ import pytest
 from kn_contracts.topics import TOPICS
 from kn_deploy.services import ServiceProcess, start_service
 from kn_servicekit.topics import ensure_topics
+from tests.support.kafka import drop_topics
 
 TOKENS = {"ekm": "demo-ekm", "coordinator": "demo-coordinator"}
-ROLES = {"demo-ekm": "ekm", "demo-coordinator": "coordinator:aalborg-oest"}
+ROLES = {
+    "demo-ekm": "ekm",
+    "demo-coordinator": "coordinator:aalborg-oest",
+    "demo-auditor": "auditor",
+}
 
 
 async def _prepare(bootstrap: str, database_url: str, prefix: str, schemas: list[str]) -> None:
@@ -62,3 +67,4 @@ def demo_services(
     finally:
         for process in running.values():
             process.stop()
+        asyncio.run(drop_topics(kafka_bootstrap, prefix))

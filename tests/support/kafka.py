@@ -6,6 +6,7 @@ import asyncio
 from collections.abc import Sequence
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
+from aiokafka.admin import AIOKafkaAdminClient
 from aiokafka.structs import ConsumerRecord
 
 from kn_servicekit.kafka import caught_up, partitions_of
@@ -48,3 +49,16 @@ async def read_all(bootstrap: str, topic: str) -> list[ConsumerRecord]:
         return records
     finally:
         await consumer.stop()
+
+
+async def drop_topics(bootstrap: str, prefix: str) -> None:
+    """Delete a sandbox's topics, so a broker kept between runs does not pile up partitions
+    (each holds open files; thousands of them exhaust the broker's file limit)."""
+    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
+    await admin.start()
+    try:
+        mine = [name for name in await admin.list_topics() if name.startswith(prefix)]
+        if mine:
+            await admin.delete_topics(mine)
+    finally:
+        await admin.close()

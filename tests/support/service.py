@@ -19,6 +19,7 @@ from fastapi import FastAPI
 from kn_contracts.topics import TOPICS
 from kn_servicekit.settings import ServiceSettings
 from kn_servicekit.topics import ensure_topics
+from tests.support.kafka import drop_topics
 from tests.support.waiting import eventually
 
 S = TypeVar("S", bound=ServiceSettings)
@@ -54,7 +55,10 @@ async def sandbox(bootstrap: str, database_url: str) -> AsyncIterator[Sandbox]:
     prefix = f"t{uuid.uuid4().hex[:8]}."
     box = Sandbox(bootstrap, database_url, prefix)
     await ensure_topics(bootstrap, TOPICS, prefix=prefix)
-    yield box
+    try:
+        yield box
+    finally:
+        await drop_topics(bootstrap, prefix)
 
 
 @asynccontextmanager

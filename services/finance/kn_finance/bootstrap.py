@@ -17,11 +17,11 @@ from kn_contracts.topics import (
 from kn_finance import SERVICE
 from kn_finance.adapters.inputs import FinanceInputs
 from kn_finance.adapters.payouts_view import PayoutsView
-from kn_finance.adapters.scheme import load_scheme
-from kn_finance.domain.errors import Conflict, Invalid, NotFound
 from kn_finance.entrypoints import exports, fees, pool
 from kn_finance.entrypoints.wiring import EXTRA, Services
 from kn_finance.settings import FinanceSettings
+from kn_rules.errors import Conflict, Invalid, NotFound
+from kn_rules.scheme_files import load_scheme
 from kn_servicekit import hosting
 from kn_servicekit.cause import copenhagen_date
 from kn_servicekit.http import Resources, create_http_app

@@ -13,7 +13,7 @@ class FinanceSettings(ServiceSettings):
 
     database_url: str = LocalDatabase(SERVICE).url
     http_port: int = 8103
-    # DOMAIN "Other schemes": a scheme shipped in kn_finance/schemes, or a .json file's path
+    # DOMAIN "Other schemes": a scheme shipped in kn_rules/schemes, or a .json file's path
     scheme: str = "fysioterapi"
     # the fee statement's font (Debian's fonts-dejavu-core): Danish letters need Unicode
     statement_font: str = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"

@@ -22,10 +22,11 @@ from kn_reporting.adapters.document import FONT_PACKAGE, FontMissing
 from kn_reporting.adapters.facts_view import FactsReader, ReportFacts, prepare_view
 from kn_reporting.domain.errors import Conflict, Invalid, NotFound
 from kn_reporting.domain.policy import Policy
-from kn_reporting.entrypoints.api import overview_router, router
+from kn_reporting.entrypoints.api import audit_router, overview_router, router
 from kn_reporting.entrypoints.wiring import EXTRA, Services
 from kn_reporting.handlers import Reports
 from kn_reporting.settings import ReportingSettings
+from kn_rules.scheme_files import load_scheme
 from kn_servicekit import hosting
 from kn_servicekit.http import Resources, create_http_app
 from kn_servicekit.pgstore import PostgresEventStore
@@ -64,6 +65,7 @@ def create_app(settings: ReportingSettings, clock: Callable[[], dt.datetime] = _
     """The reporting service's HTTP app with its Kafka side attached."""
     view, events = report_facts(settings)
     policy = policy_from(settings)
+    scheme = load_scheme(settings.audit_scheme)
 
     async def tables(resources: Resources) -> None:
         await prepare_view(resources.pool, view)
@@ -74,7 +76,7 @@ def create_app(settings: ReportingSettings, clock: Callable[[], dt.datetime] = _
 
     async def wire(resources: Resources) -> None:
         resources.extras[EXTRA] = Services(
-            reports=Reports(FactsReader(resources.pool, events), policy),
+            reports=Reports(FactsReader(resources.pool, events), policy, scheme),
             store=PostgresEventStore(resources.pool, events, settings.topic_for),
             font=settings.pdf_font,
             clock=clock,
@@ -83,7 +85,7 @@ def create_app(settings: ReportingSettings, clock: Callable[[], dt.datetime] = _
     return create_http_app(
         service=SERVICE,
         settings=settings,
-        routers=[router, overview_router],
+        routers=[router, overview_router, audit_router],
         on_start=[hosting.create_tables, tables, wire],
         background={
             "relay": hosting.relay(SERVICE),

@@ -4,19 +4,23 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 
 from kn_contracts.events.membership import NetworkCreated
 from kn_contracts.events.reporting import Narrative
 from kn_reporting.adapters.facts_view import FactsReader
 from kn_reporting.domain import submission as filing
 from kn_reporting.domain.assemble import figures
-from kn_reporting.domain.canonical import digest
 from kn_reporting.domain.errors import KNOWN_NETWORK, NotFound
 from kn_reporting.domain.facts import Facts
 from kn_reporting.domain.figures import Figures
 from kn_reporting.domain.overview import NetworkYear, Overview, overview
 from kn_reporting.domain.policy import Policy
 from kn_reporting.domain.status import AnnualStatus, annual_status
+from kn_rules.audit import AsOf, Ledger, differences
+from kn_rules.audit import figures as audit_figures
+from kn_rules.canonical import digest
+from kn_rules.scheme import Scheme
 from kn_servicekit.cause import Cause
 from kn_servicekit.eventstore import EventStore
 from kn_servicekit.pipeline import Aggregate, decide_and_append, load
@@ -28,6 +32,7 @@ class Reports:
 
     facts: FactsReader
     policy: Policy
+    scheme: Scheme  # the rate scheme the audit recomputes (kn_rules/schemes)
 
 
 def _filing(network_id: str, year: int) -> Aggregate[filing.Filing]:
@@ -111,3 +116,19 @@ async def national(
         raise NotFound(KNOWN_NETWORK, f"no network {own!r} in {year} is known to reporting")
     p = reports.policy
     return overview(statuses, year, viewer, own, p.min_clinics, p.quartile_min_networks)
+
+
+async def audit(reports: Reports, as_of: AsOf) -> dict[str, Any]:
+    """The audit's figures from reporting's facts as of a day, their digest, and where
+    finance's decisions and payouts differ (the same code and digest as `kn audit`)."""
+    ledger = Ledger(reports.scheme)
+    facts = await reports.facts.as_of(as_of)
+    for event in facts:
+        ledger.apply(event)
+    found = audit_figures(ledger, as_of)
+    return {
+        "figures": found,
+        "digest": digest(found),
+        "differences": differences(ledger, found),
+        "facts": len(facts),
+    }

@@ -29,4 +29,6 @@ class ReportingSettings(ServiceSettings):
     quartile_min_networks: int = 5
     # the rate scheme whose coordinator fee previews use; None: the only one with a table
     rate_scheme: str | None = None
+    # the scheme file (kn_rules/schemes, or a .json path) the audit recomputes money with
+    audit_scheme: str = "fysioterapi"
     pdf_font: Path = DEJAVU

@@ -26,7 +26,6 @@ import datetime as dt
 import json
 import uuid
 from collections.abc import Callable, Sequence
-from typing import Protocol, cast
 
 from kn_contracts.base import Event
 from kn_contracts.catalog import Catalog
@@ -34,32 +33,16 @@ from kn_contracts.events import meetings as mt
 from kn_contracts.events import membership as ms
 from kn_finance.adapters import tables
 from kn_finance.adapters.reading import InputsReader
-from kn_finance.domain.scheme import Scheme
 from kn_finance.handlers import settle
 from kn_finance.handlers.commands import DECIDER
+from kn_rules.facts import COORDINATOR_ACTS, meeting_change
+from kn_rules.scheme import Scheme
 from kn_servicekit.cause import Cause, copenhagen_date
 from kn_servicekit.db import Connection
 from kn_servicekit.pgstore import PostgresEventStore
 from kn_servicekit.projection import Delivery
 
 NAME = "finance_inputs"
-# the confirmed coordinator acts (Coordinator 9): requests and other new types are not acts
-COORDINATOR_ACTS = (
-    ms.CoordinatorElected,
-    ms.CoordinatorRoleShared,
-    ms.CoordinatorChanged,
-    ms.CoordinatorSteppedDown,
-    ms.CoordinatorSpellsRestated,
-)
-
-
-class _Listed(Protocol):
-    """A meetings event that carries a whole attendance list."""
-
-    meeting_id: str
-    attendees: tuple[mt.Attendee, ...]
-
-
 Scope = tuple[str, str]  # ("pool" | "roles", network)
 
 
@@ -175,28 +158,13 @@ def record(writes: Writes, event: Event) -> Scope | None:
 
 
 def _meetings(writes: Writes, event: mt.MeetingsEvent) -> Scope | None:
-    network = getattr(event, "network_id", None)
-    if network is None:
+    change = meeting_change(event)
+    if change is None:
         return None
-    meeting = getattr(event, "meeting_id", None)
-    # (date, status) to insert; (date or None, status or None) to change
-    values: tuple[object, object, object, object]
-    if isinstance(event, mt.MeetingScheduled | mt.MeetingRescheduled):
-        values = (event.meeting_date, "planned", event.meeting_date, None)
-    elif isinstance(event, mt.MeetingCancelled):
-        values = (event.meeting_date, "cancelled", None, "cancelled")
-    elif isinstance(event, mt.MeetingHeld):
-        values = (event.effective_date, "held", None, "held")
-    elif isinstance(getattr(event, "attendees", None), tuple):
-        # every list revision, whatever its event type (recorded, corrected, or one meetings
-        # adds later for Meetings 10): the latest revision of a meeting counts
-        listed = cast(_Listed, event)
-        revision = getattr(event, "revision", None) or 1
-        lines = [[a.category, a.ydernummer] for a in listed.attendees]
-        date = getattr(event, "meeting_date", event.effective_date)
-        values = (date, "held", None, "held")
-        writes.add(tables.LISTED, network, listed.meeting_id, revision, json.dumps(lines))
-    else:
-        return None
+    network, meeting = change.network_id, change.meeting_id
+    if change.listed is not None:
+        lines = json.dumps([list(line) for line in change.listed.lines])
+        writes.add(tables.LISTED, network, meeting, change.listed.revision, lines)
+    values = (change.date, change.status, change.new_date, change.new_status)
     writes.add(tables.MEETING, network, meeting, *values)
     return ("pool", network)

@@ -10,7 +10,7 @@ import asyncpg
 from kn_contracts.catalog import Catalog
 from kn_contracts.coordinator import RoleHistory
 from kn_contracts.events.membership import CoordinatorEvent, CoordinatorSpellsRestated
-from kn_finance.domain.inputs import ListFact, MeetingFact, NetworkInputs
+from kn_rules.inputs import ListFact, MeetingFact, NetworkInputs
 from kn_servicekit.db import Connection
 
 _LISTS = """

@@ -10,7 +10,7 @@ from fpdf import FPDF
 
 from kn_contracts.danish import date_text
 from kn_contracts.money import kroner_text
-from kn_finance.domain.scheme import Scheme
+from kn_rules.scheme import Scheme
 from kn_servicekit.errors import ConfigurationError
 
 FONT_PACKAGE = "fonts-dejavu-core"

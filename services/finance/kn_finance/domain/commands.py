@@ -18,12 +18,12 @@ from kn_contracts.events.finance import (
     RateTablePublished,
 )
 from kn_contracts.events.meetings import AttendeeCategory
-from kn_finance.domain.checks import same_supplier_invoice
-from kn_finance.domain.errors import CHECKS, CLOSE, INVOICE, RATES, Conflict, Invalid, NotFound
 from kn_finance.domain.fee import FeeYears
-from kn_finance.domain.pool import NO_NETWORK, PoolBook
-from kn_finance.domain.rates import RateBook
-from kn_finance.domain.scheme import Scheme
+from kn_rules.checks import same_supplier_invoice
+from kn_rules.errors import CHECKS, CLOSE, INVOICE, RATES, Conflict, Invalid, NotFound
+from kn_rules.pool import NO_NETWORK, PoolBook
+from kn_rules.rates import RateBook
+from kn_rules.scheme import Scheme
 from kn_servicekit.access import EKM, may_act
 from kn_servicekit.cause import Cause
 from kn_servicekit.errors import AccessDenied

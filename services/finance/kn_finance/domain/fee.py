@@ -9,35 +9,16 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from kn_contracts.base import Event
-from kn_contracts.coordinator import RoleHistory, fee
 from kn_contracts.events.finance import CoordinatorFeeYearClosed
 from kn_contracts.events.payouts import CoordinatorFeeDue, PayoutAdjusted
-from kn_finance.domain.rates import Rates
-from kn_finance.domain.scheme import Scheme
 from kn_finance.domain.settle import Change
+from kn_rules.fee import FeeLine
+from kn_rules.fee import fee_thing as thing_of
+from kn_rules.rates import Rates
+from kn_rules.scheme import Scheme
 from kn_servicekit.cause import Cause
 
 FEE_YEARS = "fee-years"
-
-
-def account_of(network_id: str, year: int) -> str:
-    """The stream of a network's fee payouts for a year."""
-    return f"fee:{network_id}:{year}"
-
-
-def thing_of(network_id: str, year: int, person_id: str) -> str:
-    return f"fee:{network_id}:{year}:{person_id}"
-
-
-@dataclass(frozen=True)
-class FeeLine:
-    """One person's months and fee in a year."""
-
-    person_id: str
-    name: str
-    served: int
-    paid: int
-    amount: int
 
 
 @dataclass
@@ -76,25 +57,6 @@ class FeeYears:
         if isinstance(event, CoordinatorFeeYearClosed):
             self.closed.setdefault(event.year, event.effective_date)
         return self
-
-
-def fee_lines(
-    roles: RoleHistory, year: int, rates: Rates, as_of: dt.date | None = None
-) -> list[FeeLine]:
-    """Months served and paid per person in the year (up to `as_of`) and each payee's fee."""
-    months = roles.months(year, as_of)
-    names = {person: name for spell in roles.spells for person, name in spell.holders}
-    people = sorted(set(months.served) | set(months.paid))
-    return [
-        FeeLine(
-            person_id=person,
-            name=names.get(person, person),
-            served=months.served.get(person, 0),
-            paid=months.paid.get(person, 0),
-            amount=fee(rates.coordinator_fee, months.paid.get(person, 0)),  # Coordinator 4
-        )
-        for person in people
-    ]
 
 
 def fee_changes(

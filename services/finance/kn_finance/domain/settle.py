@@ -14,9 +14,9 @@ from dataclasses import dataclass
 from kn_contracts.base import Event
 from kn_contracts.events.finance import InvoiceDecided
 from kn_contracts.events.payouts import PayoutAdjusted, PoolPayoutApproved
-from kn_finance.domain.decide import Outcome
-from kn_finance.domain.pool import Invoice, PoolBook, thing_of
-from kn_finance.domain.rates import rates_named
+from kn_rules.decide import Outcome
+from kn_rules.pool import Invoice, PoolBook, thing_of
+from kn_rules.rates import rates_named
 from kn_servicekit.cause import Cause
 
 

@@ -6,13 +6,14 @@ import datetime as dt
 from typing import Any
 
 from kn_contracts.money import kroner_text
-from kn_finance.domain.decide import decide
-from kn_finance.domain.errors import CAP, FEE, INVOICE, Invalid, NotFound
-from kn_finance.domain.fee import FeeAccount, fee_lines
-from kn_finance.domain.inputs import NetworkInputs, counted
-from kn_finance.domain.pool import Invoice, PoolBook
-from kn_finance.domain.rates import RateBook
-from kn_finance.domain.scheme import Scheme
+from kn_finance.domain.fee import FeeAccount
+from kn_rules.decide import decide
+from kn_rules.errors import CAP, FEE, INVOICE, Invalid, NotFound
+from kn_rules.fee import fee_lines
+from kn_rules.inputs import NetworkInputs, counted
+from kn_rules.pool import Invoice, PoolBook
+from kn_rules.rates import RateBook
+from kn_rules.scheme import Scheme
 
 
 def invoice_view(invoice: Invoice) -> dict[str, Any]:

@@ -10,8 +10,8 @@ from fastapi.responses import Response
 
 from kn_finance.adapters.exports import payouts_csv, payouts_xlsx
 from kn_finance.adapters.payouts_view import PayoutRow, payouts_between
-from kn_finance.domain.errors import Invalid
 from kn_finance.entrypoints.wiring import Auditing
+from kn_rules.errors import Invalid
 from kn_servicekit.http import Resources
 
 router = APIRouter(prefix="/v1", tags=["exports"])

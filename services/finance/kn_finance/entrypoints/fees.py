@@ -10,10 +10,10 @@ from fastapi.responses import JSONResponse, Response
 
 from kn_finance.adapters.statement import fee_statement
 from kn_finance.domain import views
-from kn_finance.domain.errors import FEE, NotFound
 from kn_finance.entrypoints.wiring import Ekm, Reader, Wired
 from kn_finance.handlers import commands
 from kn_finance.handlers.streams import fee_account, fee_years, rate_book
+from kn_rules.errors import FEE, NotFound
 from kn_servicekit.access import may_read
 from kn_servicekit.commands import run_command
 

@@ -10,12 +10,12 @@ from fastapi.responses import JSONResponse
 
 from kn_finance.domain import commands as rules
 from kn_finance.domain import views
-from kn_finance.domain.errors import INVOICE, NotFound
-from kn_finance.domain.pool import NO_NETWORK
 from kn_finance.entrypoints import schemas as s
 from kn_finance.entrypoints.wiring import Ekm, Reader, Wired, Writer
 from kn_finance.handlers import commands
 from kn_finance.handlers.streams import pool_book, rate_book
+from kn_rules.errors import INVOICE, NotFound
+from kn_rules.pool import NO_NETWORK
 from kn_servicekit.access import may_read
 from kn_servicekit.commands import run_command
 

@@ -12,8 +12,8 @@ from fastapi import Depends, Request
 from kn_contracts.catalog import Catalog
 from kn_finance.adapters.inputs import NAME as INPUTS
 from kn_finance.adapters.reading import InputsReader, live_reader
-from kn_finance.domain.scheme import Scheme
 from kn_finance.handlers.settle import Folds
+from kn_rules.scheme import Scheme
 from kn_servicekit.auth import Actor, require
 from kn_servicekit.cause import copenhagen_date
 from kn_servicekit.http import Resources

@@ -13,13 +13,13 @@ from typing import Any, Literal
 
 from kn_finance.domain import commands as rules
 from kn_finance.domain import views
-from kn_finance.domain.decide import NEEDS_AMOUNT
-from kn_finance.domain.errors import CHECKS, Invalid
-from kn_finance.domain.rates import RateBook, Rates
-from kn_finance.domain.scheme import Scheme
 from kn_finance.handlers import settle
 from kn_finance.handlers.settle import Inputs
 from kn_finance.handlers.streams import FEE_YEARS, pool_book, pool_of, rate_book, rates_of
+from kn_rules.decide import NEEDS_AMOUNT
+from kn_rules.errors import CHECKS, Invalid
+from kn_rules.rates import RateBook, Rates
+from kn_rules.scheme import Scheme
 from kn_servicekit.cause import Cause
 from kn_servicekit.eventstore import EventStore
 from kn_servicekit.pipeline import decide_and_append, load

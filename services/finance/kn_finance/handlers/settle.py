@@ -14,14 +14,15 @@ from dataclasses import dataclass, field
 from typing import Protocol, TypeVar
 
 from kn_contracts.base import Event
-from kn_finance.domain.decide import decide
-from kn_finance.domain.fee import FeeAccount, FeeYears, fee_changes, fee_lines
-from kn_finance.domain.inputs import NetworkInputs
-from kn_finance.domain.pool import PoolBook
-from kn_finance.domain.rates import RateBook, Rates
-from kn_finance.domain.scheme import Scheme
+from kn_finance.domain.fee import FeeAccount, FeeYears, fee_changes
 from kn_finance.domain.settle import Change, changes
 from kn_finance.handlers.streams import FEE_YEARS, applied, fee_of, pool_of, rates_of
+from kn_rules.decide import decide
+from kn_rules.fee import fee_lines
+from kn_rules.inputs import NetworkInputs
+from kn_rules.pool import PoolBook
+from kn_rules.rates import RateBook, Rates
+from kn_rules.scheme import Scheme
 from kn_servicekit.cause import Cause
 from kn_servicekit.eventstore import EventStore
 from kn_servicekit.folds import FoldCache

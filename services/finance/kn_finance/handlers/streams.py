@@ -5,10 +5,12 @@ from __future__ import annotations
 from typing import TypeVar
 
 from kn_contracts.base import Event
-from kn_finance.domain import fee, pool
+from kn_finance.domain import fee
 from kn_finance.domain.fee import FeeAccount, FeeYears
-from kn_finance.domain.pool import PoolBook
-from kn_finance.domain.rates import RateBook
+from kn_rules import pool
+from kn_rules.fee import fee_account as fee_stream
+from kn_rules.pool import PoolBook
+from kn_rules.rates import RateBook
 from kn_servicekit.eventstore import EventStore
 from kn_servicekit.pipeline import Aggregate, load
 
@@ -36,7 +38,7 @@ def pool_of(network_id: str | None) -> Aggregate[PoolBook]:
 
 def fee_of(network_id: str, year: int) -> Aggregate[FeeAccount]:
     """A network's fee payouts for one year."""
-    return Aggregate(fee.account_of(network_id, year), FeeAccount, applied, key=network_id)
+    return Aggregate(fee_stream(network_id, year), FeeAccount, applied, key=network_id)
 
 
 FEE_YEARS = Aggregate(fee.FEE_YEARS, FeeYears, applied, key=fee.FEE_YEARS)

@@ -8,13 +8,16 @@ calls another service. The domain folds the facts by their dates.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 
 import asyncpg
 
 from kn_contracts.base import Event
 from kn_contracts.catalog import Catalog
-from kn_reporting.domain.facts import COMMON_SCOPES, scope_of
+from kn_reporting.domain.facts import COMMON_SCOPES, NO_NETWORK, scope_of
+from kn_rules.audit import AsOf
+from kn_servicekit.cause import COPENHAGEN
 from kn_servicekit.db import Connection
 from kn_servicekit.projection import Delivery
 from kn_servicekit.rebuild import live_schema
@@ -108,10 +111,18 @@ class FactsReader:
         """Every network's facts by network, and the common ones."""
         by_network: dict[str, list[Event]] = {}
         common: list[Event] = []
-        for row in await self._rows(""):
+        for row in await self._rows("WHERE scope <> $1", NO_NETWORK):
             event = self._catalog.decode(row["ce_type"], row["body"])
             if row["scope"] in COMMON_SCOPES:
                 common.append(event)
             else:
                 by_network.setdefault(row["scope"], []).append(event)
         return by_network, common
+
+    async def as_of(self, as_of: AsOf) -> list[Event]:
+        """Every fact recorded (ce_time in Copenhagen) or taking effect by the day, in the
+        order they arrived, for the audit's figures."""
+        if as_of.by == "effective_date":
+            return self._decode(await self._rows("WHERE effective_date <= $1", as_of.day))
+        ends = dt.datetime.combine(as_of.day + dt.timedelta(days=1), dt.time(), COPENHAGEN)
+        return self._decode(await self._rows("WHERE recorded_at < $1", ends))

@@ -24,6 +24,8 @@ MANDATORY_TOPICS = ":mandatory-topics"
 RATES = ":rates"
 FEE_YEARS = ":fee-years"
 COMMON_SCOPES = (CLUSTERS, MANDATORY_TOPICS, RATES, FEE_YEARS)
+# an invoice naming no network is in no network's status, but the audit recomputes it too
+NO_NETWORK = ":no-network"
 
 NETWORK_FACTS: tuple[type[Event], ...] = (
     mb.NetworkCreated,
@@ -68,7 +70,9 @@ def scope_of(event: Event) -> str | None:
         return common
     if isinstance(event, NETWORK_FACTS):
         network: str | None = getattr(event, "network_id", None)
-        return network  # an invoice naming no network belongs to no network's status
+        if network is None and isinstance(event, fi.FinanceEvent):
+            return NO_NETWORK
+        return network
     return None
 
 

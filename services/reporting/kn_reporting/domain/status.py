@@ -5,11 +5,11 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from kn_reporting.domain.canonical import digest
 from kn_reporting.domain.figures import Figures
 from kn_reporting.domain.flags import Flag, flags
 from kn_reporting.domain.policy import Policy
 from kn_reporting.domain.submission import Filing, Submission, submission
+from kn_rules.canonical import digest
 
 
 @dataclass(frozen=True)

@@ -1,11 +1,13 @@
-"""Routes: a network's annual status (JSON, PDF), its submission and acknowledgement, and
-the national overview (JSON, CSV, XLSX)."""
+"""Routes: a network's annual status (JSON, PDF), its submission and acknowledgement, the
+national overview (JSON, CSV, XLSX), and the audit's figures as of a day."""
 
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -16,7 +18,8 @@ from kn_reporting.adapters.status_pdf import status_pdf
 from kn_reporting.domain.overview import Overview
 from kn_reporting.domain.status import AnnualStatus
 from kn_reporting.domain.table import table
-from kn_reporting.entrypoints.wiring import Filer, NetworkId, Reader, Wired, Year
+from kn_reporting.entrypoints.wiring import Auditing, Filer, NetworkId, Reader, Wired, Year
+from kn_rules.audit import AsOf, By
 from kn_servicekit.access import may_read
 from kn_servicekit.auth import Actor
 from kn_servicekit.commands import run_command
@@ -127,6 +130,24 @@ async def national_overview(year: Year, actor: Reader, wired: Wired) -> Overview
     """Per cluster and network for EKM and auditors; a coordinator's own network beside
     anonymous quartiles of the others. No figure drawn from fewer than 5 clinics."""
     return await _overview(year, actor, wired)
+
+
+audit_router = APIRouter(tags=["audit"])
+
+
+@audit_router.get("/v1/audit")
+async def audit(
+    actor: Auditing,
+    wired: Wired,
+    as_of: Annotated[dt.date, Query(description="The last day of facts taken.")],
+    by: Annotated[By, Query(description="ce_time: recorded by then; or effective_date")] = (
+        "ce_time"
+    ),
+) -> dict[str, Any]:
+    """Every money figure recomputed from reporting's facts as of a day, with the SHA-256
+    of its canonical JSON and every difference from finance's decisions and payouts: the
+    same figures and digest `kn audit --until` gives from the log."""
+    return await handlers.audit(wired.reports, AsOf(as_of, by))
 
 
 async def _status(network_id: str, year: int, actor: Actor, wired: Wired) -> AnnualStatus:

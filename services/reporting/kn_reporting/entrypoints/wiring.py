@@ -20,6 +20,7 @@ from kn_servicekit.pgstore import PostgresEventStore
 EXTRA = "reporting"
 
 Reader = Annotated[Actor, Depends(require("ekm", "coordinator", "auditor"))]
+Auditing = Annotated[Actor, Depends(require("ekm", "auditor"))]
 Filer = Annotated[Actor, Depends(require("ekm", "coordinator"))]
 NetworkId = Annotated[str, PathParam(pattern=r"^[a-z0-9][a-z0-9._-]{0,63}$")]
 Year = Annotated[int, PathParam(ge=2000, le=2100, description="The calendar year reported.")]

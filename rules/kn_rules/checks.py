@@ -6,10 +6,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from kn_contracts.events.finance import InvoiceReceived, Reason, payee_problem
-from kn_finance.domain.inputs import ListFact, MeetingFact, NetworkInputs
-from kn_finance.domain.rates import RateBook, Rates
-from kn_finance.domain.scheme import Scheme
-from kn_finance.domain.text import day_text
+from kn_rules.inputs import ListFact, MeetingFact, NetworkInputs
+from kn_rules.rates import RateBook, Rates
+from kn_rules.scheme import Scheme
+from kn_rules.text import day_text
 
 RULE_4 = "Pool payouts 4"
 RULE_5 = "Pool payouts 5"

@@ -15,12 +15,12 @@ from kn_contracts.events.finance import (
     RateRevision,
     Reason,
 )
-from kn_finance.domain.checks import Checked, check, number_key
-from kn_finance.domain.inputs import NetworkInputs, counted
-from kn_finance.domain.pool import Invoice, PoolBook
-from kn_finance.domain.rates import RateBook
-from kn_finance.domain.scheme import Scheme
-from kn_finance.domain.text import day_text
+from kn_rules.checks import Checked, check, number_key
+from kn_rules.inputs import NetworkInputs, counted
+from kn_rules.pool import Invoice, PoolBook
+from kn_rules.rates import RateBook
+from kn_rules.scheme import Scheme
+from kn_rules.text import day_text
 
 NEEDS_AMOUNT = "override_needs_amount"  # an approval the pool cannot size itself (rule 7)
 

@@ -1,4 +1,4 @@
-"""A scheme from its file (services/finance/kn_finance/schemes/<name>.json, or a path)."""
+"""A scheme from its file (rules/kn_rules/schemes/<name>.json, or a path)."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import json
 from importlib import resources
 from pathlib import Path
 
-from kn_finance.domain.scheme import Scheme
+from kn_rules.scheme import Scheme
 from kn_servicekit.errors import ConfigurationError
 
 
@@ -18,10 +18,10 @@ def load_scheme(name_or_path: str | Path) -> Scheme:
             raise ConfigurationError(f"scheme file {path} does not exist")
         text = path.read_text("utf-8")
     else:
-        shipped = resources.files("kn_finance.schemes").joinpath(f"{name_or_path}.json")
+        shipped = resources.files("kn_rules.schemes").joinpath(f"{name_or_path}.json")
         if not shipped.is_file():
             raise ConfigurationError(
-                f"no scheme {name_or_path!r}: name a file in kn_finance/schemes or a .json path"
+                f"no scheme {name_or_path!r}: name a file in kn_rules/schemes or a .json path"
             )
         text = shipped.read_text("utf-8")
     data = json.loads(text)

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from kn_contracts.base import Event
 from kn_contracts.events.finance import Basis, RateRevision, RateTablePublished
 from kn_contracts.money import scale_half_up
-from kn_finance.domain.errors import RATES, Invalid, no_rate_table
+from kn_rules.errors import RATES, Invalid, no_rate_table
 
 MAX_INDEX_DEPTH = 10  # a table indexed on a table indexed on ... (never a loop: years fall)
 

@@ -7,7 +7,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from kn_contracts.coordinator import RoleHistory
-from kn_finance.domain.rates import Rates
+from kn_rules.rates import Rates
 
 _PREFERENCE = {"held": 0, "planned": 1, "cancelled": 2}
 

@@ -1,0 +1,121 @@
+"""The audit's figures in pure code (kn_rules.audit): recomputed from source facts only,
+compared with finance's decisions and payouts, and the same in whatever order the topics
+are read."""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+
+from kn_contracts.base import Event
+from kn_contracts.events.finance import InvoiceDecided
+from kn_contracts.events.payouts import PoolPayoutApproved
+from kn_rules.audit import AsOf, Ledger, differences, figures
+from kn_rules.canonical import digest
+from tests.finance.facts import SCHEME, base_table, invoice, stamp, table_2025
+from tests.finance.story import coordinators, held, network, recorded, scheduled
+
+AS_OF = AsOf(dt.date(2025, 12, 31))
+PAYEE = invoice("venue", "8100.00").payee
+
+
+def sources() -> dict[str, list[Event]]:
+    """The worked example's source facts, by the topic they come from."""
+    return {
+        "membership": [network(), *coordinators()],
+        "meetings": [scheduled("2025-03-12"), held(), recorded()],
+        "finance": [base_table(), table_2025(), invoice("venue", "8100.00")],
+    }
+
+
+def folded(*streams: list[Event]) -> Ledger:
+    ledger = Ledger(SCHEME)
+    for stream in streams:
+        for event in stream:
+            ledger.apply(event)
+    return ledger
+
+
+def published(amount: int) -> list[Event]:
+    """Finance's decision and payout of the venue invoice, as it would publish them."""
+    decided = InvoiceDecided(
+        **stamp(dt.date(2025, 3, 21)),
+        invoice_id="venue",
+        network_id="aalborg-oest",
+        status="approved",
+        approved=amount,
+        not_covered=810_000 - amount,
+    )
+    payout = PoolPayoutApproved(
+        **stamp(dt.date(2025, 3, 21)),
+        thing="pool:aalborg-oest:venue",
+        invoice_id="venue",
+        network_id="aalborg-oest",
+        meeting_id="2025-03-12",
+        meeting_date=dt.date(2025, 3, 12),
+        list_revision=1,
+        rate_scheme="fysioterapi",
+        rate_year=2025,
+        rate_revision=1,
+        supplier_name="Fysio Øst Lokaler ApS",
+        supplier_invoice_number="F-venue",
+        payee=PAYEE,
+        amount=amount,
+        not_covered=810_000 - amount,
+    )
+    return [decided, payout]
+
+
+def test_figures_come_from_the_source_facts_and_not_from_finances_decisions() -> None:
+    facts = sources()
+    honest = folded(*facts.values(), published(747_600))
+    wrong = folded(*facts.values(), published(810_000))
+    assert figures(honest, AS_OF) == figures(wrong, AS_OF)
+    venue = figures(honest, AS_OF)["networks"]["aalborg-oest"]["2025"]["invoices"]["venue"]
+    assert (venue["approved"], venue["not_covered"], venue["entitlement"]) == (
+        747_600,
+        62_400,
+        747_600,
+    )
+    assert differences(honest, figures(honest, AS_OF)) == []
+
+
+def test_a_decision_or_payout_finance_got_wrong_is_listed_as_a_difference() -> None:
+    ledger = folded(*sources().values(), published(810_000))
+    found = differences(ledger, figures(ledger, AS_OF))
+    assert found == [
+        {
+            "thing": "pool:aalborg-oest:venue",
+            "what": "decision",
+            "recomputed": ["approved", 747_600, 62_400],
+            "finance": ["approved", 810_000, 0],
+        },
+        {
+            "thing": "pool:aalborg-oest:venue",
+            "what": "pool published",
+            "recomputed": 747_600,
+            "finance": 810_000,
+        },
+    ]
+
+
+def test_an_invoice_finance_never_decided_is_a_difference() -> None:
+    ledger = folded(*sources().values())
+    found = differences(ledger, figures(ledger, AS_OF))
+    assert [(d["what"], d["recomputed"], d["finance"]) for d in found] == [
+        ("decision", "approved", None),
+        ("pool published", 747_600, 0),
+    ]
+
+
+def test_the_digest_is_the_same_in_whatever_order_the_topics_are_read() -> None:
+    streams = [*sources().values(), published(747_600)]
+    expected = digest(figures(folded(*streams), AS_OF))
+    rng = random.Random(13)
+    for _ in range(20):
+        # interleave the topics at random, keeping each topic's own order
+        cursors = [list(stream) for stream in streams]
+        mixed: list[Event] = []
+        while any(cursors):
+            mixed.append(rng.choice([c for c in cursors if c]).pop(0))
+        assert digest(figures(folded(mixed), AS_OF)) == expected
