@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from pydantic import BaseModel, ConfigDict, Field
+
+from kn_contracts.cpr import CprNumberRefused, cpr_in
 
 CE_TYPE_PREFIX = "dk.kvalitetsnet"
 
@@ -33,6 +35,16 @@ class Event(BaseModel):
     correlation_id: str = Field(
         min_length=1, description="Id shared by everything one original request caused."
     )
+
+    def __init__(self, /, **data: Any) -> None:
+        """No string of an event made here holds a CPR-shaped number, whatever its field
+        (Coordinator 8): the one guard every field gets, so a new one cannot forget it. An
+        event decoded from a message is checked by the catalog (kn_contracts.catalog), at
+        the cost of one look at the raw JSON when it holds nothing digit-shaped."""
+        super().__init__(**data)
+        found = cpr_in(self)
+        if found is not None:
+            raise CprNumberRefused(found)
 
     @classmethod
     def event_name(cls) -> str:

@@ -10,6 +10,7 @@ apply it, the others skip it.
 from __future__ import annotations
 
 import datetime as dt
+import os
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -17,6 +18,7 @@ from aiokafka import AIOKafkaProducer
 from aiokafka.errors import KafkaError
 from aiokafka.structs import ConsumerRecord
 
+from kn_contracts.cpr import looks_like_cpr, mask, suspicious
 from kn_contracts.topics import DLQ_SUFFIX
 from kn_servicekit.errors import TransientError
 
@@ -85,16 +87,32 @@ class Letter:
 
 
 def letter_of(record: ConsumerRecord, reason: str) -> Letter:
-    """A dead letter carrying a record exactly as it arrived."""
+    """A dead letter carrying a record exactly as it arrived, except a CPR-shaped number
+    in its key, value or headers: masked by a keyed hash (`[cpr:<hash>]`, the same for the
+    same number under one KN_CPR_MASK_KEY, so two letters can be matched), the one case a
+    letter does not keep the bytes as they came (Coordinator 8)."""
     return Letter(
         topic=record.topic,
         partition=record.partition,
         offset=record.offset,
-        key=record.key,
-        value=record.value,
-        headers=tuple(record.headers),
+        key=_masked(record.key),
+        value=_masked(record.value),
+        headers=tuple((name, _masked(value) or b"") for name, value in record.headers),
         reason=reason,
     )
+
+
+def _masked(raw: bytes | None) -> bytes | None:
+    if raw is None or not suspicious(raw):
+        return raw
+    text = raw.decode("utf-8", "replace")
+    if not looks_like_cpr(text):
+        return raw
+    key = os.environ.get("KN_CPR_MASK_KEY", LOCAL_MASK_KEY).encode()
+    return mask(text, key).encode()
+
+
+LOCAL_MASK_KEY = "kvalitetsnet-local-mask-key"  # set KN_CPR_MASK_KEY to a secret in production
 
 
 class DeadLetters:

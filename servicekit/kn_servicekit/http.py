@@ -16,11 +16,12 @@ from fastapi import APIRouter, Depends, FastAPI, Request
 from fastapi.responses import JSONResponse
 from faststream.kafka import KafkaBroker
 
+from kn_contracts.cpr import CprNumberRefused
 from kn_servicekit.auth import Actor, current_actor
 from kn_servicekit.docs import mount_docs
 from kn_servicekit.errors import AccessDenied, ConcurrencyError, DomainError, KeyReusedError
 from kn_servicekit.limits import BodyLimit, EventTooLarge
-from kn_servicekit.loopstate import LoopState
+from kn_servicekit.loopstate import LoopState, report
 from kn_servicekit.relay import make_producer
 from kn_servicekit.settings import ServiceSettings
 from kn_servicekit.supervise import supervise
@@ -122,6 +123,7 @@ def create_http_app(
         DomainError: 422,
         AccessDenied: 403,
         EventTooLarge: 413,
+        CprNumberRefused: 422,
     }
     statuses.update(errors or {})
     for error, status in statuses.items():
@@ -142,10 +144,11 @@ def create_http_app(
     @app.get("/ready", tags=["operations"])
     async def ready(request: Request) -> JSONResponse:
         """Whether every background loop (relay, projections, feeds) works now; each one
-        that does not is named with its problem (crashed, retrying, stopped and why)."""
+        that does not is named with its problem (crashed, retrying, stopped and why, or
+        Kafka unreachable: a loop with nothing to do would not notice)."""
         states: dict[str, LoopState] = request.app.state.ready
-        loops = {name: state.is_set() for name, state in states.items()}
-        problems = {name: s.problem for name, s in states.items() if not s.is_set() and s.problem}
+        resources: Resources = request.app.state.resources
+        loops, problems = report(states, await _check_kafka(resources) if states else "ok")
         body = {"service": service, "ready": loops, "problems": problems}
         return JSONResponse(body, status_code=200 if all(loops.values()) else 503)
 

@@ -69,13 +69,11 @@ def test_a_reference_of_another_shape_is_refused_naming_the_shape(
         PayeeIn(kind=kind, reference=reference)  # type: ignore[arg-type]
 
 
-@pytest.mark.parametrize(
-    ("reference", "code"), [("token-1", "payee_reference"), ("0101901234", "payee_reference")]
-)
-def test_an_invoice_kept_under_an_earlier_payee_rule_loads_and_is_rejected_with_the_reason(
-    reference: str, code: str
-) -> None:
-    stored = invoice("old", "100.00", payee=Payee(kind="nemkonto", reference=reference))
+def test_an_invoice_kept_under_an_earlier_payee_rule_loads_and_is_rejected_with_the_reason() -> (
+    None
+):
+    code = "payee_reference"
+    stored = invoice("old", "100.00", payee=Payee(kind="nemkonto", reference="token-1"))
     again = InvoiceReceived.model_validate_json(stored.model_dump_json())  # as the store loads
     found = decided(invoice("venue", "8100.00"), again)["old"]
     assert (found.status, codes(found)) == ("rejected", [code])

@@ -56,6 +56,36 @@ async def test_a_streamed_body_without_a_length_is_counted_as_it_comes() -> None
     assert refused.status_code == 413
 
 
+@pytest.mark.parametrize(
+    ("request_kwargs", "where"),
+    [
+        ({"json": {"plan": [{"title": "Ring 010190-1234"}]}}, "body.plan.0.title"),
+        (
+            {"json": {"note": "ok"}, "headers": {"Idempotency-Key": "0101901234"}},
+            "header idempotency-key",
+        ),
+        (
+            {"json": {}, "headers": {"X-Correlation-Id": "cpr 01.01.90.1234"}},
+            "header x-correlation-id",
+        ),
+        ({"json": {}, "params": {"q": "010190 1234"}}, "query"),
+        ({"content": b"not json 0101901234"}, "body"),
+    ],
+)
+async def test_a_request_holding_a_cpr_number_anywhere_is_refused_with_422_naming_where(
+    request_kwargs: dict[str, object], where: str
+) -> None:
+    async with _client(10_000) as client:
+        refused = await client.post("/", **request_kwargs)  # type: ignore[arg-type]
+        fine = await client.post("/", json={"ydernummer": "240117", "cvr": "12345678"})
+    assert refused.status_code == 422
+    assert refused.json() == {
+        "detail": f"{where}: this looks like a CPR number; CPR numbers are never entered here",
+        "rule": "Coordinator 8: a CPR number is never held or sent",
+    }
+    assert fine.status_code == 200
+
+
 async def test_an_event_the_broker_would_refuse_is_refused_at_append() -> None:
     store = InMemoryEventStore(topic_for=lambda _: "kit.events")
     huge = tick("a" * (EVENT_LIMIT + 1))

@@ -16,12 +16,12 @@ from typing import Annotated, ClassVar, Literal
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from kn_contracts.base import Event
+from kn_contracts.cpr import CPR_REFUSED, looks_like_cpr
 from kn_contracts.events.meetings import AttendeeCategory
 from kn_contracts.money import Ore
 from kn_contracts.values import Identifier
 
 PayeeKind = Literal["danish_account", "giro", "nemkonto", "other"]
-_CPR_SHAPE = re.compile(r"(?<!\d)(\d{2})[-. ]?(\d{2})[-. ]?(\d{2})[-. ]?\d{4}(?!\d)")
 Year = Annotated[int, Field(ge=2000, le=2100, description="A calendar year.")]
 Text = Annotated[str, Field(min_length=1, max_length=500)]
 Cvr = Annotated[str, Field(pattern=r"^[0-9]{8}$", description="A Danish CVR number.")]
@@ -71,7 +71,6 @@ _PAYEE_SHAPES: dict[str, tuple[re.Pattern[str], str]] = {
         "an opaque NemKonto token: nk_ and at least 8 letters or digits (e.g. nk_a1B2c3D4)",
     ),
 }
-CPR_REFUSED = "this looks like a CPR number; CPR numbers are never entered here"
 
 
 def payee_problem(payee: Payee) -> str | None:
@@ -83,20 +82,6 @@ def payee_problem(payee: Payee) -> str | None:
     if shape is not None and not shape[0].fullmatch(payee.reference):
         return f"a {payee.kind} payee reference is {shape[1]}"
     return None
-
-
-def looks_like_cpr(text: str) -> bool:
-    """Whether a text holds a CPR-shaped number: DDMMYY and four digits, a dash, space or
-    dot between allowed, not part of a longer number, the date a real day (Coordinator 8)."""
-    for found in _CPR_SHAPE.finditer(text):
-        day, month, year = (int(found.group(i)) for i in (1, 2, 3))
-        for century in (1900, 2000):
-            try:
-                dt.date(century + year, month, day)
-            except ValueError:
-                continue
-            return True
-    return False
 
 
 class FinanceEvent(Event):

@@ -1,0 +1,85 @@
+"""No CPR number in clear (issue 15 item 1, Coordinator 8): one guard, every field."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from typing import Any
+
+import pytest
+from aiokafka.structs import ConsumerRecord
+
+from kn_contracts.cpr import CPR_REFUSED, CprNumberRefused, cpr_in, looks_like_cpr, mask
+from kn_contracts.envelope import Envelope, encode, source_of
+from kn_contracts.errors import ContractError
+from kn_contracts.events import membership as ms
+from kn_contracts.topics import catalog
+from kn_servicekit.deadletter import letter_of
+from tests.finance.story import attendees, recorded
+
+SHAPES = ["0101901234", "010190-1234", "010190 1234", "01.01.90.1234", "01 01 90 1234"]
+STAMP: dict[str, Any] = {"effective_date": dt.date(2025, 1, 1), "actor": "ekm",
+                         "causation_id": "c", "correlation_id": "c"}  # fmt: skip
+
+
+@pytest.mark.parametrize("shape", SHAPES)
+def test_every_shape_of_a_cpr_number_is_recognised_also_inside_text(shape: str) -> None:
+    assert looks_like_cpr(shape)
+    assert looks_like_cpr(f"ring til {shape} i morgen")
+    assert looks_like_cpr(f"cpr:{shape}")
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "240117",  # a ydernummer
+        "12345678",  # a CVR or phone number
+        "9570-0001234567",  # a registration and account number (no real day: 95/70)
+        "3102901234",  # 31 February is no day
+        "2025-03-12",
+        "abc0101901234",  # glued to letters: part of a code, not a number on its own
+    ],
+)
+def test_ydernumre_cvr_accounts_and_dates_are_not_cpr_numbers(value: str) -> None:
+    assert not looks_like_cpr(value)
+
+
+def test_no_uuid_looks_like_a_cpr_number() -> None:
+    ids = [str(uuid.uuid4()) for _ in range(20_000)] + ["ab010190-1234-4000-8000-000000000000"]
+    assert [i for i in ids if looks_like_cpr(i)] == []
+
+
+def test_an_event_holding_one_in_any_field_cannot_be_made_and_names_the_field() -> None:
+    with pytest.raises(CprNumberRefused, match=f"name: {CPR_REFUSED}"):
+        ms.NetworkCreated(**STAMP, network_id="n-1", name="Netværk 010190-1234", cluster_id="c")
+    with pytest.raises(CprNumberRefused, match="causation_id"):
+        ms.NetworkCreated(**{**STAMP, "causation_id": "0101901234"}, network_id="n-1",
+                          name="Nord", cluster_id="c")  # fmt: skip
+    lines = list(attendees())
+    lines[3] = lines[3].model_copy(update={"name": "Ejer 01.01.90.1234"})
+    with pytest.raises(CprNumberRefused, match=r"attendees\.3\.name"):
+        type(recorded())(**{**recorded().model_dump(), "attendees": tuple(lines)})
+
+
+def test_a_message_holding_one_does_not_decode_and_its_dead_letter_masks_it() -> None:
+    event = recorded()
+    envelope = Envelope(str(uuid.uuid4()), source_of("meetings"), event.ce_type(),
+                        dt.datetime.now(dt.UTC), subject="aalborg-oest")  # fmt: skip
+    headers, value = encode(event, envelope)
+    forged = value.replace(b"Pia Poulsen", b"Pia 010190-1234")
+    with pytest.raises(ContractError, match=r"attendees\.0\.name: this looks like a CPR number"):
+        catalog().decode(event.ce_type(), forged)
+    record = ConsumerRecord("kn.meetings.events", 0, 7, 0, 0, b"aalborg-oest", forged, None,
+                            0, len(forged), [*headers, ("x-note", b"0101901234")])  # fmt: skip
+    letter = letter_of(record, "contract: ...")
+    assert letter.value is not None
+    assert b"010190-1234" not in letter.value
+    assert b"[cpr:" in letter.value
+    assert dict(letter.headers)["x-note"].startswith(b"[cpr:")
+    # the same number under the same key gets the same mark: two letters can be matched
+    assert mask("010190-1234", b"k") == mask("0101901234", b"k") != mask("0101901234", b"j")
+    assert catalog().decode(event.ce_type(), value) == event  # the honest one decodes
+
+
+def test_money_and_counts_are_never_taken_for_one() -> None:
+    assert cpr_in({"amount": 1_501_901_234, "counted": 14, "ydernummer": "240117"}) is None
