@@ -109,11 +109,14 @@ async def _answer(send: Send, status: int, body: dict[str, Any]) -> None:
 
 
 def cpr_in_request(scope: Scope, body: bytes) -> str | None:
-    """Where a request holds a CPR-shaped number (`body.<field path>`, `query`, `header
-    <name>`), or None."""
+    """Where a request holds a CPR-shaped number (`body.<field path>`, `path`, `query`,
+    `header <name>`), or None."""
     for name, value in scope.get("headers", ()):
         if name not in _SECRET_HEADERS and looks_like_cpr(value.decode("latin-1")):
             return f"header {name.decode('latin-1')}"
+    path: str = scope.get("path", "")
+    if looks_like_cpr(unquote_plus(path)):
+        return "path"
     query: bytes = scope.get("query_string", b"")
     if query and looks_like_cpr(unquote_plus(query.decode("latin-1"))):
         return "query"
