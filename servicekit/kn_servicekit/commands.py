@@ -62,5 +62,6 @@ async def run_command(
         request.headers.get("Idempotency-Key"),
         fingerprint(request.method, request.url.path, body),
         run,
+        resources.settings.idempotency_days,
     )
     return JSONResponse(answer.body, status_code=answer.status)

@@ -1,4 +1,9 @@
-"""Idempotency keys: a repeated command gets the first answer and causes no second event."""
+"""Idempotency keys: a repeated command gets the first answer and causes no second event.
+
+An answer is kept `keep_days` (a setting, default 30): a repeat within that time gets it;
+after it, the answer (which may name persons) is deleted, and a request with that key is
+a new command. Each keyed command deletes what has expired, so nothing is kept longer.
+"""
 
 from __future__ import annotations
 
@@ -23,6 +28,7 @@ CREATE TABLE IF NOT EXISTS kn_idempotency (
     created_at   timestamptz NOT NULL DEFAULT now(),
     PRIMARY KEY (actor, key)
 );
+CREATE INDEX IF NOT EXISTS kn_idempotency_created ON kn_idempotency (created_at);
 """
 
 
@@ -46,6 +52,7 @@ async def once(
     key: str,
     request: str,
     run: Callable[[Connection], Awaitable[Answer]],
+    keep_days: int = 30,
 ) -> Answer:
     """Run the command inside one transaction with the record of its answer.
 
@@ -54,6 +61,10 @@ async def once(
     """
     async with pool.acquire() as conn, conn.transaction():
         await conn.execute("SELECT pg_advisory_xact_lock(hashtext($1))", f"{actor}\n{key}")
+        await conn.execute(
+            "DELETE FROM kn_idempotency WHERE created_at < now() - make_interval(days => $1)",
+            keep_days,
+        )
         row = await conn.fetchrow(
             "SELECT fingerprint, status, body FROM kn_idempotency WHERE actor = $1 AND key = $2",
             actor,
@@ -85,9 +96,10 @@ async def execute(
     key: str | None,
     request: str,
     run: Callable[[Connection], Awaitable[Answer]],
+    keep_days: int = 30,
 ) -> Answer:
     """Run a command in one transaction; with an Idempotency-Key, at most once."""
     if key is not None:
-        return await once(pool, actor, key, request, run)
+        return await once(pool, actor, key, request, run, keep_days)
     async with pool.acquire() as conn, conn.transaction():
         return await run(conn)

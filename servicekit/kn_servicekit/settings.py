@@ -61,6 +61,8 @@ class ServiceSettings(BaseSettings):
     log_level: str = "INFO"
     # token -> role, e.g. {"s3cret": "coordinator:aalborg-oest"}; never logged.
     api_tokens: dict[str, str] = Field(default_factory=dict, repr=False)
+    # an Idempotency-Key's stored answer (which may name persons) is kept this many days
+    idempotency_days: int = Field(30, ge=1)
 
     @field_validator("api_tokens")
     @classmethod

@@ -1,0 +1,26 @@
+"""The test run's own checks: every log line a test writes is read by the log watch."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.support.log_watch import LogWatch, persons_and_tokens
+
+_WATCH = LogWatch(*persons_and_tokens())
+
+
+def pytest_runtest_logreport(report: pytest.TestReport) -> None:
+    _WATCH.read(report.nodeid, "\n".join((report.capstderr, report.capstdout, report.caplog)))
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+    if reporter is not None:
+        reporter.write_line(
+            f"log watch: {_WATCH.lines} log lines read, {len(_WATCH.names)} persons' names "
+            f"and {len(_WATCH.tokens)} tokens looked for, {len(_WATCH.found)} found"
+        )
+        for found in _WATCH.found[:20]:
+            reporter.write_line(f"log watch: {found}")
+    if _WATCH.found and exitstatus == 0:
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED

@@ -1,0 +1,37 @@
+"""An Idempotency-Key's answer is kept for a bounded time (issue 15 item 3): a repeat within
+it gets the first answer; after it the stored answer, which may name persons, is gone."""
+
+from __future__ import annotations
+
+import asyncpg
+import pytest
+
+from kn_servicekit import idempotency
+from kn_servicekit.db import Connection
+from kn_servicekit.idempotency import Answer, once
+
+pytestmark = pytest.mark.infra
+
+
+async def test_a_stored_answer_is_deleted_after_its_days_and_a_repeat_runs_anew(
+    pool: asyncpg.Pool,
+) -> None:
+    await pool.execute(idempotency.SCHEMA)
+    runs: list[str] = []
+
+    async def run(_: Connection) -> Answer:
+        runs.append("ran")
+        return Answer(201, {"name": "Anna Andersen", "run": len(runs)})
+
+    first = await once(pool, "ekm", "k-1", "fp", run, keep_days=30)
+    again = await once(pool, "ekm", "k-1", "fp", run, keep_days=30)
+    assert first == again == Answer(201, {"name": "Anna Andersen", "run": 1})
+    assert len(runs) == 1
+    await pool.execute(
+        "UPDATE kn_idempotency SET created_at = now() - interval '31 days' WHERE key = 'k-1'"
+    )
+    await once(pool, "ekm", "k-2", "fp", run, keep_days=30)  # any keyed command purges
+    kept = await pool.fetch("SELECT key, body FROM kn_idempotency ORDER BY key")
+    assert [row["key"] for row in kept] == ["k-2"]
+    later = await once(pool, "ekm", "k-1", "fp", run, keep_days=30)
+    assert later.body["run"] == 3

@@ -1,0 +1,75 @@
+"""A watch over every log line a test run writes (issue 15 item 3): none may hold a CPR-
+shaped number, a token, or the name of a person the tests used.
+
+Services log JSON lines to stderr (kn_servicekit.logging) when they run as processes, and
+structlog's console lines when run in-process by a test; pytest captures each test's output
+and its log records and hands them to its report, so the watch reads every captured line,
+whatever the test (a test's own output counts too: it should not print a person either).
+The persons' names are the ones the test fixtures write (two capitalised words in a string
+of tests/, e.g. "Anna Andersen"), the tokens those of the fixtures' token maps; the check
+runs at the end of the session and fails it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from kn_contracts.cpr import looks_like_cpr
+
+TESTS = Path(__file__).resolve().parents[1]
+_NAME = re.compile(r'"([A-ZÆØÅ][a-zæøå]+ (?:[A-ZÆØÅ][a-zæøå]+ )?[A-ZÆØÅ][a-zæøå]+)"')
+_TOKEN = re.compile(r'"((?:t|demo)-[a-z-]+)"\s*:')
+# words of places, firms and networks (not persons) that look like names to the pattern
+_NOT_PERSONS = re.compile(
+    r"Øst|Nord|Syd|Vest|Fysio|Klinik|Kantinen|Aalborg|Esbjerg|Vejle|Aarhus|Odense|Lokaler|"
+    r"Ansat|Netværk|Region|Danske|Dansk|Jylland|Sjælland|Center|Huset|Hus|Gade|Vej"
+)
+
+
+def persons_and_tokens() -> tuple[set[str], set[str]]:
+    """The persons' names and the tokens written in the test sources."""
+    names: set[str] = set()
+    tokens: set[str] = set()
+    for path in TESTS.rglob("*.py"):
+        text = path.read_text("utf-8")
+        names |= {n for n in _NAME.findall(text) if not _NOT_PERSONS.search(n)}
+        tokens |= set(_TOKEN.findall(text))
+    return names, tokens
+
+
+@dataclass
+class LogWatch:
+    """What the watch found, line by line."""
+
+    names: set[str]
+    tokens: set[str]
+    lines: int = 0
+    found: list[str] = field(default_factory=list)
+
+    def read(self, test: str, captured: str) -> None:
+        for line in captured.splitlines():
+            if not line.strip():
+                continue
+            self.lines += 1
+            text = line
+            if line.startswith("{"):
+                with contextlib.suppress(ValueError):  # a JSON line may escape what it holds
+                    text = json.dumps(json.loads(line), ensure_ascii=False)
+            what = self._what(text)
+            if what is not None:
+                self.found.append(f"{test}: {what} in {line[:300]}")
+
+    def _what(self, text: str) -> str | None:
+        if looks_like_cpr(text):
+            return "a CPR-shaped number"
+        for token in self.tokens:
+            if f'"{token}"' in text or f"Bearer {token}" in text:
+                return f"the token {token}"
+        for name in self.names:
+            if name in text:
+                return f"the name {name!r}"
+        return None

@@ -1,0 +1,26 @@
+"""The log watch (issue 15 item 3) finds what a log line must never hold."""
+
+from __future__ import annotations
+
+from tests.support.log_watch import LogWatch, persons_and_tokens
+
+
+def test_the_watch_finds_a_name_a_token_and_a_cpr_number_in_any_log_format() -> None:
+    watch = LogWatch({"Anna Andersen"}, {"t-ekm"})
+    watch.read("t", "2026-12-01 10:00:00 [info     ] member_joined name=Anna Andersen")
+    watch.read("t", '{"event": "request", "authorization": "Bearer t-ekm"}')
+    watch.read("t", '{"event": "letter", "reason": "clinic \\u0030101901234"}')
+    watch.read("t", '{"event": "member_joined", "person_id": "p-03", "ydernummer": "240117"}')
+    assert [found.split(" in ")[0] for found in watch.found] == [
+        "t: the name 'Anna Andersen'",
+        "t: the token t-ekm",
+        "t: a CPR-shaped number",
+    ]
+    assert watch.lines == 4
+
+
+def test_the_watch_knows_the_persons_and_tokens_the_tests_use() -> None:
+    names, tokens = persons_and_tokens()
+    assert {"Anna Andersen", "Bo Bertelsen", "Pia Poulsen"} <= names
+    assert not any("Øst" in name or "Fysio" in name for name in names)
+    assert {"t-ekm", "demo-ekm"} <= tokens
