@@ -104,6 +104,7 @@ class BatchWriter:
         self._dead_letters = dead_letters
         self._transient = transient
         self.applied = 0
+        self.lettered = 0  # letters sent (a batch that rolls back and is retried counts again)
 
     async def write(self, conn: Connection, batch: Batch) -> None:
         """Apply a batch in one transaction; a failing handler sends the batch the slow way."""
@@ -161,6 +162,7 @@ class BatchWriter:
         for letter in letters:
             # sent before the commit that moves the offset past it: at worst sent twice
             await self._dead_letters.send(letter)
+        self.lettered += len(letters)
         if letters:
             # held here, so a redrive of it is applied here (once) after the fix
             await store.hold(conn, [letter.origin for letter in letters])

@@ -63,6 +63,7 @@ def projection(service: str, read_model: Projection, catalog: Catalog) -> Loop:
                 dead_letters=DeadLetters(resources.producer, consumer),
                 group_id=settings.topic_prefix + consumer,
                 live_name=read_model.name,
+                metrics=resources.metrics,
                 # a command consumer appends to the event store, which takes the append lock
                 # until its transaction commits: one message a transaction, so commands of
                 # people never wait behind a backlog of the feed

@@ -12,8 +12,9 @@ from typing import Annotated, Any
 import asyncpg
 import structlog
 from aiokafka import AIOKafkaProducer
+from aiokafka.errors import KafkaError
 from fastapi import APIRouter, Depends, FastAPI, Request
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from faststream.kafka import KafkaBroker
 
 from kn_contracts.cpr import CprNumberRefused
@@ -22,6 +23,8 @@ from kn_servicekit.docs import mount_docs
 from kn_servicekit.errors import AccessDenied, ConcurrencyError, DomainError, KeyReusedError
 from kn_servicekit.limits import BodyLimit, EventTooLarge
 from kn_servicekit.loopstate import LoopState, report
+from kn_servicekit.metrics import CONTENT_TYPE as METRICS_TYPE
+from kn_servicekit.metrics import HttpMetrics, Metrics, sample
 from kn_servicekit.relay import make_producer
 from kn_servicekit.settings import ServiceSettings
 from kn_servicekit.supervise import supervise
@@ -45,6 +48,7 @@ class Resources:
     # set once broker and producer are connected: commands need only the database, so a
     # service starts (and takes commands into its outbox) while Kafka is away
     kafka_up: asyncio.Event = field(default_factory=asyncio.Event)
+    metrics: Metrics | None = None  # the app's instruments (kn_servicekit.metrics)
 
 
 def make_broker(settings: ServiceSettings, service: str) -> KafkaBroker:
@@ -72,11 +76,15 @@ def create_http_app(
     log = structlog.get_logger(service)
     kafka = make_broker(settings, service)
 
+    metrics = Metrics(service)
+
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         pool = await asyncpg.create_pool(settings.database_url, min_size=2, max_size=12)
         producer = make_producer(settings.kafka_bootstrap, f"kn-{service}-relay")
-        resources = Resources(settings=settings, pool=pool, broker=kafka, producer=producer)
+        resources = Resources(
+            settings=settings, pool=pool, broker=kafka, producer=producer, metrics=metrics
+        )
         app.state.resources = resources
         tasks = [asyncio.create_task(_connect_kafka(resources, log, f"kn-{service}-relay"))]
         app.state.ready = {name: LoopState() for name in background or {}}
@@ -112,6 +120,8 @@ def create_http_app(
     )
     mount_docs(app)
     app.add_middleware(BodyLimit)
+    app.add_middleware(HttpMetrics, metrics=metrics)  # outermost: a refusal is counted too
+    app.state.metrics = metrics
     app.state.actors = settings.actors()
     app.state.service = service
     if not app.state.actors:
@@ -151,6 +161,16 @@ def create_http_app(
         loops, problems = report(states, await _check_kafka(resources) if states else "ok")
         body = {"service": service, "ready": loops, "problems": problems}
         return JSONResponse(body, status_code=200 if all(loops.values()) else 503)
+
+    @app.get("/metrics", tags=["operations"], response_class=Response)
+    async def metrics_text(request: Request) -> Response:
+        """Prometheus metrics: HTTP requests, projections' lag and work, the relay's backlog."""
+        resources: Resources = request.app.state.resources
+        try:
+            await sample(metrics, resources.pool, settings.kafka_bootstrap)
+        except (OSError, asyncpg.PostgresError, KafkaError) as exc:  # the rest still shows
+            log.warning("metrics_sample_failed", error=repr(exc))
+        return Response(metrics.render(), media_type=METRICS_TYPE)
 
     @app.get("/whoami", tags=["operations"])
     async def whoami(actor: Annotated[Actor, Depends(current_actor)]) -> dict[str, str | None]:

@@ -11,6 +11,7 @@ the database writes one batch, the next is fetched and decoded.
 from __future__ import annotations
 
 import asyncio
+import time
 from collections.abc import Sequence
 
 import asyncpg
@@ -25,6 +26,7 @@ from kn_servicekit.db import Connection
 from kn_servicekit.deadletter import DeadLetters
 from kn_servicekit.errors import Superseded, TransientError
 from kn_servicekit.kafka import caught_up, partitions_of
+from kn_servicekit.metrics import Metrics
 from kn_servicekit.projection import Cutoff, Projection
 from kn_servicekit.provenance import Provenance
 from kn_servicekit.transient import TRANSIENT, Backoff
@@ -51,6 +53,7 @@ class ProjectionRunner:
         max_records: int = 5000,
         cutoff: Cutoff | None = None,
         live_name: str | None = None,
+        metrics: Metrics | None = None,
     ) -> None:
         self._pool = pool
         self._live_name = live_name  # set: stop when readers are switched to another schema
@@ -63,6 +66,9 @@ class ProjectionRunner:
         self._max_records = max_records
         self._cutoff = cutoff
         self._writer = BatchWriter(projection, dead_letters, TRANSIENT)
+        self._metrics = metrics
+        if metrics is not None:
+            metrics.topics[projection.name] = tuple(projection.topics)
         self._unpositioned = False  # a rebalance could not read the stored offsets
         self._ready = asyncio.Event()
         self.consumed = 0  # records read from Kafka, repeats and dead letters included
@@ -144,7 +150,7 @@ class ProjectionRunner:
                         if isinstance(item, Exception):
                             raise item  # transient: retried below; anything else: loudly
                         await self._still_live(conn)
-                        await self._writer.write(conn, item)
+                        await self._write(conn, item)
                         self.consumed += item.consumed
                         backoff.reset()
                     return
@@ -157,6 +163,17 @@ class ProjectionRunner:
                 if reader is not None:
                     reader.cancel()
                     await asyncio.gather(reader, return_exceptions=True)
+
+    async def _write(self, conn: Connection, batch: Batch) -> None:
+        if self._metrics is None:
+            await self._writer.write(conn, batch)
+            return
+        writer, name = self._writer, self._projection.name
+        applied, lettered, started = writer.applied, writer.lettered, time.perf_counter()
+        await writer.write(conn, batch)
+        self._metrics.batch.labels(name).observe(time.perf_counter() - started)
+        self._metrics.applied.labels(name).inc(writer.applied - applied)
+        self._metrics.letters.labels(name).inc(writer.lettered - lettered)
 
     async def _read(
         self,

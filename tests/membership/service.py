@@ -36,6 +36,7 @@ class Membership:
 
     box: Sandbox
     http: httpx.AsyncClient
+    schema: str = ""  # the service's own schema (its event store, kn_projection_live)
 
     @property
     def feed_topic(self) -> str:
@@ -77,7 +78,7 @@ async def membership_service(bootstrap: str, database_url: str) -> AsyncIterator
         schema = f"m_{uuid.uuid4().hex[:10]}"
         settings = box.settings(MembershipSettings, TOKENS, schema)
         async with running(create_app, settings) as http:
-            service = Membership(box, http)
+            service = Membership(box, http, schema)
             answer = await service.post(
                 "/v1/networks",
                 {
