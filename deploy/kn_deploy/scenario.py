@@ -6,27 +6,30 @@ running the demo again answers the same and records nothing twice.
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
-import os
-import time
 from collections import Counter
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any
 
 import httpx
-from aiokafka import AIOKafkaProducer
 
-from kn_contracts.base import Event
-from kn_contracts.envelope import Envelope, encode
 from kn_contracts.events import region as rg
-from kn_contracts.topics import REGION_YDERNUMMER
+from kn_deploy.scenario_kit import (
+    RegionMessage,
+    get_json,
+    publish_region,
+    region_stamp,
+    send,
+    until,
+)
+
+__all__ = ["Scenario", "get_json", "until"]  # get_json and until: kept importable from here
 
 NETWORK, CLINIC, SHARED = "aalborg-oest", "fysio-oest", "240117"
 OWNERS = [("p-p", "Pia Poulsen", SHARED), ("p-q", "Quinn Qvist", SHARED)] + [
     (f"p-{n:02d}", f"Ejer Nummer {n:02d}", f"{400100 + n}") for n in range(3, 19)
 ]
-T = TypeVar("T")
+Joining = rg.YdernummerOpened | rg.YdernummerShared
 
 
 class Scenario:
@@ -77,7 +80,7 @@ class Scenario:
             },
         )
         say("region: Pia Poulsen opened a brand-new clinic; EKM assigned it to Aalborg Øst")
-        changes: list[Event] = [_shared(*others[0])]
+        changes: list[Joining] = [_shared(*others[0])]
         changes += [self._opened(*owner) for owner in others[1:]]
         self._region(changes)
         members = until(
@@ -174,69 +177,23 @@ class Scenario:
             role="owner",
         )
 
-    def _region(self, changes: list[Event]) -> None:
-        asyncio.run(_publish(self.bootstrap, changes))
+    def _region(self, changes: list[Joining]) -> None:
+        reported = dt.datetime(2025, 1, 1, tzinfo=dt.UTC)
+        messages = [
+            RegionMessage(change, f"demo-{type(change).__name__}-{change.person_id}", reported)
+            for change in changes
+        ]
+        publish_region(self.bootstrap, messages)
 
     def _send(
         self, client: httpx.Client, path: str, headers: dict[str, str], key: str, body: Any
     ) -> Any:
-        answer = client.post(path, json=body, headers={**headers, "Idempotency-Key": f"demo-{key}"})
-        if answer.status_code >= 400:
-            raise RuntimeError(f"POST {path} answered {answer.status_code}: {answer.text}")
-        return answer.json()
+        return send(client, path, headers, key, body)
 
 
 def _stamp() -> dict[str, Any]:
-    return {
-        "effective_date": dt.date(2025, 1, 1),
-        "actor": "region:nordjylland",
-        "causation_id": "demo",
-        "correlation_id": "demo",
-    }
+    return region_stamp(dt.date(2025, 1, 1))
 
 
 def _shared(person: str, name: str, ydernummer: str) -> rg.YdernummerShared:
     return rg.YdernummerShared(**_stamp(), ydernummer=ydernummer, person_id=person, name=name)
-
-
-async def _publish(bootstrap: str, changes: list[Event]) -> None:
-    producer = AIOKafkaProducer(bootstrap_servers=bootstrap, acks="all", enable_idempotence=True)
-    await producer.start()
-    try:
-        for change in changes:
-            key = str(getattr(change, "ydernummer", ""))
-            person = str(getattr(change, "person_id", ""))
-            envelope = Envelope(
-                f"demo-{type(change).__name__}-{person}",
-                "/region/nordjylland",  # its actor is region:nordjylland
-                change.ce_type(),
-                dt.datetime(2025, 1, 1, tzinfo=dt.UTC),
-                subject=key,
-            )
-            headers, value = encode(change, envelope)
-            # the services' KN_TOPIC_PREFIX, if the operator set one
-            topic = os.environ.get("KN_TOPIC_PREFIX", "") + REGION_YDERNUMMER.name
-            await producer.send_and_wait(topic, value, key=key.encode(), headers=headers)
-    finally:
-        await producer.stop()
-
-
-def get_json(client: httpx.Client, path: str, headers: dict[str, str]) -> Any:
-    """GET a service's JSON answer; a 4xx or 5xx says which call and what it answered."""
-    answer = client.get(path, headers=headers)
-    if answer.status_code >= 400:
-        raise RuntimeError(f"GET {path} answered {answer.status_code}: {answer.text}")
-    return answer.json()
-
-
-def until(probe: Callable[[], T], done: Callable[[T], bool], within: float = 30) -> T:
-    """Poll `probe` until `done` holds, for at most `within` seconds (the services are
-    eventually consistent: a command's effect reaches another service through Kafka)."""
-    deadline = time.monotonic() + within
-    while True:
-        value = probe()
-        if done(value):
-            return value
-        if time.monotonic() > deadline:
-            raise TimeoutError(f"the services did not get there within {within}s: {value!r}")
-        time.sleep(0.2)

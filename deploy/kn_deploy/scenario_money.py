@@ -16,7 +16,7 @@ from typing import Any
 import httpx
 
 from kn_contracts.money import kroner_text
-from kn_deploy.scenario import get_json, until
+from kn_deploy.scenario_kit import get_json, until
 
 NETWORK = "aalborg-oest"
 COORDINATOR_A = "Ejer Nummer 03"  # the demo's coordinators, p-03 then p-04 (scenario.py)
@@ -72,7 +72,16 @@ class Money:
         self.http.close()
 
     def run(self, say: Callable[[str], None]) -> dict[str, Any]:
-        """Play the year's money; return its figures and where the files are."""
+        """Play the year's money, close it and write the files; return its figures and where
+        the files are."""
+        figures = self.play(say)
+        figures["fees"] = self.close(say)
+        figures["files"] = {name: str(path) for name, path in self.files().items()}
+        say("files for EKM and the payees: " + ", ".join(figures["files"].values()))
+        return figures
+
+    def play(self, say: Callable[[str], None]) -> dict[str, Any]:
+        """The rate tables and the worked example's invoices, as finance decides them."""
         for key, table in RATES:
             self._send("/rate-tables", key, table)
         say("EKM published the rate tables: 2022 (500 kr, fee 20,000 kr) and 2025 = 2022 × 1.068")
@@ -86,19 +95,19 @@ class Money:
             f"{catering['approved_text']}")  # fmt: skip
         reasons = "; ".join(r["text"] for r in june["reasons"] if r["code"] == "due_too_soon")
         say(f"the invoice received 1 June is {june['status']}: {reasons}")
-        fee = get_json(self.http, f"/networks/{NETWORK}/fee?year=2025", self.coordinator)
-        self._send("/fees/2025/close", "close-fee-2025", None)
-        fees = {p["person_id"]: (p["months_paid"], p["amount_text"]) for p in fee["payees"]}
-        say(f"coordinator fee 2025 (21,360 kr a year), closed by EKM: {fees}")
-        files = self._files()
-        say("files for EKM and the payees: " + ", ".join(str(path) for path in files.values()))
         return {
             "venue": (venue["approved"], venue["not_covered"]),
             "catering": (catering["approved"], catering["not_covered"]),
             "june": june["status"],
-            "fees": {person: amount for person, (_, amount) in fees.items()},
-            "files": {name: str(path) for name, path in files.items()},
         }
+
+    def close(self, say: Callable[[str], None]) -> dict[str, str]:
+        """EKM closes 2025 for the coordinator fee (Pool payouts 9); the worked example's fees."""
+        fee = get_json(self.http, f"/networks/{NETWORK}/fee?year=2025", self.coordinator)
+        self._send("/fees/2025/close", "close-fee-2025", None)
+        fees = {p["person_id"]: (p["months_paid"], p["amount_text"]) for p in fee["payees"]}
+        say(f"coordinator fee 2025 (21,360 kr a year), closed by EKM: {fees}")
+        return {person: amount for person, (_, amount) in fees.items()}
 
     def _decided(self, invoice_id: str) -> dict[str, Any]:
         path = f"/networks/{NETWORK}/invoices/{invoice_id}"
@@ -107,7 +116,8 @@ class Money:
             lambda view: view["status"] in ("approved", "rejected"),
         )
 
-    def _files(self) -> dict[str, Path]:
+    def files(self) -> dict[str, Path]:
+        """The payouts as CSV and XLSX, and the worked example's two fee statements."""
         self.out.mkdir(parents=True, exist_ok=True)
         period = "from=2025-01-01&until=2026-12-31"
         wanted = {"csv": ("payouts.csv", "udbetalinger-2025.csv"),
