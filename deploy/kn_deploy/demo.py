@@ -1,16 +1,28 @@
-"""`make demo`: start everything, show it healthy, play the worked example, stop (or not)."""
+"""`make demo`: start everything, show it healthy, play the year 2025 (the worked example and
+two more networks), print each network's figures, the files and the audit digest, stop (or
+not)."""
 
 from __future__ import annotations
 
 import json
 import os
 import secrets
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
 
 from kn_deploy import infra
 from kn_deploy.layout import demo_dir
 from kn_deploy.scenario import Scenario
+from kn_deploy.scenario_closing import close
+from kn_deploy.scenario_desk import Desk, roles_of
+from kn_deploy.scenario_files import describe, key_figures, write
 from kn_deploy.scenario_money import Money
+from kn_deploy.scenario_networks import NETWORKS
+from kn_deploy.scenario_year import Year
 from kn_deploy.services import ServiceProcess, start_service, stop_recorded
+
+TOKEN_KEYS = ("ekm", "auditor", "coordinator", *(f"coordinator:{n.network_id}" for n in NETWORKS))
 
 
 def run_demo(keep_running: bool = False) -> int:
@@ -20,8 +32,8 @@ def run_demo(keep_running: bool = False) -> int:
         print(f"stopped the services an earlier `kn demo --keep-running` left: {', '.join(left)}")
     found, started = infra.up()
     print(f"infrastructure: Kafka at {found.kafka_bootstrap}; started {started or 'nothing'}")
-    tokens = {"ekm": secrets.token_urlsafe(24), "coordinator": secrets.token_urlsafe(24)}
-    roles = json.dumps({tokens["ekm"]: "ekm", tokens["coordinator"]: "coordinator:aalborg-oest"})
+    tokens = {key: secrets.token_urlsafe(24) for key in TOKEN_KEYS}
+    roles = json.dumps(roles_of(tokens))
     pid_dir = demo_dir() / "pids" if keep_running else None
     processes: dict[str, ServiceProcess] = {}
     try:
@@ -33,17 +45,8 @@ def run_demo(keep_running: bool = False) -> int:
             ready = process.wait_healthy(probe="/ready")
             print(f"{process.name:<11} {process.url}  {json.dumps(health)}")
             print(f"{'':<11} background loops working: {json.dumps(ready['ready'])}")
-        print("\nThe worked example of DOMAIN.md, through the services and Kafka:")
-        urls = (processes["membership"].url, processes["meetings"].url)
-        with Scenario(*urls, found.kafka_bootstrap, tokens) as scenario:
-            figures = scenario.run(lambda line: print(f"  - {line}"))
-        # the year's money (finance), after the story above
-        print("\nThe year's money, through finance:")
-        with Money(processes["finance"].url, tokens, demo_dir() / "finance") as money:
-            figures["money"] = money.run(lambda line: print(f"  - {line}"))
-        print(f"\nresult: {json.dumps(figures, ensure_ascii=False)}")
-        for name, path in figures["money"]["files"].items():
-            print(f"{name:<20} {path}")
+        urls = {name: process.url for name, process in processes.items()}
+        play_year(urls, found.kafka_bootstrap, tokens, demo_dir(), print)
         print(f"logs: {demo_dir() / 'logs'}")
     except BaseException:
         keep_running = False
@@ -62,6 +65,56 @@ def run_demo(keep_running: bool = False) -> int:
     return 0
 
 
+def play_year(
+    urls: dict[str, str],
+    bootstrap: str,
+    tokens: dict[str, str],
+    out: Path,
+    say: Callable[[str], None],
+) -> dict[str, Any]:
+    """The year 2025 through the running services; what it ends with (also said)."""
+
+    def item(line: str) -> None:
+        say(f"  - {line}")
+
+    say("\nThe worked example of DOMAIN.md (Aalborg Øst), through the services and Kafka:")
+    with Scenario(urls["membership"], urls["meetings"], bootstrap, tokens) as scenario:
+        worked = scenario.run(item)
+    say("\nIts money, through finance:")
+    with Money(urls["finance"], tokens, out / "finance") as money:
+        worked["money"] = money.play(item)
+    say("\nThe rest of 2025: two more networks, in the clusters Aalborg and Aarhus:")
+    with Desk(urls, bootstrap, tokens) as desk:
+        expected = Year(desk).run(item)
+        say("\nClosing the year:")
+        closed = close(desk, expected, item)
+        files = write(desk, closed, out)
+    figures = {n: key_figures(status) for n, status in closed.statuses.items()}
+    say("\nEach network's 2025, from its annual status (reporting):")
+    for network_id, found in figures.items():
+        for line in describe(network_id, found):
+            say(f"  {line}")
+    say("\nFiles written:")
+    for name, path in files.items():
+        say(f"  {name:<36} {path}")
+    audit, day = closed.audit, closed.today.isoformat()
+    same = "the same" if closed.served_digest == audit.digest else "DIFFERENT"
+    say(
+        f"\naudit replay (kn audit --until {day}): sha256 {audit.digest}, "
+        f"{len(audit.differences)} differences from finance, {audit.read} events read"
+    )
+    say(f"reporting GET /v1/audit?as_of={day}: sha256 {closed.served_digest} ({same})")
+    return {
+        "worked_example": worked,
+        "networks": figures,
+        "digest": audit.digest,
+        "served_digest": closed.served_digest,
+        "differences": len(audit.differences),
+        "events_read": audit.read,
+        "files": {name: str(path) for name, path in files.items()},
+    }
+
+
 def _describe_running(processes: dict[str, ServiceProcess], tokens: dict[str, str]) -> None:
     token_file = demo_dir() / "tokens.json"
     token_file.write_text(json.dumps(tokens, indent=2) + "\n")
@@ -70,7 +123,11 @@ def _describe_running(processes: dict[str, ServiceProcess], tokens: dict[str, st
     for process in processes.values():
         print(f"  {process.name:<11} {process.url}/docs  (API at {process.url}/v1)")
     print(f"  EKM token:         {tokens['ekm']}")
+    print(f"  auditor token:     {tokens['auditor']}")
     print(f"  coordinator token: {tokens['coordinator']}  (network aalborg-oest)")
+    for network in NETWORKS:
+        token = tokens[f"coordinator:{network.network_id}"]
+        print(f"  coordinator token: {token}  (network {network.network_id})")
     print(f"  (also in {token_file})")
     print(
         "  try: curl -H 'Authorization: Bearer <EKM token>' "

@@ -17,11 +17,19 @@ from kn_deploy.services import ServiceProcess, start_service
 from kn_servicekit.topics import ensure_topics
 from tests.support.kafka import drop_topics
 
-TOKENS = {"ekm": "demo-ekm", "coordinator": "demo-coordinator"}
+TOKENS = {
+    "ekm": "demo-ekm",
+    "coordinator": "demo-coordinator",
+    "auditor": "demo-auditor",
+    "coordinator:aalborg-vest": "demo-coordinator-aalborg-vest",  # the demo year's networks
+    "coordinator:aarhus-nord": "demo-coordinator-aarhus-nord",
+}
 ROLES = {
     "demo-ekm": "ekm",
     "demo-coordinator": "coordinator:aalborg-oest",
     "demo-auditor": "auditor",
+    "demo-coordinator-aalborg-vest": "coordinator:aalborg-vest",
+    "demo-coordinator-aarhus-nord": "coordinator:aarhus-nord",
 }
 
 
