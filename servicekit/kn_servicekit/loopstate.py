@@ -10,6 +10,7 @@ naming each problem.
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Mapping
 
 
 class LoopState(asyncio.Event):
@@ -35,3 +36,28 @@ def say_failing(ready: asyncio.Event, problem: str) -> None:
         ready.failing(problem)
     else:
         ready.clear()
+
+
+KAFKA_AWAY = (
+    "Kafka {check}: nothing is published or consumed until it answers; commands wait in the "
+    "outbox and every loop resumes by itself from where it stopped"
+)
+
+
+def report(states: Mapping[str, LoopState], kafka: str) -> tuple[dict[str, bool], dict[str, str]]:
+    """Each loop's readiness now, and the problem of each that is not ready. Every loop needs
+    Kafka, and a loop with nothing to do would not notice it gone (the relay of an idle
+    service, a consumer between fetches): while `kafka` is not "ok", none is ready."""
+    loops: dict[str, bool] = {}
+    problems: dict[str, str] = {}
+    for name, state in states.items():
+        if not state.is_set():
+            loops[name] = False
+            if state.problem:
+                problems[name] = state.problem
+        elif kafka != "ok":
+            loops[name] = False
+            problems[name] = KAFKA_AWAY.format(check=kafka)
+        else:
+            loops[name] = True
+    return loops, problems
