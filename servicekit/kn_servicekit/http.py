@@ -16,6 +16,7 @@ from aiokafka.errors import KafkaError
 from fastapi import APIRouter, Depends, FastAPI, Request
 from fastapi.responses import JSONResponse, Response
 from faststream.kafka import KafkaBroker
+from pydantic import BaseModel
 
 from kn_contracts.cpr import CprNumberRefused
 from kn_servicekit.auth import Actor, current_actor
@@ -117,6 +118,7 @@ def create_http_app(
         lifespan=lifespan,
         docs_url=None,
         redoc_url=None,
+        responses=REFUSALS,
     )
     mount_docs(app)
     app.add_middleware(BodyLimit)
@@ -187,6 +189,28 @@ def _bound(loop: Loop, resources: Resources, ready: asyncio.Event) -> Callable[[
         await loop(resources, ready)
 
     return run
+
+
+class Problem(BaseModel):
+    """Why a request was refused, and the DOMAIN rule it follows (None: no rule applies)."""
+
+    detail: str
+    rule: str | None = None
+
+
+def _problem(text: str) -> dict[str, Any]:
+    return {"model": Problem, "description": text}
+
+
+# every route may answer these; each names its rule and what to fix (422 from a request that
+# breaks a route's schema is FastAPI's: `detail` lists each field and what is wrong with it)
+REFUSALS: dict[int | str, dict[str, Any]] = {
+    401: _problem("No bearer token, or one this service does not know"),
+    403: _problem("The token's role may not do this (e.g. another network's coordinator)"),
+    404: _problem("What the path names is not known"),
+    409: _problem("It clashes with what is recorded (an id used twice, a lost race)"),
+    413: _problem("The body, or the event it would make, is too large"),
+}
 
 
 def _answer_with(status: int) -> Callable[[Request, Exception], Awaitable[JSONResponse]]:
