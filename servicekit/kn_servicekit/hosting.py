@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from functools import partial
 
 from kn_contracts.catalog import Catalog
 from kn_contracts.envelope import source_of
@@ -12,7 +13,7 @@ from kn_servicekit.http import Loop, Resources
 from kn_servicekit.loopstate import say_failing
 from kn_servicekit.projection import Projection
 from kn_servicekit.rebuild import follow_live
-from kn_servicekit.relay import Relay
+from kn_servicekit.relay import Relay, make_producer
 from kn_servicekit.runner import ProjectionRunner
 
 DERIVED_BATCH = 5000  # records a read model takes in one transaction
@@ -30,11 +31,13 @@ def relay(service: str) -> Loop:
 
     async def run(resources: Resources, ready: asyncio.Event) -> None:
         await _kafka_connected(resources, ready)
+        bootstrap = resources.settings.kafka_bootstrap
         await Relay(
             resources.pool,
             resources.producer,
             source_of(service),
-            bootstrap=resources.settings.kafka_bootstrap,
+            bootstrap=bootstrap,
+            renew=partial(make_producer, bootstrap, f"kn-{service}-relay"),
         ).run(ready)
 
     return run

@@ -2,7 +2,9 @@
 
 A crash between publishing and recording re-publishes only that unrecorded tail. Each event
 carries its log and position (ce_knlog, ce_sequence), so consumers know a repeat by its
-position alone. One relay per database publishes at a time (an
+position alone. A failed attempt the relay lives through (Kafka stopped, the database
+restarted between publishing and recording) repeats nothing: the next attempt leaves out
+what Kafka took of it, with a fresh producer. One relay per database publishes at a time (an
 advisory lock elects it), so a second replica waits instead of duplicating work.
 """
 
@@ -10,20 +12,19 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import Sequence
+from collections.abc import Callable
 
 import asyncpg
 import structlog
 from aiokafka import AIOKafkaProducer
-from aiokafka.errors import KafkaError
 
-from kn_contracts.envelope import Envelope
 from kn_servicekit.db import Connection
-from kn_servicekit.errors import EventLogBehind, TransientError
+from kn_servicekit.errors import EventLogBehind
 from kn_servicekit.loopstate import say_failing
 from kn_servicekit.pgstore import EVENT_TABLE_KEY, NOTIFY_CHANNEL
-from kn_servicekit.refusals import REFUSED_FOR_GOOD, REMEDIES, STOPPED_RECHECK, PublishRefused
+from kn_servicekit.refusals import STOPPED_RECHECK, PublishRefused
 from kn_servicekit.relay_guard import highest_sequence
+from kn_servicekit.relay_send import Sender
 from kn_servicekit.transient import TRANSIENT, Backoff
 
 # One relay per event table publishes: a session lock keyed by the table, as appends are.
@@ -55,15 +56,17 @@ class Relay:
         batch_size: int = 500,
         poll_interval: float = 1.0,
         bootstrap: str | None = None,
+        renew: Callable[[], AIOKafkaProducer] | None = None,
     ) -> None:
         self._pool = pool
-        self._producer = producer
-        self._source = source
+        # `renew` given: a failed send gets a fresh producer (relay_send.py says why)
+        self._sender = Sender(producer, source, bootstrap, renew)
         self._name = name
         self._batch_size = batch_size
         self._poll_interval = poll_interval
         self._log: str | None = None
-        self._bootstrap = bootstrap  # given: check the store is not behind Kafka first
+        self._bootstrap = bootstrap  # given: check the store is not behind Kafka first, and
+        # after a failed attempt, what of it Kafka holds already
 
     async def run(self, ready: asyncio.Event | None = None) -> None:
         """Publish until cancelled; a database or Kafka failure is retried with backoff.
@@ -71,18 +74,21 @@ class Relay:
         `ready` says why, and it is tried again only every STOPPED_RECHECK seconds (after
         an operator's fix, e.g. a larger message.max.bytes, it goes on by itself)."""
         backoff, state = Backoff(), ready or asyncio.Event()
-        while True:
-            try:
-                await self._serve(state, backoff)
-            except PublishRefused as exc:
-                log.error("relay_stopped", error=str(exc), retry_in=STOPPED_RECHECK)
-                say_failing(state, f"stopped: {exc}")
-                await asyncio.sleep(STOPPED_RECHECK)
-            except TRANSIENT as exc:
-                delay = backoff.next()
-                log.warning("relay_retrying", error=repr(exc), retry_in=delay)
-                say_failing(state, f"retrying in {delay}s: {exc!r}")
-                await asyncio.sleep(delay)
+        try:
+            while True:
+                try:
+                    await self._serve(state, backoff)
+                except PublishRefused as exc:
+                    log.error("relay_stopped", error=str(exc), retry_in=STOPPED_RECHECK)
+                    say_failing(state, f"stopped: {exc}")
+                    await asyncio.sleep(STOPPED_RECHECK)
+                except TRANSIENT as exc:
+                    delay = backoff.next()
+                    log.warning("relay_retrying", error=repr(exc), retry_in=delay)
+                    say_failing(state, f"retrying in {delay}s: {exc!r}")
+                    await asyncio.sleep(delay)
+        finally:
+            await self._sender.stop()
 
     async def _serve(self, ready: asyncio.Event, backoff: Backoff) -> None:
         """Lead (or wait as standby), then publish: woken by NOTIFY and by a slow poll."""
@@ -135,7 +141,8 @@ class Relay:
                 f"event log {log_name} has position {published} on Kafka but this store "
                 f"has reached only {last}: restored from a backup? Events after {last} are on "
                 f"Kafka only. Once settled, give new events new positions with "
-                f"SELECT setval('kn_event_position', {published}) and restart."
+                f"SELECT setval('kn_event_position', {published}) (as the database's owner role) "
+                "and restart."
             )
 
     async def publish_pending(self) -> int:
@@ -154,7 +161,7 @@ class Relay:
             )
             if not rows:
                 return 0
-            await self._publish(rows, log_name)
+            await self._sender.send(rows, log_name, done or 0)
             await conn.execute(
                 """INSERT INTO kn_relay_progress (relay, position) VALUES ($1, $2)
                    ON CONFLICT (relay) DO UPDATE
@@ -162,6 +169,7 @@ class Relay:
                 self._name,
                 rows[-1]["position"],
             )
+        self._sender.recorded()
         log.debug("relay_published", count=len(rows), position=rows[-1]["position"])
         return len(rows)
 
@@ -170,40 +178,3 @@ class Relay:
         if self._log is None:
             self._log = str(await conn.fetchval("SELECT log FROM kn_event_log"))
         return self._log
-
-    async def _publish(self, rows: Sequence[asyncpg.Record], log_name: str) -> None:
-        sent = []
-        try:
-            for row in rows:
-                envelope = Envelope(
-                    id=str(row["event_id"]),
-                    source=self._source,
-                    type=row["ce_type"],
-                    time=row["recorded_at"],
-                    subject=row["stream_id"],
-                    sequence=row["position"],
-                    log=log_name,
-                )
-                sent.append(
-                    await self._producer.send(
-                        row["topic"],
-                        row["payload"].encode(),
-                        key=row["kafka_key"].encode(),
-                        headers=envelope.headers(),
-                    )
-                )
-            await asyncio.gather(*sent)
-        except KafkaError as exc:
-            # aiokafka's error names no topic (a missing one is a bare UnknownTopicOrPartition)
-            topics = ", ".join(sorted({row["topic"] for row in rows}))
-            if isinstance(exc, REFUSED_FOR_GOOD):
-                raise PublishRefused(
-                    f"Kafka refuses positions {rows[0]['position']}..{rows[-1]['position']} of "
-                    f"log {log_name} for {topics} ({type(exc).__name__}); nothing after them "
-                    "is published until it takes them. What to do: "
-                    f"{REMEDIES.get(type(exc), 'read the broker log for the reason')}"
-                ) from exc
-            raise TransientError(
-                f"relay could not publish positions {rows[0]['position']}..{rows[-1]['position']}"
-                f" of log {log_name} to {topics} (does each topic exist?): {exc!r}"
-            ) from exc
