@@ -4,9 +4,9 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
-PACKAGES := contracts servicekit rules deploy services/membership services/meetings services/finance services/reporting
-CODE := contracts servicekit rules deploy services tests benchmarks
-MYPY_PACKAGES := kn_contracts kn_servicekit kn_rules kn_deploy kn_membership kn_meetings kn_finance kn_reporting tests benchmarks
+PACKAGES := contracts servicekit rules deploy services/membership services/meetings services/finance services/reporting web
+CODE := contracts servicekit rules deploy services web tests benchmarks
+MYPY_PACKAGES := kn_contracts kn_servicekit kn_rules kn_deploy kn_membership kn_meetings kn_finance kn_reporting kn_web tests benchmarks
 
 .PHONY: demo test setup prepare lint typecheck pytest contracts infra-up infra-down clean
 

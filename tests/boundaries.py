@@ -17,6 +17,7 @@ ALLOWED: dict[str, set[str]] = {
     "kn_rules": {"kn_contracts", "kn_servicekit"},
     "kn_deploy": {"kn_contracts", "kn_servicekit", "kn_rules"},
     **{package: {"kn_contracts", "kn_servicekit", "kn_rules"} for package in SERVICE_PACKAGES},
+    "kn_web": {"kn_contracts"},  # the web app asks the services over HTTP, never imports one
 }
 FIRST_PARTY = set(ALLOWED)
 
@@ -26,6 +27,7 @@ PACKAGE_DIRS = {
     "kn_rules": REPO / "rules" / "kn_rules",
     "kn_deploy": REPO / "deploy" / "kn_deploy",
     **{f"kn_{name}": REPO / "services" / name / f"kn_{name}" for name in SERVICES},
+    "kn_web": REPO / "web" / "kn_web",
 }
 
 
