@@ -61,7 +61,8 @@ def endpoints() -> Endpoints:
 def prepare() -> None:
     """Install what the local runtime needs (Kafka jars, PostgreSQL) without starting it,
     kcat (Debian's Kafka command-line client), which region integrators and tests use, the
-    font meetings' attendance sheet embeds, and libical, whose iTIP check tests run."""
+    font meetings' attendance sheet embeds, libical, whose iTIP check tests run, and
+    Chromium, the browser the web app's tests drive."""
     found = endpoints()
     if found.kafka_local:
         kafka.ensure_jars(kafka.KafkaLocal.default())
@@ -73,6 +74,8 @@ def prepare() -> None:
         apt_install("fonts-dejavu-core")  # meetings' attendance sheet embeds DejaVu Sans
     if shutil.which("pkg-config") is None or not _has_libical():
         apt_install("pkg-config libical-dev")  # tests check invitations with libical's iTIP rules
+    if shutil.which("chromium") is None:
+        apt_install("chromium")  # the web app's browser tests drive Debian's Chromium
 
 
 def _has_libical() -> bool:
