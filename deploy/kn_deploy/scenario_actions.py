@@ -6,8 +6,10 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
+from collections.abc import Sequence
 from typing import Any
 
+from kn_contracts.base import Event
 from kn_contracts.events import region as rg
 from kn_deploy.scenario_desk import Desk
 from kn_deploy.scenario_kit import RegionMessage, get_json, get_or_none, publish_region, send, until
@@ -46,10 +48,8 @@ class Play:
             sharing(p, n.region) if shares(p, n) else opened(p, "owner", n.region, JAN_1)
             for p in n.owners
         ]
-        late_2024 = dt.datetime(2024, 12, 16, 9, tzinfo=dt.UTC)  # announced ahead
-        self.region(
-            [(c, f"{self.id}-{c.person_id}-{type(c).__name__}") for c in changes], late_2024
-        )
+        ahead = dt.datetime(2024, 12, 16, 9, tzinfo=dt.UTC)  # reported before they take effect
+        self.region([(c, f"{self.id}-{c.person_id}-{type(c).__name__}") for c in changes], ahead)
         wanted = {p.person_id for p in n.owners}
         until(lambda: self._known(wanted, "2025-01-01"), lambda known: known >= wanted)
         for owner in n.firsts():
@@ -67,7 +67,7 @@ class Play:
             )
         return len(until(lambda: self._member_ids("2025-01-01"), lambda ids: ids >= wanted))
 
-    def region(self, changes: list[tuple[Any, str]], reported: dt.datetime) -> None:
+    def region(self, changes: Sequence[tuple[Event, str]], reported: dt.datetime) -> None:
         """The region system publishes changes with fixed ids (a rerun is seen as a repeat)."""
         messages = [
             RegionMessage(change, f"demo-{ce_id}", reported, self.network.region)
@@ -106,22 +106,10 @@ class Play:
         meeting = f"/networks/{self.id}/meetings/{day}"
         until(lambda: self._sheet(day), lambda ids: ids == self._member_ids(day))
         send(self.meetings, f"{meeting}/held", self.mine, f"{self.id}-held-{day}", None)
-        for person in came:
-            send(
-                self.meetings,
-                f"{meeting}/attendance/check-ins",
-                self.mine,
-                f"{self.id}-in-{day}-{person}",
-                {"person_id": person},
-            )
-        for line in written_in:
-            send(
-                self.meetings,
-                f"{meeting}/attendance/check-ins",
-                self.mine,
-                f"{self.id}-in-{day}-{line['name']}",
-                line,
-            )
+        for line in [{"person_id": person} for person in came] + written_in:
+            who = line.get("person_id") or line["name"]
+            path, key = f"{meeting}/attendance/check-ins", f"{self.id}-in-{day}-{who}"
+            send(self.meetings, path, self.mine, key, line)
         closed = send(
             self.meetings, f"{meeting}/attendance/close", self.mine, f"{self.id}-close-{day}", None
         )
