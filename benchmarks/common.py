@@ -10,6 +10,7 @@ from contextlib import asynccontextmanager
 import asyncpg
 
 from kn_deploy import infra, postgres
+from kn_deploy.provision import provision
 from kn_deploy.pytest_plugin import TEST_DATABASE
 from kn_servicekit.logging import configure_logging
 from kn_servicekit.settings import LocalDatabase
@@ -22,7 +23,7 @@ def start_infra() -> tuple[str, str]:
     pg = postgres.PostgresLocal.default()
     database = LocalDatabase(TEST_DATABASE, port=pg.port)
     if found.local_databases:
-        asyncio.run(postgres.provision(pg, [database]))
+        asyncio.run(provision(pg, [database]))
     return found.kafka_bootstrap, database.url
 
 

@@ -13,6 +13,7 @@ from kn_contracts.topics import TOPICS
 from kn_deploy import kafka, postgres
 from kn_deploy.debian import apt_install
 from kn_deploy.layout import demo_dir
+from kn_deploy.provision import provision
 from kn_deploy.services import stop_recorded
 from kn_servicekit.settings import LocalDatabase
 from kn_servicekit.topics import ensure_topics
@@ -31,11 +32,13 @@ class Endpoints:
     local_databases: tuple[str, ...]
 
     def service_env(self, service: str) -> dict[str, str]:
-        """Environment that points one service at Kafka and at its own database only."""
-        return {
-            "KN_KAFKA_BOOTSTRAP": self.kafka_bootstrap,
-            LocalDatabase(service).env_var: self.databases[service],
-        }
+        """Environment that points one service at Kafka and at its own database only (and,
+        on the local cluster, at the role that owns its tables: kn_servicekit.roles)."""
+        db = LocalDatabase(service, port=postgres.PostgresLocal.default().port)
+        env = {"KN_KAFKA_BOOTSTRAP": self.kafka_bootstrap, db.env_var: self.databases[service]}
+        if service in self.local_databases:
+            env[db.owner_env_var] = db.owner_url
+        return env
 
 
 def endpoints() -> Endpoints:
@@ -100,9 +103,8 @@ def up() -> tuple[Endpoints, list[str]]:
         if not postgres.is_running(pg):
             started.append("postgres")
         postgres.start(pg)
-        asyncio.run(
-            postgres.provision(pg, [LocalDatabase(s, port=pg.port) for s in found.local_databases])
-        )
+        databases = [LocalDatabase(s, port=pg.port) for s in found.local_databases]
+        asyncio.run(provision(pg, databases, owner_roles=True))
     create_topics()
     return found, started
 

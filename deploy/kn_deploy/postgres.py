@@ -16,12 +16,9 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-import asyncpg
-
 from kn_deploy.debian import apt_install
 from kn_deploy.layout import cache_dir
 from kn_deploy.process import pid_alive, read_pid, run_checked
-from kn_servicekit.settings import LocalDatabase
 
 OS_USER = "postgres"
 DEBIAN_HOME = Path("/var/lib/postgresql")  # the home Debian's package gives `postgres`
@@ -198,21 +195,3 @@ def purge(pg: PostgresLocal) -> list[Path]:
     if pg.link is not None and pg.link.is_symlink():
         pg.link.unlink()
     return removed
-
-
-async def provision(pg: PostgresLocal, databases: list[LocalDatabase]) -> None:
-    """One database and one login role per service; no role may connect to another's."""
-    admin = await asyncpg.connect(
-        host=str(pg.socket_dir), port=pg.port, user="postgres", database="postgres"
-    )
-    try:
-        for db in databases:
-            exists = await admin.fetchval("SELECT 1 FROM pg_roles WHERE rolname = $1", db.role)
-            verb = "ALTER" if exists else "CREATE"
-            password = db.password.replace("'", "''")
-            await admin.execute(f"{verb} ROLE \"{db.role}\" LOGIN PASSWORD '{password}'")
-            if not await admin.fetchval("SELECT 1 FROM pg_database WHERE datname = $1", db.name):
-                await admin.execute(f'CREATE DATABASE "{db.name}" OWNER "{db.role}"')
-            await admin.execute(f'REVOKE ALL ON DATABASE "{db.name}" FROM PUBLIC')
-    finally:
-        await admin.close()

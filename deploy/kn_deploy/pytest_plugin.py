@@ -12,6 +12,7 @@ import asyncpg
 import pytest
 
 from kn_deploy import infra, postgres
+from kn_deploy.provision import provision
 from kn_servicekit.settings import LocalDatabase
 
 TEST_DATABASE = "test"
@@ -21,7 +22,7 @@ def _start() -> tuple[infra.Endpoints, list[str]]:
     found, started = infra.up()
     if found.local_databases:
         pg = postgres.PostgresLocal.default()
-        asyncio.run(postgres.provision(pg, [LocalDatabase(TEST_DATABASE, port=pg.port)]))
+        asyncio.run(provision(pg, [LocalDatabase(TEST_DATABASE, port=pg.port)]))
     return found, started
 
 

@@ -7,7 +7,7 @@ from functools import partial
 
 from kn_contracts.catalog import Catalog
 from kn_contracts.envelope import source_of
-from kn_servicekit import idempotency, pgstore
+from kn_servicekit import idempotency, roles
 from kn_servicekit.deadletter import DeadLetters
 from kn_servicekit.http import Loop, Resources
 from kn_servicekit.loopstate import say_failing
@@ -20,8 +20,9 @@ DERIVED_BATCH = 5000  # records a read model takes in one transaction
 
 
 async def create_tables(resources: Resources) -> None:
-    """The event store, relay progress and idempotency tables (idempotent)."""
-    await pgstore.create_schema(resources.pool)
+    """The event store and relay progress tables (as the owner role, when the settings name
+    one: roles.py) and the idempotency table (idempotent)."""
+    await roles.create_event_tables(resources.pool, resources.settings.owner_database_url)
     async with resources.pool.acquire() as conn:
         await conn.execute(idempotency.SCHEMA)
 

@@ -57,10 +57,9 @@ INSERT INTO kn_event_log (log) VALUES (gen_random_uuid()::text) ON CONFLICT DO N
 _COLUMNS = "position, event_id, stream_id, version, topic, kafka_key, ce_type, payload, recorded_at"
 
 
-async def create_schema(pool: asyncpg.Pool) -> None:
+async def create_schema(db: asyncpg.Pool | Connection) -> None:
     """Create the event and relay tables if missing (idempotent)."""
-    async with pool.acquire() as conn:
-        await conn.execute(SCHEMA)
+    await db.execute(SCHEMA)
 
 
 class PostgresEventStore:

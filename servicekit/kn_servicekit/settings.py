@@ -45,6 +45,24 @@ class LocalDatabase:
     def env_var(self) -> str:
         return f"KN_{self.service.upper()}_DATABASE_URL"
 
+    @property
+    def owner_role(self) -> str:
+        """The role that owns the database and the event table; the service runs as `role`."""
+        return f"{self.role}_owner"
+
+    @property
+    def owner_password(self) -> str:
+        return f"{self.owner_role}_local"
+
+    @property
+    def owner_url(self) -> str:
+        credentials = f"{self.owner_role}:{self.owner_password}"
+        return f"postgresql://{credentials}@{self.host}:{self.port}/{self.name}"
+
+    @property
+    def owner_env_var(self) -> str:
+        return f"KN_{self.service.upper()}_OWNER_DATABASE_URL"
+
 
 class ServiceSettings(BaseSettings):
     """Base of each service's one settings class; subclasses set env_prefix and defaults."""
@@ -55,7 +73,10 @@ class ServiceSettings(BaseSettings):
     kafka_bootstrap: str = Field(LOCAL_KAFKA_BOOTSTRAP, validation_alias="KN_KAFKA_BOOTSTRAP")
     # put before every topic name: lets tests and trials share one cluster without mixing
     topic_prefix: str = Field("", validation_alias="KN_TOPIC_PREFIX")
-    database_url: str
+    database_url: str  # the role the service runs as: it may only read and append events
+    # the role that creates and migrates the tables and owns the event table
+    # (KN_<SERVICE>_OWNER_DATABASE_URL); unset, database_url's role does it and owns them
+    owner_database_url: str | None = Field(None, repr=False)
     http_host: str = "127.0.0.1"
     http_port: int
     log_level: str = "INFO"

@@ -1,0 +1,69 @@
+"""A Kafka broker and a PostgreSQL cluster of one test's own, to stop and start at will.
+
+The outage tests stop their servers under traffic; the suite's shared ones stay up for
+every other test. Both are started by kn_deploy's own functions (`kn infra`'s), on free
+ports and in folders of their own, and are deleted afterwards.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import shutil
+import socket
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from kn_contracts.topics import TOPICS
+from kn_deploy import kafka, postgres
+from kn_deploy.provision import provision
+from kn_servicekit.settings import LocalDatabase
+from kn_servicekit.topics import ensure_topics
+
+
+def free_port() -> int:
+    """A TCP port nothing listens on now."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@contextmanager
+def private_kafka(folder: Path) -> Iterator[kafka.KafkaLocal]:
+    """A single-node KRaft broker in `folder` with the registry's topics; the jars are the
+    shared broker's (.cache/kafka), linked, not fetched again."""
+    shared = kafka.KafkaLocal.default()
+    kafka.ensure_jars(shared)
+    port = free_port()
+    broker = kafka.KafkaLocal(root=folder, port=port, controller_port=free_port())
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / shared.libs.name).symlink_to(shared.libs, target_is_directory=True)
+    try:
+        kafka.start(broker)
+        asyncio.run(ensure_topics(broker.bootstrap, TOPICS))
+        yield broker
+    finally:
+        kafka.stop(broker, timeout=10.0)
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+@contextmanager
+def private_postgres(folder: Path, services: tuple[str, ...]) -> Iterator[postgres.PostgresLocal]:
+    """A cluster of its own with each service's database and roles, as `kn infra` makes them.
+    As root the server runs as `postgres`, which cannot enter pytest's folders: the cluster
+    then lives under that user's home, as the local runtime's does."""
+    root = folder / "postgres"
+    if os.geteuid() == 0:
+        root = postgres.cluster_home(folder / f"outage-{uuid.uuid4().hex[:8]}" / ".cache")
+    pg = postgres.PostgresLocal(root=root, port=free_port())
+    try:
+        postgres.start(pg)
+        databases = [LocalDatabase(service, port=pg.port) for service in services]
+        asyncio.run(provision(pg, databases, owner_roles=True))
+        yield pg
+    finally:
+        postgres.stop(pg)
+        shutil.rmtree(pg.root, ignore_errors=True)
+        shutil.rmtree(pg.socket_dir, ignore_errors=True)
