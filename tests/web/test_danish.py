@@ -1,0 +1,51 @@
+"""Danish on the pages: dates, kroner, and amounts typed as a Dane types them."""
+
+from __future__ import annotations
+
+import pytest
+
+from kn_web import danish
+from kn_web.rules import refusal, rule_text
+from kn_web.services import ServiceError
+
+
+def test_dates_read_as_danish_dates() -> None:
+    assert danish.day("2025-03-12") == "12. marts 2025"
+    assert danish.weekday("2025-03-12") == "onsdag"
+    assert danish.day(None) == "–"
+
+
+def test_kroner_read_with_a_thousands_point_and_a_decimal_comma() -> None:
+    assert danish.kroner(747600) == "7.476,00 kr."
+    assert danish.kroner(-62400) == "-624,00 kr."
+
+
+@pytest.mark.parametrize(
+    ("typed", "ore"),
+    [("7.476,00", 747600), ("7476", 747600), ("12,5", 1250), ("8.100,00 kr.", 810000),
+     ("534.00", 53400)],
+)  # fmt: skip
+def test_an_amount_typed_in_kroner_becomes_ore(typed: str, ore: int) -> None:
+    assert danish.ore(typed) == ore
+
+
+def test_an_amount_that_is_no_amount_says_how_to_write_one() -> None:
+    with pytest.raises(ValueError, match=r"skriv fx 7\.476,00"):
+        danish.ore("syv tusind")
+
+
+def test_each_area_of_the_rules_reads_in_danish() -> None:
+    assert rule_text("Coordinator 7") == (
+        "Koordinator, regel 7",
+        "En koordinatorhandling må ikke ligge før netværkets seneste; EKM retter historikken "
+        "fra en dato med en begrundelse.",
+    )
+    assert rule_text("Pool payouts 9: in January EKM closes")[0] == "Aktivitetspuljen, regel 9"
+    assert rule_text("no rule here") == (None, "")
+
+
+def test_a_refused_role_is_told_what_to_do() -> None:
+    error = ServiceError("finance", 403, "this needs role ekm; your token has role auditor", None)
+    found = refusal(error)
+    assert found.title == "Det må din rolle ikke"
+    assert found.detail.startswith("this needs role ekm")

@@ -1,0 +1,84 @@
+"""EKM in Chromium: assigns the owner of a brand-new clinic with one click, sets a region
+change aside with a note, closes the fee year, and reads the other desks; an auditor reads
+the figures as of a date with the digest reporting serves."""
+
+from __future__ import annotations
+
+import re
+
+import httpx
+import pytest
+from playwright.sync_api import Browser, expect
+
+from tests.web import story
+from tests.web.browser import context, look, sign_in, told
+from tests.web.conftest import System
+
+pytestmark = pytest.mark.infra
+
+
+def test_ekm_assigns_an_awaiting_owner_and_closes_the_fee_year(
+    system: System, browser: Browser
+) -> None:
+    with context(browser) as ctx:
+        page = ctx.new_page()
+        sign_in(page, system.web, story.EKM)
+        expect(page.get_by_role("heading", level=1)).to_have_text("Netværk og klynger")
+        expect(page.get_by_role("link", name="Aalborg Vest")).to_be_visible()
+        look(page, "ekm-1-netvaerk")
+
+        page.get_by_role("link", name="Afventer tildeling").click()
+        row = page.get_by_role("row", name=re.compile("Helle Hald"))
+        row.get_by_label("Netværk til Helle Hald").select_option(label="Aalborg Vest")
+        look(page, "ekm-2-afventer")
+        row.get_by_role("button", name=re.compile("^Tildel")).click()
+        told(page, "Helle Hald er tildelt aalborg-vest")
+        expect(page.get_by_text("Ingen venter på et netværk")).to_be_visible()
+        vest = f"{system.urls['membership']}/v1/networks/aalborg-vest/members?on=2025-03-01"
+        members = httpx.get(vest, headers=story.bearer(story.EKM))
+        assert [m["name"] for m in members.json()["members"]] == ["Helle Hald"]
+
+        page.get_by_role("link", name="Regionens ændringer").click()
+        look(page, "ekm-3-regionen")
+        page.get_by_label("Note").fill("regionen lukkede et ydernummer, vi ikke kender")
+        page.get_by_role("button", name="Læg til side ændring 1").click()
+        told(page, "Ændring 1 er lagt til side med din note")
+
+        page.goto(f"{system.web}/ekm/honorar?aar=2025")
+        payee = page.get_by_role("row", name=re.compile("Aalborg Øst"))
+        expect(payee).to_contain_text("Foreløbigt")
+        expect(payee).to_contain_text("21.360,00 kr.")
+        page.get_by_role("button", name="Luk honoraråret").click()
+        told(page, "Honoraråret 2025 er lukket")
+        expect(page.get_by_role("row", name=re.compile("Aalborg Øst"))).not_to_contain_text(
+            "Foreløbigt"
+        )
+        look(page, "ekm-4-honorar-lukket")
+        page.get_by_role("button", name="Luk honoraråret").click()  # a second time
+        told(page, "Aktivitetspuljen, regel 9")
+
+        for path, name in (("/ekm/fakturaer", "ekm-5-fakturaer"),
+                           ("/ekm/takster?aar=2025", "ekm-6-takster"),
+                           ("/ekm/eksport", "ekm-7-eksport"),
+                           ("/oversigt/2025", "ekm-8-oversigt")):  # fmt: skip
+            page.goto(system.web + path)
+            look(page, name)
+        export = page.request.get(f"{system.web}/ekm/eksport/udbetalinger.csv",
+                                  params={"fra": "2025-01-01", "til": "2026-12-31"})  # fmt: skip
+        assert export.ok
+        assert export.body().startswith("\ufeff".encode())  # Danish Excel's UTF-8
+
+
+def test_an_auditor_reads_the_figures_as_of_a_date_with_reportings_digest(
+    system: System, browser: Browser
+) -> None:
+    served = httpx.get(f"{system.urls['reporting']}/v1/audit", params={"as_of": "2025-12-31"},
+                       headers=story.bearer(story.AUDITOR)).json()  # fmt: skip
+    with context(browser) as ctx:
+        page = ctx.new_page()
+        sign_in(page, system.web, story.AUDITOR)
+        page.get_by_label("Pr. dato").fill("2025-12-31")
+        page.get_by_role("button", name="Regn").click()
+        expect(page.get_by_role("heading", level=1)).to_have_text("Tallene pr. 31. december 2025")
+        expect(page.locator("#digest")).to_have_text(served["digest"])
+        look(page, "revisor-1-tal")
