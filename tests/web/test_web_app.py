@@ -59,7 +59,8 @@ def client(services: Services) -> Iterator[TestClient]:
 def sign_in(client: TestClient, token: str, onward: str = "") -> httpx.Response:
     client.get("/log-ind")
     form = {"csrf": client.cookies["kn_login_csrf"], "adgangsnoegle": token, "videre": onward}
-    return client.post("/log-ind", data=form, follow_redirects=False)
+    answer: httpx.Response = client.post("/log-ind", data=form, follow_redirects=False)
+    return answer
 
 
 def csrf_of(client: TestClient, path: str) -> str:
@@ -101,6 +102,13 @@ def test_sign_in_goes_on_to_a_path_of_this_site_only(client: TestClient) -> None
     assert sign_in(client, "coord-token", "/netvaerk/aalborg-oest/moeder").headers["location"] == (
         "/netvaerk/aalborg-oest/moeder"
     )
+
+
+def test_signing_out_forgets_the_session(client: TestClient) -> None:
+    sign_in(client, "coord-token")
+    client.post("/log-ud", data={"csrf": csrf_of(client, "/netvaerk/aalborg-oest/moeder")})
+    answer = client.get("/netvaerk/aalborg-oest/moeder", follow_redirects=False)
+    assert answer.headers["location"].startswith("/log-ind")
 
 
 def test_a_forged_session_cookie_sends_the_person_to_sign_in(client: TestClient) -> None:

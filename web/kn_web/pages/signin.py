@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import hmac
+from contextlib import suppress
 from urllib.parse import quote
 
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 
 from kn_web.services import ServiceError
-from kn_web.session import SIGN_IN_CSRF, FormExpired, Session, SignInNeeded
+from kn_web.session import SIGN_IN_CSRF, FormExpired, Session, SignInNeeded, check_csrf
 from kn_web.web import signed_in, web
 
 router = APIRouter()
@@ -70,6 +71,9 @@ async def sign_in(request: Request) -> Response:
 
 @router.post("/log-ud")
 async def sign_out(request: Request) -> Response:
+    """Forget the session (a form of this site only: its CSRF token is checked)."""
+    with suppress(SignInNeeded):  # nobody signed in: nothing to forget
+        check_csrf(await request.form(), signed_in(request).csrf)
     response = RedirectResponse("/log-ind", status_code=303)
     web(request).cookies.end(response)
     return response
