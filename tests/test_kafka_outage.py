@@ -1,8 +1,10 @@
-"""A service started while Kafka is away takes commands, and publishes them once it is back."""
+"""A service started while Kafka is away takes commands, publishes them once it is back, and
+catches up with what its consumers missed meanwhile."""
 
 from __future__ import annotations
 
 import asyncio
+import json
 import socket
 import uuid
 from collections.abc import AsyncIterator
@@ -16,10 +18,12 @@ from kn_membership.bootstrap import create_app
 from kn_membership.settings import MembershipSettings
 from tests.membership.service import EKM, TOKENS
 from tests.support.kafka import read_all
+from tests.support.outage import region_opens
 from tests.support.service import sandbox
 from tests.support.waiting import eventually
 
 pytestmark = pytest.mark.infra
+RENAMES = 20
 
 
 def _free_port() -> int:
@@ -83,6 +87,13 @@ async def test_a_service_started_while_kafka_is_away_takes_commands_and_publishe
                 "network_id": "aalborg-oest", "name": "Aalborg Øst", "cluster_id": "aalborg",
                 "effective_date": "2025-01-01"})  # fmt: skip
             assert created.status_code == 201, created.text
+            for n in range(RENAMES):
+                renamed = await http.patch(
+                    "/v1/clusters/aalborg", headers=EKM, json={"name": f"Aalborg {n}"}
+                )
+                assert renamed.status_code == 201, renamed.text
+            # what the region reports meanwhile waits on Kafka for the feed
+            await region_opens(kafka_bootstrap, box.topic("kn.region.ydernummer"), "100088")
 
             async with kafka_door(port, kafka_bootstrap):
                 await eventually(lambda: http.get("/ready"), lambda r: r.status_code == 200,
@@ -94,5 +105,21 @@ async def test_a_service_started_while_kafka_is_away_takes_commands_and_publishe
                                       for r in found),
                     what="the network, published after the outage",
                 )  # fmt: skip
+                waiting = await eventually(
+                    lambda: http.get("/v1/awaiting-assignment", headers=EKM,
+                                     params={"on": "2025-01-01"}),
+                    lambda r: [row["name"] for row in r.json()] == ["Ruth Holm"],
+                    what="the region's report, read once Kafka is back",
+                )  # fmt: skip
+                records = await eventually(
+                    lambda: read_all(kafka_bootstrap, topic),
+                    lambda found: sum(b"ClusterRenamed" in dict(r.headers)["ce_type"]
+                                      for r in found) >= RENAMES,
+                    what="every rename, published after the outage",
+                )  # fmt: skip
         created_once = [r for r in records if b"NetworkCreated" in dict(r.headers)["ce_type"]]
         assert len(created_once) == 1
+        renames = [r for r in records if b"ClusterRenamed" in dict(r.headers)["ce_type"]]
+        names = [json.loads(r.value)["name"] for r in renames]
+        assert names == [f"Aalborg {n}" for n in range(RENAMES)]  # once each, in order
+        assert waiting.status_code == 200

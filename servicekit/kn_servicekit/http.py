@@ -30,6 +30,7 @@ from kn_servicekit.relay import make_producer
 from kn_servicekit.settings import ServiceSettings
 from kn_servicekit.supervise import supervise
 from kn_servicekit.transient import TRANSIENT, Backoff
+from kn_servicekit.unavailable import DATABASE_AWAY, database_away
 
 Hook = Callable[["Resources"], Awaitable[None]]
 SHUTDOWN_GRACE = 10.0  # seconds for connections still in use when the service stops
@@ -140,6 +141,8 @@ def create_http_app(
     statuses.update(errors or {})
     for error, status in statuses.items():
         app.add_exception_handler(error, _answer_with(status))
+    for away in DATABASE_AWAY:
+        app.add_exception_handler(away, database_away)
 
     @app.get("/health", tags=["operations"])
     async def health(request: Request) -> JSONResponse:

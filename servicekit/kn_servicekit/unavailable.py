@@ -1,0 +1,38 @@
+"""A request that finds the database away (restarting, unreachable, full) is answered 503
+with Retry-After and what to do, not 500 with a traceback: a client sends it again with
+the same Idempotency-Key, and it is recorded once, whichever try reached the database."""
+
+from __future__ import annotations
+
+import asyncpg
+import structlog
+from fastapi import Request
+from fastapi.responses import JSONResponse
+
+log = structlog.get_logger("http")
+
+RETRY_AFTER = 2  # seconds
+DATABASE_AWAY: tuple[type[Exception], ...] = (
+    ConnectionError,  # refused, reset: nothing listens, or the server went while we spoke
+    TimeoutError,
+    asyncpg.PostgresConnectionError,
+    asyncpg.CannotConnectNowError,  # starting up or shutting down
+    asyncpg.AdminShutdownError,
+    asyncpg.CrashShutdownError,
+    asyncpg.TooManyConnectionsError,
+)
+
+
+async def database_away(request: Request, exc: Exception) -> JSONResponse:
+    """503: the database did not answer this try."""
+    log.warning("database_unavailable", path=request.url.path, error=type(exc).__name__)
+    detail = (
+        f"the service's database does not answer now ({type(exc).__name__}); send the request "
+        "again with the same Idempotency-Key in a moment: it is recorded once, whichever try "
+        "reaches the database"
+    )
+    return JSONResponse(
+        {"detail": detail, "rule": None},
+        status_code=503,
+        headers={"Retry-After": str(RETRY_AFTER)},
+    )
