@@ -88,16 +88,16 @@ def seed(urls: dict[str, str], bootstrap: str) -> None:
     post(f"{f}/rate-tables", EKM, {"year": 2025, "index_factor": "1.068", "index_base_year": 2022})
 
 
-def register_venue_invoice(urls: dict[str, str], meeting: str = "2025-03-12") -> Any:
-    """EKM registers the venue's invoice of 8,100.00 kr for the meeting (worked example)."""
+def register_venue_invoice(urls: dict[str, str], **changes: Any) -> Any:
+    """EKM registers the venue's invoice of 8,100.00 kr for 12 March (worked example)."""
     invoice = {"invoice_id": "venue-0312", "network_id": NETWORK,
-               "coordinator_name": "Ejer Nummer 03", "meeting_date": meeting,
+               "coordinator_name": "Ejer Nummer 03", "meeting_date": "2025-03-12",
                "due_date": "2025-04-10", "amount": 810000,
                "payee": {"kind": "danish_account", "reference": "9570-0001234567"},
                "supplier_name": "Fysio Øst Lokaler ApS", "supplier_cvr": "12345678",
                "supplier_invoice_number": "F-1", "received_date": "2025-03-20",
                "cost_kind": "venue"}  # fmt: skip
-    return post(urls["finance"] + "/v1/invoices", EKM, invoice)
+    return post(urls["finance"] + "/v1/invoices", EKM, invoice | changes)
 
 
 def _stamp() -> dict[str, Any]:

@@ -57,8 +57,26 @@ def test_ekm_assigns_an_awaiting_owner_and_closes_the_fee_year(
         page.get_by_role("button", name="Luk honoraråret").click()  # a second time
         told(page, "Aktivitetspuljen, regel 9")
 
-        for path, name in (("/ekm/fakturaer", "ekm-5-fakturaer"),
-                           ("/ekm/takster?aar=2025", "ekm-6-takster"),
+        story.register_venue_invoice(system.urls, invoice_id="catering-0601", amount=30000,
+                                     meeting_date="2025-06-01", received_date="2025-06-01",
+                                     due_date="2025-06-10", supplier_invoice_number="K-9",
+                                     cost_kind="catering")  # fmt: skip
+        page.goto(f"{system.web}/ekm/fakturaer?netvaerk={story.NETWORK}")
+        row = page.get_by_role("row", name=re.compile("nr. K-9"))
+        expect(row).to_contain_text("Afvist")
+        expect(row).to_contain_text("Betalingsfristen er under 14 dage efter modtagelsen")
+        look(page, "ekm-5-fakturaer")
+        decide = page.locator("details", has_text="nr. K-9")
+        decide.locator("summary").click()
+        decide.get_by_label("Begrundelse").fill("aftalt med leverandøren")
+        decide.get_by_label("Godkendt beløb i kr. (valgfrit)").fill("300,00")
+        decide.get_by_role("button", name="Afgør fakturaen").click()
+        told(page, "Fakturaen catering-0601 er afgjort på ny")
+        row = page.get_by_role("row", name=re.compile("nr. K-9"))
+        expect(row).to_contain_text("EKM: godkendt – aftalt med leverandøren")
+        expect(row).to_contain_text("Godkendt")
+
+        for path, name in (("/ekm/takster?aar=2025", "ekm-6-takster"),
                            ("/ekm/eksport", "ekm-7-eksport"),
                            ("/oversigt/2025", "ekm-8-oversigt")):  # fmt: skip
             page.goto(system.web + path)
