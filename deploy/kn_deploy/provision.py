@@ -53,32 +53,26 @@ async def _login_role(admin: Admin, role: str, password: str) -> None:
 
 
 async def _separate_owner(conn: Admin, db: LocalDatabase) -> None:
-    """The owner role owns the database (so its public schema) and every event log in it;
+    """The owner role owns the database (so its public schema) and the event log there;
     the service's role may connect, create its read models' schemas and tables, and use
     public. The owner grants it the rest when the service starts (kn_servicekit.roles)."""
     owner, runtime = f'"{db.owner_role}"', f'"{db.role}"'
     await conn.execute(f'ALTER DATABASE "{db.name}" OWNER TO {owner}')
     await conn.execute(f'GRANT CONNECT, CREATE, TEMPORARY ON DATABASE "{db.name}" TO {runtime}')
     await conn.execute(f"GRANT USAGE, CREATE ON SCHEMA public TO {runtime}")
-    # event logs the service's role made before it had an owner role are handed over
-    rows = await conn.fetch(
-        """SELECT quote_ident(n.nspname) AS schema, pg_get_userbyid(n.nspowner) AS owner
-           FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-           WHERE c.relname = 'kn_events' AND c.relkind = 'r'
-             AND pg_get_userbyid(c.relowner) = $1""",
-        db.role,
+    # the event log the service's role made in public before it had an owner role is handed
+    # over (other schemas are left alone: tests make scratch logs in their own, meanwhile)
+    made_by = await conn.fetchval(
+        "SELECT pg_get_userbyid(relowner) FROM pg_class WHERE oid = to_regclass('public.kn_events')"
     )
-    for row in rows:
-        schema = row["schema"]
-        async with conn.transaction():
-            await conn.execute(f"SET LOCAL search_path TO {schema}")
-            if row["owner"] == db.role:  # a schema's owner may drop what is in it
-                await conn.execute(f"ALTER SCHEMA {schema} OWNER TO {owner}")
-                await conn.execute(f"GRANT USAGE, CREATE ON SCHEMA {schema} TO {runtime}")
-            for table in ("kn_events", "kn_event_log", "kn_relay_progress"):
-                await conn.execute(f"ALTER TABLE IF EXISTS {table} OWNER TO {owner}")
-                # whatever the role granted while it owned them (to itself through PUBLIC)
-                await conn.execute(f"REVOKE ALL ON {table} FROM PUBLIC, {runtime}")
-            await conn.execute(f"ALTER SEQUENCE IF EXISTS kn_event_position OWNER TO {owner}")
-            await conn.execute(f"REVOKE ALL ON SEQUENCE kn_event_position FROM PUBLIC, {runtime}")
-            await conn.execute(RUNTIME_GRANTS.format(role=runtime))
+    if made_by != db.role:
+        return
+    async with conn.transaction():
+        await conn.execute("SET LOCAL search_path TO public")
+        for table in ("kn_events", "kn_event_log", "kn_relay_progress"):
+            await conn.execute(f"ALTER TABLE IF EXISTS {table} OWNER TO {owner}")
+            # whatever the role granted while it owned them (to itself through PUBLIC)
+            await conn.execute(f"REVOKE ALL ON {table} FROM PUBLIC, {runtime}")
+        await conn.execute(f"ALTER SEQUENCE IF EXISTS kn_event_position OWNER TO {owner}")
+        await conn.execute(f"REVOKE ALL ON SEQUENCE kn_event_position FROM PUBLIC, {runtime}")
+        await conn.execute(RUNTIME_GRANTS.format(role=runtime))
