@@ -44,10 +44,13 @@ def test_a_coordinator_plans_holds_and_closes_a_meeting_and_sees_the_pool_used(
 
         page.set_viewport_size(TABLET)
         _until_members_listed(page, len(story.OWNERS))
+        page.evaluate("window.sameDocument = true")
         for _, name, _ in story.OWNERS[:14]:
             page.get_by_role("button", name=f"Kryds af {name}").click()
             expect(page.locator("li.til-stede", has_text=name)).to_be_visible()
         expect(page.locator("li.til-stede")).to_have_count(14)
+        told(page, "Ejer Nummer 14 er krydset af")
+        assert page.evaluate("window.sameDocument === true")  # htmx swapped the list only
         for name in ("Emma Ansat", "Frida Ansat"):
             page.get_by_label("Navn").fill(name)
             page.get_by_label("Klinik").fill("Fysio Øst")
@@ -78,6 +81,14 @@ def test_a_coordinator_plans_holds_and_closes_a_meeting_and_sees_the_pool_used(
         page.goto(f"{system.web}{NETWORK}/aarsstatus/2025")
         _until_text(page, ".noegletal", "7.476,00 kr. pulje brugt af 7.476,00 kr.")
         look(page, "koordinator-7-aarsstatus")
+        page.get_by_label("Det har netværket arbejdet med").fill("Datadrevet kvalitetsudvikling")
+        page.get_by_label("Aftaler").fill("Hver klinik måler på sine forløb")
+        page.get_by_label("Opfølgning: hvad gør medlemmerne nu, og hvornår").fill("Til juni")
+        page.get_by_role("button", name="Indsend årsstatus 2025 til EKM").click()
+        told(page, "Årsstatus 2025 er indsendt til EKM")
+        expect(page.locator("main")).to_contain_text("Hver klinik måler på sine forløb")
+        pdf = page.request.get(f"{system.web}{NETWORK}/aarsstatus/2025.pdf")
+        assert pdf.body().startswith(b"%PDF")
 
 
 def _until_members_listed(page: Page, count: int) -> None:

@@ -4,6 +4,7 @@ the services answer with (statuses, categories, reasons)."""
 from __future__ import annotations
 
 import datetime as dt
+from zoneinfo import ZoneInfo
 
 from kn_contracts.danish import WEEKDAYS, date_text
 from kn_contracts.money import kroner_text
@@ -65,6 +66,14 @@ INVOICE_REASON = {
     "coordinator_not_holder": "Den nævnte koordinator var ikke koordinator på mødedagen",
     "override_needs_amount": "EKM's godkendelse skal nævne et beløb",
 }
+
+
+COPENHAGEN = ZoneInfo("Europe/Copenhagen")
+
+
+def today() -> dt.date:
+    """Today in Copenhagen, where the meetings are held (the server may run on UTC)."""
+    return dt.datetime.now(COPENHAGEN).date()
 
 
 def day(value: str | dt.date | None) -> str:

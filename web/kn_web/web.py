@@ -40,6 +40,12 @@ class Posted:
     def optional(self, name: str) -> str | None:
         return self.text(name) or None
 
+    def year(self, name: str) -> int:
+        text = self.text(name)
+        if not (text.isdigit() and 2000 <= int(text) <= 2100):
+            raise ValueError(f"'{text}' er ikke et årstal: skriv det som 2025")
+        return int(text)
+
     def date(self, name: str) -> str:
         text = self.text(name)
         try:
@@ -83,7 +89,7 @@ class Web:
     ) -> HTMLResponse:
         told = self.cookies.told(request)
         html = self.templates.get_template(template).render(
-            request=request, session=session, message=told, today=dt.date.today(), **context
+            request=request, session=session, message=told, today=danish.today(), **context
         )
         response = HTMLResponse(html, status_code=http_status)
         if told is not None:

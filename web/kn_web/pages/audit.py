@@ -3,7 +3,6 @@ a date with their digest (Annual status: anonymity, audit)."""
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -32,7 +31,7 @@ async def overview(request: Request, year: int) -> Response:
 @router.get("/revision")
 async def audit(request: Request, dato: str | None = None, efter: str = "ce_time") -> Response:
     session = signed_in(request)
-    day = on_date(dato, dt.date.today())
+    day = on_date(dato)
     by = "effective_date" if efter == "effective_date" else "ce_time"
     found = await web(request).services.get("reporting", "/v1/audit", session.token,
                                             as_of=day.isoformat(), by=by)  # fmt: skip

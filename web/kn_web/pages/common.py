@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from kn_web.danish import today
 from kn_web.services import ServiceError, Services
 from kn_web.session import Session
 
@@ -13,7 +14,7 @@ def on_date(text: str | None, default: dt.date | None = None) -> dt.date:
     try:
         return dt.date.fromisoformat(text or "")
     except ValueError:
-        return default or dt.date.today()
+        return default or today()
 
 
 def year_of(text: str | None) -> int:
@@ -21,8 +22,8 @@ def year_of(text: str | None) -> int:
     try:
         year = int(text or "")
     except ValueError:
-        return dt.date.today().year
-    return year if 2000 <= year <= 2100 else dt.date.today().year
+        return today().year
+    return year if 2000 <= year <= 2100 else today().year
 
 
 async def network_name(services: Services, session: Session, network_id: str) -> str:
@@ -33,7 +34,7 @@ async def network_name(services: Services, session: Session, network_id: str) ->
             found = await services.get("membership", "/v1/networks", session.token)
             return next((n["name"] for n in found if n["network_id"] == network_id), network_id)
         status = await services.get("reporting", f"/v1/networks/{network_id}/annual-status/"
-                                    f"{dt.date.today().year}", session.token)  # fmt: skip
+                                    f"{today().year}", session.token)  # fmt: skip
         return str(status["figures"]["network"]["name"] or network_id)
     except (ServiceError, KeyError, TypeError):
         return network_id

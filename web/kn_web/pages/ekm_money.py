@@ -64,11 +64,11 @@ async def rates(request: Request, aar: str | None = None) -> Response:
 @router.post("/ekm/takster")
 async def publish(request: Request) -> Response:
     async def work(sent: Posted) -> tuple[str, str]:
-        year = int(sent.text("aar") or 0)
+        year = sent.year("aar")
         body: dict[str, Any] = {"year": year, "reason": sent.optional("begrundelse")}
         if sent.text("faktor"):
             body |= {"index_factor": sent.text("faktor").replace(",", "."),
-                     "index_base_year": int(sent.text("basisaar") or 0)}  # fmt: skip
+                     "index_base_year": sent.year("basisaar")}  # fmt: skip
         else:
             pool = [{"tier": "standard", "amount": danish.ore(sent.text("pulje"))}]
             body["amounts"] = {"pool": pool, "coordinator_fee": danish.ore(sent.text("honorar"))}
@@ -95,7 +95,7 @@ async def fees(request: Request, aar: str | None = None) -> Response:
 @router.post("/ekm/honorar")
 async def close_year(request: Request) -> Response:
     async def work(sent: Posted) -> tuple[str, str]:
-        year = int(sent.text("aar") or 0)
+        year = sent.year("aar")
         await web(request).services.post("finance", f"/v1/fees/{year}/close",
                                           sent.session.token, None, sent.key)  # fmt: skip
         return f"Honoraråret {year} er lukket: honorarerne er til udbetaling", \
