@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Annotated
 
-from pydantic import StringConstraints
+from pydantic import AfterValidator, StringConstraints
 
 Identifier = Annotated[
     str,
@@ -16,3 +17,15 @@ Ydernummer = Annotated[str, StringConstraints(pattern=r"^[0-9]{6}$")]
 """A provider number under the public agreement: six digits (leading zeros kept)."""
 
 PersonName = Annotated[str, StringConstraints(min_length=1, max_length=200, strip_whitespace=True)]
+
+
+def _local(moment: dt.time) -> dt.time:
+    if moment.tzinfo is not None:
+        raise ValueError(
+            "give the local time in Copenhagen without an offset, e.g. 17:00 (not 17:00Z)"
+        )
+    return moment
+
+
+LocalTime = Annotated[dt.time, AfterValidator(_local)]
+"""A time of day in Europe/Copenhagen, without an offset (the date says which offset)."""

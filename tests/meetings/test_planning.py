@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from pydantic import ValidationError
 
 from kn_contracts.events.meetings import AgendaItem, MeetingRescheduled, MeetingScheduled
 from kn_meetings import handlers
@@ -18,6 +19,7 @@ from kn_meetings.domain.commands import (
 )
 from kn_meetings.domain.errors import Conflict, Invalid
 from kn_meetings.domain.year import YearView
+from kn_meetings.entrypoints.schemas import MeetingIn
 from kn_servicekit.errors import AccessDenied
 from kn_servicekit.memstore import InMemoryEventStore
 from tests.meetings.fakes import NETWORK, SCHEME, TODAY, cause, planned
@@ -212,3 +214,12 @@ async def test_once_the_year_is_over_the_2_4_flag_counts_held_meetings_only(
     assert after.flags == (
         "Meetings 6: 1 meeting(s) held in 2025; the agreement asks for 2–4 a year",
     )
+
+
+@pytest.mark.parametrize("moment", ["17:00Z", "17:00+01:00"])
+def test_a_meetings_time_is_local_and_one_with_an_offset_is_refused_naming_the_field(
+    moment: str,
+) -> None:
+    with pytest.raises(ValidationError, match=r"without an offset, e\.g\. 17:00"):
+        MeetingIn.model_validate({"date": "2025-03-12", "starts": moment, "place": "Aalborg"})
+    assert MeetingIn.model_validate({"date": "2025-03-12", "starts": "17:00", "place": "A"})

@@ -12,7 +12,7 @@ from typing import Annotated, ClassVar, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from kn_contracts.base import Event
-from kn_contracts.values import Identifier, PersonName, Ydernummer
+from kn_contracts.values import Identifier, LocalTime, PersonName, Ydernummer
 
 AttendeeCategory = Literal["member_owner", "other_network_owner", "employee", "guest"]
 PlanYear = Annotated[int, Field(ge=2000, le=2100, description="The calendar year of a plan.")]
@@ -53,8 +53,8 @@ class MeetingScheduled(MeetingsEvent):
     network_id: Identifier
     plan_year: PlanYear
     meeting_date: dt.date
-    starts: dt.time = Field(description="Local time in Europe/Copenhagen.")
-    ends: dt.time = Field(description="Local time in Europe/Copenhagen.")
+    starts: LocalTime = Field(description="Local time in Europe/Copenhagen.")
+    ends: LocalTime = Field(description="Local time in Europe/Copenhagen.")
     place: Place
     topics: tuple[TopicTitle, ...] = ()
     mandatory_topic_id: Identifier | None = Field(
@@ -70,8 +70,8 @@ class MeetingRescheduled(MeetingsEvent):
     meeting_id: Identifier
     network_id: Identifier
     meeting_date: dt.date
-    starts: dt.time
-    ends: dt.time
+    starts: LocalTime
+    ends: LocalTime
     place: Place
     reason: Reason | None = None
 

@@ -14,7 +14,7 @@ from kn_contracts.events.meetings import (
     Reason,
     TopicTitle,
 )
-from kn_contracts.values import Identifier, PersonName, Ydernummer
+from kn_contracts.values import Identifier, LocalTime, PersonName, Ydernummer
 from kn_meetings.domain import commands as c
 
 
@@ -24,8 +24,8 @@ class Body(BaseModel):
 
 class MeetingIn(Body):
     date: dt.date
-    starts: dt.time = Field(description="Local time in Copenhagen, e.g. 17:00.")
-    ends: dt.time | None = Field(None, description="Default: start + the agenda's minutes.")
+    starts: LocalTime = Field(description="Local time in Copenhagen, e.g. 17:00.")
+    ends: LocalTime | None = Field(None, description="Default: start + the agenda's minutes.")
     place: Place
     topics: list[TopicTitle] = Field(default_factory=list)
     mandatory_topic_id: Identifier | None = Field(
@@ -56,8 +56,8 @@ class PlanIn(Body):
 
 class RescheduleIn(Body):
     date: dt.date | None = None
-    starts: dt.time | None = None
-    ends: dt.time | None = None
+    starts: LocalTime | None = None
+    ends: LocalTime | None = None
     place: Place | None = None
     reason: Reason | None = None
 
