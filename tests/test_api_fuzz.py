@@ -55,6 +55,7 @@ def api(running: dict[str, ServiceProcess]) -> Any:
     return schemathesis.openapi.from_dict(merged)
 
 
+@pytest.mark.timeout(60 + 30 * EXAMPLES)
 def test_no_request_breaks_a_service(api: Any, running: dict[str, ServiceProcess]) -> None:
     operations = [result.ok() for result in api.get_all_operations()]
     assert len(operations) > 60
