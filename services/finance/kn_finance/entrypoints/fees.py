@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, Response
 
 from kn_finance.adapters.statement import fee_statement
@@ -16,9 +16,10 @@ from kn_finance.handlers.streams import fee_account, fee_years, rate_book
 from kn_rules.errors import FEE, NotFound
 from kn_servicekit.access import may_read
 from kn_servicekit.commands import run_command
+from kn_servicekit.params import YearInPath, YearInQuery
 
 router = APIRouter(prefix="/v1", tags=["coordinator fee"])
-Year = Annotated[int, Query(ge=2000, le=2100)]
+Year = YearInQuery
 
 
 async def _fee(
@@ -46,7 +47,7 @@ async def fee(
 
 
 @router.post("/fees/{year}/close")
-async def close(request: Request, year: int, actor: Ekm, wired: Wired) -> JSONResponse:
+async def close(request: Request, year: YearInPath, actor: Ekm, wired: Wired) -> JSONResponse:
     """Close a year in January: each payee's fee becomes a CoordinatorFeeDue."""
     inputs = await wired.inputs(request)
     return await run_command(
@@ -61,7 +62,12 @@ async def close(request: Request, year: int, actor: Ekm, wired: Wired) -> JSONRe
 
 @router.get("/networks/{network_id}/fee/{year}/statement/{person_id}.pdf", response_class=Response)
 async def statement(
-    request: Request, network_id: str, year: int, person_id: str, actor: Reader, wired: Wired
+    request: Request,
+    network_id: str,
+    year: YearInPath,
+    person_id: str,
+    actor: Reader,
+    wired: Wired,
 ) -> Response:
     """The payee's fee statement ('opgørelse') for the year, in Danish."""
     may_read(str(actor), network_id)

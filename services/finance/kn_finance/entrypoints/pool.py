@@ -18,6 +18,7 @@ from kn_rules.errors import INVOICE, NotFound
 from kn_rules.pool import NO_NETWORK
 from kn_servicekit.access import may_read
 from kn_servicekit.commands import run_command
+from kn_servicekit.params import YearInPath
 
 router = APIRouter(prefix="/v1", tags=["pool"])
 NETWORK = "/networks/{network_id}"
@@ -56,7 +57,7 @@ async def publish_rates(
 
 
 @router.get("/rate-tables/{year}")
-async def rates(year: int, actor: Reader, wired: Wired) -> Any:
+async def rates(year: YearInPath, actor: Reader, wired: Wired) -> Any:
     """The year's rates as decisions use them; 422 naming the year when there are none."""
     return (await rate_book(wired.store, wired.scheme.scheme)).resolve(year)
 

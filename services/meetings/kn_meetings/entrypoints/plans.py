@@ -17,6 +17,7 @@ from kn_meetings.entrypoints import schemas as s
 from kn_meetings.entrypoints.wiring import Planner, Reader, Wired
 from kn_servicekit.access import may_read
 from kn_servicekit.commands import run_command
+from kn_servicekit.params import YearInPath
 
 router = APIRouter(tags=["meetings"])
 NetworkId = Annotated[str, Path(pattern=r"^[a-z0-9][a-z0-9._-]{0,63}$")]
@@ -37,7 +38,9 @@ async def plan_meetings(
 
 
 @router.get("/networks/{network_id}/years/{year}")
-async def network_year(network_id: NetworkId, year: int, actor: Reader, wired: Wired) -> YearView:
+async def network_year(
+    network_id: NetworkId, year: YearInPath, actor: Reader, wired: Wired
+) -> YearView:
     """The year's meetings, the 2–4 flag (held ones only once the year is over), early
     follow-ups and whether the mandatory topic was covered."""
     may_read(str(actor), network_id)
@@ -148,6 +151,6 @@ async def publish_mandatory_topic(
 
 
 @router.get("/mandatory-topics/{year}")
-async def mandatory_topic(year: int, actor: Reader, wired: Wired) -> MandatoryTopic | None:
+async def mandatory_topic(year: YearInPath, actor: Reader, wired: Wired) -> MandatoryTopic | None:
     """The year's mandatory topic, or null while EKM has not published one."""
     return await handlers.load_mandatory(wired.store, year)

@@ -20,6 +20,7 @@ from kn_servicekit.auth import Actor, current_actor, require
 from kn_servicekit.cause import Cause
 from kn_servicekit.commands import run_command
 from kn_servicekit.eventstore import EventStore
+from kn_servicekit.params import YearInQuery
 
 router = APIRouter(prefix="/v1", tags=["coordinator"])
 ANYONE = Annotated[Actor, Depends(current_actor)]
@@ -52,7 +53,7 @@ async def months(
     network_id: str,
     request: Request,
     actor: ANYONE,
-    year: int,
+    year: YearInQuery,
     as_of: Annotated[dt.date | None, Query(description="only months ended by then")] = None,
 ) -> dict[str, Any]:
     """Months served and paid per person in a year, as of a date: a month counts for whoever
