@@ -46,6 +46,7 @@ def run_demo(keep_running: bool = False) -> int:
             print(f"{process.name:<11} {process.url}  {json.dumps(health)}")
             print(f"{'':<11} background loops working: {json.dumps(ready['ready'])}")
         urls = {name: process.url for name, process in processes.items()}
+        processes["web"] = _start_web(urls, pid_dir)
         play_year(urls, found.kafka_bootstrap, tokens, demo_dir(), print)
         print(f"logs: {demo_dir() / 'logs'}")
     except BaseException:
@@ -115,13 +116,26 @@ def play_year(
     }
 
 
+def _start_web(urls: dict[str, str], pid_dir: Path | None) -> ServiceProcess:
+    """The web app (kn-web) in front of the four services, signed in with their tokens."""
+    env = {f"KN_WEB_{name.upper()}_URL": url for name, url in urls.items()}
+    env["KN_WEB_SECRET_KEY"] = secrets.token_urlsafe(32)
+    web = start_service("web", env, demo_dir() / "logs", pid_dir=pid_dir)
+    web.wait_healthy()
+    print(f"{'web':<11} {web.url}/log-ind  (sign in with a token printed at the end)")
+    return web
+
+
 def _describe_running(processes: dict[str, ServiceProcess], tokens: dict[str, str]) -> None:
     token_file = demo_dir() / "tokens.json"
     token_file.write_text(json.dumps(tokens, indent=2) + "\n")
     os.chmod(token_file, 0o600)
     print("\nStill running, for you to look around:")
     for process in processes.values():
-        print(f"  {process.name:<11} {process.url}/docs  (API at {process.url}/v1)")
+        if process.name == "web":
+            print(f"  {'web app':<11} {process.url}/log-ind  (sign in with a token below)")
+        else:
+            print(f"  {process.name:<11} {process.url}/docs  (API at {process.url}/v1)")
     print(f"  EKM token:         {tokens['ekm']}")
     print(f"  auditor token:     {tokens['auditor']}")
     print(f"  coordinator token: {tokens['coordinator']}  (network aalborg-oest)")

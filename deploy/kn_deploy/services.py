@@ -16,7 +16,13 @@ import httpx
 
 from kn_deploy.process import pid_alive, read_pid, wait_until
 
-DEFAULT_PORTS = {"membership": 8101, "meetings": 8102, "finance": 8103, "reporting": 8104}
+DEFAULT_PORTS = {
+    "web": 8100,
+    "membership": 8101,
+    "meetings": 8102,
+    "finance": 8103,
+    "reporting": 8104,
+}
 
 
 @dataclass

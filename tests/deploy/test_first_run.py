@@ -128,6 +128,7 @@ def test_the_demo_can_keep_everything_running_for_a_newcomer_to_look_around(
     for service, schema in zip(services, schemas, strict=True):
         env[f"KN_{service.upper()}_DATABASE_URL"] = f"{test_database_url}?search_path={schema}"
         env[f"KN_{service.upper()}_HTTP_PORT"] = str(_free_port())
+    env["KN_WEB_HTTP_PORT"] = str(_free_port())
     demo = _kn(REPO_ROOT, env, "demo", "--keep-running")
     try:
         assert demo.returncode == 0, demo.stderr + demo.stdout
@@ -142,11 +143,15 @@ def test_the_demo_can_keep_everything_running_for_a_newcomer_to_look_around(
         )
         assert members.status_code == 200
         assert len(members.json()["members"]) == 18
+        web = f"http://127.0.0.1:{env['KN_WEB_HTTP_PORT']}"
+        assert f"{web}/log-ind" in demo.stdout  # the web app runs in front of the services
+        assert httpx.get(f"{web}/log-ind").status_code == 200
     finally:
         down = _kn(REPO_ROOT, env, "infra", "down")
     assert "membership service" in down.stdout, down.stdout
-    with pytest.raises(httpx.TransportError):
-        httpx.get(f"{url}/health", timeout=2.0)
+    for stopped in (url, web):
+        with pytest.raises(httpx.TransportError):
+            httpx.get(f"{stopped}/health", timeout=2.0)
 
 
 async def _create_schemas(url: str, schemas: list[str]) -> None:
