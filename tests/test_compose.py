@@ -48,11 +48,12 @@ def test_no_service_holds_another_services_database_credentials(
     assert foreign == []
 
 
-def test_compose_postgres_creates_one_role_and_database_per_service() -> None:
+def test_compose_postgres_creates_a_runtime_and_an_owner_role_and_a_database_per_service() -> None:
     sql = (REPO / "deploy" / "docker" / "postgres-init.sql").read_text()
     for service in SERVICES:
         assert f"CREATE ROLE kn_{service} LOGIN" in sql
-        assert f"CREATE DATABASE kn_{service} OWNER kn_{service}" in sql
+        # the owner role owns the database; the service runs as the other (append-only log)
+        assert f"CREATE DATABASE kn_{service} OWNER kn_{service}_owner;" in sql
         assert f"REVOKE ALL ON DATABASE kn_{service} FROM PUBLIC" in sql
 
 
