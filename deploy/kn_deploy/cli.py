@@ -77,19 +77,23 @@ def _dlq_redrive(args: argparse.Namespace) -> int:
 def _audit(args: argparse.Namespace) -> int:
     import asyncio
     import json
+    from contextlib import nullcontext
 
     from kn_deploy.audit import replay
     from kn_rules.audit import AsOf
     from kn_rules.scheme_files import load_scheme
 
     as_of = AsOf(dt.date.fromisoformat(args.until), args.by)
-    found = asyncio.run(
-        replay(infra.endpoints().kafka_bootstrap, as_of, load_scheme(args.scheme), args.prefix)
-    )
-    if args.figures:
-        Path(args.figures).write_bytes(found.canonical() + b"\n")
-    else:
-        sys.stdout.buffer.write(found.canonical() + b"\n")
+    # the figures are written as they are made: a national log's do not fit in memory
+    with Path(args.figures).open("wb") if args.figures else nullcontext(sys.stdout.buffer) as out:
+        found = asyncio.run(
+            replay(
+                infra.endpoints().kafka_bootstrap, as_of, load_scheme(args.scheme), args.prefix,
+                out=out,
+            )
+        )  # fmt: skip
+        out.write(b"\n")
+        out.flush()
     print(f"sha256 {found.digest}")
     print(
         f"read {found.read} messages in {found.seconds:.1f}s; left out {found.left_out} "

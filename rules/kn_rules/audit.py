@@ -13,21 +13,32 @@ reads the same log, in whatever order the topics are read.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+import json
+from dataclasses import dataclass
 from typing import Any, Literal
 
-from kn_contracts.base import Event
-from kn_contracts.events import finance as fi
-from kn_contracts.events import payouts as po
+from kn_rules.audit_ledger import Ledger
+from kn_rules.canonical import canonical
 from kn_rules.decide import Outcome, decide
-from kn_rules.facts import InputsBook
 from kn_rules.fee import fee_lines, fee_thing
 from kn_rules.inputs import NetworkInputs, counted
 from kn_rules.pool import NO_NETWORK, PoolBook, thing_of
-from kn_rules.rates import RateBook
 from kn_rules.scheme import Scheme
 
 By = Literal["ce_time", "effective_date"]
+__all__ = [
+    "AsOf",
+    "By",
+    "Ledger",
+    "add_totals",
+    "differences",
+    "document",
+    "figures",
+    "framed",
+    "network_differences",
+    "network_figures",
+    "piece",
+]
 
 
 @dataclass(frozen=True)
@@ -39,66 +50,68 @@ class AsOf:
     by: By = "ce_time"
 
 
-@dataclass
-class Ledger:
-    """The facts folded: the sources, and apart from them what finance decided and paid."""
-
-    scheme: Scheme
-    inputs: InputsBook = field(default_factory=InputsBook)
-    rates: RateBook = field(default_factory=RateBook)
-    pools: dict[str | None, PoolBook] = field(default_factory=dict)
-    closed: dict[int, dt.date] = field(default_factory=dict)
-    decided: dict[tuple[str | None, str], fi.InvoiceDecided] = field(default_factory=dict)
-    paid: dict[str, int] = field(default_factory=dict)  # thing -> sum of its payout events
-    facts: int = 0  # events folded in
-
-    def apply(self, event: Event) -> None:
-        """Fold one admitted event (any other type is ignored)."""
-        self.facts += 1
-        if self.inputs.apply(event):
-            return
-        if isinstance(event, fi.RateTablePublished):
-            if event.scheme == self.scheme.scheme:
-                self.rates.apply(event)
-        elif isinstance(event, fi.InvoiceReceived | fi.InvoiceOverridden):
-            # an override of an invoice this replay never received is finance's to explain
-            book = self.pools.setdefault(event.network_id, PoolBook())
-            if isinstance(event, fi.InvoiceReceived) or event.invoice_id in book.invoices:
-                book.apply(event)
-        elif isinstance(event, fi.CoordinatorFeeYearClosed):
-            self.closed.setdefault(event.year, event.effective_date)
-        elif isinstance(event, fi.InvoiceDecided):
-            self.decided[(event.network_id, event.invoice_id)] = event
-        elif isinstance(event, po.PoolPayoutApproved | po.CoordinatorFeeDue | po.PayoutAdjusted):
-            self.paid[event.thing] = self.paid.get(event.thing, 0) + event.amount
-
-
 def figures(ledger: Ledger, as_of: AsOf) -> dict[str, Any]:
     """Every network's figures per year, and the national totals per year."""
     networks: dict[str, Any] = {}
-    ids = set(ledger.inputs.networks) | {n for n in ledger.pools if n is not None}
-    for network_id in sorted(ids):
-        years = _network(ledger, ledger.inputs.inputs(network_id), as_of)
+    totals: dict[str, dict[str, int]] = {}
+    for network_id in ledger.network_ids():
+        years = network_figures(ledger, network_id, as_of)
         if years:
             networks[network_id] = years
-    orphans = ledger.pools.get(None)
-    if orphans is not None and orphans.invoices:
-        outcomes = decide(orphans, NetworkInputs(None), ledger.rates, ledger.scheme)
-        networks[NO_NETWORK] = _invoices(orphans, outcomes, {})
-    totals: dict[str, dict[str, int]] = {}
-    for years in networks.values():
-        for year, figure in years.items():
-            total = totals.setdefault(year, {"meetings_held": 0, "pool_paid": 0, "fee": 0})
-            total["meetings_held"] += figure.get("meetings_held", 0)
-            total["pool_paid"] += figure.get("pool_paid", 0)
-            total["fee"] += sum(p["amount"] or 0 for p in figure.get("fee", {}).values())
+            add_totals(totals, years)
+    return document(as_of, ledger.scheme, networks, totals)
+
+
+def document(
+    as_of: AsOf, scheme: Scheme, networks: dict[str, Any], totals: dict[str, Any]
+) -> dict[str, Any]:
+    """The audit's figures as one document (its canonical JSON is what is digested)."""
     return {
         "as_of": as_of.day.isoformat(),
         "by": as_of.by,
-        "scheme": ledger.scheme.scheme,
+        "scheme": scheme.scheme,
         "networks": networks,
         "totals": totals,
     }
+
+
+def framed(as_of: AsOf, scheme: Scheme, totals: dict[str, Any]) -> tuple[bytes, bytes]:
+    """The canonical JSON of the document around its networks: the bytes before the first
+    network's `"id":figures` and after the last, so a replay can write the document a
+    network at a time and give the bytes `canonical(figures(...))` would."""
+    head, tail = canonical(document(as_of, scheme, {}, totals)).split(b'"networks":{}')
+    return head + b'"networks":{', b"}" + tail
+
+
+def piece(years: dict[str, Any]) -> bytes:
+    """`canonical(years)` of one network's figures, which hold JSON's own types only
+    (str, int, bool, None, lists, dicts: network_figures makes them so): json's encoder
+    with canonical's settings, without the walk canonical makes first to turn dates and
+    dataclasses into JSON (a fifth of writing a national log's figures). A replay's
+    document of pieces is the bytes of canonical(figures(...)): the audit's tests hold it."""
+    text = json.dumps(years, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return text.encode("utf-8")
+
+
+def add_totals(totals: dict[str, dict[str, int]], years: dict[str, Any]) -> None:
+    """Add one network's figures to the national totals per year."""
+    for year, figure in years.items():
+        total = totals.setdefault(year, {"meetings_held": 0, "pool_paid": 0, "fee": 0})
+        total["meetings_held"] += figure.get("meetings_held", 0)
+        total["pool_paid"] += figure.get("pool_paid", 0)
+        total["fee"] += sum(p["amount"] or 0 for p in figure.get("fee", {}).values())
+
+
+def network_figures(ledger: Ledger, network_id: str, as_of: AsOf) -> dict[str, Any]:
+    """One network's figures per year ({} if it has none); NO_NETWORK: the invoices that
+    name no network."""
+    if network_id == NO_NETWORK:
+        orphans = ledger.pools.get(None)
+        if orphans is None or not orphans.invoices:
+            return {}
+        outcomes = decide(orphans, NetworkInputs(None), ledger.rates, ledger.scheme)
+        return _invoices(orphans, outcomes, {})
+    return _network(ledger, ledger.inputs.inputs(network_id), as_of)
 
 
 def _network(ledger: Ledger, seen: NetworkInputs, as_of: AsOf) -> dict[str, Any]:
@@ -178,16 +191,25 @@ def differences(ledger: Ledger, computed: dict[str, Any]) -> list[dict[str, Any]
     """Where finance's decisions or published payouts differ from the recomputed figures."""
     found: list[dict[str, Any]] = []
     for network_id, years in sorted(computed["networks"].items()):
-        network = None if network_id == NO_NETWORK else network_id
-        for year, figure in sorted(years.items()):
-            for invoice_id, mine in sorted(figure.get("invoices", {}).items()):
-                found += _invoice(ledger, network, invoice_id, mine)
-            if figure.get("fee_closed"):
-                for person, mine in sorted(figure["fee"].items()):
-                    thing = fee_thing(network_id, int(year), person)
-                    published = ledger.paid.get(thing, 0)
-                    if published != mine["amount"]:
-                        found.append(_diff(thing, "fee published", mine["amount"], published))
+        found += network_differences(ledger, network_id, years)
+    return found
+
+
+def network_differences(
+    ledger: Ledger, network_id: str, years: dict[str, Any]
+) -> list[dict[str, Any]]:
+    """Where finance differs from one network's recomputed figures."""
+    found: list[dict[str, Any]] = []
+    network = None if network_id == NO_NETWORK else network_id
+    for year, figure in sorted(years.items()):
+        for invoice_id, mine in sorted(figure.get("invoices", {}).items()):
+            found += _invoice(ledger, network, invoice_id, mine)
+        if figure.get("fee_closed"):
+            for person, mine in sorted(figure["fee"].items()):
+                thing = fee_thing(network_id, int(year), person)
+                published = ledger.paid.get(thing, 0)
+                if published != mine["amount"]:
+                    found.append(_diff(thing, "fee published", mine["amount"], published))
     return found
 
 
@@ -195,12 +217,11 @@ def _invoice(
     ledger: Ledger, network: str | None, invoice_id: str, mine: dict[str, Any]
 ) -> list[dict[str, Any]]:
     thing = thing_of(network, invoice_id)
-    theirs = ledger.decided.get((network, invoice_id))
+    said = ledger.decided.get((network, invoice_id))
     found = []
-    if theirs is None:
+    if said is None:
         found.append(_diff(thing, "decision", mine["status"], None))
     else:
-        said = (theirs.status, theirs.approved, theirs.not_covered)
         if said != (mine["status"], mine["approved"], mine["not_covered"]):
             found.append(
                 _diff(

@@ -93,10 +93,10 @@ class InputsBook:
             change = meeting_change(event)
             if change is None:
                 return False
-            self._meeting(change)
+            self.meeting(change)
             return True
         if isinstance(event, ms.NetworkCreated):
-            self._network(event.network_id).name = event.name
+            self.named(event.network_id, event.name)
             return True
         if isinstance(event, COORDINATOR_ACTS):
             self._network(event.network_id).roles.apply(event)
@@ -111,10 +111,15 @@ class InputsBook:
         meetings = tuple(sorted(known.meetings.values(), key=lambda m: (m.date, m.meeting_id)))
         return NetworkInputs(network_id, known.name, meetings, dict(known.lists), known.roles)
 
+    def named(self, network_id: str, name: str) -> None:
+        """A network membership published (NetworkCreated)."""
+        self._network(network_id).name = name
+
     def _network(self, network_id: str) -> _Network:
         return self.networks.setdefault(network_id, _Network())
 
-    def _meeting(self, change: MeetingChange) -> None:
+    def meeting(self, change: MeetingChange) -> None:
+        """Fold one meeting change (a meetings fact, or the audit's fact of one)."""
         network = self._network(change.network_id)
         before = network.meetings.get(change.meeting_id)
         if before is None:

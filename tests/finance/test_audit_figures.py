@@ -5,13 +5,17 @@ are read."""
 from __future__ import annotations
 
 import datetime as dt
+import io
 import random
+from pathlib import Path
 
 from kn_contracts.base import Event
 from kn_contracts.events.finance import InvoiceDecided
 from kn_contracts.events.payouts import PoolPayoutApproved
+from kn_deploy.audit_spill import BUCKET_FACTS, Spill, write_figures
 from kn_rules.audit import AsOf, Ledger, differences, figures
-from kn_rules.canonical import digest
+from kn_rules.canonical import canonical, digest
+from kn_rules.pool import NO_NETWORK
 from tests.finance.facts import SCHEME, base_table, invoice, stamp, table_2025
 from tests.finance.story import coordinators, held, network, recorded, scheduled
 
@@ -119,3 +123,40 @@ def test_the_digest_is_the_same_in_whatever_order_the_topics_are_read() -> None:
         while any(cursors):
             mixed.append(rng.choice([c for c in cursors if c]).pop(0))
         assert digest(figures(folded(mixed), AS_OF)) == expected
+
+
+def test_folded_a_network_at_a_time_from_disk_the_figures_are_the_same_bytes(
+    tmp_path: Path,
+) -> None:
+    """The replay's memory bound (kn_deploy.audit_spill): facts spilled by network into
+    several buckets, each folded alone with the shared rate tables, the figures written a
+    network at a time: the very bytes, digest and differences of one fold of everything."""
+    vest = "aalborg-vest"
+    streams: list[list[Event]] = [
+        *sources().values(),
+        published(810_000),  # finance got the venue wrong: two differences
+        [network(vest, "Aalborg Vest"), *coordinators(vest)],
+        [scheduled("2025-03-12", vest), held(network_id=vest), recorded(network_id=vest)],
+        [invoice("vest-venue", "500.00", network_id=vest)],
+        [invoice("stray", "100.00", network_id=None)],
+    ]
+    whole = folded(*streams)
+    expected = figures(whole, AS_OF)
+    assert set(expected["networks"]) == {"aalborg-oest", vest, NO_NETWORK}
+    spill, shared = Spill(tmp_path, 3 * BUCKET_FACTS), Ledger(SCHEME)
+    assert spill.count == 3
+    for stream in streams:
+        for event in stream:
+            spill.take(event, event.ce_type(), event.model_dump_json().encode(), shared)
+    out = io.BytesIO()
+    written = write_figures(spill, shared, AS_OF, out, tmp_path)
+    assert out.getvalue() == canonical(expected)
+    assert (written.digest, written.size) == (digest(expected), len(canonical(expected)))
+    assert written.differences == differences(whole, expected)
+    assert [d["thing"] for d in written.differences] == [
+        "pool:_none:stray",  # "_none" sorts first
+        "pool:aalborg-oest:venue",
+        "pool:aalborg-oest:venue",
+        "pool:aalborg-vest:vest-venue",
+        "pool:aalborg-vest:vest-venue",
+    ]
