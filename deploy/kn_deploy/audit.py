@@ -14,6 +14,7 @@ from __future__ import annotations
 import gc
 import io
 import json
+import sys
 import tempfile
 import time
 from collections.abc import Iterator
@@ -96,6 +97,8 @@ async def replay(
         shared = Ledger(scheme)  # the GLOBAL facts: rate tables, closed years
         spill = await _read(bootstrap, as_of, prefix, progress, found, shared, Path(work))
         found.read_seconds = time.monotonic() - started
+        if progress:
+            sys.stderr.write(f"audit: all read; folding {spill.count} bucket(s) of facts\n")
         kept = io.BytesIO()
         written = write_figures(spill, shared, as_of, out or kept, Path(work))
     found.digest, found.size, found.networks = written.digest, written.size, written.networks
