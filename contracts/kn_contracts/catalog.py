@@ -10,7 +10,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from kn_contracts.base import Event
-from kn_contracts.cpr import CPR_REFUSED, cpr_in, suspicious
+from kn_contracts.cpr import CPR_REFUSED, RAW_CHECKED, cpr_in, suspicious
 from kn_contracts.errors import ContractError
 
 Body = dict[str, Any]
@@ -59,7 +59,7 @@ class Catalog:
         validate = self._validate_json.get(ce_type)
         if validate is not None:
             try:
-                event: Event = validate(body)
+                event: Event = validate(body, context=_CHECKED)
             except ValidationError as exc:
                 raise ContractError(f"{ce_type} violates its schema: {_short(exc)}") from None
             return _without_cpr(ce_type, body, event)
@@ -70,7 +70,7 @@ class Catalog:
             data: Body = json.loads(body)
             for step in chain[:-1]:
                 data = self._upcasters[step].upcast(data)
-            upcast: Event = self._events[chain[-1]].model_validate(data)
+            upcast: Event = self._events[chain[-1]].model_validate(data, context=_CHECKED)
             return _without_cpr(ce_type, body, upcast)
         except ValidationError as exc:
             raise ContractError(f"{ce_type} violates its schema: {_short(exc)}") from None
@@ -100,6 +100,9 @@ def _short(exc: ValidationError) -> str:
         f"{'.'.join(str(p) for p in error['loc']) or '(body)'}: {error['msg']}"
         for error in exc.errors()
     )
+
+
+_CHECKED = {RAW_CHECKED: True}
 
 
 def _without_cpr(ce_type: str, body: bytes | str, event: Event) -> Event:

@@ -23,8 +23,12 @@ CPR_REFUSED = "this looks like a CPR number; CPR numbers are never entered here"
 RULE = "Coordinator 8: a CPR number is never held or sent"
 
 
-class CprNumberRefused(ValueError):
-    """A value holds a CPR-shaped number; `where` names the field (HTTP 422)."""
+RAW_CHECKED = "kn_cpr_raw_checked"  # validation context: the raw JSON was looked at
+
+
+class CprNumberRefused(Exception):
+    """A value holds a CPR-shaped number; `where` names the field (HTTP 422). Not a
+    ValueError, so pydantic lets it through a validator unchanged."""
 
     rule = RULE
 
