@@ -44,6 +44,17 @@ def services(
         yield running
 
 
+def play_worked_example(
+    services: dict[str, ServiceProcess], kafka_bootstrap: str, tmp_path: Path
+) -> None:
+    """The demo's worked example through membership, meetings and finance."""
+    urls = (services["membership"].url, services["meetings"].url)
+    with Scenario(*urls, kafka_bootstrap, TOKENS) as scenario:
+        scenario.run(lambda _: None)
+    with Money(services["finance"].url, TOKENS, tmp_path / "money") as money:
+        money.run(lambda _: None)
+
+
 def status_when(url: str, ready: Any, within: float = 60) -> Any:
     headers = {"Authorization": "Bearer demo-coordinator"}
 
@@ -57,11 +68,7 @@ def status_when(url: str, ready: Any, within: float = 60) -> Any:
 def test_the_services_facts_make_the_worked_examples_annual_status(
     services: dict[str, ServiceProcess], kafka_bootstrap: str, tmp_path: Path
 ) -> None:
-    urls = (services["membership"].url, services["meetings"].url)
-    with Scenario(*urls, kafka_bootstrap, TOKENS) as scenario:
-        scenario.run(lambda _: None)
-    with Money(services["finance"].url, TOKENS, tmp_path / "money") as money:
-        money.run(lambda _: None)
+    play_worked_example(services, kafka_bootstrap, tmp_path)
     status = status_when(
         services["reporting"].url,
         lambda s: (
@@ -105,11 +112,7 @@ def test_the_services_facts_make_the_worked_examples_annual_status(
 def test_reporting_serves_the_audits_figures_with_the_digest_kn_audit_prints(
     services: dict[str, ServiceProcess], kafka_bootstrap: str, tmp_path: Path
 ) -> None:
-    urls = (services["membership"].url, services["meetings"].url)
-    with Scenario(*urls, kafka_bootstrap, TOKENS) as scenario:
-        scenario.run(lambda _: None)
-    with Money(services["finance"].url, TOKENS, tmp_path / "money") as money:
-        money.run(lambda _: None)
+    play_worked_example(services, kafka_bootstrap, tmp_path)
     today = copenhagen_date(dt.datetime.now(dt.UTC))
     prefix = os.environ["KN_TOPIC_PREFIX"]
     scheme = load_scheme("fysioterapi")
