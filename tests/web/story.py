@@ -8,9 +8,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import os
-import time
-from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any
 
 import httpx
 from aiokafka import AIOKafkaProducer
@@ -19,6 +17,7 @@ from kn_contracts.base import Event
 from kn_contracts.envelope import Envelope, encode
 from kn_contracts.events import region as rg
 from kn_contracts.topics import REGION_YDERNUMMER
+from kn_deploy.scenario_kit import until
 
 NETWORK, CLINIC, SHARED = "aalborg-oest", "fysio-oest", "240117"
 OWNERS = [("p-p", "Pia Poulsen", SHARED), ("p-q", "Quinn Qvist", SHARED)] + [
@@ -26,7 +25,6 @@ OWNERS = [("p-p", "Pia Poulsen", SHARED), ("p-q", "Quinn Qvist", SHARED)] + [
 ]
 WAITING = ("p-helle", "Helle Hald", "100042")  # a brand-new clinic: EKM assigns her
 EKM, COORDINATOR, AUDITOR = "demo-ekm", "demo-coordinator", "demo-auditor"
-T = TypeVar("T")
 
 
 def bearer(token: str) -> dict[str, str]:
@@ -47,18 +45,6 @@ def get(url: str, token: str) -> Any:
     return answer.json()
 
 
-def until(probe: Callable[[], T], done: Callable[[T], bool], within: float = 45.0) -> T:
-    """Poll until `done` holds (another service learns a fact through Kafka)."""
-    deadline = time.monotonic() + within
-    while True:
-        value = probe()
-        if done(value):
-            return value
-        if time.monotonic() > deadline:
-            raise TimeoutError(f"not there within {within}s: {value!r}")
-        time.sleep(0.25)
-
-
 def seed(urls: dict[str, str], bootstrap: str) -> None:
     """Record the starting point through membership, finance and the region feed."""
     m, f = urls["membership"] + "/v1", urls["finance"] + "/v1"
@@ -70,7 +56,7 @@ def seed(urls: dict[str, str], bootstrap: str) -> None:
     post(f"{m}/networks", EKM, vest)
     first, *others = OWNERS
     _region(bootstrap, [_opened(*first)])
-    until(lambda: get(f"{m}/awaiting-assignment?on=2025-01-01", EKM), bool)
+    until(lambda: get(f"{m}/awaiting-assignment?on=2025-01-01", EKM), bool, within=45)
     assign = {"person_id": first[0], "ydernummer": SHARED, "effective_date": "2025-01-01",
               "reason": "ny klinik i Aalborg Øst"}  # fmt: skip
     post(f"{m}/networks/{NETWORK}/members", EKM, assign)
@@ -78,8 +64,8 @@ def seed(urls: dict[str, str], bootstrap: str) -> None:
     _region(bootstrap, [*later, _opened(*WAITING, clinic=("klinik-hals", "Klinik Hals")),
                         rg.YdernummerClosed(**_stamp(), ydernummer="999999")])  # fmt: skip
     members = f"{m}/networks/{NETWORK}/members?on=2025-03-12&owners_only=true"
-    until(lambda: get(members, EKM)["members"], lambda rows: len(rows) == len(OWNERS))
-    until(lambda: get(f"{m}/feed/unresolved", EKM)["unresolved"], bool)
+    until(lambda: get(members, EKM)["members"], lambda rows: len(rows) == len(OWNERS), within=45)
+    until(lambda: get(f"{m}/feed/unresolved", EKM)["unresolved"], bool, within=45)
     elect = {"person_id": "p-03", "effective_date": "2025-01-01"}
     post(f"{m}/networks/{NETWORK}/coordinator/elect", EKM, elect)
     base = {"year": 2022, "amounts": {"pool": [{"tier": "standard", "amount": 50000}],

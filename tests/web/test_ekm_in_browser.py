@@ -11,6 +11,7 @@ import httpx
 import pytest
 from playwright.sync_api import Browser, expect
 
+from kn_deploy.scenario_kit import until
 from kn_web.danish import day as danish_day
 from kn_web.danish import today
 from tests.web import story
@@ -132,4 +133,4 @@ def _settled_audit(system: System, day: str) -> dict[str, Any]:
         previous.append(answer["digest"])
         return len(previous) > 4 and len(set(previous[-5:])) == 1
 
-    return story.until(digest, settled)
+    return until(digest, settled, within=45)
