@@ -3,13 +3,23 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import uuid
 from typing import Any
 
 import pytest
 from aiokafka.structs import ConsumerRecord
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from kn_contracts.cpr import CPR_REFUSED, CprNumberRefused, cpr_in, looks_like_cpr, mask
+from kn_contracts.cpr import (
+    CPR_REFUSED,
+    CprNumberRefused,
+    cpr_in,
+    looks_like_cpr,
+    mask,
+    suspicious,
+)
 from kn_contracts.envelope import Envelope, encode, source_of
 from kn_contracts.errors import ContractError
 from kn_contracts.events import membership as ms
@@ -83,3 +93,50 @@ def test_a_message_holding_one_does_not_decode_and_its_dead_letter_masks_it() ->
 
 def test_money_and_counts_are_never_taken_for_one() -> None:
     assert cpr_in({"amount": 1_501_901_234, "counted": 14, "ydernummer": "240117"}) is None
+
+
+_PIECES = st.sampled_from(
+    [
+        "0101901234",
+        "010190-1234",
+        "3112991234",
+        "1234",
+        "12",
+        "-",
+        " ",
+        ".",
+        "\n",
+        "\t",
+        '"',
+        "\\",
+        "a",
+        "Æ",
+        "٣",
+        "０",
+        "14 ",
+        "240117",
+    ]
+)
+_TEXT = st.lists(_PIECES, max_size=8).map("".join)
+_VALUES = st.recursive(
+    _TEXT | st.integers(0, 10**12),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(_TEXT, inner, max_size=3),
+    max_leaves=10,
+)
+
+
+@settings(max_examples=3_000, deadline=None)
+@given(_VALUES)
+def test_the_quick_look_at_raw_json_never_misses_what_the_walk_of_its_strings_finds(
+    value: Any,
+) -> None:
+    for raw in (json.dumps(value), json.dumps(value, ensure_ascii=False)):
+        if cpr_in(value) is not None:
+            assert suspicious(raw), raw
+            assert suspicious(raw.encode()), raw
+
+
+def test_an_account_number_of_fourteen_digits_needs_no_walk() -> None:
+    payee = {"kind": "danish_account", "reference": "95700001234567"}
+    assert not suspicious(json.dumps({"payee": payee, "amount": 747600}))
+    assert suspicious(json.dumps({"note": "ring 010190-1234"}))
