@@ -11,7 +11,7 @@ import pytest
 
 from kn_contracts.envelope import Envelope
 from kn_servicekit.deadletter import DeadLetters
-from kn_servicekit.projection import Cutoff, Delivery
+from kn_servicekit.projection import COPENHAGEN, Cutoff, Delivery
 from kn_servicekit.rebuild import follow_live, fresh_schema_name, live_schema, rebuild
 from kn_servicekit.runner import ProjectionRunner
 from tests.support.kafka import Message, produce
@@ -100,6 +100,21 @@ def test_a_recorded_cutoff_reads_the_day_in_copenhagen() -> None:
     delivery = Delivery("t", 0, 0, envelope, tick("a", 1, dt.date(2025, 12, 31)))
     assert not Cutoff(dt.date(2025, 12, 31)).admits(delivery)
     assert Cutoff(dt.date(2025, 12, 31), by="effective").admits(delivery)
+
+
+@pytest.mark.parametrize("day", [dt.date(2025, 1, 31), dt.date(2025, 6, 30)])  # CET, CEST
+def test_a_recorded_cutoff_ends_at_midnight_in_copenhagen_whatever_offset_ce_time_has(
+    day: dt.date,
+) -> None:
+    midnight = dt.datetime.combine(day + dt.timedelta(days=1), dt.time(), COPENHAGEN)
+    for offset in (dt.UTC, dt.timezone(dt.timedelta(hours=1)), dt.timezone(dt.timedelta(hours=-5))):
+        for moment, admitted in (
+            (midnight - dt.timedelta(microseconds=1), True),
+            (midnight, False),
+        ):
+            envelope = Envelope(id="1", source="/s", type="t", time=moment.astimezone(offset))
+            delivery = Delivery("t", 0, 0, envelope, tick("a", 1, day))
+            assert Cutoff(day).admits(delivery) is admitted, (moment, offset)
 
 
 async def test_a_live_runner_follows_readers_to_the_rebuilt_schema_and_keeps_it_current(
