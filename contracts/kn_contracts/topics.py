@@ -28,6 +28,10 @@ class Topic:
     events: tuple[type[Event], ...]
     partitions: int = 3
     retention_ms: int = -1
+    # bytes we cannot rewrite (an inbound topic): kept only a bounded time (issue 15)
+    bounded: bool = False
+    # a keys topic: one record per key id, a tombstone deletes it (issue 15)
+    compacted: bool = False
 
     @property
     def dlq(self) -> str:
@@ -36,8 +40,38 @@ class Topic:
 
     @property
     def config(self) -> dict[str, str]:
-        """Topic-level Kafka configuration."""
-        return {"retention.ms": str(self.retention_ms), "cleanup.policy": "delete"}
+        """Topic-level Kafka configuration (a bounded topic at the default retention)."""
+        return self.config_with(DEFAULT_BOUNDED_RETENTION_MS)
+
+    def config_with(self, bounded_retention_ms: int) -> dict[str, str]:
+        """Topic-level Kafka configuration, a bounded topic kept `bounded_retention_ms`."""
+        if self.compacted:
+            return dict(COMPACTED)
+        retention = bounded_retention_ms if self.bounded else self.retention_ms
+        return {"retention.ms": str(retention), "cleanup.policy": "delete"}
+
+    @staticmethod
+    def dlq_config(bounded_retention_ms: int) -> dict[str, str]:
+        """Every dead-letter topic keeps its letters' bytes a bounded time (issue 15)."""
+        return {"retention.ms": str(bounded_retention_ms), "cleanup.policy": "delete"}
+
+
+DAY_MS = 86_400_000
+DEFAULT_BOUNDED_RETENTION_MS = 400 * DAY_MS
+"""How long inbound and dead-letter topics keep bytes (KN_BOUNDED_RETENTION_DAYS)."""
+HOUR_MS = 3_600_000
+KEY_ERASED_WITHIN_MS = 3 * HOUR_MS
+"""An erased key's record physically leaves its keys topic within about this: the active
+segment rolls after an hour (segment.ms), the cleaner must compact a dirty segment within an
+hour (max.compaction.lag.ms) and the tombstone itself goes an hour later (delete.retention.ms);
+plus the cleaner's own scheduling (log.cleaner.backoff.ms, 15 s by default)."""
+COMPACTED: dict[str, str] = {
+    "cleanup.policy": "compact",
+    "segment.ms": str(HOUR_MS),
+    "max.compaction.lag.ms": str(HOUR_MS),
+    "delete.retention.ms": str(HOUR_MS),
+    "min.cleanable.dirty.ratio": "0.01",
+}
 
 
 MEMBERSHIP_EVENTS = Topic(
@@ -86,10 +120,34 @@ REGION_YDERNUMMER = Topic(
     description="Inbound: the regions' ydernummer changes (opened, shared, unshared, taken over, "
     "closed).",
     events=REGION_EVENT_TYPES,
+    bounded=True,  # the regions' bytes, names in clear: kept only KN_BOUNDED_RETENTION_DAYS
     # one partition: a renter's opening depends on the clinic owner's, a share on the sale
     # before it; changes of different ydernumre must be applied in the order reported
     partitions=1,
 )
+
+MEMBERSHIP_KEYS = Topic(
+    name="kn.membership.keys",
+    owner="membership",
+    key="key id",
+    description="Compacted: the key (32 bytes, AES-256) of each member's sealed fields, by key "
+    "id; a tombstone (no value) once EKM erased the person. Readers keep a copy in their own "
+    "database and delete it on the tombstone.",
+    events=(),
+    partitions=1,
+    compacted=True,
+)
+MEETINGS_KEYS = Topic(
+    name="kn.meetings.keys",
+    owner="meetings",
+    key="key id",
+    description="Compacted: the key of each sealed attendance line's subject (a member, or a "
+    "person written in by hand), by key id; a tombstone once erased.",
+    events=(),
+    partitions=1,
+    compacted=True,
+)
+KEY_TOPICS: tuple[Topic, ...] = (MEMBERSHIP_KEYS, MEETINGS_KEYS)
 
 TOPICS: tuple[Topic, ...] = (
     MEMBERSHIP_EVENTS,
@@ -98,6 +156,7 @@ TOPICS: tuple[Topic, ...] = (
     FINANCE_PAYOUTS,
     REPORTING_EVENTS,
     REGION_YDERNUMMER,
+    *KEY_TOPICS,
 )
 
 

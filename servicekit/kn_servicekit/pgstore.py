@@ -11,11 +11,13 @@ import asyncpg
 
 from kn_contracts.base import Event
 from kn_contracts.catalog import Catalog
+from kn_contracts.sealed import SEAL, clear_personal
 from kn_contracts.topics import topic_of
 from kn_servicekit.db import Connection
 from kn_servicekit.errors import ConcurrencyError, DuplicateEventError
 from kn_servicekit.eventstore import StoredEvent, Stream, kafka_key, new_ids, stale
 from kn_servicekit.limits import check_event_size
+from kn_servicekit.subject_keys import SubjectKeys
 
 # Appends take this transaction-scoped lock, so positions are assigned in commit order and
 # a relay reading "position > last published" can never skip a late-committing event. The
@@ -70,15 +72,18 @@ class PostgresEventStore:
         db: asyncpg.Pool | Connection,
         catalog: Catalog,
         topic_for: Callable[[Event], str] = topic_of,
+        keys: SubjectKeys | None = None,
     ) -> None:
         self._db = db
         self._catalog = catalog
         self._topic_for = topic_for
+        # the owner's subject keys: personal fields are sealed on append and opened on read
+        self._keys = keys
         self._appended: set[str] = set()
 
     def on(self, conn: Connection) -> PostgresEventStore:
         """The same store working inside `conn`'s transaction (appends become savepoints)."""
-        return PostgresEventStore(conn, self._catalog, self._topic_for)
+        return PostgresEventStore(conn, self._catalog, self._topic_for, self._keys)
 
     @asynccontextmanager
     async def _connection(self) -> AsyncIterator[Connection]:
@@ -97,6 +102,14 @@ class PostgresEventStore:
                 after,
             )
         return Stream(stream_id, tuple(self._stored(row) for row in rows), after)
+
+    async def erase_subject(self, subject_id: str) -> list[str]:
+        """Delete the subject's keys (in this store's transaction): its sealed fields read
+        "[slettet]" from now on; the key ids erased."""
+        if self._keys is None:
+            raise ValueError("this store keeps no subject keys: it has nobody to erase")
+        async with self._connection() as conn:
+            return await self._keys.erase(conn, subject_id)
 
     async def lock_for_append(self) -> None:
         if not isinstance(self._db, asyncpg.Pool):
@@ -117,11 +130,20 @@ class PostgresEventStore:
         if not events:
             return []
         ids = new_ids(events, event_ids)
-        payloads = [event.model_dump_json() for event in events]
-        for event, payload in zip(events, payloads, strict=True):
-            check_event_size(event.ce_type(), payload)
+        subjects = {subject for event in events for subject, _ in clear_personal(event)}
+        if subjects and self._keys is None:
+            raise ValueError(
+                f"{events[0].ce_type()} holds personal fields and this store has no subject "
+                "keys to seal them: give the service's store its SubjectKeys (bootstrap.py)"
+            )
         async with self._connection() as conn, conn.transaction():
             await conn.execute(LOCK_SQL, APPEND_LOCK)
+            context = None
+            if subjects and self._keys is not None:  # sealed in the append's transaction
+                context = {SEAL: await self._keys.sealer(conn, subjects)}
+            payloads = [event.model_dump_json(context=context) for event in events]
+            for event, payload in zip(events, payloads, strict=True):
+                check_event_size(event.ce_type(), payload)
             current = await conn.fetchval(
                 "SELECT coalesce(max(version), 0) FROM kn_events WHERE stream_id = $1", stream_id
             )
@@ -167,5 +189,7 @@ class PostgresEventStore:
             recorded_at=recorded_at,
             topic=row["topic"],
             key=row["kafka_key"],
-            event=self._catalog.decode(row["ce_type"], row["payload"]),
+            event=self._catalog.decode(
+                row["ce_type"], row["payload"], None if self._keys is None else self._keys.ring
+            ),
         )

@@ -36,7 +36,7 @@ ENVELOPE = Envelope(
 
 
 def test_the_ce_type_carries_the_schema_version() -> None:
-    assert MemberJoined.ce_type() == "dk.kvalitetsnet.membership.MemberJoined.v1"
+    assert MemberJoined.ce_type() == "dk.kvalitetsnet.membership.MemberJoined.v2"
 
 
 def test_an_encoded_event_decodes_to_the_same_event_and_envelope() -> None:
@@ -48,7 +48,7 @@ def test_the_official_sdk_reads_our_binary_mode_headers() -> None:
     headers, value = encode(JOINED, ENVELOPE)
     event = from_binary_event(KafkaMessage(headers=dict(headers), key=b"k", value=value))
     assert event.get_id() == ENVELOPE.id
-    assert event.get_type() == "dk.kvalitetsnet.membership.MemberJoined.v1"
+    assert event.get_type() == "dk.kvalitetsnet.membership.MemberJoined.v2"
     assert event.get_source() == "/kvalitetsnet/membership"
     assert event.get_subject() == "network-aalborg-oest"
     assert event.get_specversion() == "1.0"

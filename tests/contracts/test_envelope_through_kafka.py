@@ -40,7 +40,7 @@ async def test_the_sdk_decodes_our_cloudevent_after_a_round_trip_through_kafka(
     event = from_binary_event(message)
 
     assert event.get_id() == ENVELOPE.id
-    assert event.get_type() == "dk.kvalitetsnet.membership.MemberJoined.v1"
+    assert event.get_type() == "dk.kvalitetsnet.membership.MemberJoined.v2"
     assert event.get_time() == ENVELOPE.time
     assert event.get_datacontenttype() == "application/json"
     assert event.get_extension("partitionkey") == "network-aalborg-oest"

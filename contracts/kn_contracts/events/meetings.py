@@ -12,7 +12,8 @@ from typing import Annotated, ClassVar, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from kn_contracts.base import Event
-from kn_contracts.values import Identifier, LocalTime, PersonName, Ydernummer
+from kn_contracts.sealed import Personal, SealedText
+from kn_contracts.values import Identifier, LocalTime, Ydernummer
 
 AttendeeCategory = Literal["member_owner", "other_network_owner", "employee", "guest"]
 PlanYear = Annotated[int, Field(ge=2000, le=2100, description="The calendar year of a plan.")]
@@ -118,17 +119,27 @@ class MeetingHeld(MeetingsEvent):
     mandatory_topic_id: Identifier | None = None
 
 
-class CheckIn(BaseModel):
-    """One line a person put on the attendance list at the meeting."""
+_SUBJECT = (
+    "Whose personal data the line holds when no member is known: a person written in by "
+    "hand gets a subject id of meetings' own (issue 15), under which the name is sealed."
+)
+
+
+class CheckIn(Personal):
+    """One line a person put on the attendance list at the meeting; the name and clinic
+    sealed under the member's key, or a written-in person's own (subject_id)."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
+    personal: ClassVar[tuple[str, ...]] = ("name", "clinic")
+    subject_fields: ClassVar[tuple[str, ...]] = ("person_id", "subject_id")
 
     line: int = Field(ge=1, description="Position on the list; stable across corrections.")
     person_id: Identifier | None = Field(
         None, description="The member, when ticked off the member list or matched by ydernummer."
     )
-    name: PersonName
-    clinic: str | None = Field(None, max_length=300)
+    subject_id: Identifier | None = Field(None, description=_SUBJECT)
+    name: SealedText
+    clinic: SealedText | None = None
     ydernummer: Ydernummer | None = None
     employed: bool = Field(
         False, description="Said to be an employed therapist without a ydernummer."
@@ -138,20 +149,26 @@ class CheckIn(BaseModel):
 class AttendeeCheckedIn(MeetingsEvent):
     """Someone ticked themselves off, or wrote themselves on, a held meeting's list."""
 
+    version: ClassVar[int] = 2  # the lines' names sealed (issue 15)
+
     meeting_id: Identifier
     network_id: Identifier
     check_in: CheckIn
 
 
-class Attendee(BaseModel):
-    """One line of an attendance list, classified as of the meeting date."""
+class Attendee(Personal):
+    """One line of an attendance list, classified as of the meeting date; the name and
+    clinic sealed as a CheckIn's."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
+    personal: ClassVar[tuple[str, ...]] = ("name", "clinic")
+    subject_fields: ClassVar[tuple[str, ...]] = ("person_id", "subject_id")
 
     line: int = Field(ge=1)
     person_id: Identifier | None = Field(None, description="Set when the person is known.")
-    name: PersonName
-    clinic: str | None = Field(None, max_length=300)
+    subject_id: Identifier | None = Field(None, description=_SUBJECT)
+    name: SealedText
+    clinic: SealedText | None = None
     ydernummer: Ydernummer | None = None
     category: AttendeeCategory = Field(
         description="Member owner of this network, owner from another network, employee or guest."
@@ -161,6 +178,8 @@ class Attendee(BaseModel):
 class AttendanceRecorded(MeetingsEvent):
     """The closed attendance list of a held meeting, sent to EKM (DOMAIN Meetings 3)."""
 
+    version: ClassVar[int] = 2  # the lines' names sealed (issue 15)
+
     meeting_id: Identifier
     network_id: Identifier
     meeting_date: dt.date
@@ -169,6 +188,8 @@ class AttendanceRecorded(MeetingsEvent):
 
 class AttendanceCorrected(MeetingsEvent):
     """A corrected attendance list; it replaces the earlier one whole, never edits it."""
+
+    version: ClassVar[int] = 2  # the lines' names sealed (issue 15)
 
     meeting_id: Identifier
     network_id: Identifier
@@ -187,6 +208,22 @@ class MandatoryTopicPublished(MeetingsEvent):
     package_url: str | None = Field(None, max_length=500, description="EKM's meeting package.")
 
 
+class SubjectErased(MeetingsEvent):
+    """EKM erased a written-in person's data: meetings deleted the subject's key, so their
+    lines read "[slettet]" from now on. It holds no name."""
+
+    subject_id: Identifier
+    reason: str = Field(min_length=3, max_length=500)
+    keys_erased: int = Field(ge=0)
+
+
+SEALED_SINCE_V2: tuple[type[Event], ...] = (
+    AttendeeCheckedIn,
+    AttendanceRecorded,
+    AttendanceCorrected,
+)
+"""Meetings' events whose version 2 seals personal fields (version 1 read unchanged)."""
+
 MEETINGS_EVENT_TYPES: tuple[type[Event], ...] = (
     MeetingScheduled,
     MeetingRescheduled,
@@ -198,4 +235,5 @@ MEETINGS_EVENT_TYPES: tuple[type[Event], ...] = (
     AttendanceRecorded,
     AttendanceCorrected,
     MandatoryTopicPublished,
+    SubjectErased,
 )

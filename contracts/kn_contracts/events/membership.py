@@ -13,7 +13,8 @@ from typing import ClassVar, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from kn_contracts.base import Event
-from kn_contracts.values import Identifier, PersonName, Ydernummer
+from kn_contracts.sealed import Personal, SealedText
+from kn_contracts.values import Identifier, Ydernummer
 
 MembershipRole = Literal["owner", "renter"]
 JoinReason = Literal["region_feed", "sale", "ekm_assignment", "ekm_move"]
@@ -62,58 +63,78 @@ class NetworkCreated(MembershipEvent):
     cluster_id: Identifier
 
 
-class MemberJoined(MembershipEvent):
-    """A therapist holding a ydernummer became a member of a network (DOMAIN Membership 1-4)."""
+class MemberJoined(MembershipEvent, Personal):
+    """A therapist holding a ydernummer became a member of a network (DOMAIN Membership 1-4).
+    Version 2 seals the name and the note under the person's key (issue 15)."""
+
+    version: ClassVar[int] = 2
+    personal: ClassVar[tuple[str, ...]] = ("name", "note")
 
     network_id: Identifier
     person_id: Identifier = Field(description="The region's pseudonymous id of the therapist.")
-    name: PersonName
+    name: SealedText
     ydernummer: Ydernummer
     clinic_id: Identifier
     clinic_name: str = Field(min_length=1, max_length=200)
     role: MembershipRole = Field(description="Owner of the clinic, or renter at it.")
     reason: JoinReason
-    note: str | None = Field(None, max_length=500, description="EKM's reason for a manual act.")
+    note: SealedText | None = Field(None, description="EKM's reason for a manual act.")
 
 
-class MemberLeft(MembershipEvent):
-    """A membership ended on the effective date (the last day of membership is the day before)."""
+class MemberLeft(MembershipEvent, Personal):
+    """A membership ended on the effective date (the last day of membership is the day before).
+    Version 2 seals the note under the person's key."""
+
+    version: ClassVar[int] = 2
+    personal: ClassVar[tuple[str, ...]] = ("note",)
 
     network_id: Identifier
     person_id: Identifier
     ydernummer: Ydernummer
     clinic_id: Identifier
     reason: LeaveReason
-    note: str | None = Field(None, max_length=500)
+    note: SealedText | None = None
 
 
-class MemberAwaitingAssignment(MembershipEvent):
-    """An owner at a brand-new clinic has no network until EKM assigns one (Membership 4)."""
+class MemberAwaitingAssignment(MembershipEvent, Personal):
+    """An owner at a brand-new clinic has no network until EKM assigns one (Membership 4).
+    Version 2 seals the name and the note under the person's key."""
+
+    version: ClassVar[int] = 2
+    personal: ClassVar[tuple[str, ...]] = ("name", "note")
 
     person_id: Identifier
-    name: PersonName
+    name: SealedText
     ydernummer: Ydernummer
     clinic_id: Identifier
     clinic_name: str = Field(min_length=1, max_length=200)
     role: MembershipRole
-    note: str | None = Field(
-        None, max_length=500, description="Why EKM must decide, when it is not a new clinic."
+    note: SealedText | None = Field(
+        None, description="Why EKM must decide, when it is not a new clinic."
     )
 
 
-class AwaitingAssignmentEnded(MembershipEvent):
+class AwaitingAssignmentEnded(MembershipEvent, Personal):
     """A holder waiting for a network stopped waiting without getting one (sold, closed,
-    unshared, or EKM ended the holding)."""
+    unshared, or EKM ended the holding). Version 2 seals the note."""
+
+    version: ClassVar[int] = 2
+    personal: ClassVar[tuple[str, ...]] = ("note",)
 
     person_id: Identifier
     ydernummer: Ydernummer
     clinic_id: Identifier
     reason: LeaveReason
-    note: str | None = Field(None, max_length=500, description="EKM's reason for a manual act.")
+    note: SealedText | None = Field(None, description="EKM's reason for a manual act.")
 
 
-class ClinicSold(MembershipEvent):
-    """A clinic changed hands: the buyer gets a new ydernummer and the seller's network."""
+class ClinicSold(MembershipEvent, Personal):
+    """A clinic changed hands: the buyer gets a new ydernummer and the seller's network.
+    Version 2 seals the buyer's name under the buyer's key."""
+
+    version: ClassVar[int] = 2
+    personal: ClassVar[tuple[str, ...]] = ("buyer_name",)
+    subject_fields: ClassVar[tuple[str, ...]] = ("buyer_person_id",)
 
     clinic_id: Identifier
     network_id: Identifier | None = Field(
@@ -121,21 +142,25 @@ class ClinicSold(MembershipEvent):
     )
     seller_ydernummer: Ydernummer
     buyer_person_id: Identifier
-    buyer_name: PersonName
+    buyer_name: SealedText
     buyer_ydernummer: Ydernummer = Field(description="The new ydernummer the region issued.")
 
 
-class CoordinatorHolder(BaseModel):
-    """A member holding the coordinator role."""
+class CoordinatorHolder(Personal):
+    """A member holding the coordinator role; the name sealed under the member's key."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
+    personal: ClassVar[tuple[str, ...]] = ("name",)
 
     person_id: Identifier
-    name: PersonName
+    name: SealedText
 
 
 class CoordinatorEvent(MembershipEvent):
-    """Base of the coordinator's events: each states who holds the role from its date."""
+    """Base of the coordinator's events: each states who holds the role from its date.
+    Version 2: the holders' names are sealed."""
+
+    version: ClassVar[int] = 2
 
     network_id: Identifier
     holders: tuple[CoordinatorHolder, ...] = Field(
@@ -187,7 +212,10 @@ class RestatedSpell(BaseModel):
 
 class CoordinatorSpellsRestated(MembershipEvent):
     """EKM corrects a network's coordinator history (DOMAIN Coordinator 7): every spell from
-    the effective date on is replaced by these, with a reason; fees follow the new history."""
+    the effective date on is replaced by these, with a reason; fees follow the new history.
+    Version 2: the holders' names are sealed."""
+
+    version: ClassVar[int] = 2
 
     network_id: Identifier
     spells: tuple[RestatedSpell, ...] = Field(
@@ -218,16 +246,22 @@ class CoordinatorActRejected(MembershipEvent):
     reason: str = Field(min_length=3, max_length=500)
 
 
-class RegionChangeRejected(MembershipEvent):
+class RegionChangeRejected(MembershipEvent, Personal):
     """A region change that contradicts the register: kept as a fact, shown on EKM's
-    unresolved list, and settled later (applied after a fix, or dismissed with a note)."""
+    unresolved list, and settled later (applied after a fix, or dismissed with a note).
+    Version 2 seals the change's body (it names the person) under the person's key."""
+
+    version: ClassVar[int] = 2
+    personal: ClassVar[tuple[str, ...]] = ("change",)
+    subject_fields: ClassVar[tuple[str, ...]] = ("subject_id",)
 
     change_key: str = Field(
         min_length=1, max_length=400, description="The change's ce_source#ce_id: its identity."
     )
     change_type: str = Field(min_length=1, max_length=200, description="The change's ce_type.")
-    change: str = Field(
-        min_length=2, max_length=20_000, description="The change's JSON body, as received."
+    change: SealedText = Field(description="The change's JSON body, as received.")
+    subject_id: Identifier | None = Field(
+        None, description="The person the change names (whose key seals it), if any."
     )
     ydernummer: Ydernummer | None = Field(description="The ydernummer the change is about.")
     rule: str | None = Field(max_length=100, description="The DOMAIN rule it contradicts.")
@@ -246,6 +280,30 @@ class RegionChangeSettled(MembershipEvent):
     outcome: Literal["applied", "dismissed"]
     note: str | None = Field(None, max_length=500)
 
+
+class PersonErased(MembershipEvent):
+    """EKM erased a person's personal data (GDPR art. 17): the person's key is deleted, so
+    every sealed field of theirs reads "[slettet]" from now on. It holds no name."""
+
+    subject_id: Identifier = Field(description="The person (or written-in subject) erased.")
+    reason: str = Field(min_length=3, max_length=500, description="Why, e.g. the request's date.")
+    keys_erased: int = Field(ge=0, description="How many keys of the subject were deleted.")
+
+
+SEALED_SINCE_V2: tuple[type[Event], ...] = (
+    MemberJoined,
+    MemberLeft,
+    MemberAwaitingAssignment,
+    AwaitingAssignmentEnded,
+    ClinicSold,
+    CoordinatorElected,
+    CoordinatorRoleShared,
+    CoordinatorChanged,
+    CoordinatorSteppedDown,
+    CoordinatorSpellsRestated,
+    RegionChangeRejected,
+)
+"""Membership's events whose version 2 seals personal fields (version 1 read unchanged)."""
 
 MEMBERSHIP_EVENT_TYPES: tuple[type[Event], ...] = (
     ClusterAdded,
@@ -266,4 +324,5 @@ MEMBERSHIP_EVENT_TYPES: tuple[type[Event], ...] = (
     CoordinatorActRejected,
     RegionChangeRejected,
     RegionChangeSettled,
+    PersonErased,
 )

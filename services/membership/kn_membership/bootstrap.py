@@ -2,18 +2,20 @@
 
 from fastapi import FastAPI
 
-from kn_contracts.topics import REGION_YDERNUMMER
+from kn_contracts.topics import MEMBERSHIP_KEYS, REGION_YDERNUMMER
 from kn_membership import SERVICE, handlers
 from kn_membership.adapters.region import RegionFeed
 from kn_membership.adapters.seed import seed
 from kn_membership.domain.errors import AlreadyExists, NotFound, RuleBroken
-from kn_membership.entrypoints import coordinator, deps, ekm, networks, requests
+from kn_membership.entrypoints import coordinator, deps, ekm, erasure, networks, requests
 from kn_membership.entrypoints import feed as unresolved
 from kn_membership.entrypoints.deps import CATALOG
 from kn_membership.settings import MembershipSettings
-from kn_servicekit import hosting
+from kn_servicekit import hosting, personal
 from kn_servicekit.http import Resources, create_http_app
 from kn_servicekit.pgstore import PostgresEventStore
+from kn_servicekit.sealing import KeyRing
+from kn_servicekit.subject_keys import SubjectKeys
 
 
 async def seed_clusters(resources: Resources) -> None:
@@ -24,7 +26,10 @@ async def seed_clusters(resources: Resources) -> None:
 def create_app(settings: MembershipSettings) -> FastAPI:
     """The membership service: HTTP for EKM and coordinators, the region feed, the relay."""
     registers = handlers.register_cache()
-    feed = RegionFeed(settings.topic(REGION_YDERNUMMER), CATALOG, settings.topic_for, registers)
+    keys = SubjectKeys(KeyRing())  # membership owns its persons' keys (issue 15)
+    feed = RegionFeed(
+        settings.topic(REGION_YDERNUMMER), CATALOG, settings.topic_for, registers, keys
+    )
     app = create_http_app(
         service=SERVICE,
         settings=settings,
@@ -34,13 +39,16 @@ def create_app(settings: MembershipSettings) -> FastAPI:
             networks.router,
             coordinator.router,
             requests.router,
+            erasure.router,
         ],
-        on_start=[hosting.create_tables, seed_clusters],
+        on_start=[hosting.create_tables, personal.tables(keys.ring), seed_clusters],
         background={
             "relay": hosting.relay(SERVICE),
+            "keys": personal.publisher(SERVICE, settings.topic(MEMBERSHIP_KEYS)),
             "region_feed": hosting.projection(SERVICE, feed, CATALOG),
         },
         errors={RuleBroken: 422, NotFound: 404, AlreadyExists: 409},
     )
     app.state.registers = registers
+    app.state.keys = keys
     return app

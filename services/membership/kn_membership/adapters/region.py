@@ -21,6 +21,7 @@ from kn_servicekit.db import Connection
 from kn_servicekit.folds import FoldCache
 from kn_servicekit.pgstore import PostgresEventStore
 from kn_servicekit.projection import Delivery
+from kn_servicekit.subject_keys import SubjectKeys
 
 
 class RegionFeed:
@@ -35,17 +36,19 @@ class RegionFeed:
         catalog: Catalog,
         topic_for: Callable[[Event], str],
         registers: FoldCache[Register] | None = None,
+        keys: SubjectKeys | None = None,
     ) -> None:
         self.topics: tuple[str, ...] = (topic,)
         self._catalog = catalog
         self._topic_for = topic_for
         self._registers = registers
+        self._keys = keys  # the region's names are sealed as the register records them
 
     async def create(self, conn: Connection) -> None:
         """The feed keeps no tables of its own: its output is register events."""
 
     async def apply(self, conn: Connection, batch: Sequence[Delivery]) -> None:
-        store = PostgresEventStore(conn, self._catalog, self._topic_for)
+        store = PostgresEventStore(conn, self._catalog, self._topic_for, self._keys)
         for delivery in batch:
             change, envelope = delivery.event, delivery.envelope
             cause_key = f"{envelope.source}#{envelope.id}"

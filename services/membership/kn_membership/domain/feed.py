@@ -43,6 +43,8 @@ def rejected(change: Event, cause: Cause, change_key: str, broken: RuleBroken) -
         change_key=change_key,
         change_type=change.ce_type(),
         change=change.model_dump_json(),
+        # the change names its person: the body is sealed under that person's key (issue 15)
+        subject_id=getattr(change, "person_id", None) or getattr(change, "buyer_person_id", None),
         ydernummer=ydernummer,
         rule=broken.rule,
         reason=broken.detail,

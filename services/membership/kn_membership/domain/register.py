@@ -41,6 +41,10 @@ class Register(Indexed):
         raise TypeError(f"the register cannot apply {type(event).__name__}")
 
     @apply.register
+    def _(self, event: ev.PersonErased) -> None:
+        pass  # the key is gone: the person's names already read "[slettet]" (issue 15)
+
+    @apply.register
     def _(self, event: ev.ClusterAdded) -> None:
         self.clusters[event.cluster_id] = (event.name, False)
 

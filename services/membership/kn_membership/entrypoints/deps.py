@@ -14,6 +14,7 @@ from kn_servicekit.commands import Work
 from kn_servicekit.folds import FoldCache
 from kn_servicekit.http import Resources
 from kn_servicekit.pgstore import PostgresEventStore
+from kn_servicekit.subject_keys import SubjectKeys
 
 CATALOG = catalog()
 
@@ -26,7 +27,13 @@ def resources(request: Request) -> Resources:
 def store(request: Request) -> PostgresEventStore:
     """The register's store (a command binds it to its transaction)."""
     running = resources(request)
-    return PostgresEventStore(running.pool, CATALOG, running.settings.topic_for)
+    return PostgresEventStore(running.pool, CATALOG, running.settings.topic_for, keys(request))
+
+
+def keys(request: Request) -> SubjectKeys:
+    """Membership's keys of its persons (it owns them: issue 15)."""
+    found: SubjectKeys = request.app.state.keys
+    return found
 
 
 def today() -> dt.date:

@@ -98,3 +98,11 @@ class Recorded(BaseModel):
     """What a command recorded: the events, by type, in order."""
 
     recorded: list[str]
+
+
+class Erase(Body):
+    reason: str = Field(
+        min_length=3,
+        max_length=500,
+        description="Why (e.g. the person's request and its date); write no name.",
+    )

@@ -1,0 +1,157 @@
+"""Personal fields sealed with a key per data subject (crypto-shredding; issue 15).
+
+On the wire a personal field is a `Sealed` object: the id of the subject's key, a nonce and
+the AES-GCM ciphertext (the kit's `kn_servicekit.sealing` does the cryptography; the key id
+and the field's name are its associated data). In memory the field is a `str`:
+
+- decoded without keys (a projection, the audit: figures never need a name) it is the
+  sealed value as a token, `sealed:<key id>:<nonce>:<ciphertext>`, which a read model stores
+  and the kit opens when it shows it; no cryptography runs;
+- decoded with an opener in the validation context (`OPEN`), it is the clear text, or
+  "[slettet]" once the subject's key is erased;
+- serialized to JSON with a sealer in the context (`SEAL`, the event store's) it is sealed
+  under the subject's key; a token is written back as the sealed value it stands for.
+
+Events recorded before sealing (version 1) hold the clear text; they still read.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, ClassVar, Protocol
+
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    SerializationInfo,
+    SerializerFunctionWrapHandler,
+    ValidationInfo,
+    WithJsonSchema,
+    model_serializer,
+)
+
+ERASED = "[slettet]"
+"""What a personal field reads as once its subject's key is erased."""
+TOKEN = "sealed:"  # noqa: S105 (the prefix of a sealed value, no secret)
+SEAL = "kn_seal"
+"""Serialization context key: the `Sealer` that seals clear personal fields."""
+OPEN = "kn_open"
+"""Validation context key: the `Opener` that turns sealed fields into clear text."""
+
+
+class Sealed(BaseModel):
+    """A personal value encrypted under its subject's key (AES-256-GCM)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    key_id: str
+    nonce: str
+    ciphertext: str
+
+    def token(self) -> str:
+        """The sealed value as one string, which read models store as it is."""
+        return f"{TOKEN}{self.key_id}:{self.nonce}:{self.ciphertext}"
+
+    @classmethod
+    def from_token(cls, token: str) -> Sealed:
+        """The sealed value a token stands for."""
+        key_id, nonce, ciphertext = token[len(TOKEN) :].split(":")
+        return cls(key_id=key_id, nonce=nonce, ciphertext=ciphertext)
+
+
+class Sealer(Protocol):
+    """Seals a clear personal value under the subject's key."""
+
+    def seal(self, subject_id: str, field: str, text: str) -> Sealed: ...
+
+
+class Opener(Protocol):
+    """Opens a sealed value: the clear text, or ERASED when its key is gone."""
+
+    def open(self, sealed: Sealed, field: str) -> str: ...
+
+
+def is_token(value: str) -> bool:
+    """True if `value` is a sealed value in its string form."""
+    return value.startswith(TOKEN)
+
+
+def _read(value: Any, info: ValidationInfo) -> Any:
+    context = info.context
+    opener = context.get(OPEN) if isinstance(context, dict) else None
+    if isinstance(value, dict):
+        sealed = Sealed.model_validate(value)
+        field = info.field_name or ""
+        return sealed.token() if opener is None else opener.open(sealed, field)
+    if opener is not None and isinstance(value, str) and is_token(value):
+        return opener.open(Sealed.from_token(value), info.field_name or "")
+    return value  # clear text of an event written before sealing, or ERASED
+
+
+_SCHEMA = {
+    "anyOf": [
+        {**Sealed.model_json_schema(), "title": "Sealed"},
+        {"const": ERASED, "description": "Erased (its key is deleted)."},
+        {"type": "string", "description": "Clear text, only in an event written before sealing."},
+    ],
+    "x-personal": True,
+    "x-encrypted": "AES-256-GCM under the data subject's key (key id and field as associated "
+    "data); the key is on the owner's kn.<owner>.keys topic until erased",
+}
+
+SealedText = Annotated[str, BeforeValidator(_read), WithJsonSchema(_SCHEMA)]
+"""A personal text field: sealed on the wire, a str in memory (see the module docstring)."""
+
+
+class Personal(BaseModel):
+    """Base of a model with personal fields: `personal` names them and `subject_fields` the
+    fields naming their subject (the first one set), e.g. person_id."""
+
+    personal: ClassVar[tuple[str, ...]] = ()
+    subject_fields: ClassVar[tuple[str, ...]] = ("person_id",)
+
+    def subject(self) -> str | None:
+        """Whose personal data this holds (None: nobody's, so nothing to seal)."""
+        for name in self.subject_fields:
+            value = getattr(self, name, None)
+            if value:
+                return str(value)
+        return None
+
+    @model_serializer(mode="wrap")
+    def _seal(self, handler: SerializerFunctionWrapHandler, info: SerializationInfo) -> Any:
+        data = handler(self)
+        if info.mode != "json" or not isinstance(data, dict):
+            return data
+        context = info.context
+        sealer = context.get(SEAL) if isinstance(context, dict) else None
+        for name in self.personal:
+            value = getattr(self, name)
+            if not isinstance(value, str) or name not in data:
+                continue
+            if is_token(value):
+                data[name] = Sealed.from_token(value).model_dump()
+            elif value != ERASED and sealer is not None and (subject := self.subject()):
+                data[name] = sealer.seal(subject, name, value).model_dump()
+        return data
+
+
+def clear_personal(model: BaseModel) -> list[tuple[str, str]]:
+    """(subject, field) of every clear personal value in `model` and the models it holds."""
+    found: list[tuple[str, str]] = []
+    _walk(model, found)
+    return found
+
+
+def _walk(value: Any, found: list[tuple[str, str]]) -> None:
+    if isinstance(value, Personal) and (subject := value.subject()):
+        for name in value.personal:
+            text = getattr(value, name)
+            if isinstance(text, str) and text != ERASED and not is_token(text):
+                found.append((subject, name))
+    if isinstance(value, BaseModel):
+        for name in type(value).model_fields:
+            _walk(getattr(value, name), found)
+    elif isinstance(value, tuple | list):
+        for item in value:
+            _walk(item, found)

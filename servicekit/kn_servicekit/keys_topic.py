@@ -1,0 +1,148 @@
+"""Keys between services, only through Kafka: the owner publishes, readers keep copies.
+
+The owner's `publish_keys` loop sends each new key (value: the 32 bytes) and each erased
+one (a tombstone: no value) to its compacted keys topic, keyed by key id, and marks it
+published only if it is still as sent. A reader's `follow_keys` reads the topic from the
+start on every start (it holds one record per live key), replaces its copies with what it
+read — so a tombstone it missed while away, already compacted, still deletes its copy —
+then follows it, deleting a copy (and dropping it from the ring) on its tombstone.
+"""
+
+from __future__ import annotations
+
+import asyncio
+
+import asyncpg
+import structlog
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
+
+from kn_contracts.envelope import source_of
+from kn_servicekit.sealing import KEY_BYTES, KeyRing
+
+log = structlog.get_logger("keys")
+POLL_S = 1.0
+
+
+def _headers(owner: str, key_id: str) -> list[tuple[str, bytes]]:
+    return [
+        ("ce_specversion", b"1.0"),
+        ("ce_id", key_id.encode()),
+        ("ce_source", source_of(owner).encode()),
+        ("ce_type", f"dk.kvalitetsnet.{owner}.SubjectKey.v1".encode()),
+        ("content-type", b"application/octet-stream"),
+    ]
+
+
+async def publish_pending(
+    pool: asyncpg.Pool, producer: AIOKafkaProducer, topic: str, owner: str
+) -> int:
+    """Send every key and tombstone not yet published; how many were sent."""
+    rows = await pool.fetch(
+        "SELECT key_id, key, erased_at FROM kn_subject_keys WHERE NOT published "
+        "ORDER BY issued_at LIMIT 500"
+    )
+    for row in rows:
+        value = None if row["key"] is None else bytes(row["key"])
+        await producer.send_and_wait(
+            topic, value=value, key=row["key_id"].encode(), headers=_headers(owner, row["key_id"])
+        )
+        await pool.execute(
+            "UPDATE kn_subject_keys SET published = true "
+            "WHERE key_id = $1 AND erased_at IS NOT DISTINCT FROM $2",
+            row["key_id"], row["erased_at"],
+        )  # fmt: skip
+    return len(rows)
+
+
+async def publish_keys(
+    pool: asyncpg.Pool, producer: AIOKafkaProducer, topic: str, owner: str, ready: asyncio.Event
+) -> None:
+    """Publish the owner's keys and tombstones for as long as the service runs."""
+    ready.set()
+    while True:
+        try:
+            sent = await publish_pending(pool, producer, topic, owner)
+        except (TimeoutError, OSError, asyncpg.PostgresError) as exc:
+            log.warning("keys_not_published", topic=topic, error=type(exc).__name__)
+            sent = 0
+        if not sent:
+            await asyncio.sleep(POLL_S)
+
+
+async def follow_keys(
+    pool: asyncpg.Pool, bootstrap: str, topic: str, owner: str, ring: KeyRing,
+    ready: asyncio.Event,
+) -> None:  # fmt: skip
+    """Keep this service's copies of `owner`'s keys (database and ring) as the topic says."""
+    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False)
+    await consumer.start()
+    try:
+        partitions = [TopicPartition(topic, p) for p in consumer.partitions_for_topic(topic) or {0}]
+        consumer.assign(partitions)
+        await consumer.seek_to_beginning(*partitions)
+        ends = await consumer.end_offsets(partitions)
+        live: dict[str, bytes] = {}
+        while await _behind(consumer, ends):
+            for records in (await consumer.getmany(timeout_ms=500)).values():
+                for record in records:
+                    _take(live, record.key, record.value)
+        await _replace(pool, owner, live, ring)
+        ready.set()
+        while True:
+            for records in (await consumer.getmany(timeout_ms=1000)).values():
+                for record in records:
+                    await _apply(pool, owner, ring, record.key, record.value)
+    finally:
+        await consumer.stop()
+
+
+async def _behind(consumer: AIOKafkaConsumer, ends: dict[TopicPartition, int]) -> bool:
+    for partition, end in ends.items():
+        if await consumer.position(partition) < end:
+            return True
+    return False
+
+
+def _take(live: dict[str, bytes], key: bytes | None, value: bytes | None) -> None:
+    if key is None:
+        return
+    if value is None:
+        live.pop(key.decode(), None)
+    elif len(value) == KEY_BYTES:
+        live[key.decode()] = value
+
+
+async def _replace(pool: asyncpg.Pool, owner: str, live: dict[str, bytes], ring: KeyRing) -> None:
+    async with pool.acquire() as conn, conn.transaction():
+        gone = await conn.fetch(
+            "DELETE FROM kn_key_copies WHERE owner = $1 AND NOT key_id = ANY($2::text[]) "
+            "RETURNING key_id",
+            owner, list(live),
+        )  # fmt: skip
+        await conn.executemany(
+            "INSERT INTO kn_key_copies (key_id, owner, key) VALUES ($1, $2, $3) "
+            "ON CONFLICT (key_id) DO UPDATE SET key = excluded.key",
+            [(key_id, owner, key) for key_id, key in live.items()],
+        )
+    ring.drop(row["key_id"] for row in gone)
+    for key_id, key in live.items():
+        ring.put(key_id, key)
+    log.info("key_copies_replaced", owner=owner, keys=len(live), deleted=len(gone))
+
+
+async def _apply(
+    pool: asyncpg.Pool, owner: str, ring: KeyRing, key: bytes | None, value: bytes | None
+) -> None:
+    if key is None:
+        return
+    key_id = key.decode()
+    if value is None:
+        await pool.execute("DELETE FROM kn_key_copies WHERE key_id = $1", key_id)
+        ring.drop([key_id])
+    elif len(value) == KEY_BYTES:
+        await pool.execute(
+            "INSERT INTO kn_key_copies (key_id, owner, key) VALUES ($1, $2, $3) "
+            "ON CONFLICT (key_id) DO UPDATE SET key = excluded.key",
+            key_id, owner, value,
+        )  # fmt: skip
+        ring.put(key_id, value)
