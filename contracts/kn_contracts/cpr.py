@@ -46,8 +46,12 @@ _DIGITS = re.compile(r"\d\d[-. ]?\d\d[-. ]?\d\d[-. ]?\d{4}", re.ASCII)
 
 
 def _real_day(found: re.Match[str]) -> bool:
-    day, month, year = (int(found.group(i)) for i in (1, 2, 3))
-    for century in (1900, 2000):
+    day, month, year = int(found.group(1)), int(found.group(2)), int(found.group(3))
+    if not (1 <= month <= 12 and 1 <= day <= 31):
+        return False
+    if day <= 28:
+        return True
+    for century in (1900, 2000):  # 29 February, or the 31st of a short month
         try:
             dt.date(century + year, month, day)
         except ValueError:
@@ -56,11 +60,13 @@ def _real_day(found: re.Match[str]) -> bool:
     return False
 
 
-# every digit becomes 0 and every other byte x, the separators go: ten digits are then a
-# substring search (C speed; a regex retrying at each digit costs ten times more)
-_DIGIT_MAP = bytes(ord("0") if chr(b).isdigit() and b < 128 else ord("x") for b in range(256))
 _SEPARATORS = b"-. "
 _TEN = b"0" * 10
+# an ASCII digit or a separator becomes "0", any other byte "x": where ten digits may run
+# together is then a substring search
+_RUN_MAP = bytes(
+    ord("0") if b in _SEPARATORS or chr(b) in "0123456789" else ord("x") for b in range(256)
+)
 
 
 def suspicious(raw: bytes | str) -> bool:
@@ -71,15 +77,25 @@ def suspicious(raw: bytes | str) -> bool:
     a quote bounds a number as a string's end does: the shape found in the raw text is then
     exactly the shape some string holds, or a JSON number (the walk clears those). A
     backslash may hide a digit (\\u0030) or turn a letter into a boundary (\\n before the
-    digits), so then the walk decides. First the quick look: ten digits once the separators
-    are taken out (an invoice's 14-digit account number passes it; the shape, needing a
-    boundary on each side, does not)."""
+    digits), so then the walk decides. The shape is looked for only where ten digits run
+    together, separators allowed (bytes.translate and find: C speed; a regex over the whole
+    text costs ten times more)."""
     data = raw.encode() if isinstance(raw, str) else raw
     if b"\\" in data:
         return True
-    if _TEN not in data.translate(_DIGIT_MAP, _SEPARATORS):
-        return False
-    return looks_like_cpr(data.decode("utf-8", "replace"))
+    runs = data.translate(_RUN_MAP)  # a digit or separator is "0", anything else "x"
+    start = runs.find(_TEN)
+    while start >= 0:  # the shape only where ten digits run together
+        end = runs.find(b"x", start)
+        end = len(runs) if end < 0 else end
+        digits = len(data[start:end].translate(None, _SEPARATORS))
+        # the run with the characters either side, which decide the shape's boundaries
+        if digits >= 10 and looks_like_cpr(
+            data[max(start - 1, 0) : end + 1].decode(errors="replace")
+        ):
+            return True
+        start = runs.find(_TEN, end)
+    return False
 
 
 def looks_like_cpr(text: str) -> bool:

@@ -140,3 +140,20 @@ def test_an_account_number_of_fourteen_digits_needs_no_walk() -> None:
     payee = {"kind": "danish_account", "reference": "95700001234567"}
     assert not suspicious(json.dumps({"payee": payee, "amount": 747600}))
     assert suspicious(json.dumps({"note": "ring 010190-1234"}))
+
+
+@pytest.mark.parametrize(
+    ("text", "real"),
+    [
+        ("2902001234", True),
+        ("2902011234", False),
+        ("3104901234", False),
+        ("3112991234", True),
+        ("0001901234", False),
+        ("0113901234", False),
+        ("2802011234", True),
+        ("3201901234", False),
+    ],
+)
+def test_only_a_real_day_in_1900_or_2000_makes_the_shape(text: str, real: bool) -> None:
+    assert looks_like_cpr(text) is real
