@@ -69,6 +69,43 @@ def _headers_schema(topic: Topic) -> dict[str, Any]:
     }
 
 
+def personal_fields(schema: dict[str, Any]) -> list[str]:
+    """The paths of the sealed personal fields of an event's schema (`x-personal`)."""
+    found: list[str] = []
+    defs = schema.get("$defs", {})
+
+    def walk(node: Any, path: str) -> None:
+        if not isinstance(node, dict):
+            return
+        if node.get("x-personal"):
+            found.append(path)
+            return
+        if "$ref" in node:
+            walk(defs[node["$ref"].rsplit("/", 1)[1]], path)
+        for key, sub in node.get("properties", {}).items():
+            walk(sub, f"{path}.{key}" if path else key)
+        for options in ("anyOf", "allOf", "oneOf"):
+            for sub in node.get(options, []):
+                walk(sub, path)
+        if "items" in node:
+            walk(node["items"], f"{path}[]")
+
+    walk(schema, "")
+    return sorted(set(found))
+
+
+def _topic_configuration(topic: Topic) -> dict[str, Any]:
+    config = topic.config
+    shown: dict[str, Any] = {"cleanup.policy": [config["cleanup.policy"]]}
+    for name in ("retention.ms", "delete.retention.ms"):
+        if name in config:
+            shown[name] = int(config[name])
+    extra = {k: v for k, v in config.items() if k not in shown}
+    if extra:
+        shown["x-configs"] = extra
+    return shown
+
+
 def asyncapi() -> dict[str, Any]:
     """One AsyncAPI 3.0 document for every topic and event."""
     channels: dict[str, Any] = {}
@@ -88,6 +125,9 @@ def asyncapi() -> dict[str, Any]:
                 "payload": {"$ref": f"schemas/{schema_file(event)}"},
                 "bindings": {"kafka": {"key": {"type": "string", "description": topic.key}}},
             }
+            personal = personal_fields(event_schema(event))
+            if personal:  # issue 15: sealed under the subject's key (kn_contracts.sealed)
+                messages[message_id]["x-personal-fields"] = personal
             channel_messages[message_id] = {"$ref": f"#/components/messages/{message_id}"}
         channels[channel_id] = {
             "address": topic.name,
@@ -97,7 +137,7 @@ def asyncapi() -> dict[str, Any]:
                 "kafka": {
                     "topic": topic.name,
                     "partitions": topic.partitions,
-                    "topicConfiguration": {"retention.ms": topic.retention_ms},
+                    "topicConfiguration": _topic_configuration(topic),
                 }
             },
         }

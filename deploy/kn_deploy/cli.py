@@ -1,4 +1,4 @@
-"""`kn`: the operator's tool: the local runtime, dead letters, the demo and the audit."""
+"""`kn`: the operator's tool: the local runtime, dead letters, the demo, the audit, erasure."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from importlib.metadata import version
 from pathlib import Path
 
-from kn_deploy import infra
+from kn_deploy import infra, tokens
 from kn_deploy.kafka import KAFKA_VERSION
 
 
@@ -105,6 +105,17 @@ def _audit(args: argparse.Namespace) -> int:
     return 3 if found.differences else 0
 
 
+def _erase_person(args: argparse.Namespace) -> int:
+    from kn_deploy.erase import erase_person
+
+    erased = erase_person(args.person_id, args.reason, args.token)
+    answer = erased.answer
+    print(f"{erased.owner} erased {answer['subject_id']}: {answer['keys_erased']} key(s) "
+          f"deleted, recorded {', '.join(answer['recorded'])}; their names read [slettet] "
+          "everywhere once the readers have the tombstone")  # fmt: skip
+    return 0
+
+
 def _demo(args: argparse.Namespace) -> int:
     from kn_deploy.demo import run_demo
 
@@ -124,6 +135,8 @@ EXAMPLES = {
     "redrive": "example: kn dlq redrive --topic kn.region.ydernummer --offset 3",
     "audit": "example: kn audit --until 2025-12-31 --figures figures.json   # exit 3: differences",
     "demo": "example: kn demo --keep-running   # then open http://127.0.0.1:8101/docs",
+    "erase": 'example: kn erase person p-ole --reason "his request of 2 December 2026"',
+    "person": 'example: KN_EKM_TOKEN=... kn erase person w-3f2a... --reason "asked by e-mail"',
 }
 
 
@@ -196,6 +209,14 @@ def parser() -> argparse.ArgumentParser:
         help="leave Kafka, PostgreSQL and the services up afterwards (`kn infra down` stops them)",
     )
     demo.set_defaults(handler=_demo)
+    erase = _command(commands, "erase", "erase personal data (GDPR art. 17)")
+    erase_what = erase.add_subparsers(dest="what", required=True)
+    person = _command(erase_what, "person", "delete a person's key at its owner, as EKM")
+    person.add_argument("person_id", help="a member's person id, or a written-in subject_id")
+    person.add_argument("--reason", required=True, help="why; write no name")
+    person.add_argument("--token", help="EKM's bearer token (default: KN_EKM_TOKEN)")
+    person.set_defaults(handler=_erase_person)
+    tokens.add_commands(commands)  # kn token issue / public-key (kn_deploy.tokens)
     return top
 
 

@@ -11,6 +11,7 @@ then follows it, deleting a copy (and dropping it from the ring) on its tombston
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Sequence
 
 import asyncpg
 import structlog
@@ -85,15 +86,25 @@ async def follow_keys(
         while await _behind(consumer, ends):
             for records in (await consumer.getmany(timeout_ms=500)).values():
                 for record in records:
-                    _take(live, record.key, record.value)
+                    if _from(owner, record.headers):
+                        _take(live, record.key, record.value)
         await _replace(pool, owner, live, ring)
         ready.set()
         while True:
             for records in (await consumer.getmany(timeout_ms=1000)).values():
                 for record in records:
-                    await _apply(pool, owner, ring, record.key, record.value)
+                    if _from(owner, record.headers):
+                        await _apply(pool, owner, ring, record.key, record.value)
     finally:
         await consumer.stop()
+
+
+def _from(owner: str, headers: Sequence[tuple[str, bytes]]) -> bool:
+    """Only the owner's keys count: anything else on its topic is ignored (issue 14)."""
+    if dict(headers).get("ce_source") == source_of(owner).encode():
+        return True
+    log.warning("key_not_from_owner", owner=owner)
+    return False
 
 
 async def _behind(consumer: AIOKafkaConsumer, ends: dict[TopicPartition, int]) -> bool:

@@ -103,13 +103,15 @@ class PostgresEventStore:
             )
         return Stream(stream_id, tuple(self._stored(row) for row in rows), after)
 
-    async def erase_subject(self, subject_id: str) -> list[str]:
+    async def erase_subject(
+        self, subject_id: str, issued_by: dt.datetime | None = None
+    ) -> list[str]:
         """Delete the subject's keys (in this store's transaction): its sealed fields read
-        "[slettet]" from now on; the key ids erased."""
+        "[slettet]" from now on; the key ids erased (only those issued by `issued_by`)."""
         if self._keys is None:
             raise ValueError("this store keeps no subject keys: it has nobody to erase")
         async with self._connection() as conn:
-            return await self._keys.erase(conn, subject_id)
+            return await self._keys.erase(conn, subject_id, issued_by)
 
     async def lock_for_append(self) -> None:
         if not isinstance(self._db, asyncpg.Pool):

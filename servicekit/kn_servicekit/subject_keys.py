@@ -10,6 +10,7 @@ Readers learn keys only from the owner's compacted keys topic (`keys_topic.py`) 
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable
 
 import asyncpg
@@ -82,13 +83,17 @@ class SubjectKeys:
             self.ring.put(key_id, key)
         return SubjectSealer(keys)
 
-    async def erase(self, conn: Connection, subject_id: str) -> list[str]:
-        """Delete the subject's key bytes (tombstones to publish); the key ids erased."""
+    async def erase(
+        self, conn: Connection, subject_id: str, issued_by: dt.datetime | None = None
+    ) -> list[str]:
+        """Delete the subject's key bytes (tombstones to publish); the key ids erased. With
+        `issued_by`, only keys issued by then (an erasure read again spares a later key)."""
         rows = await conn.fetch(
             "UPDATE kn_subject_keys SET key = NULL, erased_at = clock_timestamp(), "
-            "published = false WHERE subject_id = $1 AND erased_at IS NULL RETURNING key_id",
-            subject_id,
-        )
+            "published = false WHERE subject_id = $1 AND erased_at IS NULL "
+            "AND ($2::timestamptz IS NULL OR issued_at <= $2) RETURNING key_id",
+            subject_id, issued_by,
+        )  # fmt: skip
         erased = [row["key_id"] for row in rows]
         self.ring.drop(erased)
         return erased

@@ -19,6 +19,7 @@ from kn_contracts.topics import MEETINGS_EVENTS, MEMBERSHIP_EVENTS, REPORTING_EV
 from kn_meetings.bootstrap import create_app
 from kn_meetings.settings import MeetingsSettings
 from tests.support.kafka import Message, produce, read_all
+from tests.support.sealed import opened
 from tests.support.service import Sandbox, running, sandbox
 
 TOKENS = {
@@ -56,7 +57,8 @@ class Running:
 
     async def meetings_events(self) -> list[Event]:
         """Every event the service published so far, decoded with our contracts."""
-        return [decode(r.headers, r.value, catalog())[1] for r in await self.meetings_records()]
+        found = [decode(r.headers, r.value, catalog())[1] for r in await self.meetings_records()]
+        return await opened(self.settings.database_url, found)  # names as a person sees them
 
 
 def membership_message(

@@ -16,6 +16,7 @@ from cloudevents.core.bindings.kafka import KafkaMessage, from_binary_event
 from kn_contracts.events.meetings import AttendanceRecorded
 from kn_contracts.events.membership import NetworkCreated
 from tests.meetings.service import AALBORG, Running, joined
+from tests.support.sealed import opened
 from tests.support.waiting import eventually
 
 pytestmark = pytest.mark.infra
@@ -93,7 +94,7 @@ async def test_the_worked_example_reaches_ekm_with_every_attendee_classified(
     message = KafkaMessage(headers=dict(record.headers), key=record.key, value=record.value)
     cloud_event = from_binary_event(message)
 
-    assert cloud_event.get_type() == "dk.kvalitetsnet.meetings.AttendanceRecorded.v1"
+    assert cloud_event.get_type() == "dk.kvalitetsnet.meetings.AttendanceRecorded.v2"
     assert cloud_event.get_source() == "/kvalitetsnet/meetings"
     assert cloud_event.get_subject() == "plan:aalborg-oest:2025"
     assert cloud_event.get_extension("partitionkey") == NETWORK
@@ -105,6 +106,7 @@ async def test_the_worked_example_reaches_ekm_with_every_attendee_classified(
     owners = {a.person_id for a in recorded.attendees if a.category == "member_owner"}
     assert owners == set(ATTENDING)
     assert {a.ydernummer for a in recorded.attendees if a.person_id in ("p-p", "p-q")} == {SHARED}
+    [recorded] = await opened(service.settings.database_url, [recorded])  # sealed on the wire
     assert {a.name for a in recorded.attendees if a.category == "employee"} == {
         "Emma Ansat", "Jonas Ansat",
     }  # fmt: skip

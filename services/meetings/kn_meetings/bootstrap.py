@@ -8,7 +8,14 @@ from collections.abc import Callable
 from fastapi import FastAPI
 
 from kn_contracts.catalog import Catalog
-from kn_contracts.topics import MEETINGS_EVENTS, MEMBERSHIP_EVENTS, REPORTING_EVENTS, catalog
+from kn_contracts.topics import (
+    MEETINGS_EVENTS,
+    MEETINGS_KEYS,
+    MEMBERSHIP_EVENTS,
+    MEMBERSHIP_KEYS,
+    REPORTING_EVENTS,
+    catalog,
+)
 from kn_meetings import SERVICE
 from kn_meetings.adapters.annual_status import AnnualStatusView, PostgresAnnualStatuses
 from kn_meetings.adapters.directory import PostgresMembershipDirectory, prepare_view
@@ -21,10 +28,12 @@ from kn_meetings.domain.errors import Conflict, Forbidden, Invalid, NotFound
 from kn_meetings.entrypoints.api import router
 from kn_meetings.entrypoints.wiring import EXTRA, Services
 from kn_meetings.settings import MeetingsSettings
-from kn_servicekit import hosting
+from kn_servicekit import hosting, personal
 from kn_servicekit.http import Resources, create_http_app
 from kn_servicekit.pgstore import PostgresEventStore
 from kn_servicekit.projection import Projection
+from kn_servicekit.sealing import KeyRing
+from kn_servicekit.subject_keys import SubjectKeys
 
 ERRORS: dict[type[Exception], int] = {
     NotFound: 404, Forbidden: 403, Conflict: 409, Invalid: 422, SheetFontMissing: 503,
@@ -57,9 +66,12 @@ def create_app(settings: MeetingsSettings, clock: Callable[[], dt.datetime] = _n
     view, events = membership_view(settings)
     statuses, _ = annual_status_view(settings)
     scheme = scheme_from(settings)
+    # meetings seals its lines under its own keys (a member's, a person written in) and
+    # opens membership's names with the copies it keeps of membership's keys (issue 15)
+    keys = SubjectKeys(KeyRing())
     revisions = AttendanceRevisions(  # Meetings 10: it appends, so it is no read model
         settings.topic(MEMBERSHIP_EVENTS), settings.topic(MEETINGS_EVENTS), events,
-        settings.topic_for, view.name,
+        settings.topic_for, view.name, keys,
     )  # fmt: skip
 
     async def membership_view_tables(resources: Resources) -> None:
@@ -68,8 +80,8 @@ def create_app(settings: MeetingsSettings, clock: Callable[[], dt.datetime] = _n
 
     async def wire(resources: Resources) -> None:
         resources.extras[EXTRA] = Services(
-            store=PostgresEventStore(resources.pool, events, settings.topic_for),
-            directory=PostgresMembershipDirectory(resources.pool, view.name),
+            store=PostgresEventStore(resources.pool, events, settings.topic_for, keys),
+            directory=PostgresMembershipDirectory(resources.pool, view.name, keys.ring),
             scheme=scheme,
             clock=clock,
             addresses=Addresses(settings.attendee_address),
@@ -81,9 +93,13 @@ def create_app(settings: MeetingsSettings, clock: Callable[[], dt.datetime] = _n
         service=SERVICE,
         settings=settings,
         routers=[router],
-        on_start=[hosting.create_tables, membership_view_tables, wire],
+        on_start=[hosting.create_tables, personal.tables(keys.ring), membership_view_tables, wire],
         background={
             "relay": hosting.relay(SERVICE),
+            "keys": personal.publisher(SERVICE, settings.topic(MEETINGS_KEYS)),
+            "membership_keys": personal.follower(
+                "membership", settings.topic(MEMBERSHIP_KEYS), keys.ring
+            ),
             "membership_view": hosting.projection(SERVICE, view, events),
             "attendance_revisions": hosting.projection(SERVICE, revisions, events),
             "annual_status_view": hosting.projection(SERVICE, statuses, events),

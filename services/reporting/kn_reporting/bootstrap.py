@@ -13,7 +13,9 @@ from kn_contracts.topics import (
     FINANCE_EVENTS,
     FINANCE_PAYOUTS,
     MEETINGS_EVENTS,
+    MEETINGS_KEYS,
     MEMBERSHIP_EVENTS,
+    MEMBERSHIP_KEYS,
     REPORTING_EVENTS,
     catalog,
 )
@@ -27,9 +29,10 @@ from kn_reporting.entrypoints.wiring import EXTRA, Services
 from kn_reporting.handlers import Reports
 from kn_reporting.settings import ReportingSettings
 from kn_rules.scheme_files import load_scheme
-from kn_servicekit import hosting
+from kn_servicekit import hosting, personal
 from kn_servicekit.http import Resources, create_http_app
 from kn_servicekit.pgstore import PostgresEventStore
+from kn_servicekit.sealing import KeyRing
 
 ERRORS: dict[type[Exception], int] = {NotFound: 404, Conflict: 409, Invalid: 422, FontMissing: 503}
 
@@ -66,6 +69,7 @@ def create_app(settings: ReportingSettings, clock: Callable[[], dt.datetime] = _
     view, events = report_facts(settings)
     policy = policy_from(settings)
     scheme = load_scheme(settings.audit_scheme)
+    ring = KeyRing()  # copies of membership's and meetings' keys, to show names (issue 15)
 
     async def tables(resources: Resources) -> None:
         await prepare_view(resources.pool, view)
@@ -76,7 +80,7 @@ def create_app(settings: ReportingSettings, clock: Callable[[], dt.datetime] = _
 
     async def wire(resources: Resources) -> None:
         resources.extras[EXTRA] = Services(
-            reports=Reports(FactsReader(resources.pool, events), policy, scheme),
+            reports=Reports(FactsReader(resources.pool, events, ring), policy, scheme),
             store=PostgresEventStore(resources.pool, events, settings.topic_for),
             font=settings.pdf_font,
             clock=clock,
@@ -86,9 +90,13 @@ def create_app(settings: ReportingSettings, clock: Callable[[], dt.datetime] = _
         service=SERVICE,
         settings=settings,
         routers=[router, overview_router, audit_router],
-        on_start=[hosting.create_tables, tables, wire],
+        on_start=[hosting.create_tables, personal.tables(ring), tables, wire],
         background={
             "relay": hosting.relay(SERVICE),
+            "membership_keys": personal.follower(
+                "membership", settings.topic(MEMBERSHIP_KEYS), ring
+            ),
+            "meetings_keys": personal.follower("meetings", settings.topic(MEETINGS_KEYS), ring),
             "report_facts": hosting.projection(SERVICE, view, events),
         },
         errors=ERRORS,

@@ -17,6 +17,7 @@ from kn_meetings.domain.roster import MembershipFact
 from kn_servicekit.db import Connection
 from kn_servicekit.projection import Projection
 from kn_servicekit.rebuild import live_schema
+from kn_servicekit.sealing import KeyRing
 
 _FACTS = """
 SELECT seq, kind, network_id, person_id, ydernummer, clinic_id, effective_date, name,
@@ -54,9 +55,12 @@ class PostgresMembershipDirectory:
     """The MembershipDirectory port on the projection's live schema (through a pool, or
     inside a consumer's transaction)."""
 
-    def __init__(self, pool: asyncpg.Pool | Connection, view_name: str) -> None:
+    def __init__(
+        self, pool: asyncpg.Pool | Connection, view_name: str, ring: KeyRing | None = None
+    ) -> None:
         self._pool = pool
         self._view_name = view_name
+        self._ring = ring or KeyRing()  # opens the names membership sealed (issue 15)
 
     async def _schema(self) -> str | None:
         # readers follow the live pointer, so a rebuilt view is used once switched
@@ -74,7 +78,7 @@ class PostgresMembershipDirectory:
         rows = await self._pool.fetch(
             _FACTS.format(schema=f'"{schema}"'), network_id, list(person_ids), list(ydernumre)
         )
-        return [_fact(row) for row in rows]
+        return [_fact(row, self._ring) for row in rows]
 
     async def network_name(self, network_id: str) -> str | None:
         """The network's name as membership published it, if known yet."""
@@ -135,10 +139,10 @@ class PostgresMembershipDirectory:
             up_to,
             up_to_seq,
         )
-        return None if row is None else (row["event_id"], _fact(row))
+        return None if row is None else (row["event_id"], _fact(row, self._ring))
 
 
-def _fact(row: asyncpg.Record) -> MembershipFact:
+def _fact(row: asyncpg.Record, ring: KeyRing) -> MembershipFact:
     return MembershipFact(
         kind=row["kind"],
         network_id=row["network_id"],
@@ -147,6 +151,6 @@ def _fact(row: asyncpg.Record) -> MembershipFact:
         clinic_id=row["clinic_id"],
         effective_date=row["effective_date"],
         seq=row["seq"],
-        name=row["name"],
+        name=ring.maybe(row["name"], "name"),
         clinic_name=row["clinic_name"],
     )

@@ -25,7 +25,7 @@ from kn_contracts.base import Event
 from kn_contracts.catalog import Catalog
 from kn_contracts.envelope import Envelope
 from kn_contracts.events.meetings import AttendanceCorrected, AttendanceRecorded
-from kn_contracts.events.membership import MemberJoined, MemberLeft
+from kn_contracts.events.membership import MemberJoined, MemberLeft, PersonErased
 from kn_meetings.adapters.directory import PostgresMembershipDirectory
 from kn_meetings.domain.roster import MembershipFact
 from kn_meetings.handlers.revisions import Namer, revise_list
@@ -34,6 +34,7 @@ from kn_servicekit.db import Connection
 from kn_servicekit.errors import TransientError
 from kn_servicekit.pgstore import PostgresEventStore
 from kn_servicekit.projection import Delivery
+from kn_servicekit.subject_keys import SubjectKeys
 
 SYSTEM = "meetings"  # the actor of a revision meetings records by itself
 WAIT = 0.05  # seconds between looks at whether the view has applied a fact
@@ -78,23 +79,34 @@ class AttendanceRevisions:
         catalog: Catalog,
         topic_for: Callable[[Event], str],
         view_name: str,
+        keys: SubjectKeys | None = None,
     ) -> None:
         self.topics: tuple[str, ...] = (membership_topic, meetings_topic)
         self._catalog = catalog
         self._topic_for = topic_for
         self._view_name = view_name
+        self._keys = keys
 
     async def create(self, conn: Connection) -> None:
         await conn.execute(TABLES)
 
     async def apply(self, conn: Connection, batch: Sequence[Delivery]) -> None:
-        store = PostgresEventStore(conn, self._catalog, self._topic_for)
-        view = PostgresMembershipDirectory(conn, self._view_name)
+        store = PostgresEventStore(conn, self._catalog, self._topic_for, self._keys)
+        ring = None if self._keys is None else self._keys.ring
+        view = PostgresMembershipDirectory(conn, self._view_name, ring)
         for delivery in batch:
-            if isinstance(delivery.event, Fact):
+            if isinstance(delivery.event, PersonErased) and self._keys is not None:
+                # membership erased a member: meetings' own keys of them go too (the lines
+                # it sealed), only those issued by then, so a later join keeps its new key
+                await store.erase_subject(delivery.event.subject_id, delivery.envelope.time)
+            elif isinstance(delivery.event, Fact):
                 await self._fact(conn, store, view, delivery, delivery.event)
             elif isinstance(delivery.event, Sent):
-                await self._sent(conn, store, view, delivery, delivery.event)
+                sent: Event = delivery.event
+                if ring is not None:  # its lines' names, opened: a written-in line is matched
+                    sent = self._catalog.decode(sent.ce_type(), sent.model_dump_json(), ring)
+                assert isinstance(sent, Sent)
+                await self._sent(conn, store, view, delivery, sent)
 
     async def _fact(
         self,
@@ -192,7 +204,7 @@ def _as_fact(event: Fact) -> MembershipFact:
 
 def _reason(fact: MembershipFact, event_id: str) -> str:
     """What changed, in words: who, which network, from when, and the membership event."""
-    who = f"{fact.name} ({fact.person_id})" if fact.name else fact.person_id
+    who = fact.person_id  # no name in a reason: it would stay in clear (issue 15)
     return (f"Meetings 10: membership reported late that {who} {fact.kind} "
             f"{fact.network_id} from {fact.effective_date} (ydernummer {fact.ydernummer}; "
             f"membership event {event_id})")  # fmt: skip

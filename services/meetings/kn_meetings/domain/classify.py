@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import hashlib
+
 from kn_contracts.events.meetings import Attendee, AttendeeCategory, CheckIn
 from kn_meetings.domain.commands import Entry, ListedMember
 from kn_meetings.domain.errors import ATTENDANCE_HELD, ATTENDANCE_ONCE, Conflict, Invalid
@@ -32,14 +35,23 @@ def identify(entry: Entry, line: int, network_id: str, roster: Roster) -> CheckI
             clinic=member.clinic_name,
             ydernummer=member.ydernummer,
         )
+    person_id = _member_named(entry.name, entry.ydernummer, roster)
     return CheckIn(
         line=line,
-        person_id=_member_named(entry.name, entry.ydernummer, roster),
+        person_id=person_id,
+        subject_id=None if person_id else written_in(network_id, roster.day, line),
         name=entry.name,
         clinic=entry.clinic,
         ydernummer=entry.ydernummer,
         employed=entry.employed and entry.ydernummer is None,
     )
+
+
+def written_in(network_id: str, day: dt.date, line: int) -> str:
+    """The subject id of a person written in by hand (issue 15): meetings owns their key,
+    and EKM erases them by it (`kn erase person`); the same line keeps it."""
+    digest = hashlib.sha256(f"{network_id}/{day.isoformat()}/{line}".encode()).hexdigest()
+    return f"w-{digest[:20]}"
 
 
 def _member_named(name: str, ydernummer: str | None, roster: Roster) -> str | None:
@@ -111,6 +123,7 @@ def classified(
         Attendee(
             line=c.line,
             person_id=c.person_id,
+            subject_id=c.subject_id,
             name=c.name,
             clinic=c.clinic,
             ydernummer=c.ydernummer,

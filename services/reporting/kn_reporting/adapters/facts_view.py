@@ -21,6 +21,7 @@ from kn_servicekit.cause import COPENHAGEN
 from kn_servicekit.db import Connection
 from kn_servicekit.projection import Delivery
 from kn_servicekit.rebuild import live_schema
+from kn_servicekit.sealing import KeyRing
 
 NAME = "report_facts"
 
@@ -83,9 +84,12 @@ async def prepare_view(pool: asyncpg.Pool, view: ReportFacts) -> None:
 class FactsReader:
     """Queries on the live schema of the facts (a rebuilt schema once readers switched)."""
 
-    def __init__(self, pool: asyncpg.Pool, catalog: Catalog) -> None:
+    def __init__(self, pool: asyncpg.Pool, catalog: Catalog, ring: KeyRing | None = None) -> None:
         self._pool = pool
         self._catalog = catalog
+        # a network's status shows names: its facts are opened with the copies of the
+        # owners' keys ("[slettet]" once erased); the overview and the audit need none
+        self._ring = ring
 
     async def _rows(self, where: str, *args: object) -> list[asyncpg.Record]:
         schema = await self._pool.fetchval(
@@ -100,12 +104,15 @@ class FactsReader:
     def _decode(self, rows: list[asyncpg.Record]) -> list[Event]:
         return [self._catalog.decode(r["ce_type"], r["body"]) for r in rows]
 
+    def _opened(self, rows: list[asyncpg.Record]) -> list[Event]:
+        return [self._catalog.decode(r["ce_type"], r["body"], self._ring) for r in rows]
+
     async def of_network(self, network_id: str) -> tuple[list[Event], list[Event]]:
         """The network's facts and the common ones, each in arrival order."""
         rows = await self._rows("WHERE scope = ANY($1::text[])", [network_id, *COMMON_SCOPES])
         mine = [r for r in rows if r["scope"] == network_id]
         common = [r for r in rows if r["scope"] != network_id]
-        return self._decode(mine), self._decode(common)
+        return self._opened(mine), self._decode(common)
 
     async def everything(self) -> tuple[dict[str, list[Event]], list[Event]]:
         """Every network's facts by network, and the common ones."""

@@ -1,0 +1,150 @@
+"""Subjects' keys on real PostgreSQL and Kafka: sealed in the log, erased, followed (issue 15)."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+from collections.abc import AsyncIterator
+
+import asyncpg
+import pytest
+from aiokafka import AIOKafkaProducer
+
+from kn_contracts.events.membership import MemberJoined
+from kn_contracts.sealed import ERASED
+from kn_contracts.topics import MEMBERSHIP_KEYS, catalog
+from kn_deploy.pytest_plugin import unique
+from kn_servicekit import keys_topic, subject_keys
+from kn_servicekit.cause import Cause
+from kn_servicekit.pgstore import PostgresEventStore
+from kn_servicekit.sealing import KeyRing, new_key
+from kn_servicekit.subject_keys import SubjectKeys
+from kn_servicekit.topics import ensure_topics
+from tests.support.waiting import eventually
+
+pytestmark = pytest.mark.infra
+STAMP = Cause("region", "c-1", "c-1", dt.date(2025, 1, 1)).stamp(dt.date(2025, 1, 1))
+
+
+def joined(name: str) -> MemberJoined:
+    return MemberJoined(**STAMP, network_id="aalborg-oest", person_id="p-anna", name=name,
+                        ydernummer="100009", clinic_id="c-1", clinic_name="Fysio Øst",
+                        role="owner", reason="region_feed")  # fmt: skip
+
+
+@pytest.fixture
+async def keyed(pool: asyncpg.Pool) -> SubjectKeys:
+    await subject_keys.create_tables(pool)
+    return SubjectKeys(KeyRing())
+
+
+@pytest.fixture
+async def keys_topic_name(kafka_bootstrap: str) -> str:
+    prefix = unique("keys") + "."
+    await ensure_topics(kafka_bootstrap, [MEMBERSHIP_KEYS], prefix=prefix)
+    return prefix + MEMBERSHIP_KEYS.name
+
+
+@pytest.fixture
+async def producer(kafka_bootstrap: str) -> AsyncIterator[AIOKafkaProducer]:
+    started = AIOKafkaProducer(bootstrap_servers=kafka_bootstrap, acks="all")
+    await started.start()
+    yield started
+    await started.stop()
+
+
+async def test_a_store_without_subject_keys_refuses_to_write_a_name(pool: asyncpg.Pool) -> None:
+    store = PostgresEventStore(pool, catalog())
+
+    with pytest.raises(ValueError, match="no subject keys to seal them"):
+        await store.append("register", 0, [joined("Anna Ærø")])
+
+
+async def test_the_event_table_holds_the_name_sealed_and_the_owner_reads_it_opened(
+    pool: asyncpg.Pool, keyed: SubjectKeys
+) -> None:
+    store = PostgresEventStore(pool, catalog(), keys=keyed)
+    await store.append("register", 0, [joined("Anna Ærø")])
+
+    payload = await pool.fetchval("SELECT payload FROM kn_events")
+    assert "Anna" not in payload
+    assert "key_id" in payload
+    [stored] = (await store.read("register")).events
+    assert isinstance(stored.event, MemberJoined)
+    assert stored.event.name == "Anna Ærø"
+
+
+async def test_an_erased_person_reads_slettet_and_a_name_typed_again_gets_a_new_key(
+    pool: asyncpg.Pool, keyed: SubjectKeys
+) -> None:
+    store = PostgresEventStore(pool, catalog(), keys=keyed)
+    await store.append("register", 0, [joined("Anna Ærø")])
+
+    erased = await store.erase_subject("p-anna")
+    await store.append("register", 1, [joined("Anna Ærø")])  # she joins again, years later
+
+    first, again = (s.event for s in (await store.read("register")).events)
+    assert isinstance(first, MemberJoined)
+    assert isinstance(again, MemberJoined)
+    assert (first.name, again.name) == (ERASED, "Anna Ærø")
+    rows = await pool.fetch("SELECT key_id, key FROM kn_subject_keys ORDER BY issued_at")
+    assert next(r["key_id"] for r in rows) == erased[0]
+    assert rows[0]["key"] is None
+    assert rows[1]["key_id"] != erased[0]
+    assert rows[1]["key"] is not None
+
+
+async def test_a_reader_keeps_a_copy_until_the_tombstone_and_drops_one_it_missed(
+    pool: asyncpg.Pool, keyed: SubjectKeys, kafka_bootstrap: str, keys_topic_name: str,
+    producer: AIOKafkaProducer,
+) -> None:  # fmt: skip
+    store = PostgresEventStore(pool, catalog(), keys=keyed)
+    await store.append("register", 0, [joined("Anna Ærø")])
+    [key_id] = [r["key_id"] for r in await pool.fetch("SELECT key_id FROM kn_subject_keys")]
+    await keys_topic.publish_pending(pool, producer, keys_topic_name, "membership")
+    reader, ready = KeyRing(), asyncio.Event()
+    follow = asyncio.create_task(keys_topic.follow_keys(
+        pool, kafka_bootstrap, keys_topic_name, "membership", reader, ready))  # fmt: skip
+    try:
+        await eventually(lambda: _copies(pool), lambda c: c == [key_id], what="Anna's key copied")
+        assert reader.has(key_id)
+
+        await store.erase_subject("p-anna")
+        await keys_topic.publish_pending(pool, producer, keys_topic_name, "membership")
+
+        await eventually(lambda: _copies(pool), lambda c: c == [], what="the copy deleted")
+        assert not reader.has(key_id)
+    finally:
+        follow.cancel()
+    # a reader away during the tombstone, holding a stale copy, drops it when it starts
+    await pool.execute("INSERT INTO kn_key_copies VALUES ($1, 'membership', $2)", key_id, new_key())
+    again, ready = KeyRing(), asyncio.Event()
+    follow = asyncio.create_task(keys_topic.follow_keys(
+        pool, kafka_bootstrap, keys_topic_name, "membership", again, ready))  # fmt: skip
+    try:
+        await asyncio.wait_for(ready.wait(), 30)
+        assert await _copies(pool) == []
+        assert not again.has(key_id)
+    finally:
+        follow.cancel()
+
+
+async def test_a_key_on_the_topic_not_from_its_owner_is_ignored(
+    pool: asyncpg.Pool, keyed: SubjectKeys, kafka_bootstrap: str, keys_topic_name: str,
+    producer: AIOKafkaProducer,
+) -> None:  # fmt: skip
+    headers = [("ce_source", b"/kvalitetsnet/finance")]
+    await producer.send_and_wait(keys_topic_name, new_key(), key=b"k-forged", headers=headers)
+    ring, ready = KeyRing(), asyncio.Event()
+    follow = asyncio.create_task(keys_topic.follow_keys(
+        pool, kafka_bootstrap, keys_topic_name, "membership", ring, ready))  # fmt: skip
+    try:
+        await asyncio.wait_for(ready.wait(), 30)
+        assert not ring.has("k-forged")
+        assert await _copies(pool) == []
+    finally:
+        follow.cancel()
+
+
+async def _copies(pool: asyncpg.Pool) -> list[str]:
+    return [r["key_id"] for r in await pool.fetch("SELECT key_id FROM kn_key_copies")]
