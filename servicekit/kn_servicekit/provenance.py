@@ -1,9 +1,10 @@
 """Only a topic's owner writes it: a consumer's own check, behind the broker's ACLs.
 
 For each registered topic a projection reads (kn_contracts.topics), a message is accepted
-only if its ce_type is registered for that topic and its ce_source is the owner's: the
-owning service's `/kvalitetsnet/<service>`, or for the regions' inbound topic a
-`/region/<name>` whose body names the same `region:<name>` as its actor. Log positions
+only if its ce_type is registered for that topic (or is an older version of one, read as
+it) and its ce_source is the owner's: the owning service's `/kvalitetsnet/<service>`, or
+for the regions' inbound topic a `/region/<name>` whose body names the same
+`region:<name>` as its actor. Log positions
 (ce_knlog, ce_sequence) are honoured only from one of our own services (the envelope
 refuses one beyond a bigint). Anything else is a dead letter with the reason: a forged
 position could otherwise raise a high-water mark and hide every later real event of its
@@ -50,7 +51,9 @@ class Provenance:
         if rule is None:
             return None
         owner = rule.topic.owner
-        if envelope.type not in rule.types:
+        if envelope.type not in rule.types and event.ce_type() not in rule.types:
+            # an older version is read as the current one (kn_contracts.upcasters): it
+            # belongs where the current version is registered
             return f"ce_type {envelope.type} is not registered for {rule.topic.name}"
         if owner == REGION_OWNER:
             return _region_refusal(envelope, event)

@@ -10,6 +10,7 @@ from kn_contracts.envelope import Envelope, source_of
 from kn_contracts.errors import ContractError
 from kn_contracts.events import membership as ev
 from kn_contracts.events import region as rg
+from kn_contracts.topics import catalog
 from kn_servicekit.provenance import Provenance
 
 WHEN = dt.datetime(2025, 3, 1, 8, tzinfo=dt.UTC)
@@ -44,6 +45,20 @@ def _envelope(source: str, ce_type: str, **extra: object) -> Envelope:
 def test_a_membership_event_from_membership_is_accepted() -> None:
     envelope = _envelope(source_of("membership"), ev.MemberJoined.ce_type(), sequence=7, log="L")
     assert CHECK.refusal(f"{PREFIX}kn.membership.events", envelope, _joined()) is None
+
+
+def test_an_older_version_of_a_registered_type_is_accepted_on_its_topic() -> None:
+    """The log keeps every version: MemberJoined.v1 written before v2 is still membership's,
+    read through its upcaster (found: every v1 event became a dead letter after v2)."""
+    old_type = ev.MemberJoined.ce_type().removesuffix(".v2") + ".v1"
+    assert old_type != ev.MemberJoined.ce_type()
+    body = _joined().model_dump_json().encode()
+    event = catalog().decode(old_type, body)  # the current model, as decode gives it
+    envelope = _envelope(source_of("membership"), old_type, sequence=7, log="L")
+    assert CHECK.refusal(f"{PREFIX}kn.membership.events", envelope, event) is None
+    opened = _opened("region:x")
+    region = _envelope(source_of("membership"), rg.YdernummerOpened.ce_type())
+    assert CHECK.refusal(f"{PREFIX}kn.membership.events", region, opened) is not None
 
 
 def test_a_membership_event_from_anyone_else_is_refused_naming_the_owner() -> None:
