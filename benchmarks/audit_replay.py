@@ -34,7 +34,7 @@ from typing import Any
 from aiokafka import AIOKafkaConsumer
 
 from benchmarks.audit_log import SCHEME, TOPIC, build
-from kn_deploy.audit import BATCH, FETCH_BYTES
+from kn_deploy.audit_read import BATCH, FETCH_BYTES
 from kn_servicekit.kafka import caught_up, partitions_of
 from kn_servicekit.topics import ensure_topics
 from kn_servicekit.tuning import GC_THRESHOLDS

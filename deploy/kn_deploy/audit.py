@@ -2,22 +2,25 @@
 every figure with the rules' own code (kn_rules.audit) and compare with what finance decided
 and published.
 
-Each message is decoded and checked as the services check it: a message its topic's owner
-did not write, or that cannot be read, is counted and left out (the services dead-letter
-it); a repeat of an event (a relay's re-publication) is applied once, by the same admission
-the projections use. Only facts recorded (or, by effective_date, taking effect) on or
-before the day are taken.
+Two passes (kn_deploy.audit_read reads, kn_deploy.audit_fold folds): the partitions are
+read, in shares, and each admitted fact spilled to its network's bucket on disk; then each
+bucket is folded with the facts every network shares, and the figures written network by
+network. `workers` > 1 runs both passes in that many processes (one share of the
+partitions each, then the buckets among them): the same figures, the same bytes.
 """
 
 from __future__ import annotations
 
+import asyncio
 import gc
 import io
 import json
+import multiprocessing
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,29 +28,18 @@ from typing import Any, BinaryIO
 
 from aiokafka import AIOKafkaConsumer
 
-from kn_contracts.topics import (
-    FINANCE_EVENTS,
-    FINANCE_PAYOUTS,
-    MEETINGS_EVENTS,
-    MEMBERSHIP_EVENTS,
-    catalog,
-)
-from kn_deploy.audit_spill import Spill, write_figures
+from kn_contracts.topics import FINANCE_EVENTS, FINANCE_PAYOUTS, MEETINGS_EVENTS, MEMBERSHIP_EVENTS
+from kn_deploy.audit_fold import Folded, Folder, fold_bucket, fold_here, write_figures
+from kn_deploy.audit_read import Part, Place, read_share, shares
+from kn_deploy.audit_spill import bucket_count
 from kn_deploy.progress import Progress
 from kn_rules.audit import AsOf
-from kn_rules.audit_ledger import Ledger
+from kn_rules.audit_ledger import Fact
 from kn_rules.scheme import Scheme
-from kn_servicekit.admission import Claim, LogKey, Stored, Verdict, admit
-from kn_servicekit.batches import decode_batch
-from kn_servicekit.deadletter import Origin
 from kn_servicekit.kafka import partitions_of
-from kn_servicekit.projection import Cutoff
-from kn_servicekit.provenance import Provenance
 from kn_servicekit.tuning import GC_THRESHOLDS
 
 SOURCES = (MEMBERSHIP_EVENTS, MEETINGS_EVENTS, FINANCE_EVENTS, FINANCE_PAYOUTS)
-FETCH_BYTES = 2 * 1024 * 1024  # per partition and fetch: a fetch held in memory stays small
-BATCH = 4_000  # records decoded at a time
 
 
 @dataclass
@@ -87,26 +79,58 @@ async def replay(
     prefix: str = "",
     progress: bool = True,
     out: BinaryIO | None = None,
+    workers: int = 1,
 ) -> Audit:
     """Read every source topic from offset 0 up to its end at the start; recompute; write
     the canonical figures to `out` (or keep them in the Audit). Memory stays within one
-    bucket's fold whatever the log's length (kn_deploy.audit_spill)."""
+    bucket's fold a process whatever the log's length (kn_deploy.audit_spill)."""
     started = time.monotonic()
     found = Audit("", [])
-    with _collecting_less(), tempfile.TemporaryDirectory(prefix="kn-audit-") as work:
-        shared = Ledger(scheme)  # the GLOBAL facts: rate tables, closed years
-        spill = await _read(bootstrap, as_of, prefix, progress, found, shared, Path(work))
+    names = [prefix + topic.name for topic in SOURCES]
+    places = await _places(bootstrap, names)
+    total = sum(end for _, _, end in places)
+    split = shares(places, workers)
+    buckets = bucket_count(total, len(split))
+    meter = Progress(total) if progress else None
+    with (
+        _collecting_less(),
+        tempfile.TemporaryDirectory(prefix="kn-audit-") as work,
+        _pool(len(split)) as pool,
+    ):
+        parts = await _read_all(bootstrap, as_of, names, split, buckets, Path(work), pool,
+                                meter)  # fmt: skip
         found.read_seconds = time.monotonic() - started
+        for part in parts:
+            found.read += part.read
+            found.left_out += part.left_out
+            found.repeated += part.repeated
         if progress:
-            sys.stderr.write(f"audit: all read; folding {spill.count} bucket(s) of facts\n")
+            sys.stderr.write(f"audit: all read; folding {buckets} bucket(s) of facts\n")
         kept = io.BytesIO()
-        written = write_figures(spill, shared, as_of, out or kept, Path(work))
+        by_bucket = [[part.paths[n] for part in parts] for n in range(buckets)]
+        shared = [fact for part in parts for fact in part.shared]
+        written = write_figures(by_bucket, shared, scheme, as_of, out or kept, Path(work),
+                                _folder(pool))  # fmt: skip
     found.digest, found.size, found.networks = written.digest, written.size, written.networks
     found.differences = written.differences
     if out is None:
         found.kept = kept.getvalue()
     found.seconds = time.monotonic() - started
     return found
+
+
+async def _places(bootstrap: str, names: list[str]) -> list[Place]:
+    """Every source partition and its end offset now: what the replay reads."""
+    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False)
+    await consumer.start()
+    try:
+        partitions = [tp for name in names for tp in await partitions_of(consumer, name)]
+        if not partitions:
+            raise RuntimeError(f"none of {', '.join(names)} exists on {bootstrap}")
+        ends = await consumer.end_offsets(partitions)
+    finally:
+        await consumer.stop()
+    return [(tp.topic, tp.partition, ends[tp]) for tp in partitions]
 
 
 @contextmanager
@@ -122,73 +146,81 @@ def _collecting_less() -> Iterator[None]:
         gc.set_threshold(*before)
 
 
-async def _read(
+# Workers: processes started fresh (spawn: nothing of this process's event loop or
+# consumers is copied), each counting what it read into one shared counter for the meter.
+_counter: Any = None
+
+
+@contextmanager
+def _pool(workers: int) -> Iterator[Executor | None]:
+    if workers <= 1:
+        yield None
+        return
+    spawn = multiprocessing.get_context("spawn")
+    counter = spawn.Value("q", 0)
+    with ProcessPoolExecutor(workers, spawn, initializer=_started, initargs=(counter,)) as pool:
+        global _counter
+        _counter = counter
+        yield pool
+
+
+def _started(counter: Any) -> None:
+    global _counter
+    _counter = counter
+    gc.set_threshold(*GC_THRESHOLDS)
+
+
+def _count(read: int) -> None:
+    with _counter.get_lock():
+        _counter.value += read
+
+
+def _read_in_worker(
+    bootstrap: str, as_of: AsOf, names: list[str], share: list[Place], buckets: int, path: Path
+) -> Part:
+    return asyncio.run(read_share(bootstrap, as_of, names, share, buckets, path, _count))
+
+
+async def _read_all(
     bootstrap: str,
     as_of: AsOf,
-    prefix: str,
-    progress: bool,
-    found: Audit,
-    shared: Ledger,
+    names: list[str],
+    split: list[list[Place]],
+    buckets: int,
     work: Path,
-) -> Spill:
-    """Pass one: every admitted fact to the shared ledger (GLOBAL) or its network's bucket."""
-    names = [prefix + topic.name for topic in SOURCES]
-    events, provenance = catalog(), Provenance(names)
-    cutoff = Cutoff(as_of.day, "effective" if as_of.by == "effective_date" else "recorded")
-    highs: dict[LogKey, int] = {}
-    claimed: set[Claim] = set()  # events without a log position (none from our relays)
-    lettered: set[Origin] = set()  # places left out: a redriven copy of one is applied
-    consumer = AIOKafkaConsumer(
-        bootstrap_servers=bootstrap,
-        enable_auto_commit=False,
-        auto_offset_reset="earliest",
-        max_partition_fetch_bytes=FETCH_BYTES,
-        fetch_max_bytes=4 * FETCH_BYTES,
-    )
-    await consumer.start()
-    try:
-        partitions = [tp for name in names for tp in await partitions_of(consumer, name)]
-        if not partitions:
-            raise RuntimeError(f"none of {', '.join(names)} exists on {bootstrap}")
-        consumer.assign(partitions)
-        await consumer.seek_to_beginning(*partitions)
-        ends = {tp: end for tp, end in (await consumer.end_offsets(partitions)).items() if end}
-        spill = Spill(work, sum(ends.values()))
-        meter = Progress(sum(ends.values())) if progress else None
-        while ends:
-            fetched = await consumer.getmany(*ends, timeout_ms=1000, max_records=BATCH)
-            for tp, records in fetched.items():
-                kept = records if records[-1].offset < ends[tp] else [
-                    r for r in records if r.offset < ends[tp]
-                ]  # fmt: skip
-                fetched[tp] = kept
-                if not kept or kept[-1].offset + 1 >= ends[tp]:
-                    ends.pop(tp)
-            batch = decode_batch({tp: r for tp, r in fetched.items() if r}, events, cutoff,
-                                 provenance)  # fmt: skip
-            read = sum(len(r) for r in fetched.values())
-            found.read += read
-            found.left_out += len(batch.letters)
-            lettered |= {(x.topic, x.partition, x.offset) for x in batch.letters}
-            held = {origin for origin in batch.redriven.values() if origin in lettered}
-            stored = Stored(highs=highs, claimed=claimed, held=held)
-            verdicts = admit(batch.deliveries, stored, batch.redriven)
-            highs.update(verdicts.raised)
-            claimed |= {
-                (d.envelope.source, d.envelope.id)
-                for d in batch.deliveries
-                if d.envelope.sequence is None or d.envelope.log is None
-            }
-            for delivery, record, verdict in zip(
-                batch.deliveries, batch.records, verdicts.verdicts, strict=True
-            ):
-                if verdict is not Verdict.APPLY:
-                    found.repeated += 1
-                    continue
-                spill.take(delivery.event, delivery.envelope.type, record.value, shared)
-            spill.flush()
-            if meter is not None:
-                meter.advance(read)
-    finally:
-        await consumer.stop()
-    return spill
+    pool: Executor | None,
+    meter: Progress | None,
+) -> list[Part]:
+    """Pass one: each share read (here, or one a worker)."""
+    tick: Callable[[int], None] = meter.advance if meter is not None else lambda _: None
+    if pool is None:
+        return [await read_share(bootstrap, as_of, names, split[0], buckets, work / "r0", tick)]
+    running = [
+        asyncio.wrap_future(
+            pool.submit(_read_in_worker, bootstrap, as_of, names, share, buckets, work / f"r{n}")
+        )
+        for n, share in enumerate(split)
+    ]
+    while not all(task.done() for task in running):
+        await asyncio.wait(running, timeout=0.5)
+        if meter is not None:
+            tick(_counter.value - meter.done)
+    return [task.result() for task in running]
+
+
+def _folder(pool: Executor | None) -> Folder:
+    """Pass two: the buckets folded here, or among the workers."""
+
+    if pool is None:
+        return fold_here
+
+    def fold(
+        buckets: list[list[Path]], shared: list[Fact], scheme: Scheme, as_of: AsOf, work: Path
+    ) -> list[Folded]:
+        futures: list[Future[Folded]] = [
+            pool.submit(fold_bucket, paths, shared, scheme, as_of, work / f"figures-{n}")
+            for n, paths in enumerate(buckets)
+        ]
+        return [future.result() for future in futures]
+
+    return fold

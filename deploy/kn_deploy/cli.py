@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import os
 import platform
 import sys
 from collections.abc import Sequence
@@ -84,12 +85,17 @@ def _audit(args: argparse.Namespace) -> int:
     from kn_rules.scheme_files import load_scheme
 
     as_of = AsOf(dt.date.fromisoformat(args.until), args.by)
+    try:
+        workers = args.workers or _workers(os.environ.get("KN_AUDIT_WORKERS", "1"))
+    except argparse.ArgumentTypeError as exc:
+        print(f"kn: KN_AUDIT_WORKERS: {exc}", file=sys.stderr)
+        return 2
     # the figures are written as they are made: a national log's do not fit in memory
     with Path(args.figures).open("wb") if args.figures else nullcontext(sys.stdout.buffer) as out:
         found = asyncio.run(
             replay(
                 infra.endpoints().kafka_bootstrap, as_of, load_scheme(args.scheme), args.prefix,
-                out=out,
+                out=out, workers=workers,
             )
         )  # fmt: skip
         out.write(b"\n")
@@ -116,6 +122,17 @@ def _erase_person(args: argparse.Namespace) -> int:
     return 0
 
 
+def _workers(text: str) -> int:
+    """A count of worker processes, 1 to 64."""
+    try:
+        count = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"workers must be a whole number, not {text!r}") from None
+    if not 1 <= count <= 64:
+        raise argparse.ArgumentTypeError(f"workers must be 1 to 64, not {count}")
+    return count
+
+
 def _demo(args: argparse.Namespace) -> int:
     from kn_deploy.demo import run_demo
 
@@ -133,7 +150,7 @@ EXAMPLES = {
     "dlq": "example: kn dlq list --topic kn.region.ydernummer",
     "list": "example: kn dlq list --topic kn.region.ydernummer",
     "redrive": "example: kn dlq redrive --topic kn.region.ydernummer --offset 3",
-    "audit": "example: kn audit --until 2025-12-31 --figures figures.json   # exit 3: differences",
+    "audit": "example: kn audit --until 2025-12-31 --workers 2   # exit 3: differences",
     "demo": "example: kn demo --keep-running   # then open http://127.0.0.1:8101/docs",
     "erase": 'example: kn erase person p-ole --reason "his request of 2 December 2026"',
     "person": 'example: KN_EKM_TOKEN=... kn erase person w-3f2a... --reason "asked by e-mail"',
@@ -201,6 +218,12 @@ def parser() -> argparse.ArgumentParser:
     audit.add_argument("--scheme", default="fysioterapi", help="a scheme name or .json file")
     audit.add_argument("--figures", help="write the canonical JSON here instead of stdout")
     audit.add_argument("--prefix", default="", help="a topic prefix (a sandbox's)")
+    audit.add_argument(
+        "--workers",
+        type=_workers,
+        help="processes reading and folding, the partitions split among them: the same "
+        "figures and digest; one per core for a national log (default: KN_AUDIT_WORKERS or 1)",
+    )
     audit.set_defaults(handler=_audit)
     demo = _command(commands, "demo", "run the system end to end")
     demo.add_argument(

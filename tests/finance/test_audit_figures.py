@@ -12,7 +12,9 @@ from pathlib import Path
 from kn_contracts.base import Event
 from kn_contracts.events.finance import InvoiceDecided
 from kn_contracts.events.payouts import PoolPayoutApproved
-from kn_deploy.audit_spill import BUCKET_FACTS, Spill, write_figures
+from kn_deploy.audit_fold import write_figures
+from kn_deploy.audit_read import shares
+from kn_deploy.audit_spill import BUCKET_FACTS, Spill, bucket_count
 from kn_rules.audit import AsOf, Ledger, differences, figures
 from kn_rules.canonical import canonical, digest
 from kn_rules.pool import NO_NETWORK
@@ -143,13 +145,14 @@ def test_folded_a_network_at_a_time_from_disk_the_figures_are_the_same_bytes(
     whole = folded(*streams)
     expected = figures(whole, AS_OF)
     assert set(expected["networks"]) == {"aalborg-oest", vest, NO_NETWORK}
-    spill, shared = Spill(tmp_path, 3 * BUCKET_FACTS), Ledger(SCHEME)
+    spill = Spill(tmp_path / "spill", bucket_count(3 * BUCKET_FACTS))
     assert spill.count == 3
     for stream in streams:
         for event in stream:
-            spill.take(event, event.ce_type(), event.model_dump_json().encode(), shared)
+            spill.take(event, event.ce_type(), event.model_dump_json().encode())
     out = io.BytesIO()
-    written = write_figures(spill, shared, AS_OF, out, tmp_path)
+    buckets = [[path] for path in spill.close()]
+    written = write_figures(buckets, spill.shared, SCHEME, AS_OF, out, tmp_path)
     assert out.getvalue() == canonical(expected)
     assert (written.digest, written.size) == (digest(expected), len(canonical(expected)))
     assert written.differences == differences(whole, expected)
@@ -160,3 +163,13 @@ def test_folded_a_network_at_a_time_from_disk_the_figures_are_the_same_bytes(
         "pool:aalborg-vest:vest-venue",
         "pool:aalborg-vest:vest-venue",
     ]
+
+
+def test_the_partitions_are_shared_out_whole_and_evenly_among_readers() -> None:
+    places = [(f"t{n % 4}", n, end) for n, end in enumerate([900, 10, 500, 400, 300, 0, 800])]
+    split = shares(places, 3)
+    assert sorted(place for share in split for place in share) == sorted(places)
+    loads = sorted(sum(end for *_, end in share) for share in split)
+    assert loads == [900, 910, 1100]  # the largest first, each to the least loaded
+    assert shares(places, 1) == [sorted(places)]
+    assert len(shares(places[:2], 5)) == 2  # no reader without a partition

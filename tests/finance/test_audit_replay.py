@@ -11,6 +11,7 @@ import sys
 
 import pytest
 
+from kn_deploy import cli
 from kn_deploy.audit import replay
 from kn_rules.audit import AsOf
 from kn_rules.scheme_files import load_scheme
@@ -66,6 +67,19 @@ async def test_the_audit_recomputes_the_worked_example_and_finds_no_difference(
     assert (again.digest, again.canonical()) == (found.digest, found.canonical())
 
 
+async def test_the_audit_in_worker_processes_gives_the_same_bytes_as_in_one(
+    finance: Finance,
+) -> None:
+    await the_year_closed(finance)
+    box = finance.box
+    one = await replay(box.bootstrap, AsOf(TODAY), SCHEME, box.prefix, False)
+    three = await replay(box.bootstrap, AsOf(TODAY), SCHEME, box.prefix, False, workers=3)
+    assert (three.digest, three.canonical()) == (one.digest, one.canonical())
+    assert (three.read, three.left_out, three.repeated) == (one.read, one.left_out, one.repeated)
+    assert three.read > 0
+    assert three.differences == one.differences == []
+
+
 async def test_as_of_a_day_gives_the_figures_as_they_stood_then(finance: Finance) -> None:
     await the_year_closed(finance)
     before = await replay(
@@ -96,7 +110,18 @@ async def test_kn_audit_prints_the_canonical_figures_their_digest_and_the_differ
     env = {**os.environ, "KN_KAFKA_BOOTSTRAP": finance.box.bootstrap}
     until, prefix = TODAY.isoformat(), finance.box.prefix
     ran = await asyncio.create_subprocess_exec(
-        *[sys.executable, "-m", "kn_deploy.cli", "audit", "--until", until, "--prefix", prefix],
+        *[
+            sys.executable,
+            "-m",
+            "kn_deploy.cli",
+            "audit",
+            "--until",
+            until,
+            "--prefix",
+            prefix,
+            "--workers",
+            "2",
+        ],
         stdout=asyncio.subprocess.PIPE,
         stderr=asyncio.subprocess.PIPE,
         env=env,
@@ -111,3 +136,15 @@ async def test_kn_audit_prints_the_canonical_figures_their_digest_and_the_differ
     assert digest_line == f"sha256 {found.digest}"
     assert rest[-1] == "0 difference(s) from what finance decided and published"
     assert "audit: " in err.decode()  # not a terminal: plain progress lines
+
+
+def test_kn_audit_says_what_a_wrong_count_of_workers_is(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with pytest.raises(SystemExit) as refused:
+        cli.main(["audit", "--until", "2025-12-31", "--workers", "0"])
+    assert refused.value.code == 2
+    assert "workers must be 1 to 64, not 0" in capsys.readouterr().err
+    monkeypatch.setenv("KN_AUDIT_WORKERS", "two")
+    assert cli.main(["audit", "--until", "2025-12-31"]) == 2
+    assert "KN_AUDIT_WORKERS: workers must be a whole number, not 'two'" in capsys.readouterr().err
