@@ -11,7 +11,9 @@ encoded as the relays publish them (kn_contracts.envelope with ce_knlog and ce_s
 keyed by network) on a fresh topic prefix. Finance's decisions and payouts in it are made
 by finance's own code, so the audit finds 0 differences. Then, in this run: a bare aiokafka
 getmany loop over the four topics (the raw read rate), and `kn_deploy.audit.replay` as of
-2026-06-30 in a subprocess of its own, whose peak RSS (ru_maxrss) is printed. Targets:
+2026-06-30 in a subprocess of its own, whose peak RSS (VmHWM; and its largest worker's) is
+printed, once for each count of --workers (1, 2 and 3: the partitions split among that
+many processes, kn audit --workers), each giving the same digest. Targets:
 replay >= 50,000 events/s; peak RSS under 300 MB whatever the log's length (compare
 --scale 0.25 with --scale 1). The topics are deleted afterwards unless --keep.
 """
@@ -74,33 +76,42 @@ async def raw_read(bootstrap: str, prefix: str, decode: bool = False) -> tuple[i
         await consumer.stop()
 
 
-def replay_in_child(bootstrap: str, prefix: str) -> dict[str, Any]:
+def replay_in_child(bootstrap: str, prefix: str, workers: int) -> dict[str, Any]:
     """`replay` in a fresh process (the RSS is the replay's alone)."""
+    command = ["-m", "benchmarks.audit_replay", "--child", prefix, "--workers", str(workers)]
     ran = subprocess.run(
-        [sys.executable, "-m", "benchmarks.audit_replay", "--child", prefix],
+        [sys.executable, *command],
         env={**os.environ, "KN_KAFKA_BOOTSTRAP": bootstrap},
-        capture_output=True, text=True, check=False,
-    )  # fmt: skip
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     if ran.returncode != 0:
         raise SystemExit(f"the replay failed:\n{ran.stderr}")
     return dict(json.loads(ran.stdout.splitlines()[-1]))
 
 
-def child(bootstrap: str, prefix: str) -> None:
+def child(bootstrap: str, prefix: str, workers: int) -> None:
     """The replay (run by replay_in_child), its figures written to /dev/null and digested."""
+    import resource
+
     from kn_deploy.audit import replay
     from kn_rules.audit import AsOf
 
     with open(os.devnull, "wb") as out:
-        found = asyncio.run(replay(bootstrap, AsOf(UNTIL), SCHEME, prefix, False, out=out))
+        found = asyncio.run(
+            replay(bootstrap, AsOf(UNTIL), SCHEME, prefix, False, out=out, workers=workers)
+        )
     # VmHWM, not ru_maxrss: after fork and exec, ru_maxrss still counts the parent's pages
     status = dict(line.split(":", 1) for line in Path("/proc/self/status").read_text().splitlines())
     peak = int(status["VmHWM"].split()[0]) / 1024
+    # the workers' (spawned, so their own pages): the largest of them
+    worker_peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     print(json.dumps({"read": found.read, "seconds": found.seconds, "digest": found.digest,
                       "read_seconds": found.read_seconds, "networks": found.networks,
                       "size": found.size, "differences": len(found.differences),
                       "left_out": found.left_out, "repeated": found.repeated,
-                      "peak_mb": peak}))  # fmt: skip
+                      "peak_mb": peak, "worker_peak_mb": worker_peak}))  # fmt: skip
 
 
 def main(arguments: argparse.Namespace) -> None:
@@ -121,21 +132,28 @@ def main(arguments: argparse.Namespace) -> None:
         gc.set_threshold(*GC_THRESHOLDS)  # as the replay collects while it runs
         raw, raw_seconds = asyncio.run(raw_read(bootstrap, prefix))
         decoded, decoded_seconds = asyncio.run(raw_read(bootstrap, prefix, decode=True))
-        found = replay_in_child(bootstrap, prefix)
-        rate = found["read"] / found["seconds"]
         raw_rate = raw / raw_seconds
         print(f"raw aiokafka getmany     : {raw_rate:>9,.0f} events/s ({raw:,} in "
               f"{raw_seconds:.1f}s)")  # fmt: skip
         print(f"getmany + kit decode only: {decoded / decoded_seconds:>9,.0f} events/s "
-              f"({decoded_seconds:.1f}s): the floor under the replay")  # fmt: skip
-        print(f"audit replay             : {rate:>9,.0f} events/s ({found['read']:,} in "
-              f"{found['seconds']:.1f}s: {found['read_seconds']:.1f}s reading, the rest "
-              f"folding and writing {found['networks']:,} networks' figures, "
-              f"{found['size'] / 1e6:.0f} MB of JSON); target >= 50,000")  # fmt: skip
-        print(f"replay / raw             : {rate / raw_rate:.2f}")
-        print(f"replay peak RSS (VmHWM)  : {found['peak_mb']:.0f} MB (target < 300 MB)")
-        print(f"differences {found['differences']}, left out {found['left_out']}, "
-              f"repeats {found['repeated']}; sha256 {found['digest']}")  # fmt: skip
+              f"({decoded_seconds:.1f}s): the floor under one process's replay")  # fmt: skip
+        digests = set()
+        for workers in arguments.workers:
+            found = replay_in_child(bootstrap, prefix, workers)
+            rate = found["read"] / found["seconds"]
+            digests.add(found["digest"])
+            print(f"audit replay, {workers} worker(s): {rate:>9,.0f} events/s "
+                  f"({rate / raw_rate:.2f} x raw; {found['read']:,} in {found['seconds']:.1f}s: "
+                  f"{found['read_seconds']:.1f}s reading, the rest folding and writing "
+                  f"{found['networks']:,} networks' figures, {found['size'] / 1e6:.0f} MB of "
+                  f"JSON); target >= 50,000")  # fmt: skip
+            most = found["worker_peak_mb"]
+            workers_peak = f", largest worker {most:.0f} MB" if workers > 1 else ""
+            print(f"  peak RSS (VmHWM) {found['peak_mb']:.0f} MB{workers_peak} (target < 300 MB); "
+                  f"differences {found['differences']}, left out {found['left_out']}, "
+                  f"repeats {found['repeated']}")  # fmt: skip
+        same = "the same" if len(digests) == 1 else "DIFFERENT"
+        print(f"sha256 {', '.join(sorted(digests))} ({same} for every count of workers)")
         print(f"load average after: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     finally:
         if arguments.keep:
@@ -150,9 +168,11 @@ if __name__ == "__main__":
     parser.add_argument("--years", type=int, default=10)
     parser.add_argument("--prefix", help="replay a log kept by --keep instead of building one")
     parser.add_argument("--keep", action="store_true", help="keep the topics afterwards")
+    parser.add_argument("--workers", type=lambda t: [int(n) for n in t.split(",")],
+                        default=[1, 2, 3], help="replay with each count, e.g. 1,2,3")  # fmt: skip
     parser.add_argument("--child", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
-        child(os.environ["KN_KAFKA_BOOTSTRAP"], args.child)
+        child(os.environ["KN_KAFKA_BOOTSTRAP"], args.child, args.workers[0])
     else:
         main(args)
