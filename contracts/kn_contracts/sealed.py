@@ -143,15 +143,24 @@ def clear_personal(model: BaseModel) -> list[tuple[str, str]]:
     return found
 
 
-def _walk(value: Any, found: list[tuple[str, str]]) -> None:
-    if isinstance(value, Personal) and (subject := value.subject()):
+def personal_texts(model: BaseModel, subject: str) -> set[str]:
+    """The clear personal values of `subject` in `model` (opened), e.g. to redact them."""
+    found: list[tuple[str, str]] = []
+    _walk(model, found, texts=True, of=subject)
+    return {text for _, text in found}
+
+
+def _walk(
+    value: Any, found: list[tuple[str, str]], texts: bool = False, of: str | None = None
+) -> None:
+    if isinstance(value, Personal) and (subject := value.subject()) and of in (None, subject):
         for name in value.personal:
             text = getattr(value, name)
             if isinstance(text, str) and text != ERASED and not is_token(text):
-                found.append((subject, name))
+                found.append((subject, text if texts else name))
     if isinstance(value, BaseModel):
         for name in type(value).model_fields:
-            _walk(getattr(value, name), found)
+            _walk(getattr(value, name), found, texts, of)
     elif isinstance(value, tuple | list):
         for item in value:
-            _walk(item, found)
+            _walk(item, found, texts, of)

@@ -141,12 +141,12 @@ class Scenario:
                 f"in-{person}",
                 {"person_id": person},
             )
-        for name in ("Emma Ansat", "Frida Ansat"):
+        for n, name in enumerate(("Emma Ansat", "Frida Ansat"), start=1):
             self._send(
                 self.meetings,
                 f"{meeting}/attendance/check-ins",
                 self.coordinator,
-                f"in-{name}",
+                f"in-employee-{n}",  # never a name: the key becomes the events' causation id
                 {"name": name, "clinic": "Fysio Øst", "employed": True},
             )
         closed = self._send(

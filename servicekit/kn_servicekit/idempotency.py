@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -88,6 +88,21 @@ async def once(
             json.dumps(answer.body, default=str),
         )
         return answer
+
+
+async def redact(conn: Connection, texts: Iterable[str]) -> int:
+    """Replace these texts (an erased person's names) in the stored answers by "[slettet]"
+    (issue 15): a repeat still gets its answer, without the name. How many were changed."""
+    changed = 0
+    for text in sorted(set(texts), key=len, reverse=True):
+        for form in {json.dumps(text)[1:-1], text}:  # as stored (JSON, \u escapes), and raw
+            result = await conn.execute(
+                "UPDATE kn_idempotency SET body = replace(body, $1, '[slettet]') "
+                "WHERE strpos(body, $1) > 0",
+                form,
+            )
+            changed += int(result.rsplit(" ", 1)[1])
+    return changed
 
 
 async def execute(

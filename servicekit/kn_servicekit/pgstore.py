@@ -13,6 +13,7 @@ from kn_contracts.base import Event
 from kn_contracts.catalog import Catalog
 from kn_contracts.sealed import SEAL, clear_personal
 from kn_contracts.topics import topic_of
+from kn_servicekit import erasure
 from kn_servicekit.db import Connection
 from kn_servicekit.errors import ConcurrencyError, DuplicateEventError
 from kn_servicekit.eventstore import StoredEvent, Stream, kafka_key, new_ids, stale
@@ -111,7 +112,9 @@ class PostgresEventStore:
         if self._keys is None:
             raise ValueError("this store keeps no subject keys: it has nobody to erase")
         async with self._connection() as conn:
-            return await self._keys.erase(conn, subject_id, issued_by)
+            return await erasure.erase_subject(
+                conn, self._keys, self._catalog, subject_id, issued_by
+            )
 
     async def lock_for_append(self) -> None:
         if not isinstance(self._db, asyncpg.Pool):

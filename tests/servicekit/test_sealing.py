@@ -129,7 +129,7 @@ def test_the_asyncapi_document_marks_the_sealed_fields() -> None:
     assert marked("dk.kvalitetsnet.meetings.AttendanceRecorded.v2") == [
         "attendees[].clinic", "attendees[].name",
     ]  # fmt: skip
-    assert marked("dk.kvalitetsnet.membership.CoordinatorElected.v2") == ["holders[].name"]
+    assert "x-personal-fields" not in messages["dk_kvalitetsnet_membership_NetworkCreated_v1"]
 
 
 def test_inbound_and_dead_letter_topics_keep_bytes_a_bounded_time() -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import json
 from collections.abc import AsyncIterator
 
 import asyncpg
@@ -14,7 +15,7 @@ from kn_contracts.events.membership import MemberJoined
 from kn_contracts.sealed import ERASED
 from kn_contracts.topics import MEMBERSHIP_KEYS, catalog
 from kn_deploy.pytest_plugin import unique
-from kn_servicekit import keys_topic, subject_keys
+from kn_servicekit import idempotency, keys_topic, subject_keys
 from kn_servicekit.cause import Cause
 from kn_servicekit.pgstore import PostgresEventStore
 from kn_servicekit.sealing import KeyRing, new_key
@@ -92,6 +93,23 @@ async def test_an_erased_person_reads_slettet_and_a_name_typed_again_gets_a_new_
     assert rows[0]["key"] is None
     assert rows[1]["key_id"] != erased[0]
     assert rows[1]["key"] is not None
+
+
+async def test_an_erasure_redacts_the_stored_answers_that_name_the_person(
+    pool: asyncpg.Pool, keyed: SubjectKeys
+) -> None:
+    await pool.execute(idempotency.SCHEMA)
+    store = PostgresEventStore(pool, catalog(), keys=keyed)
+    await store.append("register", 0, [joined("Anna Ærø")])
+    answer = json.dumps({"members": [{"person_id": "p-anna", "name": "Anna Ærø"}]})
+    await pool.execute(
+        "INSERT INTO kn_idempotency VALUES ('ekm', 'k-1', 'f', 201, $1, now())", answer
+    )
+
+    await store.erase_subject("p-anna")
+
+    body = json.loads(await pool.fetchval("SELECT body FROM kn_idempotency"))
+    assert body == {"members": [{"person_id": "p-anna", "name": ERASED}]}
 
 
 async def test_a_reader_keeps_a_copy_until_the_tombstone_and_drops_one_it_missed(

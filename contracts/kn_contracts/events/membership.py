@@ -14,7 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from kn_contracts.base import Event
 from kn_contracts.sealed import Personal, SealedText
-from kn_contracts.values import Identifier, Ydernummer
+from kn_contracts.values import Identifier, PersonName, Ydernummer
 
 MembershipRole = Literal["owner", "renter"]
 JoinReason = Literal["region_feed", "sale", "ekm_assignment", "ekm_move"]
@@ -146,21 +146,19 @@ class ClinicSold(MembershipEvent, Personal):
     buyer_ydernummer: Ydernummer = Field(description="The new ydernummer the region issued.")
 
 
-class CoordinatorHolder(Personal):
-    """A member holding the coordinator role; the name sealed under the member's key."""
+class CoordinatorHolder(BaseModel):
+    """A member holding the coordinator role. Not sealed (issue 15): finance and the audit
+    check an invoice's coordinator against these names, so they must stay readable to
+    recompute the same decision after an erasure (see README, "Erasure")."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
-    personal: ClassVar[tuple[str, ...]] = ("name",)
 
     person_id: Identifier
-    name: SealedText
+    name: PersonName
 
 
 class CoordinatorEvent(MembershipEvent):
-    """Base of the coordinator's events: each states who holds the role from its date.
-    Version 2: the holders' names are sealed."""
-
-    version: ClassVar[int] = 2
+    """Base of the coordinator's events: each states who holds the role from its date."""
 
     network_id: Identifier
     holders: tuple[CoordinatorHolder, ...] = Field(
@@ -212,10 +210,7 @@ class RestatedSpell(BaseModel):
 
 class CoordinatorSpellsRestated(MembershipEvent):
     """EKM corrects a network's coordinator history (DOMAIN Coordinator 7): every spell from
-    the effective date on is replaced by these, with a reason; fees follow the new history.
-    Version 2: the holders' names are sealed."""
-
-    version: ClassVar[int] = 2
+    the effective date on is replaced by these, with a reason; fees follow the new history."""
 
     network_id: Identifier
     spells: tuple[RestatedSpell, ...] = Field(
@@ -296,11 +291,6 @@ SEALED_SINCE_V2: tuple[type[Event], ...] = (
     MemberAwaitingAssignment,
     AwaitingAssignmentEnded,
     ClinicSold,
-    CoordinatorElected,
-    CoordinatorRoleShared,
-    CoordinatorChanged,
-    CoordinatorSteppedDown,
-    CoordinatorSpellsRestated,
     RegionChangeRejected,
 )
 """Membership's events whose version 2 seals personal fields (version 1 read unchanged)."""

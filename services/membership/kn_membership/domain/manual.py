@@ -126,7 +126,9 @@ def _behind(
             continue
         if views.network_of(register, h.person_id, start) not in (None, network_id):
             continue  # a member elsewhere stays there (Membership 10)
-        note = f"assigned with {owner.name}'s clinic {owner.clinic_id}"
+        # the owner by id: a name in this note would be sealed under the joiner's key, and
+        # outlive the owner's erasure (issue 15)
+        note = f"assigned with {owner.person_id}'s clinic {owner.clinic_id}"
         events.append(joined(h.who(), network_id, "ekm_assignment", cause, start, note=note))
     return events
 
