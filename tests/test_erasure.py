@@ -6,6 +6,7 @@ and the audit digest are the same before, after, and after rebuilding from offse
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import io
 import os
 import subprocess
@@ -24,8 +25,11 @@ from pypdf import PdfReader
 from kn_contracts.sealed import ERASED
 from kn_contracts.topics import REGION_YDERNUMMER
 from kn_deploy import cli
+from kn_deploy.audit import replay
 from kn_deploy.scenario import until
 from kn_deploy.services import ServiceProcess
+from kn_rules.audit import AsOf
+from kn_rules.scheme_files import load_scheme
 from tests.reporting.test_through_the_services import play_worked_example
 from tests.support.demo_services import demo_services
 from tests.support.kafka import read_all
@@ -74,7 +78,14 @@ def xlsx_cells(content: bytes) -> list[list[Any]]:
     return [list(row) for sheet in sheets for row in sheet.iter_rows(values_only=True)]
 
 
-def figures(services: dict[str, ServiceProcess]) -> dict[str, Any]:
+def kn_audit(bootstrap: str) -> tuple[str, int]:
+    """`kn audit`'s replay of our topics: its digest and how many differences it found."""
+    scheme, prefix = load_scheme("fysioterapi"), os.environ["KN_TOPIC_PREFIX"]
+    found = asyncio.run(replay(bootstrap, AsOf(dt.date(2026, 12, 31)), scheme, prefix, False))
+    return found.digest, len(found.differences)
+
+
+def figures(services: dict[str, ServiceProcess], bootstrap: str) -> dict[str, Any]:
     """Every figure a person gets: the status digest, the audit, the exports."""
     reporting, finance = services["reporting"], services["finance"]
     audit = get(reporting, "/audit?as_of=2026-12-31", AUDITOR).json()
@@ -82,6 +93,7 @@ def figures(services: dict[str, ServiceProcess]) -> dict[str, Any]:
     return {
         "status_sha256": status(services)["figures_sha256"],
         "audit": (audit["digest"], audit["differences"]),
+        "kn_audit": kn_audit(bootstrap),
         "overview_csv": get(reporting, "/overview/2025.csv").content,
         "overview_xlsx": xlsx_cells(get(reporting, "/overview/2025.xlsx").content),
         "payouts_csv": get(finance, payouts.format("csv")).content,
@@ -185,7 +197,9 @@ def test_an_erased_member_and_guest_read_slettet_everywhere_and_every_figure_sta
     [guest] = [line["subject_id"] for line in lines if line["name"] == GUEST_NAME]
     assert guest.startswith("w-")  # the API shows the written-in person's subject id
     assert MEMBER_NAME in str(status(services))  # the status named them before
-    before = until(lambda: figures(services), lambda f: f["audit"][1] == [], within=60)
+    before = until(
+        lambda: figures(services, kafka_bootstrap), lambda f: f["audit"][1] == [], within=60
+    )
 
     for subject in (MEMBER, ATTENDED, guest):
         erase(services, subject, monkeypatch)
@@ -203,7 +217,8 @@ def test_an_erased_member_and_guest_read_slettet_everywhere_and_every_figure_sta
     members = get(services["membership"], f"/networks/{NETWORK}/members?on=2025-06-01").json()
     assert [m["name"] for m in members["members"] if m["person_id"] == MEMBER] == [ERASED]
     assert names_in(str(members)) == []
-    assert figures(services) == before
+    assert figures(services, kafka_bootstrap) == before
+    assert before["kn_audit"] == (before["audit"][0], 0)  # kn audit agrees with reporting
 
     pdf = get(services["reporting"], f"/networks/{NETWORK}/annual-status/2025.pdf").content
     (tmp_path / "aarlig-status-efter-sletning.pdf").write_bytes(pdf)
@@ -227,6 +242,6 @@ def test_an_erased_member_and_guest_read_slettet_everywhere_and_every_figure_sta
     # a rebuild from offset 0 reads the same: "[slettet]", every figure as before
     rebuild(services["reporting"], "report_facts")
     rebuild(services["meetings"], "membership_view")
-    until(lambda: figures(services), lambda f: f == before, within=60)
+    until(lambda: figures(services, kafka_bootstrap), lambda f: f == before, within=60)
     assert names_in(str(status(services))) == []
     assert names_in(get(services["meetings"], listed).text) == []
