@@ -24,3 +24,11 @@ def test_the_watch_knows_the_persons_and_tokens_the_tests_use() -> None:
     assert {"Anna Andersen", "Bo Bertelsen", "Pia Poulsen"} <= names
     assert not any("Øst" in name or "Fysio" in name for name in names)
     assert {"t-ekm", "demo-ekm"} <= tokens
+
+
+def test_the_watch_finds_a_persons_token_whoever_issued_it() -> None:
+    """Issue 16 item 4: no person's token (a JWT EKM signed) in any log line."""
+    watch = LogWatch(set(), set())
+    watch.read("t", "request authorization=Bearer eyJhbGciOiJFZERTQSJ9.eyJzdWIiOiJwLTA0In0.c2ln")
+    watch.read("t", '{"event": "whoami", "person_id": "p-04"}')
+    assert [found.split(" in ")[0] for found in watch.found] == ["t: a person's token"]

@@ -13,16 +13,18 @@ from typing import Any
 
 from kn_deploy import infra
 from kn_deploy.layout import demo_dir
-from kn_deploy.scenario import Scenario
+from kn_deploy.scenario import NETWORK, Scenario
 from kn_deploy.scenario_closing import close
-from kn_deploy.scenario_desk import Desk, roles_of
+from kn_deploy.scenario_desk import PERSON_KEY, Coordinators, Desk, roles_of
 from kn_deploy.scenario_files import describe, key_figures, write
 from kn_deploy.scenario_money import Money
 from kn_deploy.scenario_networks import NETWORKS
 from kn_deploy.scenario_year import Year
 from kn_deploy.services import ServiceProcess, start_service, stop_recorded
+from kn_deploy.tokens import signing_key
+from kn_servicekit.tokens import public_key_of
 
-TOKEN_KEYS = ("ekm", "auditor", "coordinator", *(f"coordinator:{n.network_id}" for n in NETWORKS))
+TOKEN_KEYS = ("ekm", "auditor")  # the service principals; coordinators are persons
 
 
 def run_demo(keep_running: bool = False) -> int:
@@ -33,12 +35,17 @@ def run_demo(keep_running: bool = False) -> int:
     found, started = infra.up()
     print(f"infrastructure: Kafka at {found.kafka_bootstrap}; started {started or 'nothing'}")
     tokens = {key: secrets.token_urlsafe(24) for key in TOKEN_KEYS}
+    # EKM's signing key for persons' tokens: the one `kn token issue` uses, so a token it
+    # prints signs in to a demo left running; the services get its public half
+    tokens[PERSON_KEY] = signing_key().decode()
+    public_key = public_key_of(tokens[PERSON_KEY].encode())
     roles = json.dumps(roles_of(tokens))
     pid_dir = demo_dir() / "pids" if keep_running else None
     processes: dict[str, ServiceProcess] = {}
     try:
         for service in infra.SERVICES:
-            env = {**found.service_env(service), f"KN_{service.upper()}_API_TOKENS": roles}
+            env = {**found.service_env(service), f"KN_{service.upper()}_API_TOKENS": roles,
+                   "KN_TOKEN_PUBLIC_KEY": public_key}  # fmt: skip
             processes[service] = start_service(service, env, demo_dir() / "logs", pid_dir=pid_dir)
         for process in processes.values():
             health = process.wait_healthy()
@@ -127,8 +134,14 @@ def _start_web(urls: dict[str, str], pid_dir: Path | None) -> ServiceProcess:
 
 
 def _describe_running(processes: dict[str, ServiceProcess], tokens: dict[str, str]) -> None:
+    urls = {name: p.url for name, p in processes.items() if name != "web"}
+    coordinators = Coordinators(urls, tokens)
+    signs_in = {key: token for key, token in tokens.items() if key != PERSON_KEY}
+    for network in (NETWORK, *(n.network_id for n in NETWORKS)):
+        person = coordinators.person(network)
+        signs_in[f"coordinator {person} ({network})"] = coordinators.token(person)
     token_file = demo_dir() / "tokens.json"
-    token_file.write_text(json.dumps(tokens, indent=2) + "\n")
+    token_file.write_text(json.dumps(signs_in, indent=2) + "\n")
     os.chmod(token_file, 0o600)
     print("\nStill running, for you to look around:")
     for process in processes.values():
@@ -138,11 +151,10 @@ def _describe_running(processes: dict[str, ServiceProcess], tokens: dict[str, st
             print(f"  {process.name:<11} {process.url}/docs  (API at {process.url}/v1)")
     print(f"  EKM token:         {tokens['ekm']}")
     print(f"  auditor token:     {tokens['auditor']}")
-    print(f"  coordinator token: {tokens['coordinator']}  (network aalborg-oest)")
-    for network in NETWORKS:
-        token = tokens[f"coordinator:{network.network_id}"]
-        print(f"  coordinator token: {token}  (network {network.network_id})")
-    print(f"  (also in {token_file})")
+    for key, token in signs_in.items():
+        if key.startswith("coordinator "):  # a person's own token, 30 days (kn token issue)
+            print(f"  {key}: {token}")
+    print(f"  (also in {token_file}; more: .venv/bin/kn token issue --person <id>)")
     print(
         "  try: curl -H 'Authorization: Bearer <EKM token>' "
         f"'{processes['membership'].url}/v1/networks/aalborg-oest/members?on=2025-03-12'"

@@ -14,6 +14,7 @@ from typing import Any
 import httpx
 
 from kn_contracts.events import region as rg
+from kn_deploy.scenario_desk import Coordinators
 from kn_deploy.scenario_kit import (
     RegionMessage,
     get_json,
@@ -40,7 +41,13 @@ class Scenario:
         self.meetings = httpx.Client(base_url=meetings + "/v1", timeout=10.0)
         self.bootstrap = bootstrap
         self.ekm = {"Authorization": f"Bearer {tokens['ekm']}"}
-        self.coordinator = {"Authorization": f"Bearer {tokens['coordinator']}"}
+        # the coordinator today, as a person (kn_deploy.scenario_desk)
+        self.coordinators = Coordinators({"membership": membership, "meetings": meetings}, tokens)
+
+    @property
+    def coordinator(self) -> dict[str, str]:
+        """Whoever coordinates Aalborg Øst today, with their own token."""
+        return self.coordinators.headers(NETWORK)
 
     def __enter__(self) -> Scenario:
         return self
@@ -87,7 +94,7 @@ class Scenario:
             lambda: get_json(
                 self.membership,
                 f"/networks/{NETWORK}/members?on=2025-03-12&owners_only=true",
-                self.coordinator,
+                self.ekm,
             )["members"],
             lambda rows: len(rows) == 18,
         )
@@ -100,22 +107,21 @@ class Scenario:
         return {"members": len(members), "attendance": attendance}
 
     def _coordinators(self, say: Callable[[str], None]) -> None:
-        """The coordinator reports each act; EKM confirms it (DOMAIN Coordinator 9)."""
+        """EKM records the network's first election; the coordinator, signed in as
+        themselves, reports the change and EKM confirms it (DOMAIN Coordinator 9)."""
         base = f"/networks/{NETWORK}/coordinator"
-        for key, act, person, day in (
-            ("elect-a", "elect", "p-03", "2025-01-01"),
-            ("change-b", "change", "p-04", "2025-05-20"),
-        ):
-            body = {"person_id": person, "effective_date": day}
-            asked = self._send(self.membership, f"{base}/{act}", self.coordinator, key, body)
-            number = asked.get("request")  # none: recorded directly, before Coordinator 9
-            if number is not None:
-                confirm = f"{base}/requests/{number}/confirm"
-                self._send(self.membership, confirm, self.ekm, f"confirm-{key}", None)
+        first = {"person_id": "p-03", "effective_date": "2025-01-01"}
+        self._send(self.membership, f"{base}/elect", self.ekm, "elect-a", first)
+        change = {"person_id": "p-04", "effective_date": "2025-05-20"}
+        asked = self._send(self.membership, f"{base}/change", self.coordinator, "change-b", change)
+        number = asked.get("request")  # none: recorded directly, before Coordinator 9
+        if number is not None:
+            confirm = f"{base}/requests/{number}/confirm"
+            self._send(self.membership, confirm, self.ekm, "confirm-change-b", None)
         months = get_json(self.membership, f"{base}/months?year=2025", self.coordinator)
         say(
-            f"coordinator A (p-03) from 1 January, B (p-04) from 20 May, each reported by the "
-            f"coordinator and confirmed by EKM -> months served {months['served']}"
+            f"coordinator A (p-03) from 1 January, recorded by EKM; B (p-04) from 20 May, "
+            f"reported by A and confirmed by EKM -> months served {months['served']}"
         )
 
     def _meeting(self, say: Callable[[str], None]) -> dict[str, int]:

@@ -23,10 +23,14 @@ class Play:
 
     def __init__(self, desk: Desk, network: Network) -> None:
         self.desk, self.network, self.id = desk, network, network.network_id
-        self.mine = desk.coordinator(network.network_id)
         self.members = desk.http["membership"]
         self.meetings = desk.http["meetings"]
         self.finance = desk.http["finance"]
+
+    @property
+    def mine(self) -> dict[str, str]:
+        """The headers of the network's coordinator today (a person's own token)."""
+        return self.desk.coordinator(self.id)
 
     def open_network(self) -> int:
         """EKM creates the network; the region reports its owners' ydernumre; EKM assigns
@@ -75,9 +79,13 @@ class Play:
         ]
         publish_region(self.desk.bootstrap, messages)
 
-    def act(self, act: str, key: str, **body: Any) -> None:
-        """The coordinator reports an act; EKM confirms it (Coordinator 9)."""
+    def act(self, act: str, key: str, by_ekm: bool = False, **body: Any) -> None:
+        """The coordinator reports an act; EKM confirms it (Coordinator 9). With no
+        coordinator to report it (the first, or after a vacancy) EKM records it directly."""
         base = f"/networks/{self.id}/coordinator"
+        if by_ekm:
+            send(self.members, f"{base}/{act}", self.desk.ekm, f"{self.id}-{key}", body)
+            return
         asked = send(self.members, f"{base}/{act}", self.mine, f"{self.id}-{key}", body)
         send(
             self.members,

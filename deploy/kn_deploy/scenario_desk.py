@@ -1,31 +1,66 @@
-"""The demo's hold on the four services: a client each, and the tokens of EKM, the auditor
-and each network's coordinator (`coordinator` is the worked example's, Aalborg Øst)."""
+"""The demo's hold on the four services: a client each, EKM's and the auditor's configured
+tokens, and each network's coordinator as a person: whoever EKM's confirmed history makes
+its coordinator today signs with a token EKM issued them (kn_servicekit.tokens), so
+nobody's token changes when the role does (issue 16 item 4)."""
 
 from __future__ import annotations
 
+import datetime as dt
+import uuid
+
 import httpx
 
-from kn_deploy.scenario_kit import bearer
+from kn_deploy.scenario_kit import bearer, get_json, until
+from kn_servicekit.tokens import issue
 
 SERVICES = ("membership", "meetings", "finance", "reporting")
-
-
-def coordinator_token(tokens: dict[str, str], network_id: str) -> str:
-    """The demo's coordinator token of a network (`coordinator` is the worked example's)."""
-    return tokens.get(f"coordinator:{network_id}") or tokens["coordinator"]
+PERSON_KEY = "person_key"  # tokens[PERSON_KEY]: EKM's signing key (PEM) for persons' tokens
 
 
 def roles_of(tokens: dict[str, str]) -> dict[str, str]:
-    """The role of each demo token (`KN_<SERVICE>_API_TOKENS`)."""
-    roles = {
-        tokens["ekm"]: "ekm",
-        tokens["auditor"]: "auditor",
-        tokens["coordinator"]: "coordinator:aalborg-oest",
-    }
-    for key, token in tokens.items():
-        if key.startswith("coordinator:"):
-            roles[token] = key
-    return roles
+    """The role of each configured demo token (`KN_<SERVICE>_API_TOKENS`): the service
+    principals only; a coordinator is a person."""
+    return {tokens["ekm"]: "ekm", tokens["auditor"]: "auditor"}
+
+
+class Coordinators:
+    """Each network's coordinator today, as a person with their own token; it waits until
+    every service it was given sees them as coordinator (each keeps its own view)."""
+
+    def __init__(self, roots: dict[str, str], tokens: dict[str, str]) -> None:
+        self.roots, self.key = roots, tokens[PERSON_KEY].encode()
+        self.ekm = bearer(tokens["ekm"])
+        self.issued: dict[str, str] = {}
+        self.seen: set[tuple[str, str]] = set()
+
+    def token(self, person_id: str) -> str:
+        """The person's token (one per person per demo run)."""
+        if person_id not in self.issued:
+            now = dt.datetime.now(dt.UTC)
+            self.issued[person_id] = issue(self.key, person_id, now, 30, uuid.uuid4().hex)
+        return self.issued[person_id]
+
+    def person(self, network_id: str) -> str:
+        """Who holds the network's role today in membership's register."""
+        with httpx.Client(base_url=self.roots["membership"], timeout=10.0) as members:
+            role = get_json(members, f"/v1/networks/{network_id}/coordinator", self.ekm)
+        if not role["holders"]:
+            raise RuntimeError(f"{network_id} has no coordinator today: EKM records one first")
+        person: str = role["holders"][0]["person_id"]
+        return person
+
+    def headers(self, network_id: str) -> dict[str, str]:
+        person = self.person(network_id)
+        headers = bearer(self.token(person))
+        if (network_id, person) not in self.seen:
+            for root in self.roots.values():
+                with httpx.Client(base_url=root, timeout=10.0) as client:
+                    until(
+                        lambda c=client: get_json(c, "/whoami", headers)["coordinates"],  # type: ignore[misc]
+                        lambda networks: network_id in networks,
+                    )
+            self.seen.add((network_id, person))
+        return headers
 
 
 class Desk:
@@ -39,9 +74,11 @@ class Desk:
         self.tokens = tokens
         self.ekm = bearer(tokens["ekm"])
         self.auditor = bearer(tokens["auditor"])
+        self.coordinators = Coordinators({name: urls[name] for name in SERVICES}, tokens)
 
     def coordinator(self, network_id: str) -> dict[str, str]:
-        return bearer(coordinator_token(self.tokens, network_id))
+        """The headers of whoever coordinates the network today."""
+        return self.coordinators.headers(network_id)
 
     def __enter__(self) -> Desk:
         return self

@@ -62,7 +62,6 @@ class Money:
     def __init__(self, finance: str, tokens: dict[str, str], out: Path) -> None:
         self.http = httpx.Client(base_url=finance + "/v1", timeout=10.0)
         self.ekm = {"Authorization": f"Bearer {tokens['ekm']}"}
-        self.coordinator = {"Authorization": f"Bearer {tokens['coordinator']}"}
         self.out = out
 
     def __enter__(self) -> Money:
@@ -103,7 +102,7 @@ class Money:
 
     def close(self, say: Callable[[str], None]) -> dict[str, str]:
         """EKM closes 2025 for the coordinator fee (Pool payouts 9); the worked example's fees."""
-        fee = get_json(self.http, f"/networks/{NETWORK}/fee?year=2025", self.coordinator)
+        fee = get_json(self.http, f"/networks/{NETWORK}/fee?year=2025", self.ekm)
         self._send("/fees/2025/close", "close-fee-2025", None)
         fees = {p["person_id"]: (p["months_paid"], p["amount_text"]) for p in fee["payees"]}
         say(f"coordinator fee 2025 (21,360 kr a year), closed by EKM: {fees}")

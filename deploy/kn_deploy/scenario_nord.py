@@ -47,7 +47,7 @@ def play(p: Play, say: Callable[[str], None]) -> dict[str, int]:
     members = p.open_network()
     say(f"Aarhus Nord (cluster Aarhus): 6 brand-new clinics assigned by EKM; {members} members "
         f"from 1 January, two of them sharing one ydernummer")  # fmt: skip
-    p.act("elect", "elect-an-01", person_id="an-01", effective_date="2025-01-01")
+    p.act("elect", "elect-an-01", by_ekm=True, person_id="an-01", effective_date="2025-01-01")
     p.plan(PLAN, starts="17:30")
     student = {"name": "Jonas Kristiansen", "clinic": "VIA University College"}
     counted = p.hold("2025-03-05", owners(1, 15, but=9), [student])

@@ -48,10 +48,10 @@ def play(p: Play, say: Callable[[str], None]) -> dict[str, int]:
     members = p.open_network()
     say(f"Aalborg Vest (cluster Aalborg): EKM created it and assigned 6 brand-new clinics; "
         f"{members} owners are members from 1 January")  # fmt: skip
-    p.act("elect", "elect-av-01", person_id="av-01", effective_date="2025-01-01")
+    p.act("elect", "elect-av-01", by_ekm=True, person_id="av-01", effective_date="2025-01-01")
     p.plan(PLAN)
     say(
-        "its coordinator Bjarne Holm (av-01, reported by the network, confirmed by EKM, from "
+        "its coordinator Bjarne Holm (av-01, elected by the network and recorded by EKM, from "
         "1 January) planned 19 March, 18 June and 19 November, the last on the mandatory topic"
     )
     renting = opened(RENTER, "renter", "nordjylland", dt.date(2025, 4, 1))
@@ -79,9 +79,9 @@ def play(p: Play, say: Callable[[str], None]) -> dict[str, int]:
         "region: Bjarne Holm sold Frejlev Fysioterapi to Bodil Munk from 1 July (Membership "
         "3): Bodil joins, Bjarne leaves and so steps down as coordinator (Coordinator 6)"
     )
-    p.act("elect", "elect-av-05", person_id="av-05", effective_date="2025-09-15")
+    p.act("elect", "elect-av-05", by_ekm=True, person_id="av-05", effective_date="2025-09-15")
     say(
-        "the network elected Freja Nielsen (av-05) from 15 September; EKM confirmed it: "
+        "the network elected Freja Nielsen (av-05) from 15 September; EKM recorded it: "
         "July and August had no coordinator (Coordinator 3)"
     )
     counted = p.hold("2025-11-19", [*owners(2, 15), RENTER.person_id, BUYER.person_id], [])

@@ -1,44 +1,82 @@
-"""Bearer tokens mapped to roles; the role becomes the actor of every command."""
+"""Who calls: a service principal by its configured token (ekm, region, auditor), or a
+person by the token EKM issued them (kn_servicekit.tokens); the actor of every command.
+
+A person holds no role in their token: `require` asks the service's own view of the
+coordinator history whether they coordinate the request's network today (DOMAIN
+Coordinator 9), so nothing is re-issued when the role changes. That one dependency guards
+every route of every service.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
 import hmac
-from collections.abc import Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from typing import Annotated, Literal, get_args
 
 from fastapi import Depends, HTTPException, Request, status
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
+from kn_servicekit import coordinators
+from kn_servicekit.cause import copenhagen_date
+from kn_servicekit.errors import AccessDenied
+from kn_servicekit.tokens import PersonTokens, TokenRefused, looks_like_person_token
+
 RoleName = Literal["ekm", "coordinator", "region", "auditor"]
 ROLE_NAMES: tuple[str, ...] = get_args(RoleName)
+PRINCIPALS = ("ekm", "region", "auditor")  # the roles a configured token may carry
+PERSON: Literal["person"] = "person"
 
 
 @dataclass(frozen=True)
 class Actor:
-    """Who issues a command: a role, and for a coordinator the network they coordinate."""
+    """Who issues a command: a role, for a coordinator the network they act for, and for a
+    person the person id (recorded in the actor, so the log says who acted)."""
 
-    role: RoleName
+    role: RoleName | Literal["person"]
     network_id: str | None = None
+    person_id: str | None = None
 
     @classmethod
     def parse(cls, text: str) -> Actor:
-        """Read `ekm`, `region`, `auditor` or `coordinator:<network id>`."""
-        name, _, network = text.partition(":")
+        """Read `ekm`, `region`, `auditor`, `person:<id>`, `coordinator:<network id>` (as
+        older events record it) or `coordinator:<network id>/<person id>`."""
+        name, _, rest = text.partition(":")
+        if name == PERSON and rest:
+            return cls(role=PERSON, person_id=rest)
         if name not in ROLE_NAMES:
             raise ValueError(f"unknown role {text!r}: use one of {', '.join(ROLE_NAMES)}")
-        if name == "coordinator" and not network:
+        if name == "coordinator" and not rest:
             raise ValueError(f"role {text!r} needs a network: write coordinator:<network id>")
-        if name != "coordinator" and network:
+        if name != "coordinator" and rest:
             raise ValueError(f"role {text!r} takes no network; only coordinator:<id> does")
+        network, _, person = rest.partition("/")
         role: RoleName = name  # type: ignore[assignment]
-        return cls(role=role, network_id=network or None)
+        return cls(role=role, network_id=network or None, person_id=person or None)
+
+    @property
+    def scope(self) -> str:
+        """Whose Idempotency-Keys these are: a role, and for a coordinator the network's
+        role whoever holds it (a co-holder's or successor's repeat gets the first answer)."""
+        if self.role == "coordinator" and self.network_id:
+            return f"coordinator:{self.network_id}"
+        return str(self)
 
     def __str__(self) -> str:
-        return f"{self.role}:{self.network_id}" if self.network_id else self.role
+        if self.role == PERSON:
+            return f"{PERSON}:{self.person_id}"
+        if self.network_id is None:
+            return self.role
+        person = f"/{self.person_id}" if self.person_id else ""
+        return f"{self.role}:{self.network_id}{person}"
 
 
-_bearer = HTTPBearer(auto_error=False, description="A token issued by EKM, mapped to a role.")
+_bearer = HTTPBearer(
+    auto_error=False,
+    description="A person's token EKM issued (kn token issue), or a service's configured token.",
+)
+_CHALLENGE = {"WWW-Authenticate": "Bearer"}
 
 
 def _lookup(tokens: Mapping[str, Actor], presented: str) -> Actor | None:
@@ -55,28 +93,79 @@ def current_actor(
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
 ) -> Actor:
     """The actor behind the request's bearer token; 401 without a valid one."""
-    challenge = {"WWW-Authenticate": "Bearer"}
     if credentials is None:
         raise HTTPException(
             status.HTTP_401_UNAUTHORIZED,
             "missing bearer token: send 'Authorization: Bearer <token>'",
-            headers=challenge,
+            headers=_CHALLENGE,
         )
-    actor = _lookup(request.app.state.actors, credentials.credentials)
-    if actor is None:
-        raise HTTPException(status.HTTP_401_UNAUTHORIZED, "unknown bearer token", headers=challenge)
-    return actor
+    presented = credentials.credentials
+    actor = _lookup(request.app.state.actors, presented)
+    if actor is not None:
+        return actor
+    persons: PersonTokens | None = getattr(request.app.state, "person_tokens", None)
+    if persons is None or not looks_like_person_token(presented):
+        raise HTTPException(
+            status.HTTP_401_UNAUTHORIZED, "unknown bearer token", headers=_CHALLENGE
+        )
+    try:
+        claims = persons.verify(presented, now(request))
+    except TokenRefused as refused:
+        raise HTTPException(
+            status.HTTP_401_UNAUTHORIZED, str(refused), headers=_CHALLENGE
+        ) from None
+    return Actor(role=PERSON, person_id=claims.person_id)
 
 
-def require(*roles: RoleName) -> Callable[[Actor], Actor]:
-    """A dependency that admits only the given roles (403 for any other)."""
+def now(request: Request) -> dt.datetime:
+    """The service's clock (a composition root may set app.state.clock; tests do)."""
+    clock: Callable[[], dt.datetime] | None = getattr(request.app.state, "clock", None)
+    return clock() if clock is not None else dt.datetime.now(dt.UTC)
 
-    def check(actor: Annotated[Actor, Depends(current_actor)]) -> Actor:
+
+def request_day(request: Request) -> dt.date:
+    """The request's day in Copenhagen: the day a coordinator's standing is checked on."""
+    return copenhagen_date(now(request))
+
+
+async def as_coordinator(request: Request, person_id: str) -> Actor:
+    """The person as coordinator of the route's network (its `network_id`), or of the one
+    network they coordinate today when the route names none; AccessDenied otherwise."""
+    day = request_day(request)
+    view = await coordinators.view(request)
+    network_id = request.path_params.get("network_id")
+    if network_id is None:
+        mine = await coordinators.networks_of(view, person_id, day)
+        if len(mine) != 1:
+            held = f"coordinates {', '.join(mine)}" if mine else "coordinates no network"
+            raise AccessDenied(
+                coordinators.CONFIRMED,
+                f"{person_id} {held} on {day.isoformat()} in EKM's confirmed coordinator "
+                "history; this needs the coordinator of one network",
+            )
+        network_id = mine[0]
+    coordinators.check(await view.coordinators(network_id), person_id, network_id, day)
+    return Actor(role="coordinator", network_id=network_id, person_id=person_id)
+
+
+def require(*roles: RoleName) -> Callable[..., Awaitable[Actor]]:
+    """The access dependency of every route: admits only the given roles (403 for any
+    other); a person is admitted as `coordinator` for the network they coordinate today."""
+
+    async def check(request: Request, actor: Annotated[Actor, Depends(current_actor)]) -> Actor:
+        if actor.role == PERSON and "coordinator" in roles:
+            assert actor.person_id is not None
+            return await as_coordinator(request, actor.person_id)
         if actor.role not in roles:
+            held = (
+                f"you signed in as {actor}"
+                if actor.role == PERSON
+                else f"your token has role {actor.role}"
+            )
             raise HTTPException(
-                status.HTTP_403_FORBIDDEN,
-                f"this needs role {' or '.join(roles)}; your token has role {actor.role}",
+                status.HTTP_403_FORBIDDEN, f"this needs role {' or '.join(roles)}; {held}"
             )
         return actor
 
+    check.kn_access = roles  # type: ignore[attr-defined]  # the route walk's mark
     return check

@@ -58,7 +58,7 @@ async def run_command(
     body = None if payload is None else payload.model_dump(mode="json")
     answer = await execute(
         resources.pool,
-        str(actor),
+        actor.scope,  # a network's coordinator role, whoever holds it: a repeat is a repeat
         request.headers.get("Idempotency-Key"),
         fingerprint(request.method, request.url.path, body),
         run,

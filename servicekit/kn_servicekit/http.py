@@ -19,7 +19,8 @@ from faststream.kafka import KafkaBroker
 from pydantic import BaseModel
 
 from kn_contracts.cpr import CprNumberRefused
-from kn_servicekit.auth import Actor, current_actor
+from kn_servicekit import coordinators
+from kn_servicekit.auth import Actor, current_actor, request_day
 from kn_servicekit.docs import mount_docs
 from kn_servicekit.errors import AccessDenied, ConcurrencyError, DomainError, KeyReusedError
 from kn_servicekit.limits import BodyLimit, EventTooLarge
@@ -29,6 +30,7 @@ from kn_servicekit.metrics import HttpMetrics, Metrics, sample
 from kn_servicekit.relay import make_producer
 from kn_servicekit.settings import ServiceSettings
 from kn_servicekit.supervise import supervise
+from kn_servicekit.tokens import PersonTokens
 from kn_servicekit.transient import TRANSIENT, Backoff
 from kn_servicekit.unavailable import DATABASE_AWAY, database_away
 
@@ -72,9 +74,12 @@ def create_http_app(
     on_start: Sequence[Hook] = (),
     background: Mapping[str, Loop] | None = None,
     errors: Mapping[type[Exception], int] | None = None,
+    coordinator_view: coordinators.ViewOf | None = None,
 ) -> FastAPI:
     """A FastAPI app whose lifespan opens pool, broker and producer, runs the service's
-    start hooks, then keeps its background loops (relay, projections) running."""
+    start hooks, then keeps its background loops (relay, projections) running;
+    `coordinator_view` is the service's own view of the coordinator history, which the
+    access dependency (auth.require) asks whether a person coordinates a network."""
     log = structlog.get_logger(service)
     kafka = make_broker(settings, service)
 
@@ -126,8 +131,11 @@ def create_http_app(
     app.add_middleware(HttpMetrics, metrics=metrics)  # outermost: a refusal is counted too
     app.state.metrics = metrics
     app.state.actors = settings.actors()
+    app.state.person_tokens = PersonTokens(settings.token_public_keys())
     app.state.service = service
-    if not app.state.actors:
+    if coordinator_view is not None:
+        coordinators.provide(app.state, coordinator_view)
+    if not app.state.actors and not app.state.person_tokens.configured:
         log.warning("no_api_tokens", hint=f"set KN_{service.upper()}_API_TOKENS; every call is 401")
     # the most specific class in an error's MRO wins: a service maps its own subclasses
     statuses: dict[type[Exception], int] = {
@@ -178,9 +186,21 @@ def create_http_app(
         return Response(metrics.render(), media_type=METRICS_TYPE)
 
     @app.get("/whoami", tags=["operations"])
-    async def whoami(actor: Annotated[Actor, Depends(current_actor)]) -> dict[str, str | None]:
-        """The role your bearer token carries."""
-        return {"actor": str(actor), "role": actor.role, "network_id": actor.network_id}
+    async def whoami(
+        request: Request, actor: Annotated[Actor, Depends(current_actor)]
+    ) -> dict[str, Any]:
+        """Who your bearer token names: a service's role, or a person and the networks
+        they coordinate today in this service's view of EKM's confirmed history."""
+        answer: dict[str, Any] = {
+            "actor": str(actor), "role": actor.role, "network_id": actor.network_id,
+            "person_id": actor.person_id, "coordinates": [],
+        }  # fmt: skip
+        if actor.person_id is not None and hasattr(request.app.state, coordinators.VIEW):
+            view = await coordinators.view(request)
+            answer["coordinates"] = await coordinators.networks_of(
+                view, actor.person_id, request_day(request)
+            )
+        return answer
 
     for router in routers:
         app.include_router(router)

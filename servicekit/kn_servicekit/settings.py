@@ -9,7 +9,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from kn_contracts.base import Event
 from kn_contracts.topics import Topic, topic_of
-from kn_servicekit.auth import Actor
+from kn_servicekit.auth import PRINCIPALS, Actor
 
 LOCAL_KAFKA_BOOTSTRAP = "127.0.0.1:19092"
 LOCAL_POSTGRES_HOST = "127.0.0.1"
@@ -80,8 +80,12 @@ class ServiceSettings(BaseSettings):
     http_host: str = "127.0.0.1"
     http_port: int
     log_level: str = "INFO"
-    # token -> role, e.g. {"s3cret": "coordinator:aalborg-oest"}; never logged.
+    # a service principal's token -> role, e.g. {"s3cret": "ekm"}; never logged. A
+    # coordinator has no configured token: they sign in as a person (token_public_key).
     api_tokens: dict[str, str] = Field(default_factory=dict, repr=False)
+    # EKM's Ed25519 public key(s), PEM (two while a key is replaced): verifies persons'
+    # tokens (kn_servicekit.tokens); shared by every service, so not under the prefix
+    token_public_key: str | None = Field(None, validation_alias="KN_TOKEN_PUBLIC_KEY")
     # an Idempotency-Key's stored answer (which may name persons) is kept this many days
     idempotency_days: int = Field(30, ge=1)
 
@@ -89,8 +93,19 @@ class ServiceSettings(BaseSettings):
     @classmethod
     def _roles_are_known(cls, tokens: dict[str, str]) -> dict[str, str]:
         for role in tokens.values():
-            Actor.parse(role)
+            if Actor.parse(role).role not in PRINCIPALS:
+                raise ValueError(
+                    f"role {role!r}: a coordinator signs in as a person with the token EKM "
+                    "issues (kn token issue --person <id>); configured tokens are for "
+                    f"{', '.join(PRINCIPALS)} only"
+                )
         return tokens
+
+    def token_public_keys(self) -> list[str]:
+        """EKM's public keys, one PEM block each."""
+        end = "-----END PUBLIC KEY-----"
+        text = self.token_public_key or ""
+        return [block.strip() + "\n" + end for block in text.split(end) if block.strip()]
 
     def topic(self, topic: Topic) -> str:
         """The name a registered topic has in this deployment."""

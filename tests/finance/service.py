@@ -25,18 +25,16 @@ from kn_contracts.topics import (
 from kn_finance.bootstrap import create_app
 from kn_finance.settings import FinanceSettings
 from tests.support.kafka import produce, read_all
+from tests.support.persons import appointed, as_person
 from tests.support.service import Sandbox, running, sandbox
 from tests.support.waiting import eventually
 
-TOKENS = {
-    "t-ekm": "ekm",
-    "t-aalborg": "coordinator:aalborg-oest",
-    "t-esbjerg": "coordinator:esbjerg",
-    "t-auditor": "auditor",
-}
+TOKENS = {"t-ekm": "ekm", "t-auditor": "auditor"}
 EKM = {"Authorization": "Bearer t-ekm"}
-AALBORG = {"Authorization": "Bearer t-aalborg"}
-ESBJERG = {"Authorization": "Bearer t-esbjerg"}
+# persons the fixture makes the networks' coordinators from today (tests/support/persons)
+COORDINATORS = {"aalborg-oest": "c-aalborg", "esbjerg": "c-esbjerg"}
+AALBORG = as_person(COORDINATORS["aalborg-oest"])
+ESBJERG = as_person(COORDINATORS["esbjerg"])
 AUDITOR = {"Authorization": "Bearer t-auditor"}
 JANUARY_2026 = dt.datetime(2026, 1, 15, 9, tzinfo=dt.UTC)
 
@@ -100,7 +98,11 @@ async def finance_service(
         app = functools.partial(create_app, clock=lambda: clock)
         try:
             async with running(app, settings) as client:
-                yield Finance(client, box, settings, schema)
+                service = Finance(client, box, settings, schema)
+                publish = functools.partial(service.publish, "membership")
+                for network_id, person_id in COORDINATORS.items():
+                    await appointed(publish, client, network_id, person_id)
+                yield service
         finally:
             await drop_schemas(database_url, schema)
 

@@ -100,7 +100,7 @@ async def test_invoices_refuse_only_what_is_not_an_invoice(finance: Finance) -> 
         "role ekm",
     )
     refused(await finance.http.get(f"{base}/nope", headers=EKM), 404, "no invoice nope")
-    body = refused(await finance.http.get(base, headers=ESBJERG), 403, "may not read")
+    body = refused(await finance.http.get(base, headers=ESBJERG), 403, "may not read or act")
     assert body["rule"].startswith("Coordinator 1")
     assert (await finance.http.get(base, headers=AALBORG)).status_code == 200
     assert (await finance.http.get(base, headers=AUDITOR)).status_code == 200
@@ -125,7 +125,7 @@ async def test_bookings_entitlement_and_fees_name_what_is_missing(finance: Finan
         422,
         "wine",
     )
-    refused(await post(f"{network}/bookings", booking, ESBJERG), 403, "may not act")
+    refused(await post(f"{network}/bookings", booking, ESBJERG), 403, "may not read or act")
     refused(await post(f"{network}/bookings", booking, AUDITOR), 403, "role ekm or coordinator")
     listed = (await finance.http.get(f"{network}/bookings", headers=AALBORG)).json()
     assert [b["booking_id"] for b in listed["bookings"]] == ["b-0312"]

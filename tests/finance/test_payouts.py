@@ -16,7 +16,7 @@ from pypdf import PdfReader
 
 from kn_contracts.events.payouts import PayoutAdjusted, PoolPayoutApproved
 from kn_contracts.topics import FINANCE_PAYOUTS
-from tests.finance.service import Finance
+from tests.finance.service import AALBORG, Finance
 from tests.finance.story import corrected, recorded, worked_example
 from tests.support.waiting import eventually
 
@@ -127,7 +127,7 @@ async def test_each_payee_gets_a_danish_fee_statement(finance: Finance) -> None:
     assert (await finance.post("/v1/fees/2025/close", None)).status_code == 200
     answer = await finance.http.get(
         "/v1/networks/aalborg-oest/fee/2025/statement/p-03.pdf",
-        headers={"Authorization": "Bearer t-aalborg"},
+        headers=AALBORG,
     )
     assert answer.status_code == 200, answer.text
     text = PdfReader(io.BytesIO(answer.content)).pages[0].extract_text()

@@ -19,18 +19,16 @@ from kn_contracts.topics import MEETINGS_EVENTS, MEMBERSHIP_EVENTS, REPORTING_EV
 from kn_meetings.bootstrap import create_app
 from kn_meetings.settings import MeetingsSettings
 from tests.support.kafka import Message, produce, read_all
+from tests.support.persons import appointed, as_person
 from tests.support.sealed import opened
 from tests.support.service import Sandbox, running, sandbox
 
-TOKENS = {
-    "t-ekm": "ekm",
-    "t-aalborg": "coordinator:aalborg-oest",
-    "t-esbjerg": "coordinator:esbjerg",
-    "t-auditor": "auditor",
-}
+TOKENS = {"t-ekm": "ekm", "t-auditor": "auditor"}
 EKM = {"Authorization": "Bearer t-ekm"}
-AALBORG = {"Authorization": "Bearer t-aalborg"}
-ESBJERG = {"Authorization": "Bearer t-esbjerg"}
+# persons the fixture makes the networks' coordinators from today (tests/support/persons)
+COORDINATORS = {"aalborg-oest": "c-aalborg", "esbjerg": "c-esbjerg"}
+AALBORG = as_person(COORDINATORS["aalborg-oest"])
+ESBJERG = as_person(COORDINATORS["esbjerg"])
 
 
 @dataclass(frozen=True)
@@ -94,7 +92,10 @@ async def meetings_service(bootstrap: str, database_url: str) -> AsyncIterator[R
         settings = box.settings(MeetingsSettings, TOKENS, schema)
         try:
             async with running(create_app, settings) as client:
-                yield Running(client, box, settings)
+                service = Running(client, box, settings)
+                for network_id, person_id in COORDINATORS.items():
+                    await appointed(service.publish_membership, client, network_id, person_id)
+                yield service
         finally:
             await _drop(database_url, schema)
 

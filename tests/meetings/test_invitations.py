@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from icalendar import Calendar, Component, vCalAddress
 
-from kn_contracts.events.membership import CoordinatorElected, CoordinatorHolder, NetworkCreated
+from kn_contracts.events.membership import NetworkCreated
 from kn_meetings import handlers
 from kn_meetings.adapters.ics import Addresses, Person, invitation, plan_calendar
 from kn_meetings.domain.commands import CancelMeeting, RescheduleMeeting
@@ -20,7 +20,8 @@ from kn_meetings.domain.model import Meeting
 from kn_servicekit.memstore import InMemoryEventStore
 from tests.meetings.fakes import NETWORK, cause, planned
 from tests.meetings.itip import build, itip_errors
-from tests.meetings.service import AALBORG, Running, joined
+from tests.meetings.service import AALBORG, ESBJERG, Running, joined
+from tests.support.persons import appointed
 from tests.support.waiting import eventually
 
 COPENHAGEN = ZoneInfo("Europe/Copenhagen")
@@ -205,22 +206,20 @@ async def test_the_plan_for_two_years_is_served_as_ics(service: Running) -> None
 async def test_a_meetings_invitation_is_served_from_the_coordinator_to_the_members(
     service: Running, checker: Path, tmp_path: Path
 ) -> None:
-    anna = CoordinatorHolder(person_id="p-anna", name="Anna Ærø")
     await service.publish_membership(
         joined("p-anna", "Anna Ærø", "111111", dt.date(2025, 1, 1)),
         joined("p-lukasz", "Łukasz Wiśniewski", "222222", dt.date(2025, 1, 1)),
-        CoordinatorElected(effective_date=dt.date(2025, 1, 1), actor="ekm", causation_id="c",
-                           correlation_id="c", network_id=NETWORK, holders=(anna,),
-                           payee_person_id="p-anna"),
     )  # fmt: skip
+    anna = await appointed(service.publish_membership, service.client, NETWORK, "p-anna",
+                           dt.date(2025, 1, 1), "Anna Ærø", alone=True)  # fmt: skip
     march = {"date": "2025-03-12", "starts": "17:00", "place": "Klinik Nord"}
     body = {"years": [2025], "meetings": [march]}
-    planned_ = await service.client.post(f"/v1/networks/{NETWORK}/plan", json=body, headers=AALBORG)
+    planned_ = await service.client.post(f"/v1/networks/{NETWORK}/plan", json=body, headers=anna)
     assert planned_.status_code == 201, planned_.text
     url = f"/v1/networks/{NETWORK}/meetings/2025-03-12/invitation.ics"
 
     async def fetch() -> bytes:
-        response = await service.client.get(url, headers=AALBORG)
+        response = await service.client.get(url, headers=anna)
         assert response.status_code == 200, response.text
         assert response.headers["content-type"].startswith("text/calendar")
         return response.content
@@ -233,6 +232,6 @@ async def test_a_meetings_invitation_is_served_from_the_coordinator_to_the_membe
     assert itip_errors(checker, content, tmp_path) == []
     event = Calendar.from_ical(content).walk("VEVENT")[0]
     assert sorted(a.params["CN"] for a in attendees_of(event)) == ["Anna Ærø", "Łukasz Wiśniewski"]
-    other = await service.client.get(url, headers={"Authorization": "Bearer t-esbjerg"})
+    other = await service.client.get(url, headers=ESBJERG)
     assert other.status_code == 403
     assert other.json()["rule"].startswith("Coordinator 1")

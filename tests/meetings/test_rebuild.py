@@ -71,7 +71,8 @@ async def test_a_rebuilt_membership_view_answers_the_same_and_keeps_following_th
     assert after != before
     assert f"readers now use schema {after}" in out
     assert f"previous schema {before} is kept" in out
-    assert "rebuilt membership_view: 2 message(s) read, 2 applied" in out
+    # the two facts, and the fixture's two coordinators (tests/support/persons)
+    assert "rebuilt membership_view: 4 message(s) read, 4 applied" in out
     assert await members_on_the_sheet(service) == {"p-ida", "p-carl"}  # read from the new one
 
     # the running service's live runner moved to the new schema: news still arrive

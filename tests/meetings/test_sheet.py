@@ -12,13 +12,13 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from kn_contracts.events.membership import CoordinatorElected, CoordinatorHolder
 from kn_meetings.adapters.sheet import COLUMNS, Font, SheetFontMissing, attendance_sheet
 from kn_meetings.domain.model import Meeting
 from kn_meetings.domain.roster import Membership
 from kn_meetings.handlers.papers import Holder, Papers
 from kn_meetings.settings import MeetingsSettings
-from tests.meetings.service import AALBORG, EKM, Running, joined
+from tests.meetings.service import EKM, ESBJERG, Running, joined
+from tests.support.persons import appointed
 from tests.support.waiting import eventually
 
 DEFAULTS = MeetingsSettings()
@@ -129,24 +129,22 @@ def test_a_missing_font_names_the_package_to_install(tmp_path: Path) -> None:
 async def test_the_coordinator_prints_the_sheet_of_a_meeting_from_meetings(
     service: Running,
 ) -> None:
-    anna = CoordinatorHolder(person_id="p-anna", name="Anna Ærø")
     await service.publish_membership(
         joined("p-anna", "Anna Ærø", "111111", dt.date(2025, 1, 1)),
         joined("p-lukasz", "Łukasz Wiśniewski", "222222", dt.date(2025, 1, 1)),
         joined("p-ayse", "Ayşe Yılmaz", "333333", dt.date(2025, 4, 1)),  # not yet on 12 March
-        CoordinatorElected(effective_date=dt.date(2025, 1, 1), actor="ekm", causation_id="c",
-                           correlation_id="c", network_id="aalborg-oest", holders=(anna,),
-                           payee_person_id="p-anna"),
     )  # fmt: skip
+    anna = await appointed(service.publish_membership, service.client, "aalborg-oest", "p-anna",
+                           dt.date(2025, 1, 1), "Anna Ærø", alone=True)  # fmt: skip
     march = {"date": "2025-03-12", "starts": "17:00", "place": "Klinik Nord",
              "topics": ["Rammer og aftaler"]}  # fmt: skip
-    planned = await service.client.post("/v1/networks/aalborg-oest/plan", headers=AALBORG,
+    planned = await service.client.post("/v1/networks/aalborg-oest/plan", headers=anna,
                                         json={"years": [2025], "meetings": [march]})  # fmt: skip
     assert planned.status_code == 201, planned.text
     url = "/v1/networks/aalborg-oest/meetings/2025-03-12/attendance-sheet.pdf"
 
     async def sheet_text() -> str:
-        response = await service.client.get(url, params={"blank_rows": 5}, headers=AALBORG)
+        response = await service.client.get(url, params={"blank_rows": 5}, headers=anna)
         assert response.status_code == 200, response.text
         assert response.headers["content-type"] == "application/pdf"
         return "\n".join(t for t, _ in pages(response.content))
@@ -157,8 +155,8 @@ async def test_the_coordinator_prints_the_sheet_of_a_meeting_from_meetings(
     assert "Ayşe" not in text
     assert "Rammer og aftaler" in text
     assert (await service.client.get(url, headers=EKM)).status_code == 200
-    for token in ("t-auditor", "t-esbjerg"):
-        refused = await service.client.get(url, headers={"Authorization": f"Bearer {token}"})
+    for headers in ({"Authorization": "Bearer t-auditor"}, ESBJERG):
+        refused = await service.client.get(url, headers=headers)
         assert refused.status_code == 403, refused.text
-    unknown = await service.client.get(url.replace("03-12", "03-13"), headers=AALBORG)
+    unknown = await service.client.get(url.replace("03-12", "03-13"), headers=anna)
     assert unknown.status_code == 404

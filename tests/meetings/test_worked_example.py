@@ -101,7 +101,7 @@ async def test_the_worked_example_reaches_ekm_with_every_attendee_classified(
     recorded = AttendanceRecorded.model_validate(cloud_event.get_data())
     assert (recorded.network_id, recorded.meeting_date) == (NETWORK, dt.date(2025, 3, 12))
     assert recorded.effective_date == dt.date(2025, 3, 12)
-    assert recorded.actor == "coordinator:aalborg-oest"
+    assert recorded.actor == "coordinator:aalborg-oest/c-aalborg"  # the person who acted
     assert Counter(a.category for a in recorded.attendees) == {"member_owner": 14, "employee": 2}
     owners = {a.person_id for a in recorded.attendees if a.category == "member_owner"}
     assert owners == set(ATTENDING)

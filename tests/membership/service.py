@@ -22,11 +22,8 @@ from tests.support.waiting import eventually
 TOKENS = {
     "t-ekm": "ekm",
     "t-auditor": "auditor",
-    "t-coord": "coordinator:aalborg-oest",
-    "t-other": "coordinator:vejle-nord",
 }
 EKM = {"Authorization": "Bearer t-ekm"}
-COORDINATOR = {"Authorization": "Bearer t-coord"}
 REGION_SOURCE = "/region/nordjylland"
 
 

@@ -19,19 +19,17 @@ from kn_reporting.bootstrap import create_app
 from kn_reporting.settings import ReportingSettings
 from tests.meetings.service import _drop
 from tests.support.kafka import produce, read_all
+from tests.support.persons import appointed, as_person
 from tests.support.service import Sandbox, running, sandbox
 from tests.support.waiting import eventually
 
-TOKENS = {
-    "t-ekm": "ekm",
-    "t-auditor": "auditor",
-    "t-aalborg": "coordinator:aalborg-oest",
-    "t-esbjerg": "coordinator:esbjerg",
-}
+TOKENS = {"t-ekm": "ekm", "t-auditor": "auditor"}
 EKM = {"Authorization": "Bearer t-ekm"}
 AUDITOR = {"Authorization": "Bearer t-auditor"}
-AALBORG = {"Authorization": "Bearer t-aalborg"}
-ESBJERG = {"Authorization": "Bearer t-esbjerg"}
+# persons the fixture makes the networks' coordinators from today (tests/support/persons)
+COORDINATORS = {"aalborg-oest": "c-aalborg", "esbjerg": "c-esbjerg"}
+AALBORG = as_person(COORDINATORS["aalborg-oest"])
+ESBJERG = as_person(COORDINATORS["esbjerg"])
 
 
 @dataclass
@@ -109,6 +107,12 @@ async def reporting_service(
         chosen = chosen.model_copy(update=settings)
         try:
             async with running(lambda s: create_app(s, now), chosen) as client:
-                yield Reporting(client, box, now, chosen)
+                service = Reporting(client, box, now, chosen)
+                for network_id, person_id in COORDINATORS.items():
+                    await appointed(
+                        lambda event: service.publish([event]), client, network_id, person_id
+                    )
+                service.published.clear()  # the tests' own facts only
+                yield service
         finally:
             await _drop(database_url, schema)

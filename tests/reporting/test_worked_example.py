@@ -158,7 +158,7 @@ async def test_the_coordinator_submits_the_narrative_and_ekm_acknowledges_it(
     )
     events = [decode(r.headers, r.value, catalog())[1] for r in records]
     assert [type(e) for e in events] == [AnnualStatusSubmitted, AnnualStatusAcknowledged]
-    assert events[0].actor == "coordinator:aalborg-oest"
+    assert events[0].actor == "coordinator:aalborg-oest/c-aalborg"  # the person who acted
     assert events[1].actor == "ekm"
     assert {r.key for r in records} == {ex.NETWORK.encode()}
     pdf = await service.client.get(f"{url}.pdf", headers=EKM)

@@ -1,4 +1,5 @@
-"""Bearer tokens map to roles: 401 without a valid token, 403 for the wrong role."""
+"""Service principals' tokens map to roles: 401 without a valid token, 403 for the wrong
+role; a coordinator has no configured token (they sign in as a person)."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from kn_membership.bootstrap import create_app
 from kn_membership.settings import MembershipSettings
 from kn_servicekit.auth import Actor, require
 
-TOKENS = {"tok-ekm": "ekm", "tok-coord": "coordinator:aalborg-oest", "tok-region": "region"}
+TOKENS = {"tok-ekm": "ekm", "tok-region": "region"}
 
 
 @pytest.fixture
@@ -52,9 +53,22 @@ def test_the_right_role_becomes_the_actor_of_the_command(client: TestClient) -> 
     assert response.json() == {"actor": "ekm"}
 
 
-def test_a_coordinator_role_carries_its_network() -> None:
+def test_a_recorded_coordinator_actor_names_the_network_and_the_person() -> None:
+    """Older events record `coordinator:<network>`; new ones add the person who acted."""
     assert Actor.parse("coordinator:aalborg-oest") == Actor("coordinator", "aalborg-oest")
     assert str(Actor.parse("coordinator:aalborg-oest")) == "coordinator:aalborg-oest"
+    acted = Actor.parse("coordinator:aalborg-oest/p-04")
+    assert acted == Actor("coordinator", "aalborg-oest", "p-04")
+    assert (str(acted), acted.scope) == (
+        "coordinator:aalborg-oest/p-04",
+        "coordinator:aalborg-oest",
+    )
+    assert str(Actor.parse("person:p-04")) == "person:p-04"
+
+
+def test_a_coordinator_token_in_settings_is_refused_they_sign_in_as_a_person() -> None:
+    with pytest.raises(ValidationError, match="a coordinator signs in as a person"):
+        MembershipSettings(api_tokens={"t": "coordinator:vejle"})
 
 
 @pytest.mark.parametrize(
@@ -71,12 +85,14 @@ def test_a_malformed_role_in_settings_is_refused_at_start(role: str, complaint: 
 
 
 def test_a_service_says_which_role_a_token_carries() -> None:
-    app = create_app(MembershipSettings(api_tokens={"tok-c": "coordinator:vejle"}))
+    app = create_app(MembershipSettings(api_tokens={"tok-a": "auditor"}))
     client = TestClient(app)  # no lifespan: whoami needs neither database nor Kafka
-    response = client.get("/whoami", headers={"Authorization": "Bearer tok-c"})
+    response = client.get("/whoami", headers={"Authorization": "Bearer tok-a"})
     assert response.json() == {
-        "actor": "coordinator:vejle",
-        "role": "coordinator",
-        "network_id": "vejle",
+        "actor": "auditor",
+        "role": "auditor",
+        "network_id": None,
+        "person_id": None,
+        "coordinates": [],
     }
     assert client.get("/whoami").status_code == 401

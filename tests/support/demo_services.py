@@ -13,24 +13,15 @@ import asyncpg
 import pytest
 
 from kn_contracts.topics import TOPICS
+from kn_deploy.scenario_desk import PERSON_KEY
 from kn_deploy.services import ServiceProcess, start_service
 from kn_servicekit.topics import ensure_topics
 from tests.support.kafka import drop_topics
+from tests.support.persons import PUBLIC_KEY, SIGNING_KEY
 
-TOKENS = {
-    "ekm": "demo-ekm",
-    "coordinator": "demo-coordinator",
-    "auditor": "demo-auditor",
-    "coordinator:aalborg-vest": "demo-coordinator-aalborg-vest",  # the demo year's networks
-    "coordinator:aarhus-nord": "demo-coordinator-aarhus-nord",
-}
-ROLES = {
-    "demo-ekm": "ekm",
-    "demo-coordinator": "coordinator:aalborg-oest",
-    "demo-auditor": "auditor",
-    "demo-coordinator-aalborg-vest": "coordinator:aalborg-vest",
-    "demo-coordinator-aarhus-nord": "coordinator:aarhus-nord",
-}
+# the service principals' tokens, and EKM's key for the coordinators' own tokens
+TOKENS = {"ekm": "demo-ekm", "auditor": "demo-auditor", PERSON_KEY: SIGNING_KEY.decode()}
+ROLES = {"demo-ekm": "ekm", "demo-auditor": "auditor"}
 
 
 async def _prepare(bootstrap: str, database_url: str, prefix: str, schemas: list[str]) -> None:
@@ -67,6 +58,7 @@ def demo_services(
                 "KN_KAFKA_BOOTSTRAP": kafka_bootstrap,
                 f"KN_{name.upper()}_DATABASE_URL": f"{database_url}?search_path={schema}",
                 f"KN_{name.upper()}_API_TOKENS": json.dumps(ROLES),
+                "KN_TOKEN_PUBLIC_KEY": PUBLIC_KEY,
             }
             running[name] = start_service(name, env, logs, port=port)
         for process in running.values():

@@ -23,6 +23,7 @@ from kn_contracts.cpr import looks_like_cpr
 TESTS = Path(__file__).resolve().parents[1]
 _NAME = re.compile(r'"([A-ZÆØÅ][a-zæøå]+ (?:[A-ZÆØÅ][a-zæøå]+ )?[A-ZÆØÅ][a-zæøå]+)"')
 _TOKEN = re.compile(r'"((?:t|demo)-[a-z-]+)"\s*:')
+_PERSON_TOKEN = re.compile(r"eyJ[\w-]+\.eyJ[\w-]+\.[\w-]+")  # a JWT: a person's token
 # words of places, firms and networks (not persons) that look like names to the pattern
 _NOT_PERSONS = re.compile(
     r"Øst|Nord|Syd|Vest|Fysio|Klinik|Kantinen|Aalborg|Esbjerg|Vejle|Aarhus|Odense|Lokaler|"
@@ -69,6 +70,8 @@ class LogWatch:
         for token in self.tokens:
             if f'"{token}"' in text or f"Bearer {token}" in text:
                 return f"the token {token}"
+        if _PERSON_TOKEN.search(text):
+            return "a person's token"
         for name in self.names:
             if name in text:
                 return f"the name {name!r}"

@@ -20,6 +20,7 @@ from kn_contracts.topics import TOPICS
 from kn_servicekit.settings import ServiceSettings
 from kn_servicekit.topics import ensure_topics
 from tests.support.kafka import drop_topics
+from tests.support.persons import PUBLIC_KEY
 from tests.support.waiting import eventually
 
 S = TypeVar("S", bound=ServiceSettings)
@@ -41,6 +42,7 @@ class Sandbox:
                 "KN_TOPIC_PREFIX": self.prefix,
                 "database_url": f"{self.database_url}?search_path={schema}",
                 "api_tokens": dict(tokens),
+                "KN_TOKEN_PUBLIC_KEY": PUBLIC_KEY,  # persons' tokens (tests/support/persons)
             }
         )
 

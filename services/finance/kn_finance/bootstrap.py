@@ -22,7 +22,7 @@ from kn_finance.entrypoints.wiring import EXTRA, Services
 from kn_finance.settings import FinanceSettings
 from kn_rules.errors import Conflict, Invalid, NotFound
 from kn_rules.scheme_files import load_scheme
-from kn_servicekit import hosting
+from kn_servicekit import coordinator_tables, hosting
 from kn_servicekit.cause import copenhagen_date
 from kn_servicekit.http import Resources, create_http_app
 from kn_servicekit.pgstore import PostgresEventStore
@@ -108,4 +108,12 @@ def create_app(settings: FinanceSettings, clock: Callable[[], dt.datetime] = _no
             "payouts_view": hosting.projection(SERVICE, exported, events),
         },
         errors=ERRORS,
+        # the coordinator acts finance folds for the fee decide who may act (Coordinator 9)
+        coordinator_view=coordinator_tables.view_of(
+            decider.name,
+            "fin_coordinator_acts",
+            coordinator_tables.decoder(events),
+            kind="ce_type",
+            body="body",
+        ),
     )

@@ -7,7 +7,9 @@ from collections.abc import Callable
 
 from fastapi import FastAPI
 
+from kn_contracts.base import Event
 from kn_contracts.catalog import Catalog
+from kn_contracts.events.membership import MEMBERSHIP_EVENT_TYPES
 from kn_contracts.topics import (
     MEETINGS_EVENTS,
     MEETINGS_KEYS,
@@ -28,7 +30,7 @@ from kn_meetings.domain.errors import Conflict, Forbidden, Invalid, NotFound
 from kn_meetings.entrypoints.api import router
 from kn_meetings.entrypoints.wiring import EXTRA, Services
 from kn_meetings.settings import MeetingsSettings
-from kn_servicekit import hosting, personal
+from kn_servicekit import coordinator_tables, hosting, personal
 from kn_servicekit.http import Resources, create_http_app
 from kn_servicekit.pgstore import PostgresEventStore
 from kn_servicekit.projection import Projection
@@ -59,6 +61,14 @@ READ_MODELS: dict[str, Callable[[MeetingsSettings], tuple[Projection, Catalog]]]
     AnnualStatusView.name: annual_status_view,
 }
 """What `kn-meetings rebuild` can rebuild."""
+
+
+def _coordinator_act(kind: str, body: str) -> Event:
+    """A row of the membership view's coordinator_acts (kept by event name)."""
+    return _MEMBERSHIP_TYPES[kind].model_validate_json(body)
+
+
+_MEMBERSHIP_TYPES = {t.event_name(): t for t in MEMBERSHIP_EVENT_TYPES}
 
 
 def create_app(settings: MeetingsSettings, clock: Callable[[], dt.datetime] = _now) -> FastAPI:
@@ -105,4 +115,8 @@ def create_app(settings: MeetingsSettings, clock: Callable[[], dt.datetime] = _n
             "annual_status_view": hosting.projection(SERVICE, statuses, events),
         },
         errors=ERRORS,
+        # the coordinator acts meetings keeps beside its membership facts (Coordinator 9)
+        coordinator_view=coordinator_tables.view_of(
+            view.name, "coordinator_acts", _coordinator_act
+        ),
     )

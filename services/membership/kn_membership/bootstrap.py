@@ -7,7 +7,7 @@ from kn_membership import SERVICE, handlers
 from kn_membership.adapters.region import RegionFeed
 from kn_membership.adapters.seed import seed
 from kn_membership.domain.errors import AlreadyExists, NotFound, RuleBroken
-from kn_membership.entrypoints import coordinator, deps, ekm, erasure, networks, requests
+from kn_membership.entrypoints import access, coordinator, deps, ekm, erasure, networks, requests
 from kn_membership.entrypoints import feed as unresolved
 from kn_membership.entrypoints.deps import CATALOG
 from kn_membership.settings import MembershipSettings
@@ -48,6 +48,7 @@ def create_app(settings: MembershipSettings) -> FastAPI:
             "region_feed": hosting.projection(SERVICE, feed, CATALOG),
         },
         errors={RuleBroken: 422, NotFound: 404, AlreadyExists: 409},
+        coordinator_view=access.coordinator_view,
     )
     app.state.registers = registers
     app.state.keys = keys

@@ -29,7 +29,7 @@ from kn_reporting.entrypoints.wiring import EXTRA, Services
 from kn_reporting.handlers import Reports
 from kn_reporting.settings import ReportingSettings
 from kn_rules.scheme_files import load_scheme
-from kn_servicekit import hosting, personal
+from kn_servicekit import coordinator_tables, hosting, personal
 from kn_servicekit.http import Resources, create_http_app
 from kn_servicekit.pgstore import PostgresEventStore
 from kn_servicekit.sealing import KeyRing
@@ -100,4 +100,14 @@ def create_app(settings: ReportingSettings, clock: Callable[[], dt.datetime] = _
             "report_facts": hosting.projection(SERVICE, view, events),
         },
         errors=ERRORS,
+        # the coordinator acts among a network's facts decide who may act (Coordinator 9)
+        coordinator_view=coordinator_tables.view_of(
+            view.name,
+            "report_facts",
+            coordinator_tables.decoder(events),
+            kinds=coordinator_tables.COORDINATOR_TYPES,
+            network="scope",
+            kind="ce_type",
+            body="body",
+        ),
     )

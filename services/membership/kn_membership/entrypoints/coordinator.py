@@ -16,14 +16,14 @@ from kn_membership.domain import coordinator, requests, views
 from kn_membership.entrypoints import deps, schemas
 from kn_servicekit.access import EKM as EKM_ROLE
 from kn_servicekit.access import may_act, may_read
-from kn_servicekit.auth import Actor, current_actor, require
+from kn_servicekit.auth import Actor, require
 from kn_servicekit.cause import Cause
 from kn_servicekit.commands import run_command
 from kn_servicekit.eventstore import EventStore
 from kn_servicekit.params import YearInQuery
 
 router = APIRouter(prefix="/v1", tags=["coordinator"])
-ANYONE = Annotated[Actor, Depends(current_actor)]
+ANYONE = Annotated[Actor, Depends(require("ekm", "coordinator", "auditor"))]
 EKM = Annotated[Actor, Depends(require("ekm"))]
 READER = Annotated[Actor, Depends(require("ekm", "auditor"))]
 ROLE = "/networks/{network_id}/coordinator"

@@ -10,10 +10,10 @@ from fastapi import APIRouter, Depends, Query, Request
 from kn_membership.domain import views
 from kn_membership.entrypoints import deps
 from kn_servicekit.access import may_read
-from kn_servicekit.auth import Actor, current_actor
+from kn_servicekit.auth import Actor, require
 
 router = APIRouter(prefix="/v1/networks/{network_id}", tags=["networks"])
-ANYONE = Annotated[Actor, Depends(current_actor)]
+ANYONE = Annotated[Actor, Depends(require("ekm", "coordinator", "auditor"))]
 
 
 @router.get("/members")

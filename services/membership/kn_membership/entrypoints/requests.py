@@ -12,13 +12,13 @@ from kn_membership.domain import requests, views
 from kn_membership.domain.model import Request as ActRequest
 from kn_membership.entrypoints import deps, schemas
 from kn_servicekit.access import may_read
-from kn_servicekit.auth import Actor, current_actor, require
+from kn_servicekit.auth import Actor, require
 from kn_servicekit.cause import Cause
 from kn_servicekit.commands import run_command
 from kn_servicekit.eventstore import EventStore
 
 router = APIRouter(prefix="/v1", tags=["coordinator"])
-ANYONE = Annotated[Actor, Depends(current_actor)]
+ANYONE = Annotated[Actor, Depends(require("ekm", "coordinator", "auditor"))]
 EKM = Annotated[Actor, Depends(require("ekm"))]
 READER = Annotated[Actor, Depends(require("ekm", "auditor"))]
 ROLE = "/networks/{network_id}/coordinator"

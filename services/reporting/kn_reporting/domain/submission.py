@@ -17,7 +17,7 @@ from kn_contracts.events.reporting import (
 )
 from kn_reporting.domain.errors import WHO_WRITES, Conflict, Invalid
 from kn_reporting.domain.policy import Policy
-from kn_servicekit.access import EKM, coordinator_of
+from kn_servicekit.access import EKM, is_coordinator_of
 from kn_servicekit.cause import Cause
 from kn_servicekit.errors import AccessDenied
 
@@ -61,7 +61,7 @@ def submit(
     filing: Filing, network_id: str, year: int, narrative: Narrative, digest: str, cause: Cause
 ) -> list[Event]:
     """The network's coordinator submits the year's status with the narrative, once."""
-    if cause.actor != coordinator_of(network_id):
+    if not is_coordinator_of(cause.actor, network_id):
         raise AccessDenied(
             WHO_WRITES,
             f"only the coordinator of {network_id} submits its "
