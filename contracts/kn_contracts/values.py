@@ -16,7 +16,18 @@ Identifier = Annotated[
 Ydernummer = Annotated[str, StringConstraints(pattern=r"^[0-9]{6}$")]
 """A provider number under the public agreement: six digits (leading zeros kept)."""
 
-PersonName = Annotated[str, StringConstraints(min_length=1, max_length=200, strip_whitespace=True)]
+
+def _not_sealed(name: str) -> str:
+    if name.startswith("sealed:"):  # the form of a sealed value (kn_contracts.sealed)
+        raise ValueError("a name does not start with 'sealed:'")
+    return name
+
+
+PersonName = Annotated[
+    str,
+    StringConstraints(min_length=1, max_length=200, strip_whitespace=True),
+    AfterValidator(_not_sealed),
+]
 
 
 def _local(moment: dt.time) -> dt.time:
