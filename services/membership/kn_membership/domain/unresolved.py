@@ -6,8 +6,9 @@ from collections.abc import Callable
 
 from kn_contracts.base import Event
 from kn_contracts.events import membership as ev
+from kn_contracts.sealed import ERASED
 from kn_membership.domain import feed
-from kn_membership.domain.errors import AlreadyExists, NotFound
+from kn_membership.domain.errors import AlreadyExists, NotFound, RuleBroken
 from kn_membership.domain.model import Rejection
 from kn_membership.domain.register import Register
 from kn_servicekit.cause import Cause
@@ -29,6 +30,12 @@ def redrive(register: Register, number: int, decode: Decode, cause: Cause) -> li
     """Decide the change again on today's register; if it applies, record its events and
     that it was settled. If it still contradicts the register, RuleBroken says why."""
     rejection = pending(register, number)
+    if rejection.change == ERASED:  # issue 15: its person was erased, the body with them
+        raise RuleBroken(
+            None,
+            f"region change {number} named a person who has been erased, so it cannot be "
+            "applied: dismiss it, and ask the region to send the change again if it still holds",
+        )
     change = decode(rejection.change_type, rejection.change)
     # as the feed decided: the region's actor and the day it reported the change
     as_reported = Cause(change.actor, rejection.change_key, change.correlation_id,
