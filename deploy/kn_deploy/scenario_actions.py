@@ -106,7 +106,8 @@ class Play:
         send(self.meetings, f"/networks/{self.id}/plan", self.mine, f"{self.id}-plan-2025", body)
 
     def holders(self, on: str) -> list[str]:
-        found = get_json(self.members, f"/networks/{self.id}/coordinator?on={on}", self.mine)
+        """Who held the role on a day, as EKM reads it (there may be no coordinator now)."""
+        found = get_json(self.members, f"/networks/{self.id}/coordinator?on={on}", self.desk.ekm)
         return [h["person_id"] for h in found["holders"]]
 
     def hold(self, day: str, came: list[str], written_in: list[dict[str, Any]]) -> Counter[str]:

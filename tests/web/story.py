@@ -18,13 +18,15 @@ from kn_contracts.envelope import Envelope, encode
 from kn_contracts.events import region as rg
 from kn_contracts.topics import REGION_YDERNUMMER
 from kn_deploy.scenario_kit import until
+from tests.support.persons import person_token
 
 NETWORK, CLINIC, SHARED = "aalborg-oest", "fysio-oest", "240117"
 OWNERS = [("p-p", "Pia Poulsen", SHARED), ("p-q", "Quinn Qvist", SHARED)] + [
     (f"p-{n:02d}", f"Ejer Nummer {n:02d}", f"{400100 + n}") for n in range(3, 19)
 ]
 WAITING = ("p-helle", "Helle Hald", "100042")  # a brand-new clinic: EKM assigns her
-EKM, COORDINATOR, AUDITOR = "demo-ekm", "demo-coordinator", "demo-auditor"
+EKM, AUDITOR = "demo-ekm", "demo-auditor"
+COORDINATOR = person_token("p-03")  # EKM issued it; EKM's act below makes p-03 coordinator
 
 
 def bearer(token: str) -> dict[str, str]:
@@ -68,6 +70,8 @@ def seed(urls: dict[str, str], bootstrap: str) -> None:
     until(lambda: get(f"{m}/feed/unresolved", EKM)["unresolved"], bool, within=45)
     elect = {"person_id": "p-03", "effective_date": "2025-01-01"}
     post(f"{m}/networks/{NETWORK}/coordinator/elect", EKM, elect)
+    for url in urls.values():  # each service's own view of the history has the act
+        until(lambda u=url: get(f"{u}/whoami", COORDINATOR)["coordinates"], bool, within=45)  # type: ignore[misc]
     base = {"year": 2022, "amounts": {"pool": [{"tier": "standard", "amount": 50000}],
                                       "coordinator_fee": 2000000}}  # fmt: skip
     post(f"{f}/rate-tables", EKM, base)

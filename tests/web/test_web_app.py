@@ -15,7 +15,15 @@ from kn_web.app import create_app
 from kn_web.settings import WebSettings
 
 Answer = Callable[[httpx.Request], httpx.Response]
-ACTORS = {"coord-token": "coordinator:aalborg-oest", "region-token": "region"}
+# what each service's /whoami answers: a person (their own token, and the networks they
+# coordinate today in the service's view of EKM's confirmed history), or a service's role
+ACTORS: dict[str, dict[str, object]] = {
+    "coord-token": {"actor": "person:p-03", "role": "person", "person_id": "p-03",
+                    "coordinates": ["aalborg-oest"]},
+    "former-token": {"actor": "person:p-02", "role": "person", "person_id": "p-02",
+                     "coordinates": []},
+    "region-token": {"actor": "region", "role": "region", "coordinates": []},
+}  # fmt: skip
 YEAR = {"network_id": "aalborg-oest", "year": 2025, "meetings": [], "meetings_planned": 0,
         "meetings_held": 0, "year_over": True, "flags": [],
         "mandatory_topic": {"year": 2025, "topic_id": None, "title": None,
@@ -35,7 +43,7 @@ class Services:
         if request.url.path == "/whoami":
             if token not in ACTORS:
                 return httpx.Response(401, json={"detail": "unknown bearer token"})
-            return httpx.Response(200, json={"actor": ACTORS[token]})
+            return httpx.Response(200, json=ACTORS[token])
         answer = self.answers.get((request.method, request.url.path))
         if answer is not None:
             return answer(request)
@@ -73,6 +81,21 @@ def test_a_coordinator_signs_in_once_and_lands_on_their_network(client: TestClie
     answer = sign_in(client, "coord-token")
     assert answer.status_code == 303
     assert answer.headers["location"] == "/netvaerk/aalborg-oest"
+
+
+def test_a_person_who_coordinates_no_network_today_is_told_so_in_danish(
+    client: TestClient,
+) -> None:
+    """Coordinator 9: the role follows EKM's confirmed history, not the token."""
+    sign_in(client, "former-token")
+    assert "Du er ikke koordinator for et netværk i dag" in client.get("/log-ind").text
+    assert "kn_session" not in client.cookies
+
+
+def test_the_signed_in_person_and_their_network_show_on_every_page(client: TestClient) -> None:
+    sign_in(client, "coord-token")
+    page = client.get("/netvaerk/aalborg-oest/moeder").text
+    assert "Koordinator p-03 · aalborg-oest" in page
 
 
 def test_the_session_cookie_is_signed_httponly_and_samesite_strict(client: TestClient) -> None:

@@ -20,8 +20,11 @@ class Session:
     """Who is signed in: the token the services know them by, and what it stands for."""
 
     token: str
-    actor: str  # as the services' /whoami says: ekm, auditor, coordinator:<network>
+    # ekm or auditor (a service's token), or coordinator:<network>/<person> for a person
+    # who coordinates the network today in EKM's confirmed history
+    actor: str
     csrf: str
+    networks: tuple[str, ...] = ()  # every network the person coordinated at sign-in
 
     @property
     def role(self) -> str:
@@ -29,7 +32,11 @@ class Session:
 
     @property
     def network_id(self) -> str | None:
-        return self.actor.partition(":")[2] or None
+        return self.actor.partition(":")[2].partition("/")[0] or None
+
+    @property
+    def person_id(self) -> str | None:
+        return self.actor.partition(":")[2].partition("/")[2] or None
 
 
 class SignInNeeded(Exception):
@@ -47,8 +54,10 @@ class Cookies:
         self.signer = URLSafeTimedSerializer(secret, salt="kn-web")
         self.max_age, self.secure = max_age, secure
 
-    def start(self, response: Response, token: str, actor: str) -> None:
-        value = {"t": token, "a": actor, "c": secrets.token_urlsafe(32)}
+    def start(
+        self, response: Response, token: str, actor: str, networks: tuple[str, ...] = ()
+    ) -> None:
+        value = {"t": token, "a": actor, "c": secrets.token_urlsafe(32), "n": list(networks)}
         self._set(response, SESSION, self.signer.dumps(value), self.max_age)
         response.delete_cookie(SIGN_IN_CSRF, path="/")
 
@@ -59,7 +68,8 @@ class Cookies:
         value = self._read(request, SESSION, self.max_age)
         if not isinstance(value, dict) or not {"t", "a", "c"} <= value.keys():
             raise SignInNeeded
-        return Session(token=str(value["t"]), actor=str(value["a"]), csrf=str(value["c"]))
+        networks = tuple(str(n) for n in value.get("n") or ())
+        return Session(str(value["t"]), str(value["a"]), str(value["c"]), networks)
 
     def sign_in_csrf(self, request: Request) -> str:
         """The CSRF token of the sign-in form (no session yet: a cookie of its own)."""

@@ -44,7 +44,9 @@ async def sign_in_page(request: Request, videre: str = "") -> Response:
 
 @router.post("/log-ind")
 async def sign_in(request: Request) -> Response:
-    """Ask membership's /whoami who the token belongs to; keep both in the session."""
+    """Ask membership's /whoami who the token belongs to (a person: the networks they
+    coordinate today in membership's view of EKM's confirmed history); keep it in the
+    session. The services check the person's standing again on every request."""
     form = await request.form()
     sent, expected = form.get("csrf"), request.cookies.get(SIGN_IN_CSRF)
     if not (isinstance(sent, str) and expected and hmac.compare_digest(sent, expected)):
@@ -61,11 +63,18 @@ async def sign_in(request: Request) -> Response:
             return _again(request, why, onward)
         why = f"Medlemstjenesten svarer ikke lige nu ({error.status}); prøv igen om lidt."
         return _again(request, why, onward)
-    actor = str(who.get("actor", ""))
+    actor, networks = str(who.get("actor", "")), tuple(who.get("coordinates") or ())
+    if who.get("role") == "person":  # a person's own token: what EKM's history makes them
+        if not networks:
+            why = ("Du er ikke koordinator for et netværk i dag: EKM har ikke bekræftet en "
+                   "koordinatorrolle til dig, eller den er ophørt (Koordinator 9).")  # fmt: skip
+            return _again(request, why, onward)
+        actor = f"coordinator:{networks[0]}/{who.get('person_id')}"
     if actor.partition(":")[0] not in PAGE_ROLES:
         return _again(request, "Nøglen hører til regionens system, ikke til siderne.", onward)
-    response = RedirectResponse(onward or home_of(Session(token, actor, "")), status_code=303)
-    web(request).cookies.start(response, token, actor)
+    session = Session(token, actor, "", networks)
+    response = RedirectResponse(onward or home_of(session), status_code=303)
+    web(request).cookies.start(response, token, actor, networks)
     return response
 
 
