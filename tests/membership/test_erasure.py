@@ -78,6 +78,9 @@ async def test_an_erased_member_reads_slettet_and_a_later_opening_gets_a_new_key
                              "keys_erased": 1}  # fmt: skip
     assert await membership.members("aalborg-oest", JUNE_1) == [ERASED]
     assert await keys_of(membership, test_database_url, "p-anna") == [False]
+    again = await membership.post("/v1/persons/p-anna/erase", REASON)
+    assert again.status_code == 409
+    assert "no key of theirs is left, so nothing was changed" in again.json()["detail"]
     # years later the region reports her at a new clinic: a name typed again, a new key
     await membership.publish(opened("100077", "p-anna", "Anna Berg", "klinik-syd", JUNE_1))
     await eventually(lambda: awaiting(membership), lambda names: names == ["Anna Berg"])

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from kn_contracts.base import Event
 from kn_contracts.events import membership as ev
-from kn_membership.domain.errors import NotFound
+from kn_membership.domain.errors import AlreadyExists, NotFound
 from kn_membership.domain.register import Register
 from kn_servicekit.cause import Cause
 
@@ -13,6 +13,12 @@ def decide(
     register: Register, person_id: str, reason: str, keys_erased: int, cause: Cause
 ) -> list[Event]:
     """PersonErased for a person the register knows (their keys just deleted)."""
+    if not keys_erased and person_id in register.erased:
+        raise AlreadyExists(
+            None,
+            f"{person_id} was erased on {register.erased[person_id].isoformat()}: no key of "
+            "theirs is left, so nothing was changed",
+        )
     if not register.holdings_of_person(person_id) and not keys_erased:
         raise NotFound(
             "Membership 1",

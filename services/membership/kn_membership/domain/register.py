@@ -31,6 +31,7 @@ class Register(Indexed):
     requests: dict[str, dict[int, Request]] = field(default_factory=dict)  # by network, number
     unresolved: dict[int, Rejection] = field(default_factory=dict)  # by number, in order
     rejections: int = 0  # how many were ever recorded: the next one's number less one
+    erased: dict[str, dt.date] = field(default_factory=dict)  # person -> the day EKM erased
 
     def role(self, network_id: str) -> RoleHistory:
         """The network's confirmed coordinator history (empty if never filled)."""
@@ -42,7 +43,8 @@ class Register(Indexed):
 
     @apply.register
     def _(self, event: ev.PersonErased) -> None:
-        pass  # the key is gone: the person's names already read "[slettet]" (issue 15)
+        # the key is gone: the person's names already read "[slettet]" (issue 15)
+        self.erased[event.subject_id] = event.effective_date
 
     @apply.register
     def _(self, event: ev.ClusterAdded) -> None:
