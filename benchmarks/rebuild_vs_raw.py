@@ -1,121 +1,175 @@
-"""Batch rebuild of a simple projection versus a raw aiokafka getmany loop, same topic.
+"""Where a rebuild's time goes: the kit's rebuild beside raw readers of the same topic.
 
-    .venv/bin/python -m benchmarks.rebuild_vs_raw [--events 200000]
+    .venv/bin/python -m benchmarks.rebuild_vs_raw [--events 2000000] [--kinds tick,attendance]
+        [--workers 1,2,3] [--keep] [--topic PREFIX]
 
-Prints events/s for both and their ratio (target: rebuild >= 0.5 x raw).
+For each event size (bench_events.py: today's Tick, and an AttendanceRecorded of 16 sealed
+lines as meetings' relay publishes it) one topic of --events events (3 partitions), read in
+the same run by: the kit's rebuild (kn_servicekit.rebuild, ProjectionRunner as the services
+run it) into a scratch schema; a raw aiokafka getmany loop, also with each event decoded
+(the floor under a rebuild), and in 1, 2 and 3 worker processes of one consumer group; raw
+confluent-kafka reading headers and values, tuned and with librdkafka's defaults; Kafka's
+own ConsumerPerformance. Each line: events/s and CPU µs per event of the client, the broker
+and PostgreSQL (cpu.py), then the ratios issue 17's targets name, with the targets.
+`--keep` leaves the topics for a later `--topic PREFIX`; otherwise they are deleted, also
+on failure. No timed assertions: the figures are for the README.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
-import time
+import datetime as dt
+import signal
+import sys
 import uuid
+from dataclasses import dataclass
 
-from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
+from aiokafka import AIOKafkaProducer
 
+from benchmarks import bench_kafka
+from benchmarks.bench_events import KINDS, Kind, Tally, binary
+from benchmarks.bench_workers import read_in_workers
 from benchmarks.common import scratch_pool, start_infra
-from kn_contracts.envelope import decode
+from benchmarks.cpu import Meter, Spent, load_average
 from kn_servicekit.deadletter import DeadLetters
-from kn_servicekit.kafka import caught_up, partitions_of
+from kn_servicekit.rebuild import fresh_schema_name, rebuild
 from kn_servicekit.runner import ProjectionRunner
 from kn_servicekit.tuning import tune_gc
-from tests.support.ticks import CATALOG, TallyProjection, create_topic, tick, tick_message
+
+TARGET_CLIENT_US = {"tick": 3.5, "attendance": 8.0}  # issue 17: client CPU per event
+TARGET_REBUILD_RATIO = 0.6  # one-process rebuild / raw aiokafka, same run
 
 
-async def fill(bootstrap: str, topic: str, count: int) -> None:
-    producer = AIOKafkaProducer(
-        bootstrap_servers=bootstrap, acks="all", linger_ms=20, max_batch_size=256 * 1024
-    )
-    await producer.start()
-    log = str(uuid.uuid4())
-    try:
-        pending = []
-        for n in range(count):
-            counter = f"network-{n % 97}"
-            event_id = str(uuid.uuid4())
-            # as a relay publishes: its log and position travel with each event
-            headers, value = tick_message(event_id, tick(counter, n % 13), position=(log, n + 1))
-            pending.append(await producer.send(topic, value, key=counter.encode(), headers=headers))
-            if len(pending) >= 5000:
-                await asyncio.gather(*pending)
-                pending.clear()
-        await asyncio.gather(*pending)
-    finally:
-        await producer.stop()
+@dataclass(frozen=True)
+class Line:
+    what: str
+    events: int
+    spent: Spent
+    rate: float | None = None  # the reader's own figure (ConsumerPerformance), else wall
+
+    @property
+    def per_second(self) -> float:
+        return self.rate if self.rate is not None else self.events / self.spent.seconds
 
 
-async def raw(bootstrap: str, topic: str, *, typed: bool = False) -> tuple[int, float]:
-    """A getmany loop over the whole topic; `typed` also decodes each record (envelope and
-    pydantic model), as any consumer of our contracts must: the floor under a rebuild."""
-    consumer = AIOKafkaConsumer(
-        bootstrap_servers=bootstrap, enable_auto_commit=False,
-        max_partition_fetch_bytes=4 * 1024 * 1024,
-    )  # fmt: skip
-    await consumer.start()
-    try:
-        partitions = await partitions_of(consumer, topic)
-        consumer.assign(partitions)
-        await consumer.seek_to_beginning(*partitions)
-        ends = await consumer.end_offsets(partitions)
-        count = 0
-        started = time.perf_counter()
-        while not await caught_up(consumer, ends):
-            batch = await consumer.getmany(timeout_ms=500, max_records=2000)
-            for records in batch.values():
-                count += len(records)
-                if typed:
-                    for record in records:
-                        decode(record.headers, record.value, CATALOG)
-        return count, time.perf_counter() - started
-    finally:
-        await consumer.stop()
-
-
-async def rebuild(bootstrap: str, url: str, topic: str) -> tuple[int, float, int]:
-    schema = f"rebuild_{uuid.uuid4().hex[:8]}"
+async def kit_rebuild(bootstrap: str, url: str, kind: Kind, topic: str, meter: Meter) -> Line:
+    """`kn-<service> rebuild` as the kit runs it: a fresh schema, replayed, readers switched."""
     async with scratch_pool(url) as pool:
         producer = AIOKafkaProducer(bootstrap_servers=bootstrap, acks="all")
         await producer.start()
+        tally = Tally(topic)
+        runner = ProjectionRunner(
+            pool=pool, bootstrap=bootstrap, projection=tally, catalog=kind.catalog,
+            schema=fresh_schema_name("bench_tally", dt.datetime.now(dt.UTC)),
+            dead_letters=DeadLetters(producer, "bench"),
+        )  # fmt: skip
         try:
-            runner = ProjectionRunner(
-                pool=pool, bootstrap=bootstrap, projection=TallyProjection(topic),
-                catalog=CATALOG, schema=schema, dead_letters=DeadLetters(producer, "bench"),
-            )  # fmt: skip
-            await runner.prepare()
-            started = time.perf_counter()
-            await runner.run(until_caught_up=True)
-            elapsed = time.perf_counter() - started
-            total = await pool.fetchval(f"SELECT sum(events) FROM {schema}.tally")
-            return runner.consumed, elapsed, int(total)
+            start = meter.sample()
+            await rebuild(runner, pool, tally.name)
+            spent = meter.since(start)
+            applied = await pool.fetchval(f'SELECT sum(events) FROM "{runner.schema}".bench_tally')
+            if runner.consumed != applied:
+                raise RuntimeError(f"rebuild consumed {runner.consumed}, applied {applied}")
+            return Line("kit rebuild (ProjectionRunner)", runner.consumed, spent)
         finally:
-            await pool.execute(f"DROP SCHEMA IF EXISTS {schema} CASCADE")
+            await pool.execute(f'DROP SCHEMA IF EXISTS "{runner.schema}" CASCADE')
             await producer.stop()
 
 
-async def main(bootstrap: str, url: str, events: int) -> None:
-    topic = f"bench-rebuild-{uuid.uuid4().hex[:8]}"
-    await create_topic(bootstrap, topic)
-    started = time.perf_counter()
-    await fill(bootstrap, topic, events)
-    print(f"produced {events} events in {time.perf_counter() - started:.1f}s")
-    raw_count, raw_seconds = await raw(bootstrap, topic)
-    typed_count, typed_seconds = await raw(bootstrap, topic, typed=True)
-    rebuilt, rebuild_seconds, applied = await rebuild(bootstrap, url, topic)
-    assert raw_count == typed_count == rebuilt == applied == events
-    raw_rate, rebuild_rate = raw_count / raw_seconds, rebuilt / rebuild_seconds
-    typed_rate = typed_count / typed_seconds
-    print(f"raw aiokafka getmany : {raw_rate:>10,.0f} events/s ({raw_seconds:.2f}s)")
-    print(f"getmany + decode only: {typed_rate:>10,.0f} events/s ({typed_seconds:.2f}s)")
-    print(f"projection rebuild   : {rebuild_rate:>10,.0f} events/s ({rebuild_seconds:.2f}s)")
-    print(f"ratio decode-only/raw: {typed_rate / raw_rate:.2f} (no database, no dedup)")
-    print(f"ratio rebuild/raw    : {rebuild_rate / raw_rate:.2f} (target >= 0.5)")
+async def measure(
+    bootstrap: str, url: str, kind: Kind, topic: str, workers: list[int]
+) -> list[Line]:
+    meter, lines, groups = Meter(), [], []
+    count, spent = await bench_kafka.aiokafka_read(bootstrap, topic, meter)
+    lines.append(Line("raw aiokafka getmany", count, spent))
+    count, spent = await bench_kafka.aiokafka_read(bootstrap, topic, meter, kind.catalog)
+    lines.append(Line("aiokafka + decode (envelope, pydantic)", count, spent))
+    lines.append(await kit_rebuild(bootstrap, url, kind, topic, meter))
+    for tuned in (True, False):
+        count, spent = bench_kafka.confluent_read(bootstrap, topic, meter, tuned)
+        how = "tuned queues" if tuned else "librdkafka defaults"
+        lines.append(Line(f"raw confluent-kafka, headers+value, {how}", count, spent))
+    start = meter.sample()
+    count, rate, group = bench_kafka.consumer_performance(bootstrap, topic, lines[0].events)
+    groups.append(group)
+    lines.append(
+        Line("Kafka ConsumerPerformance (Java; JVM start in CPU)", count, meter.since(start), rate)
+    )
+    for n in workers:
+        count, spent, group = read_in_workers(bootstrap, topic, n, bench_kafka.PARTITIONS, meter)
+        groups.append(group)
+        lines.append(
+            Line(f"raw aiokafka, {n} worker process{'es' if n > 1 else ''} (group)", count, spent)
+        )
+    bench_kafka.delete_groups(bootstrap, groups)
+    wrong = [line.what for line in lines if line.events != lines[0].events]
+    if wrong:
+        raise RuntimeError(f"not every reader read {lines[0].events} events: {wrong}")
+    return lines
+
+
+def report(kind: Kind, lines: list[Line]) -> None:
+    print(f"\n{kind.name}: {lines[0].events:,} events")
+    heads = f"{'events/s':>10} {'wall s':>7} {'client':>7} {'broker':>7} {'PG':>6}"
+    print(f"  {'reader':<56} {heads}  (CPU µs/event)")
+    for line in lines:
+        client, broker, pg = line.spent.per_event(line.events)
+        print(f"  {line.what:<56} {line.per_second:>10,.0f} {line.spent.seconds:>7.2f} "
+              f"{client:>7.2f} {broker:>7.2f} {pg:>6.2f}")  # fmt: skip
+    raw, rebuilt = lines[0], lines[2]
+    client = rebuilt.spent.per_event(rebuilt.events)[0]
+    ratio = rebuilt.per_second / raw.per_second
+    print(f"  rebuild / raw aiokafka: {ratio:.2f} (target >= {TARGET_REBUILD_RATIO})")
+    print(f"  rebuild client CPU: {client:.2f} µs/event (target <= {TARGET_CLIENT_US[kind.name]})")
+    print(f"  decode floor / raw aiokafka: {lines[1].per_second / raw.per_second:.2f}")
+    perf = lines[5].per_second
+    for line in lines[6:]:
+        print(f"  {line.what}: {line.per_second / raw.per_second:.2f} x raw aiokafka in-process, "
+              f"{line.per_second / perf:.2f} x ConsumerPerformance")  # fmt: skip
+
+
+async def main(bootstrap: str, url: str, arguments: argparse.Namespace) -> None:
+    prefix = arguments.topic or f"bench-rebuild-{uuid.uuid4().hex[:8]}"
+    kinds = [KINDS[name] for name in arguments.kinds.split(",")]
+    topics = [kind.topic(prefix) for kind in kinds]
+    workers = [int(n) for n in arguments.workers.split(",") if n]
+    print(f"topics {', '.join(topics)}; load average before {load_average()}", flush=True)
+    async with bench_kafka.scratch_topics(bootstrap, topics, arguments.keep):
+        for kind, topic in zip(kinds, topics, strict=True):
+            held = await bench_kafka.end_offsets(bootstrap, topic)
+            if held == 0:
+                meter = Meter()
+                start = meter.sample()
+                bench_kafka.fill(
+                    bootstrap, topic, binary(kind, arguments.events, str(uuid.uuid4()))
+                )
+                spent = meter.since(start)
+                print(f"filled {topic}: {arguments.events:,} events in {spent.seconds:.1f}s")
+            elif held != arguments.events:
+                print(f"{topic} holds {held:,} events (reused as it is)")
+            report(kind, await measure(bootstrap, url, kind, topic, workers))
+    print(
+        f"\nload average after {load_average()}; topics {'kept' if arguments.keep else 'deleted'}"
+    )
+
+
+def stop(signum: int, _frame: object) -> None:
+    raise KeyboardInterrupt(f"signal {signum}")
 
 
 if __name__ == "__main__":
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--events", type=int, default=200_000)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--events", type=int, default=2_000_000)
+    parser.add_argument("--kinds", default="tick,attendance", help="tick, attendance or both")
+    parser.add_argument("--workers", default="1,2,3", help="worker counts for the raw read")
+    parser.add_argument("--keep", action="store_true", help="leave the topics for --topic")
+    parser.add_argument("--topic", help="the prefix of topics kept by an earlier --keep run")
     arguments = parser.parse_args()
+    sys.stdout.reconfigure(line_buffering=True)  # type: ignore[union-attr]
+    signal.signal(signal.SIGTERM, stop)  # a stopped run still deletes its topics
     endpoints = start_infra()
     tune_gc()  # as every service process does (kn_servicekit.serve)
-    asyncio.run(main(*endpoints, arguments.events))
+    asyncio.run(main(*endpoints, arguments))
