@@ -116,10 +116,16 @@ def messages(kind: Kind, count: int, log: str) -> Iterator[tuple[bytes, Envelope
 
 
 def binary(kind: Kind, count: int, log: str) -> Iterator[Message]:
-    """Binary mode, exactly as the relays publish: kn_contracts.envelope.encode."""
+    """Binary mode, exactly as the relays publish: kn_contracts.envelope.encode (a body's
+    JSON made once, as the relay sends the payload its store holds)."""
+    values: dict[int, bytes] = {}
     for key, envelope, event in messages(kind, count, log):
-        headers, value = encode(event, envelope)
-        yield key, headers, value
+        body = id(event)
+        if body in values:
+            yield key, envelope.headers(), values[body]
+        else:
+            headers, values[body] = encode(event, envelope)
+            yield key, headers, values[body]
 
 
 class Tally:
