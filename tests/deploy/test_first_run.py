@@ -143,6 +143,15 @@ def test_the_demo_can_keep_everything_running_for_a_newcomer_to_look_around(
         )
         assert members.status_code == 200
         assert len(members.json()["members"]) == 18
+        # the coordinator today signs in with their own token (issue 16 item 4)
+        person = re.search(r"coordinator p-04 \(aalborg-oest\): +(\S+)", demo.stdout)
+        assert person, demo.stdout
+        mine = httpx.get(
+            f"{url}/v1/networks/aalborg-oest/members",
+            params={"on": "2025-03-12"},
+            headers={"Authorization": f"Bearer {person.group(1)}"},
+        )
+        assert mine.status_code == 200, mine.text
         web = f"http://127.0.0.1:{env['KN_WEB_HTTP_PORT']}"
         assert f"{web}/log-ind" in demo.stdout  # the web app runs in front of the services
         assert httpx.get(f"{web}/log-ind").status_code == 200
