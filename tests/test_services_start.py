@@ -76,10 +76,17 @@ def test_every_services_api_docs_load_without_the_internet(running: list[Service
 
 
 LOOPS = {
-    "membership": {"relay", "region_feed"},
-    "meetings": {"relay", "membership_view", "attendance_revisions", "annual_status_view"},
+    "membership": {"relay", "region_feed", "keys"},
+    "meetings": {
+        "relay",
+        "membership_view",
+        "attendance_revisions",
+        "annual_status_view",
+        "keys",
+        "membership_keys",
+    },
     "finance": {"relay", "finance_inputs", "payouts_view"},
-    "reporting": {"relay", "report_facts"},
+    "reporting": {"relay", "report_facts", "membership_keys", "meetings_keys"},
 }
 
 

@@ -83,11 +83,13 @@ async def follow_keys(
         await consumer.seek_to_beginning(*partitions)
         ends = await consumer.end_offsets(partitions)
         live: dict[str, bytes] = {}
+        tombstoned: set[str] = set()
         while await _behind(consumer, ends):
             for records in (await consumer.getmany(timeout_ms=500)).values():
                 for record in records:
                     if _from(owner, record.headers):
-                        _take(live, record.key, record.value)
+                        _take(live, tombstoned, record.key, record.value)
+        ring.drop(tombstoned - set(live))
         await _replace(pool, owner, live, ring)
         ready.set()
         while True:
@@ -114,11 +116,14 @@ async def _behind(consumer: AIOKafkaConsumer, ends: dict[TopicPartition, int]) -
     return False
 
 
-def _take(live: dict[str, bytes], key: bytes | None, value: bytes | None) -> None:
+def _take(
+    live: dict[str, bytes], tombstoned: set[str], key: bytes | None, value: bytes | None
+) -> None:
     if key is None:
         return
     if value is None:
         live.pop(key.decode(), None)
+        tombstoned.add(key.decode())
     elif len(value) == KEY_BYTES:
         live[key.decode()] = value
 

@@ -17,7 +17,7 @@ from collections.abc import Iterable, Mapping
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
-from kn_contracts.sealed import ERASED, Sealed, is_token
+from kn_contracts.sealed import ERASED, TOKEN, Sealed, is_token
 
 KEY_BYTES = 32  # AES-256
 NONCE_BYTES = 12
@@ -57,15 +57,26 @@ class KeyRing:
 
     def __init__(self, keys: Mapping[str, bytes] | None = None) -> None:
         self._keys: dict[str, bytes] = dict(keys or {})
+        self._erased: set[str] = set()  # dropped here: known to be gone, not just not yet come
 
     def put(self, key_id: str, key: bytes) -> None:
         """Know `key_id`'s key (a new key of ours, or a copy from its owner's topic)."""
         self._keys[key_id] = key
+        self._erased.discard(key_id)
 
     def drop(self, key_ids: Iterable[str]) -> None:
         """Forget these keys: their fields read "[slettet]" from now on."""
         for key_id in key_ids:
             self._keys.pop(key_id, None)
+            self._erased.add(key_id)
+
+    def awaits(self, value: str | None) -> bool:
+        """True if `value` is sealed under a key this ring has neither got nor seen erased:
+        its owner's key is on its way (a reader deciding on the name waits for it)."""
+        if value is None or not is_token(value):
+            return False
+        key_id = value[len(TOKEN) :].split(":", 1)[0]
+        return key_id not in self._keys and key_id not in self._erased
 
     def has(self, key_id: str) -> bool:
         """True if this ring can open values sealed under `key_id`."""

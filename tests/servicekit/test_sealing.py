@@ -157,3 +157,15 @@ def test_a_keys_topic_is_compacted_so_an_erased_key_leaves_the_log() -> None:
     assert config["cleanup.policy"] == "compact"
     assert int(config["max.compaction.lag.ms"]) <= 3_600_000
     assert int(config["segment.ms"]) <= 3_600_000
+
+
+def test_a_ring_tells_a_key_on_its_way_from_an_erased_one() -> None:
+    ring = KeyRing()
+    token = seal(KEY_ID, KEY, "name", "Anna").token()
+
+    assert ring.awaits(token)  # not come yet: a reader deciding on the name waits
+    ring.put(KEY_ID, KEY)
+    assert not ring.awaits(token)
+    ring.drop([KEY_ID])
+    assert not ring.awaits(token)  # gone for good: it reads "[slettet]"
+    assert not ring.awaits("Anna")  # clear text of an older event

@@ -16,7 +16,7 @@ from kn_reporting.domain.facts import Facts
 from kn_reporting.domain.figures import Figures
 from kn_reporting.domain.overview import NetworkYear, Overview, overview
 from kn_reporting.domain.policy import Policy
-from kn_reporting.domain.status import AnnualStatus, annual_status
+from kn_reporting.domain.status import AnnualStatus, annual_status, figures_digest
 from kn_rules.audit import AsOf, Ledger, differences
 from kn_rules.audit import figures as audit_figures
 from kn_rules.canonical import digest
@@ -72,7 +72,7 @@ async def submit(
         store,
         _filing(network_id, year),
         lambda filed, found: filing.submit(
-            filed, network_id, year, narrative, digest(found), cause
+            filed, network_id, year, narrative, figures_digest(found), cause
         ),
         prepare=prepare,
     )

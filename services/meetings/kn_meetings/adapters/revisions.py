@@ -34,6 +34,7 @@ from kn_servicekit.db import Connection
 from kn_servicekit.errors import TransientError
 from kn_servicekit.pgstore import PostgresEventStore
 from kn_servicekit.projection import Delivery
+from kn_servicekit.sealing import KeyRing
 from kn_servicekit.subject_keys import SubjectKeys
 
 SYSTEM = "meetings"  # the actor of a revision meetings records by itself
@@ -100,6 +101,11 @@ class AttendanceRevisions:
                 # it sealed), only those issued by then, so a later join keeps its new key
                 await store.erase_subject(delivery.event.subject_id, delivery.envelope.time)
             elif isinstance(delivery.event, Fact):
+                if _awaits_key(delivery, ring):
+                    raise TransientError(
+                        f"meetings has not yet the key of {delivery.event.person_id} from "
+                        "kn.membership.keys; it reads the join again shortly"
+                    )
                 await self._fact(conn, store, view, delivery, delivery.event)
             elif isinstance(delivery.event, Sent):
                 sent: Event = delivery.event
@@ -185,6 +191,19 @@ async def _until_applied(view: PostgresMembershipDirectory, delivery: Delivery) 
         await asyncio.sleep(WAIT)
     raise TransientError(f"meetings' membership view has not applied {delivery.topic} "
                          f"[{delivery.partition}] offset {delivery.offset} yet")  # fmt: skip
+
+
+KEY_WAIT = dt.timedelta(minutes=15)
+
+
+def _awaits_key(delivery: Delivery, ring: KeyRing | None) -> bool:
+    """A fresh join whose name meetings cannot open yet: its key is on its way on
+    kn.membership.keys (it decides a written-in line's match, Meetings 10). An older one is
+    decided as it reads: its key may be gone for good, erased and compacted away."""
+    event = delivery.event
+    if ring is None or not isinstance(event, MemberJoined) or not ring.awaits(event.name):
+        return False
+    return dt.datetime.now(dt.UTC) - delivery.envelope.time < KEY_WAIT
 
 
 def _as_fact(event: Fact) -> MembershipFact:

@@ -27,9 +27,14 @@ class AnnualStatus:
 
 def annual_status(figures: Figures, filing: Filing, today: dt.date, policy: Policy) -> AnnualStatus:
     """The status of the figures' network and year, with its filing as of `today`."""
-    sha = digest(nameless(plain(figures)))
+    sha = figures_digest(figures)
     filed = submission(filing, figures.year, today, policy, sha)
     return AnnualStatus(today, figures, sha, flags(figures, filed), filed)
+
+
+def figures_digest(figures: Figures) -> str:
+    """The SHA-256 a submission pins: of the canonical figures without persons' names."""
+    return digest(nameless(plain(figures)))
 
 
 PERSONAL = ("name", "note")  # of a person: sealed in the events, so no figure
