@@ -24,6 +24,7 @@ from kn_rules.audit import AsOf
 from kn_rules.scheme_files import load_scheme
 from kn_servicekit.cause import copenhagen_date
 from tests.support.demo_services import TOKENS, demo_services
+from tests.support.persons import as_person
 
 pytestmark = pytest.mark.infra
 SERVICES = ("membership", "meetings", "finance", "reporting")
@@ -56,7 +57,7 @@ def play_worked_example(
 
 
 def status_when(url: str, ready: Any, within: float = 60) -> Any:
-    headers = {"Authorization": "Bearer demo-coordinator"}
+    headers = as_person("p-04")  # the coordinator today, B of the worked example
 
     def status() -> Any:
         answer = httpx.get(f"{url}/v1/networks/aalborg-oest/annual-status/2025", headers=headers)
@@ -132,7 +133,7 @@ def test_reporting_serves_the_audits_figures_with_the_digest_kn_audit_prints(
     body = until(served, lambda b: b.get("digest") == found.digest, within=60)
     assert body["figures"] == found.figures
     assert body["differences"] == []
-    coordinator = {"Authorization": "Bearer demo-coordinator"}
+    coordinator = as_person("p-04")
     refused = httpx.get(
         f"{services['reporting'].url}/v1/audit", params={"as_of": "2025-12-31"}, headers=coordinator
     )
