@@ -36,14 +36,14 @@ RDKAFKA_TUNED = {
 
 @asynccontextmanager
 async def scratch_topics(bootstrap: str, names: list[str], keep: bool) -> AsyncIterator[None]:
-    """The topics (and their .dlq) created if missing; deleted afterwards, also on failure,
-    unless `keep`: the shared broker has a partition limit."""
-    created = await create_missing(bootstrap, names)
+    """The topics (and their .dlq) created if missing (kept ones are reused); all deleted
+    afterwards, also on failure, unless `keep`: the shared broker has a partition limit."""
     try:
+        await create_missing(bootstrap, names)
         yield
     finally:
         if not keep:
-            await delete_topics(bootstrap, created)
+            await delete_topics(bootstrap, [n for name in names for n in (name, name + ".dlq")])
 
 
 async def create_missing(bootstrap: str, names: list[str]) -> list[str]:
@@ -52,21 +52,23 @@ async def create_missing(bootstrap: str, names: list[str]) -> list[str]:
     try:
         present = set(await admin.list_topics())
         wanted = [n for name in names for n in (name, name + ".dlq") if n not in present]
-        await admin.create_topics(
-            [NewTopic(n, 1 if n.endswith(".dlq") else PARTITIONS, 1) for n in wanted]
-        )
+        if wanted:
+            await admin.create_topics(
+                [NewTopic(n, 1 if n.endswith(".dlq") else PARTITIONS, 1) for n in wanted]
+            )
         return wanted
     finally:
         await admin.close()
 
 
 async def delete_topics(bootstrap: str, names: list[str]) -> None:
-    if not names:
-        return
+    """Delete those of `names` that exist."""
     admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
     await admin.start()
     try:
-        await admin.delete_topics(names)
+        present = set(await admin.list_topics())
+        if gone := [name for name in names if name in present]:
+            await admin.delete_topics(gone)
     finally:
         await admin.close()
 

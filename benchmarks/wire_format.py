@@ -20,6 +20,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import functools
+import shutil
 import signal
 import subprocess
 import sys
@@ -101,6 +102,8 @@ async def consume(bootstrap: str, topic: str, decoder: Decode) -> tuple[int, Spe
 
 def kcat(bootstrap: str, topic: str, width: int) -> str:
     """One record as `kcat -C -J` prints it (cut to `width` characters)."""
+    if shutil.which("kcat") is None:
+        return "(kcat is not installed: apt-get install kcat)"
     done = subprocess.run(
         ["kcat", "-b", bootstrap, "-C", "-J", "-t", topic, "-p", "0", "-o", "beginning",
          "-c", "1", "-e"],
