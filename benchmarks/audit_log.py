@@ -19,6 +19,7 @@ from kn_contracts.envelope import Envelope, encode, source_of
 from kn_contracts.events.finance import CoordinatorFeeYearClosed
 from kn_contracts.topics import FINANCE_EVENTS, FINANCE_PAYOUTS, MEETINGS_EVENTS, MEMBERSHIP_EVENTS
 from kn_rules.scheme_files import load_scheme
+from kn_servicekit.kafka_access import KafkaAccess, kafka_options
 
 FIRST_YEAR = 2016
 NETWORKS = 4_000  # at --scale 1: 40,000 holders
@@ -53,14 +54,14 @@ def national_log(scale: float, years: int) -> Iterator[list[Message]]:
         yield sorted(batch, key=lambda m: m[0])
 
 
-async def build(bootstrap: str, prefix: str, scale: float, years: int) -> int:
+async def build(kafka: KafkaAccess, prefix: str, scale: float, years: int) -> int:
     """Publish the log as the relays would: each service's own event log and positions."""
     rng = random.Random(20)
     logs = {owner: str(uuid.UUID(int=rng.getrandbits(128))) for owner in TOPIC}
     logs["payouts"] = logs["finance"]  # one event store, two topics
     positions = dict.fromkeys(TOPIC, 0)
     producer = AIOKafkaProducer(
-        bootstrap_servers=bootstrap, acks="all", linger_ms=20, max_batch_size=512 * 1024
+        **kafka_options(kafka), acks="all", linger_ms=20, max_batch_size=512 * 1024
     )
     await producer.start()
     count = 0

@@ -36,15 +36,18 @@ from typing import Any
 from aiokafka import AIOKafkaConsumer
 
 from benchmarks.audit_log import SCHEME, TOPIC, build
+from kn_deploy import infra
 from kn_deploy.audit_read import BATCH, FETCH_BYTES
+from kn_deploy.infra import kafka_env
 from kn_servicekit.kafka import caught_up, partitions_of
+from kn_servicekit.kafka_access import KafkaAccess, kafka_options
 from kn_servicekit.topics import ensure_topics
 from kn_servicekit.tuning import GC_THRESHOLDS
 
 UNTIL = dt.date(2026, 6, 30)
 
 
-async def raw_read(bootstrap: str, prefix: str, decode: bool = False) -> tuple[int, float]:
+async def raw_read(kafka: KafkaAccess, prefix: str, decode: bool = False) -> tuple[int, float]:
     """A bare getmany loop over the four topics, from the consumer's start; with `decode`
     it also runs the kit's decode_batch on each fetch (envelope, typed event with its CPR
     look, provenance, the replay's cutoff), as the replay does: the floor under it."""
@@ -56,7 +59,7 @@ async def raw_read(bootstrap: str, prefix: str, decode: bool = False) -> tuple[i
     names = [prefix + t.name for t in TOPIC.values()]
     events, provenance, cutoff = catalog(), Provenance(names), Cutoff(UNTIL)
     started = time.perf_counter()
-    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False,
+    consumer = AIOKafkaConsumer(**kafka_options(kafka), enable_auto_commit=False,
                                 max_partition_fetch_bytes=FETCH_BYTES,
                                 fetch_max_bytes=4 * FETCH_BYTES)  # fmt: skip
     await consumer.start()
@@ -76,12 +79,12 @@ async def raw_read(bootstrap: str, prefix: str, decode: bool = False) -> tuple[i
         await consumer.stop()
 
 
-def replay_in_child(bootstrap: str, prefix: str, workers: int) -> dict[str, Any]:
+def replay_in_child(kafka: KafkaAccess, prefix: str, workers: int) -> dict[str, Any]:
     """`replay` in a fresh process (the RSS is the replay's alone)."""
     command = ["-m", "benchmarks.audit_replay", "--child", prefix, "--workers", str(workers)]
     ran = subprocess.run(
         [sys.executable, *command],
-        env={**os.environ, "KN_KAFKA_BOOTSTRAP": bootstrap},
+        env={**os.environ, **kafka_env(kafka)},
         capture_output=True,
         text=True,
         check=False,
@@ -91,7 +94,7 @@ def replay_in_child(bootstrap: str, prefix: str, workers: int) -> dict[str, Any]
     return dict(json.loads(ran.stdout.splitlines()[-1]))
 
 
-def child(bootstrap: str, prefix: str, workers: int) -> None:
+def child(kafka: KafkaAccess, prefix: str, workers: int) -> None:
     """The replay (run by replay_in_child), its figures written to /dev/null and digested."""
     import resource
 
@@ -100,7 +103,7 @@ def child(bootstrap: str, prefix: str, workers: int) -> None:
 
     with open(os.devnull, "wb") as out:
         found = asyncio.run(
-            replay(bootstrap, AsOf(UNTIL), SCHEME, prefix, False, out=out, workers=workers)
+            replay(kafka, AsOf(UNTIL), SCHEME, prefix, False, out=out, workers=workers)
         )
     # VmHWM, not ru_maxrss: after fork and exec, ru_maxrss still counts the parent's pages
     status = dict(line.split(":", 1) for line in Path("/proc/self/status").read_text().splitlines())
@@ -118,20 +121,20 @@ def main(arguments: argparse.Namespace) -> None:
     from benchmarks.common import start_infra
     from tests.support.kafka import drop_topics
 
-    bootstrap, _ = start_infra()
+    kafka, _ = start_infra()
     print(f"load average before: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     prefix = arguments.prefix or f"bench{uuid.uuid4().hex[:8]}."
     try:
         if not arguments.prefix:
-            asyncio.run(ensure_topics(bootstrap, TOPIC.values(), prefix=prefix))
+            asyncio.run(ensure_topics(kafka, TOPIC.values(), prefix=prefix))
             started = time.perf_counter()
-            count = asyncio.run(build(bootstrap, prefix, arguments.scale, arguments.years))
+            count = asyncio.run(build(kafka, prefix, arguments.scale, arguments.years))
             built = time.perf_counter() - started
             print(f"built {count:,} events (scale {arguments.scale}, {arguments.years} years) "
                   f"on {prefix}* in {built:.0f}s")  # fmt: skip
         gc.set_threshold(*GC_THRESHOLDS)  # as the replay collects while it runs
-        raw, raw_seconds = asyncio.run(raw_read(bootstrap, prefix))
-        decoded, decoded_seconds = asyncio.run(raw_read(bootstrap, prefix, decode=True))
+        raw, raw_seconds = asyncio.run(raw_read(kafka, prefix))
+        decoded, decoded_seconds = asyncio.run(raw_read(kafka, prefix, decode=True))
         raw_rate = raw / raw_seconds
         print(f"raw aiokafka getmany     : {raw_rate:>9,.0f} events/s ({raw:,} in "
               f"{raw_seconds:.1f}s)")  # fmt: skip
@@ -139,7 +142,7 @@ def main(arguments: argparse.Namespace) -> None:
               f"({decoded_seconds:.1f}s): the floor under one process's replay")  # fmt: skip
         digests = set()
         for workers in arguments.workers:
-            found = replay_in_child(bootstrap, prefix, workers)
+            found = replay_in_child(kafka, prefix, workers)
             rate = found["read"] / found["seconds"]
             digests.add(found["digest"])
             print(f"audit replay, {workers} worker(s): {rate:>9,.0f} events/s "
@@ -159,7 +162,7 @@ def main(arguments: argparse.Namespace) -> None:
         if arguments.keep:
             print(f"kept: --prefix {prefix}")
         else:
-            asyncio.run(drop_topics(bootstrap, prefix))
+            asyncio.run(drop_topics(kafka, prefix))
 
 
 if __name__ == "__main__":
@@ -173,6 +176,6 @@ if __name__ == "__main__":
     parser.add_argument("--child", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
-        child(os.environ["KN_KAFKA_BOOTSTRAP"], args.child, args.workers[0])
+        child(infra.endpoints().kafka(), args.child, args.workers[0])
     else:
         main(args)

@@ -20,8 +20,15 @@ from benchmarks.bench_events import Message
 from benchmarks.cpu import Meter, Spent
 from kn_contracts.catalog import Catalog
 from kn_contracts.envelope import decode
-from kn_deploy import kafka
+from kn_deploy import kafka as kn_kafka
+from kn_deploy.broker_tls import write_private
 from kn_servicekit.kafka import caught_up, partitions_of
+from kn_servicekit.kafka_access import (
+    KafkaAccess,
+    java_client_properties,
+    kafka_options,
+    librdkafka_config,
+)
 
 PARTITIONS = 3
 # librdkafka stops fetching a partition once 100,000 messages or 64 MiB wait in its queue
@@ -35,19 +42,19 @@ RDKAFKA_TUNED = {
 
 
 @asynccontextmanager
-async def scratch_topics(bootstrap: str, names: list[str], keep: bool) -> AsyncIterator[None]:
+async def scratch_topics(kafka: KafkaAccess, names: list[str], keep: bool) -> AsyncIterator[None]:
     """The topics (and their .dlq) created if missing (kept ones are reused); all deleted
     afterwards, also on failure, unless `keep`: the shared broker has a partition limit."""
     try:
-        await create_missing(bootstrap, names)
+        await create_missing(kafka, names)
         yield
     finally:
         if not keep:
-            await delete_topics(bootstrap, [n for name in names for n in (name, name + ".dlq")])
+            await delete_topics(kafka, [n for name in names for n in (name, name + ".dlq")])
 
 
-async def create_missing(bootstrap: str, names: list[str]) -> list[str]:
-    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
+async def create_missing(kafka: KafkaAccess, names: list[str]) -> list[str]:
+    admin = AIOKafkaAdminClient(**kafka_options(kafka))
     await admin.start()
     try:
         present = set(await admin.list_topics())
@@ -61,9 +68,9 @@ async def create_missing(bootstrap: str, names: list[str]) -> list[str]:
         await admin.close()
 
 
-async def delete_topics(bootstrap: str, names: list[str]) -> None:
+async def delete_topics(kafka: KafkaAccess, names: list[str]) -> None:
     """Delete those of `names` that exist."""
-    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
+    admin = AIOKafkaAdminClient(**kafka_options(kafka))
     await admin.start()
     try:
         present = set(await admin.list_topics())
@@ -73,19 +80,19 @@ async def delete_topics(bootstrap: str, names: list[str]) -> None:
         await admin.close()
 
 
-def delete_groups(bootstrap: str, groups: list[str]) -> None:
+def delete_groups(kafka: KafkaAccess, groups: list[str]) -> None:
     """Drop the consumer groups a benchmark made (their offsets go with their topics)."""
     if not groups:
         return
-    admin = AdminClient({"bootstrap.servers": bootstrap})  # held: its futures need it alive
+    admin = AdminClient(dict(librdkafka_config(kafka)))  # held: its futures need it alive
     for future in admin.delete_consumer_groups(groups, request_timeout=10).values():
         with contextlib.suppress(KafkaException):  # never committed: nothing stored
             future.result(timeout=30)
 
 
-async def end_offsets(bootstrap: str, topic: str) -> int:
+async def end_offsets(kafka: KafkaAccess, topic: str) -> int:
     """How many records the topic holds (all partitions)."""
-    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap)
+    consumer = AIOKafkaConsumer(**kafka_options(kafka))
     await consumer.start()
     try:
         partitions = await partitions_of(consumer, topic)
@@ -94,7 +101,7 @@ async def end_offsets(bootstrap: str, topic: str) -> int:
         await consumer.stop()
 
 
-def fill(bootstrap: str, topic: str, messages: Iterable[Message]) -> int:
+def fill(kafka: KafkaAccess, topic: str, messages: Iterable[Message]) -> int:
     """Publish with librdkafka (the bytes are the relay's; only the filling is faster),
     murmur2 partitioning as aiokafka and Java do, acks=all."""
     failed: list[str] = []
@@ -104,7 +111,7 @@ def fill(bootstrap: str, topic: str, messages: Iterable[Message]) -> int:
             failed.append(str(error))
 
     producer = Producer({
-        "bootstrap.servers": bootstrap, "acks": "all", "linger.ms": 20,
+        **librdkafka_config(kafka), "acks": "all", "linger.ms": 20,
         "batch.size": 1_000_000, "partitioner": "murmur2_random",
         "queue.buffering.max.kbytes": 1_048_576,
     })  # fmt: skip
@@ -125,13 +132,13 @@ def fill(bootstrap: str, topic: str, messages: Iterable[Message]) -> int:
 
 
 async def aiokafka_read(
-    bootstrap: str, topic: str, meter: Meter, catalog: Catalog | None = None
+    kafka: KafkaAccess, topic: str, meter: Meter, catalog: Catalog | None = None
 ) -> tuple[int, Spent]:
     """A getmany loop over the whole topic, measured once the consumer is connected and
     placed; with `catalog` also decoding each record (envelope and pydantic model), as any
     consumer of our contracts must: the floor under a rebuild."""
     consumer = AIOKafkaConsumer(
-        bootstrap_servers=bootstrap, enable_auto_commit=False,
+        **kafka_options(kafka), enable_auto_commit=False,
         max_partition_fetch_bytes=4 * 1024 * 1024,
     )  # fmt: skip
     await consumer.start()
@@ -153,11 +160,11 @@ async def aiokafka_read(
         await consumer.stop()
 
 
-def confluent_read(bootstrap: str, topic: str, meter: Meter, tuned: bool) -> tuple[int, Spent]:
+def confluent_read(kafka: KafkaAccess, topic: str, meter: Meter, tuned: bool) -> tuple[int, Spent]:
     """Raw confluent-kafka over the whole topic, reading each message's headers and value;
     measured from the assignment on (metadata and watermarks connected it before)."""
     config: dict[str, Any] = {
-        "bootstrap.servers": bootstrap, "group.id": f"bench-{uuid.uuid4().hex[:8]}",
+        **librdkafka_config(kafka), "group.id": f"bench-{uuid.uuid4().hex[:8]}",
         "enable.auto.commit": False, "auto.offset.reset": "earliest",
     }  # fmt: skip
     if tuned:
@@ -183,13 +190,26 @@ def confluent_read(bootstrap: str, topic: str, meter: Meter, tuned: bool) -> tup
         consumer.close()
 
 
-def consumer_performance(bootstrap: str, topic: str, events: int) -> tuple[int, float, str]:
+def command_config(local: kn_kafka.KafkaLocal, kafka: KafkaAccess) -> list[str]:
+    """`--command-config FILE` for a Java tool reaching the broker as `kafka` (none for
+    PLAINTEXT); the file (0600, in the broker's tmp dir) holds the password."""
+    properties = java_client_properties(kafka)
+    if not properties:
+        return []
+    path = local.root / "tmp" / f"client-{uuid.uuid4().hex[:8]}.properties"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    write_private(path, properties.encode())
+    return ["--command-config", str(path)]
+
+
+def consumer_performance(kafka: KafkaAccess, topic: str, events: int) -> tuple[int, float, str]:
     """Kafka's own ConsumerPerformance on the broker's jars: (records, records/s of its
     fetch phase, its group). The caller's CPU meter counts the JVM as a reaped child."""
-    local = kafka.KafkaLocal.default()
+    local = kn_kafka.KafkaLocal.default()
     group = f"bench-perf-{uuid.uuid4().hex[:8]}"
-    command = kafka.java_command(
-        local, "org.apache.kafka.tools.ConsumerPerformance", "--bootstrap-server", bootstrap,
+    command = kn_kafka.java_command(
+        local, "org.apache.kafka.tools.ConsumerPerformance",
+        "--bootstrap-server", kafka.bootstrap, *command_config(local, kafka),
         "--topic", topic, "--num-records", str(events), "--group", group,
         "--timeout", "30000", jvm=("-Xmx512m",),
     )  # fmt: skip

@@ -16,6 +16,7 @@ from multiprocessing.synchronize import Event as Signal
 from aiokafka import AIOKafkaConsumer, ConsumerRebalanceListener, TopicPartition
 
 from benchmarks.cpu import Meter, Spent
+from kn_servicekit.kafka_access import KafkaAccess, kafka_options
 from kn_servicekit.tuning import tune_gc
 
 STABLE_SECONDS = 1.5  # no new assignment this long: the group has settled
@@ -44,10 +45,10 @@ class _Hold(ConsumerRebalanceListener):  # type: ignore[misc]
 
 
 async def _work(
-    bootstrap: str, topic: str, group: str, pipe: Connection, go: Signal, end: Signal
+    kafka: KafkaAccess, topic: str, group: str, pipe: Connection, go: Signal, end: Signal
 ) -> None:
     consumer = AIOKafkaConsumer(
-        bootstrap_servers=bootstrap, group_id=group, enable_auto_commit=False,
+        **kafka_options(kafka), group_id=group, enable_auto_commit=False,
         auto_offset_reset="earliest", max_partition_fetch_bytes=4 * 1024 * 1024,
     )  # fmt: skip
     hold = _Hold(consumer, pipe)
@@ -71,16 +72,16 @@ async def _work(
 
 
 def worker(
-    bootstrap: str, topic: str, group: str, pipe: Connection, go: Signal, end: Signal
+    kafka: KafkaAccess, topic: str, group: str, pipe: Connection, go: Signal, end: Signal
 ) -> None:
     """One worker process (spawned)."""
     tune_gc()  # as every service process does
     logging.getLogger("aiokafka").setLevel(logging.ERROR)  # a join's rebalancing is expected
-    asyncio.run(_work(bootstrap, topic, group, pipe, go, end))
+    asyncio.run(_work(kafka, topic, group, pipe, go, end))
 
 
 def read_in_workers(
-    bootstrap: str, topic: str, workers: int, partitions: int, meter: Meter
+    kafka: KafkaAccess, topic: str, workers: int, partitions: int, meter: Meter
 ) -> tuple[int, Spent, str]:
     """(records, cost, the group's id): wall from the start signal to the last worker done;
     client CPU is the workers' own, from the signal on."""
@@ -90,7 +91,7 @@ def read_in_workers(
     pipes, processes = [], []
     for _ in range(workers):
         mine, theirs = context.Pipe()
-        process = context.Process(target=worker, args=(bootstrap, topic, group, theirs, go, end))
+        process = context.Process(target=worker, args=(kafka, topic, group, theirs, go, end))
         process.start()
         pipes.append(mine)
         processes.append(process)

@@ -12,19 +12,20 @@ import asyncpg
 from kn_deploy import infra, postgres
 from kn_deploy.provision import provision
 from kn_deploy.pytest_plugin import TEST_DATABASE
+from kn_servicekit.kafka_access import KafkaAccess
 from kn_servicekit.logging import configure_logging
 from kn_servicekit.settings import LocalDatabase
 
 
-def start_infra() -> tuple[str, str]:
-    """Kafka bootstrap and a scratch database URL, starting the local runtime if needed."""
+def start_infra() -> tuple[KafkaAccess, str]:
+    """Kafka (as its admin) and a scratch database URL, starting the local runtime if needed."""
     configure_logging("benchmark", "WARNING")
     found, _ = infra.up()
     pg = postgres.PostgresLocal.default()
     database = LocalDatabase(TEST_DATABASE, port=pg.port)
     if found.local_databases:
         asyncio.run(provision(pg, [database]))
-    return found.kafka_bootstrap, database.url
+    return found.kafka(), database.url
 
 
 @asynccontextmanager

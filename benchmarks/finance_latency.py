@@ -43,6 +43,7 @@ from kn_finance.bootstrap import finance_inputs
 from kn_finance.settings import FinanceSettings
 from kn_servicekit.deadletter import DeadLetters
 from kn_servicekit.kafka import caught_up, partitions_of
+from kn_servicekit.kafka_access import KafkaAccess, kafka_options
 from kn_servicekit.runner import ProjectionRunner
 from kn_servicekit.tuning import tune_gc
 from tests.finance.service import TOKENS, Finance
@@ -109,7 +110,7 @@ async def set_up(finance: Finance, networks: list[str], days: list[str]) -> None
 async def idle(finance: Finance) -> None:
     """Wait until the decider has read every message of its topics (no backlog)."""
     topics = [finance.box.topic(t.name) for t in (MEETINGS_EVENTS, MEMBERSHIP_EVENTS)]
-    consumer = AIOKafkaConsumer(bootstrap_servers=finance.box.bootstrap)
+    consumer = AIOKafkaConsumer(**kafka_options(finance.box.kafka))
     await consumer.start()
     pool = await asyncpg.create_pool(finance.settings.database_url, min_size=1, max_size=1)
     try:
@@ -138,8 +139,8 @@ async def idle(finance: Finance) -> None:
 
 
 async def latency(finance: Finance, lists: list[tuple[str, str]], rate: float) -> list[float]:
-    bootstrap = finance.box.bootstrap
-    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, fetch_max_wait_ms=5)
+    kafka = finance.box.kafka
+    consumer = AIOKafkaConsumer(**kafka_options(kafka), fetch_max_wait_ms=5)
     await consumer.start()
     topic = finance.box.topic(FINANCE_PAYOUTS.name)
     partitions = await partitions_of(consumer, topic)
@@ -161,7 +162,7 @@ async def latency(finance: Finance, lists: list[tuple[str, str]], rate: float) -
 
     receiver = asyncio.create_task(receive())
     producer = AIOKafkaProducer(
-        bootstrap_servers=bootstrap, acks="all", enable_idempotence=True, linger_ms=0
+        **kafka_options(kafka), acks="all", enable_idempotence=True, linger_ms=0
     )
     await producer.start()
     sent: dict[tuple[str, str], float] = {}
@@ -187,9 +188,9 @@ async def latency(finance: Finance, lists: list[tuple[str, str]], rate: float) -
     return [arrived[k] - t for k, t in sent.items()]
 
 
-async def raw_read(bootstrap: str, topics: list[str]) -> tuple[int, float]:
+async def raw_read(kafka: KafkaAccess, topics: list[str]) -> tuple[int, float]:
     consumer = AIOKafkaConsumer(
-        bootstrap_servers=bootstrap,
+        **kafka_options(kafka),
         enable_auto_commit=False,
         max_partition_fetch_bytes=4 * 1024 * 1024,
     )
@@ -212,13 +213,13 @@ async def raw_read(bootstrap: str, topics: list[str]) -> tuple[int, float]:
 async def rebuild(finance: Finance) -> tuple[int, float]:
     projection, events = finance_inputs(finance.settings)  # tables only, as kn-finance rebuild
     pool = await asyncpg.create_pool(finance.settings.database_url, min_size=1, max_size=2)
-    producer = AIOKafkaProducer(bootstrap_servers=finance.box.bootstrap)
+    producer = AIOKafkaProducer(**kafka_options(finance.box.kafka))
     await producer.start()
     schema = f"bench_rebuild_{uuid.uuid4().hex[:8]}"
     try:
         runner = ProjectionRunner(
             pool=pool,
-            bootstrap=finance.box.bootstrap,
+            kafka=finance.box.kafka,
             projection=projection,
             catalog=events,
             schema=schema,
@@ -235,16 +236,15 @@ async def rebuild(finance: Finance) -> tuple[int, float]:
 
 
 @asynccontextmanager
-async def finance_process(bootstrap: str, url: str, logs: Path) -> AsyncIterator[Finance]:
+async def finance_process(kafka: KafkaAccess, url: str, logs: Path) -> AsyncIterator[Finance]:
     """Finance as its own process (as deployed), in a sandbox of topics and a schema."""
     schema = f"bench_finance_{uuid.uuid4().hex[:8]}"
     admin = await asyncpg.connect(url)
     await admin.execute(f'CREATE SCHEMA "{schema}"')
-    async with sandbox(bootstrap, url) as box:
+    async with sandbox(kafka, url) as box:
         settings = box.settings(FinanceSettings, TOKENS, schema)
         env = {
-            "KN_KAFKA_BOOTSTRAP": bootstrap,
-            "KN_TOPIC_PREFIX": box.prefix,
+            **box.env("finance"),
             "KN_FINANCE_DATABASE_URL": settings.database_url,
             "KN_FINANCE_API_TOKENS": json.dumps(TOKENS),
             "KN_FINANCE_LOG_LEVEL": "WARNING",
@@ -262,12 +262,12 @@ async def finance_process(bootstrap: str, url: str, logs: Path) -> AsyncIterator
             await admin.close()
 
 
-async def main(bootstrap: str, url: str, rate: float, seconds: int, count: int) -> None:
+async def main(kafka: KafkaAccess, url: str, rate: float, seconds: int, count: int) -> None:
     networks = [f"bench-{n:03d}" for n in range(count)]
     lists_needed = int(rate * seconds)
     days = meeting_days(-(-lists_needed // count))
     with tempfile.TemporaryDirectory() as logs:
-        async with finance_process(bootstrap, url, Path(logs)) as finance:
+        async with finance_process(kafka, url, Path(logs)) as finance:
             await measure(finance, networks, days, rate, seconds, lists_needed)
 
 
@@ -279,7 +279,7 @@ async def measure(
     seconds: int,
     lists_needed: int,
 ) -> None:
-    bootstrap = finance.box.bootstrap
+    kafka = finance.box.kafka
     await set_up(finance, networks, days)
     lists = [(net, day) for day in days for net in networks][:lists_needed]
     found = await latency(finance, lists, rate)
@@ -290,7 +290,7 @@ async def measure(
         "target p99 <= 100 ms)"
     )
     topics = [finance.box.topic(t.name) for t in (MEETINGS_EVENTS, MEMBERSHIP_EVENTS)]
-    raw_count, raw_seconds = await raw_read(bootstrap, topics)
+    raw_count, raw_seconds = await raw_read(kafka, topics)
     rebuilt, rebuild_seconds = await rebuild(finance)
     raw_rate, rebuild_rate = raw_count / raw_seconds, rebuilt / rebuild_seconds
     print(

@@ -33,6 +33,7 @@ from benchmarks.bench_workers import read_in_workers
 from benchmarks.common import scratch_pool, start_infra
 from benchmarks.cpu import Meter, Spent, load_average
 from kn_servicekit.deadletter import DeadLetters
+from kn_servicekit.kafka_access import KafkaAccess, kafka_options
 from kn_servicekit.rebuild import fresh_schema_name, rebuild
 from kn_servicekit.runner import ProjectionRunner
 from kn_servicekit.tuning import tune_gc
@@ -53,14 +54,14 @@ class Line:
         return self.rate if self.rate is not None else self.events / self.spent.seconds
 
 
-async def kit_rebuild(bootstrap: str, url: str, kind: Kind, topic: str, meter: Meter) -> Line:
+async def kit_rebuild(kafka: KafkaAccess, url: str, kind: Kind, topic: str, meter: Meter) -> Line:
     """`kn-<service> rebuild` as the kit runs it: a fresh schema, replayed, readers switched."""
     async with scratch_pool(url) as pool:
-        producer = AIOKafkaProducer(bootstrap_servers=bootstrap, acks="all")
+        producer = AIOKafkaProducer(**kafka_options(kafka), acks="all")
         await producer.start()
         tally = Tally(topic)
         runner = ProjectionRunner(
-            pool=pool, bootstrap=bootstrap, projection=tally, catalog=kind.catalog,
+            pool=pool, kafka=kafka, projection=tally, catalog=kind.catalog,
             schema=fresh_schema_name("bench_tally", dt.datetime.now(dt.UTC)),
             dead_letters=DeadLetters(producer, "bench"),
         )  # fmt: skip
@@ -78,31 +79,31 @@ async def kit_rebuild(bootstrap: str, url: str, kind: Kind, topic: str, meter: M
 
 
 async def measure(
-    bootstrap: str, url: str, kind: Kind, topic: str, workers: list[int]
+    kafka: KafkaAccess, url: str, kind: Kind, topic: str, workers: list[int]
 ) -> list[Line]:
     meter, lines, groups = Meter(), [], []
-    count, spent = await bench_kafka.aiokafka_read(bootstrap, topic, meter)
+    count, spent = await bench_kafka.aiokafka_read(kafka, topic, meter)
     lines.append(Line("raw aiokafka getmany", count, spent))
-    count, spent = await bench_kafka.aiokafka_read(bootstrap, topic, meter, kind.catalog)
+    count, spent = await bench_kafka.aiokafka_read(kafka, topic, meter, kind.catalog)
     lines.append(Line("aiokafka + decode (envelope, pydantic)", count, spent))
-    lines.append(await kit_rebuild(bootstrap, url, kind, topic, meter))
+    lines.append(await kit_rebuild(kafka, url, kind, topic, meter))
     for tuned in (True, False):
-        count, spent = bench_kafka.confluent_read(bootstrap, topic, meter, tuned)
+        count, spent = bench_kafka.confluent_read(kafka, topic, meter, tuned)
         how = "tuned queues" if tuned else "librdkafka defaults"
         lines.append(Line(f"raw confluent-kafka, headers+value, {how}", count, spent))
     start = meter.sample()
-    count, rate, group = bench_kafka.consumer_performance(bootstrap, topic, lines[0].events)
+    count, rate, group = bench_kafka.consumer_performance(kafka, topic, lines[0].events)
     groups.append(group)
     lines.append(
         Line("Kafka ConsumerPerformance (Java; JVM start in CPU)", count, meter.since(start), rate)
     )
     for n in workers:
-        count, spent, group = read_in_workers(bootstrap, topic, n, bench_kafka.PARTITIONS, meter)
+        count, spent, group = read_in_workers(kafka, topic, n, bench_kafka.PARTITIONS, meter)
         groups.append(group)
         lines.append(
             Line(f"raw aiokafka, {n} worker process{'es' if n > 1 else ''} (group)", count, spent)
         )
-    bench_kafka.delete_groups(bootstrap, groups)
+    bench_kafka.delete_groups(kafka, groups)
     wrong = [line.what for line in lines if line.events != lines[0].events]
     if wrong:
         raise RuntimeError(f"not every reader read {lines[0].events} events: {wrong}")
@@ -129,26 +130,24 @@ def report(kind: Kind, lines: list[Line]) -> None:
               f"{line.per_second / perf:.2f} x ConsumerPerformance")  # fmt: skip
 
 
-async def main(bootstrap: str, url: str, arguments: argparse.Namespace) -> None:
+async def main(kafka: KafkaAccess, url: str, arguments: argparse.Namespace) -> None:
     prefix = arguments.topic or f"bench-rebuild-{uuid.uuid4().hex[:8]}"
     kinds = [KINDS[name] for name in arguments.kinds.split(",")]
     topics = [kind.topic(prefix) for kind in kinds]
     workers = [int(n) for n in arguments.workers.split(",") if n]
     print(f"topics {', '.join(topics)}; load average before {load_average()}", flush=True)
-    async with bench_kafka.scratch_topics(bootstrap, topics, arguments.keep):
+    async with bench_kafka.scratch_topics(kafka, topics, arguments.keep):
         for kind, topic in zip(kinds, topics, strict=True):
-            held = await bench_kafka.end_offsets(bootstrap, topic)
+            held = await bench_kafka.end_offsets(kafka, topic)
             if held == 0:
                 meter = Meter()
                 start = meter.sample()
-                bench_kafka.fill(
-                    bootstrap, topic, binary(kind, arguments.events, str(uuid.uuid4()))
-                )
+                bench_kafka.fill(kafka, topic, binary(kind, arguments.events, str(uuid.uuid4())))
                 spent = meter.since(start)
                 print(f"filled {topic}: {arguments.events:,} events in {spent.seconds:.1f}s")
             elif held != arguments.events:
                 print(f"{topic} holds {held:,} events (reused as it is)")
-            report(kind, await measure(bootstrap, url, kind, topic, workers))
+            report(kind, await measure(kafka, url, kind, topic, workers))
     print(
         f"\nload average after {load_average()}; topics {'kept' if arguments.keep else 'deleted'}"
     )

@@ -35,6 +35,7 @@ from kn_membership import handlers
 from kn_membership.domain import feed
 from kn_membership.settings import MembershipSettings
 from kn_servicekit.cause import Cause
+from kn_servicekit.kafka_access import KafkaAccess
 from kn_servicekit.pgstore import PostgresEventStore
 from tests.membership.service import EKM, TOKENS
 from tests.support.kafka import produce
@@ -115,9 +116,9 @@ async def timed(times: list[float], action: Callable[[], Awaitable[Any]]) -> Non
 
 
 async def measure(
-    bootstrap: str, url: str, holders: int, repeat: int, backlog: int
+    kafka: KafkaAccess, url: str, holders: int, repeat: int, backlog: int
 ) -> dict[str, Any]:
-    async with sandbox(bootstrap, url) as box:
+    async with sandbox(kafka, url) as box:
         schema = f"bench_{uuid.uuid4().hex[:10]}"
         settings = box.settings(MembershipSettings, TOKENS, schema)
         admin = await asyncpg.connect(url)
@@ -227,7 +228,7 @@ async def _under_backlog(
                             dt.datetime.now(dt.UTC), subject=change.ydernummer)  # fmt: skip
         headers, value = encode(change, envelope)
         messages.append((change.ydernummer.encode(), headers, value))
-    await produce(box.bootstrap, box.topic("kn.region.ydernummer"), messages)
+    await produce(box.kafka, box.topic("kn.region.ydernummer"), messages)
     start = time.perf_counter()
     latencies: list[float] = []
     n = first  # movers after the measured ones: nobody is moved twice
@@ -251,11 +252,11 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=200)
     parser.add_argument("--backlog", type=int, default=10000)
     args = parser.parse_args()
-    bootstrap, url = start_infra()
+    kafka, url = start_infra()
     results = []
     for size in args.sizes:
         backlog = args.backlog if size == max(args.sizes) else 0
-        figures = asyncio.run(measure(bootstrap, url, size, args.repeat, backlog))
+        figures = asyncio.run(measure(kafka, url, size, args.repeat, backlog))
         results.append(figures)
         cold = figures["cold_load_ms"]
         print(f"{size:>6} holders ({figures['events']} events; first load {cold:.0f} ms)")

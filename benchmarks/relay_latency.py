@@ -17,6 +17,7 @@ from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 
 from benchmarks.common import percentile, scratch_pool, start_infra
 from kn_servicekit.kafka import partitions_of
+from kn_servicekit.kafka_access import KafkaAccess, kafka_options
 from kn_servicekit.pgstore import PostgresEventStore, create_schema
 from kn_servicekit.relay import Relay, make_producer
 from kn_servicekit.tuning import tune_gc
@@ -32,8 +33,8 @@ async def receive(consumer: AIOKafkaConsumer, arrived: dict[str, float], count: 
                 arrived.setdefault(dict(record.headers)["ce_id"].decode(), now)
 
 
-async def listening(bootstrap: str, topic: str) -> AIOKafkaConsumer:
-    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, fetch_max_wait_ms=10)
+async def listening(kafka: KafkaAccess, topic: str) -> AIOKafkaConsumer:
+    consumer = AIOKafkaConsumer(**kafka_options(kafka), fetch_max_wait_ms=10)
     await consumer.start()
     partitions = await partitions_of(consumer, topic)
     consumer.assign(partitions)
@@ -43,16 +44,16 @@ async def listening(bootstrap: str, topic: str) -> AIOKafkaConsumer:
     return consumer
 
 
-async def relay_latency(bootstrap: str, url: str, events: int, gap: float) -> list[float]:
+async def relay_latency(kafka: KafkaAccess, url: str, events: int, gap: float) -> list[float]:
     topic = f"bench-relay-{uuid.uuid4().hex[:8]}"
-    await create_topic(bootstrap, topic)
+    await create_topic(kafka, topic)
     async with scratch_pool(url) as pool:
         await create_schema(pool)
         store = PostgresEventStore(pool, CATALOG, topic_for=lambda _: topic)
-        producer = make_producer(bootstrap, "bench-relay")
+        producer = make_producer(kafka, "bench-relay")
         await producer.start()
         relay = asyncio.create_task(Relay(pool, producer, "/kvalitetsnet/bench").run())
-        consumer = await listening(bootstrap, topic)
+        consumer = await listening(kafka, topic)
         arrived: dict[str, float] = {}
         receiver = asyncio.create_task(receive(consumer, arrived, events))
         appended: dict[str, float] = {}
@@ -68,12 +69,12 @@ async def relay_latency(bootstrap: str, url: str, events: int, gap: float) -> li
     return [arrived[i] - t for i, t in appended.items()]
 
 
-async def direct_latency(bootstrap: str, events: int, gap: float) -> list[float]:
+async def direct_latency(kafka: KafkaAccess, events: int, gap: float) -> list[float]:
     topic = f"bench-direct-{uuid.uuid4().hex[:8]}"
-    await create_topic(bootstrap, topic)
-    producer = AIOKafkaProducer(bootstrap_servers=bootstrap, enable_idempotence=True, acks="all")
+    await create_topic(kafka, topic)
+    producer = AIOKafkaProducer(**kafka_options(kafka), enable_idempotence=True, acks="all")
     await producer.start()
-    consumer = await listening(bootstrap, topic)
+    consumer = await listening(kafka, topic)
     arrived: dict[str, float] = {}
     receiver = asyncio.create_task(receive(consumer, arrived, events))
     sent: dict[str, float] = {}
@@ -95,12 +96,12 @@ def report(name: str, latencies: list[float]) -> tuple[float, float]:
     return p50, p99
 
 
-async def main(bootstrap: str, url: str, events: int) -> None:
+async def main(kafka: KafkaAccess, url: str, events: int) -> None:
     gap = 0.01
     relay_p50, relay_p99 = report("append -> relay -> consumer", await relay_latency(
-        bootstrap, url, events, gap))  # fmt: skip
+        kafka, url, events, gap))  # fmt: skip
     direct_p50, direct_p99 = report("send_and_wait -> consumer", await direct_latency(
-        bootstrap, events, gap))  # fmt: skip
+        kafka, events, gap))  # fmt: skip
     print(
         f"ratio relay/direct: p50 {relay_p50 / direct_p50:.1f}x, p99 {relay_p99 / direct_p99:.1f}x"
     )

@@ -38,7 +38,9 @@ from benchmarks.structured import encode as encode_structured
 from kn_contracts.base import Event
 from kn_contracts.envelope import Envelope, decode
 from kn_contracts.topics import event_types
+from kn_deploy.kcat import kcat_env, kcat_options
 from kn_servicekit.kafka import caught_up, partitions_of
+from kn_servicekit.kafka_access import KafkaAccess, kafka_options
 from kn_servicekit.relay import make_producer
 from kn_servicekit.tuning import tune_gc
 from tests.support.ticks import Tick
@@ -53,12 +55,12 @@ def _binary(payload: str, envelope: Envelope) -> tuple[list[tuple[str, bytes]], 
 
 
 async def produce(
-    bootstrap: str, topic: str, kind: Kind, count: int, encoder: Encoder
+    kafka: KafkaAccess, topic: str, kind: Kind, count: int, encoder: Encoder
 ) -> tuple[Spent, float]:
     """(cost, mean bytes of value + headers) of publishing `count` events."""
     stored = [(key, envelope, event.model_dump_json())
               for key, envelope, event in messages(kind, count, str(uuid.uuid4()))]  # fmt: skip
-    producer = make_producer(bootstrap, "bench-wire")
+    producer = make_producer(kafka, "bench-wire")
     await producer.start()
     meter, size = Meter(), 0
     try:
@@ -77,9 +79,9 @@ async def produce(
         await producer.stop()
 
 
-async def consume(bootstrap: str, topic: str, decoder: Decode) -> tuple[int, Spent]:
+async def consume(kafka: KafkaAccess, topic: str, decoder: Decode) -> tuple[int, Spent]:
     consumer = AIOKafkaConsumer(
-        bootstrap_servers=bootstrap, enable_auto_commit=False,
+        **kafka_options(kafka), enable_auto_commit=False,
         max_partition_fetch_bytes=4 * 1024 * 1024,
     )  # fmt: skip
     await consumer.start()
@@ -100,27 +102,27 @@ async def consume(bootstrap: str, topic: str, decoder: Decode) -> tuple[int, Spe
         await consumer.stop()
 
 
-def kcat(bootstrap: str, topic: str, width: int) -> str:
+def kcat(kafka: KafkaAccess, topic: str, width: int) -> str:
     """One record as `kcat -C -J` prints it (cut to `width` characters)."""
     if shutil.which("kcat") is None:
         return "(kcat is not installed: apt-get install kcat)"
     done = subprocess.run(
-        ["kcat", "-b", bootstrap, "-C", "-J", "-t", topic, "-p", "0", "-o", "beginning",
-         "-c", "1", "-e"],
-        capture_output=True, text=True, timeout=60, check=False,
+        ["kcat", "-b", kafka.bootstrap, *kcat_options(kafka), "-C", "-J", "-t", topic,
+         "-p", "0", "-o", "beginning", "-c", "1", "-e"],
+        capture_output=True, text=True, timeout=60, check=False, env=kcat_env(),
     )  # fmt: skip
-    text = done.stdout.strip() or done.stderr.strip()
+    text: str = done.stdout.strip() or done.stderr.strip()
     return text if len(text) <= width else text[:width] + f" … ({len(text):,} characters)"
 
 
-async def main(bootstrap: str, arguments: argparse.Namespace) -> None:
+async def main(kafka: KafkaAccess, arguments: argparse.Namespace) -> None:
     prefix = f"bench-wire-{uuid.uuid4().hex[:8]}"
     kinds = [KINDS[name] for name in arguments.kinds.split(",")]
     modes = ("binary", "structured")
     topics = {(k.name, m): f"{prefix}-{m}-{k.name}" for k in kinds for m in modes}
     print(f"{arguments.events:,} events a topic; load average before {load_average()}")
     rows, shown = [], []
-    async with bench_kafka.scratch_topics(bootstrap, list(topics.values()), keep=False):
+    async with bench_kafka.scratch_topics(kafka, list(topics.values()), keep=False):
         for kind in kinds:
             # every registered type in the union, as a real consumer's topic would need
             known: dict[str, type[Event]] = {**event_types(), Tick.ce_type(): Tick}
@@ -129,15 +131,15 @@ async def main(bootstrap: str, arguments: argparse.Namespace) -> None:
                 topic = topics[(kind.name, mode)]
                 binary = mode == "binary"
                 encoder: Encoder = _binary if binary else encode_structured
-                made, size = await produce(bootstrap, topic, kind, arguments.events, encoder)
+                made, size = await produce(kafka, topic, kind, arguments.events, encoder)
                 decoder: Decode = structured.decode
                 if binary:
                     decoder = functools.partial(decode, catalog=kind.catalog)
-                count, read = await consume(bootstrap, topic, decoder)
+                count, read = await consume(kafka, topic, decoder)
                 assert count == arguments.events, (count, arguments.events)
                 rows.append((kind.name, mode, size, made, read, count))
                 shown.append(
-                    (kind.name, mode, kcat(bootstrap, topic, 900 if kind.name == "tick" else 700))
+                    (kind.name, mode, kcat(kafka, topic, 900 if kind.name == "tick" else 700))
                 )
     heads = f"{'produce/s':>10} {'µs/event':>8} {'consume+decode/s':>17} {'µs/event':>8}"
     print(f"  {'event':<11} {'mode':<11} {'bytes':>6} {heads}  (client CPU)")

@@ -17,6 +17,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from kn_deploy.services import ServiceProcess
+from kn_servicekit.kafka_access import KafkaAccess
 from tests.support.demo_services import demo_services
 
 pytestmark = pytest.mark.infra
@@ -27,11 +28,11 @@ EXAMPLES = int(os.environ.get("KN_FUZZ_API", "3"))  # per operation, on average
 
 @pytest.fixture(scope="module")
 def running(
-    kafka_bootstrap: str, test_database_url: str, tmp_path_factory: pytest.TempPathFactory
+    kafka_admin: KafkaAccess, test_database_url: str, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[dict[str, ServiceProcess]]:
     with pytest.MonkeyPatch.context() as patch, demo_services(
         SERVICES,
-        kafka_bootstrap=kafka_bootstrap,
+        kafka_admin=kafka_admin,
         database_url=test_database_url,
         logs=Path(tmp_path_factory.mktemp("api-fuzz")),
         first_port=18340,

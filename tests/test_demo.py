@@ -17,6 +17,7 @@ from kn_deploy.demo import play_year
 from kn_deploy.scenario_closing import settled
 from kn_deploy.scenario_year import WORKED_EXAMPLE, Expected
 from kn_deploy.services import ServiceProcess
+from kn_servicekit.kafka_access import KafkaAccess
 from tests.support.demo_services import TOKENS, demo_services
 
 SERVICES = ("membership", "meetings", "finance", "reporting")
@@ -24,11 +25,14 @@ SERVICES = ("membership", "meetings", "finance", "reporting")
 
 @pytest.fixture
 def services(
-    kafka_bootstrap: str, test_database_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    kafka_admin: KafkaAccess,
+    test_database_url: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> Iterator[dict[str, ServiceProcess]]:
     with demo_services(
         SERVICES,
-        kafka_bootstrap=kafka_bootstrap,
+        kafka_admin=kafka_admin,
         database_url=test_database_url,
         logs=tmp_path,
         first_port=18300,
@@ -43,13 +47,13 @@ def _text(path: str) -> str:
 
 @pytest.mark.infra
 def test_the_demo_plays_the_year_of_three_networks_to_one_digest_and_again(
-    services: dict[str, ServiceProcess], kafka_bootstrap: str, tmp_path: Path
+    services: dict[str, ServiceProcess], kafka_admin: KafkaAccess, tmp_path: Path
 ) -> None:
     urls = {name: process.url for name, process in services.items()}
     told: list[str] = []
-    year = play_year(urls, kafka_bootstrap, TOKENS, tmp_path / "demo", told.append)
+    year = play_year(urls, kafka_admin, TOKENS, tmp_path / "demo", told.append)
     retold: list[str] = []
-    again = play_year(urls, kafka_bootstrap, TOKENS, tmp_path / "again", retold.append)
+    again = play_year(urls, kafka_admin, TOKENS, tmp_path / "again", retold.append)
 
     assert year["worked_example"]["members"] == 18
     assert year["worked_example"]["attendance"] == {"member_owner": 14, "employee": 2}

@@ -30,6 +30,7 @@ from kn_deploy.scenario import until
 from kn_deploy.services import ServiceProcess
 from kn_rules.audit import AsOf
 from kn_rules.scheme_files import load_scheme
+from kn_servicekit.kafka_access import KafkaAccess, kafka_options
 from tests.reporting.test_through_the_services import play_worked_example
 from tests.support.demo_services import demo_services
 from tests.support.kafka import read_all
@@ -47,10 +48,13 @@ NETWORK, MEETING = "aalborg-oest", "2025-03-12"
 
 @pytest.fixture
 def services(
-    kafka_bootstrap: str, test_database_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    kafka_admin: KafkaAccess,
+    test_database_url: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> Iterator[dict[str, ServiceProcess]]:
     with demo_services(
-        SERVICES, kafka_bootstrap=kafka_bootstrap, database_url=test_database_url,
+        SERVICES, kafka_admin=kafka_admin, database_url=test_database_url,
         logs=tmp_path, first_port=18370, monkeypatch=monkeypatch,
     ) as running:  # fmt: skip
         yield running
@@ -78,14 +82,14 @@ def xlsx_cells(content: bytes) -> list[list[Any]]:
     return [list(row) for sheet in sheets for row in sheet.iter_rows(values_only=True)]
 
 
-def kn_audit(bootstrap: str) -> tuple[str, int]:
+def kn_audit(kafka: KafkaAccess) -> tuple[str, int]:
     """`kn audit`'s replay of our topics: its digest and how many differences it found."""
     scheme, prefix = load_scheme("fysioterapi"), os.environ["KN_TOPIC_PREFIX"]
-    found = asyncio.run(replay(bootstrap, AsOf(dt.date(2026, 12, 31)), scheme, prefix, False))
+    found = asyncio.run(replay(kafka, AsOf(dt.date(2026, 12, 31)), scheme, prefix, False))
     return found.digest, len(found.differences)
 
 
-def figures(services: dict[str, ServiceProcess], bootstrap: str) -> dict[str, Any]:
+def figures(services: dict[str, ServiceProcess], kafka: KafkaAccess) -> dict[str, Any]:
     """Every figure a person gets: the status digest, the audit, the exports."""
     reporting, finance = services["reporting"], services["finance"]
     audit = get(reporting, "/audit?as_of=2026-12-31", AUDITOR).json()
@@ -93,7 +97,7 @@ def figures(services: dict[str, ServiceProcess], bootstrap: str) -> dict[str, An
     return {
         "status_sha256": status(services)["figures_sha256"],
         "audit": (audit["digest"], audit["differences"]),
-        "kn_audit": kn_audit(bootstrap),
+        "kn_audit": kn_audit(kafka),
         "overview_csv": get(reporting, "/overview/2025.csv").content,
         "overview_xlsx": xlsx_cells(get(reporting, "/overview/2025.xlsx").content),
         "payouts_csv": get(finance, payouts.format("csv")).content,
@@ -120,9 +124,9 @@ def rebuild(service: ServiceProcess, read_model: str) -> None:
     assert done.returncode == 0, done.stderr
 
 
-async def raw_topics(bootstrap: str, prefix: str) -> dict[str, bytes]:
+async def raw_topics(kafka: KafkaAccess, prefix: str) -> dict[str, bytes]:
     """Every record of our topics (the region's inbound topic excepted) as raw bytes."""
-    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
+    admin = AIOKafkaAdminClient(**kafka_options(kafka))
     await admin.start()
     try:
         names = [t for t in await admin.list_topics() if t.startswith(prefix)]
@@ -133,7 +137,7 @@ async def raw_topics(bootstrap: str, prefix: str) -> dict[str, bytes]:
     for name in names:
         if name == inbound:
             continue
-        records = await read_all(bootstrap, name)
+        records = await read_all(kafka, name)
         found[name] = b"\n".join(
             (r.value or b"") + b"".join(v for _, v in r.headers) + (r.key or b"") for r in records
         )
@@ -186,10 +190,10 @@ def names_in(text: str) -> list[str]:
 
 
 def test_an_erased_member_and_guest_read_slettet_everywhere_and_every_figure_stays(
-    services: dict[str, ServiceProcess], kafka_bootstrap: str, test_database_url: str,
+    services: dict[str, ServiceProcess], kafka_admin: KafkaAccess, test_database_url: str,
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
 ) -> None:  # fmt: skip
-    play_worked_example(services, kafka_bootstrap, tmp_path)
+    play_worked_example(services, kafka_admin, tmp_path)
     until(lambda: status(services), lambda s: s["figures"]["money"]["fee"]["status"] == "due"
           and len(s["figures"]["money"]["invoices"]) == 3, within=60)  # fmt: skip
     listed = f"/networks/{NETWORK}/meetings/{MEETING}"
@@ -197,9 +201,7 @@ def test_an_erased_member_and_guest_read_slettet_everywhere_and_every_figure_sta
     [guest] = [line["subject_id"] for line in lines if line["name"] == GUEST_NAME]
     assert guest.startswith("w-")  # the API shows the written-in person's subject id
     assert MEMBER_NAME in str(status(services))  # the status named them before
-    before = until(
-        lambda: figures(services, kafka_bootstrap), lambda f: f["audit"][1] == [], within=60
-    )
+    before = until(lambda: figures(services, kafka_admin), lambda f: f["audit"][1] == [], within=60)
 
     for subject in (MEMBER, ATTENDED, guest):
         erase(services, subject, monkeypatch)
@@ -217,7 +219,7 @@ def test_an_erased_member_and_guest_read_slettet_everywhere_and_every_figure_sta
     members = get(services["membership"], f"/networks/{NETWORK}/members?on=2025-06-01").json()
     assert [m["name"] for m in members["members"] if m["person_id"] == MEMBER] == [ERASED]
     assert names_in(str(members)) == []
-    after = figures(services, kafka_bootstrap)
+    after = figures(services, kafka_admin)
     assert after == before
     exports = ("overview_csv", "overview_xlsx", "payouts_csv", "payouts_xlsx")
     assert [names_in(str(after[name])) for name in exports] == [[], [], [], []]
@@ -230,7 +232,7 @@ def test_an_erased_member_and_guest_read_slettet_everywhere_and_every_figure_sta
     assert ERASED in text
 
     prefix = os.environ["KN_TOPIC_PREFIX"]
-    topics = asyncio.run(raw_topics(kafka_bootstrap, prefix))
+    topics = asyncio.run(raw_topics(kafka_admin, prefix))
     assert prefix + "kn.meetings.events" in topics
     leaked = {
         t: names for t, raw in topics.items() if (names := names_in(raw.decode(errors="replace")))
@@ -245,6 +247,6 @@ def test_an_erased_member_and_guest_read_slettet_everywhere_and_every_figure_sta
     # a rebuild from offset 0 reads the same: "[slettet]", every figure as before
     rebuild(services["reporting"], "report_facts")
     rebuild(services["meetings"], "membership_view")
-    until(lambda: figures(services, kafka_bootstrap), lambda f: f == before, within=60)
+    until(lambda: figures(services, kafka_admin), lambda f: f == before, within=60)
     assert names_in(str(status(services))) == []
     assert names_in(get(services["meetings"], listed).text) == []

@@ -19,6 +19,7 @@ from kn_contracts.envelope import source_of
 from kn_contracts.topics import MEMBERSHIP_EVENTS
 from kn_deploy import infra
 from kn_servicekit.deadletter_inbox import read_letters
+from kn_servicekit.kafka_access import KafkaAccess
 from tests.fuzz import cloud, hostile
 from tests.meetings.service import Running, joined, meetings_service
 from tests.membership.facts import opened
@@ -27,9 +28,9 @@ from tests.support.kafka import Message, produce
 from tests.support.waiting import eventually
 
 
-async def lettered(bootstrap: str, topic: str, consumer: str) -> set[int]:
+async def lettered(kafka: KafkaAccess, topic: str, consumer: str) -> set[int]:
     """The offsets of `topic` that `consumer` dead-lettered (a letter may come twice)."""
-    letters = await read_letters(bootstrap, topic)
+    letters = await read_letters(kafka, topic)
     return {d.letter.offset for d in letters if d.consumer == consumer}
 
 
@@ -48,14 +49,14 @@ def interleave(valid: list[Message], bad: list[tuple[str, Message]]) -> list[Mes
 
 
 @pytest.fixture
-async def membership(kafka_bootstrap: str, test_database_url: str) -> AsyncIterator[Membership]:
-    async with membership_service(kafka_bootstrap, test_database_url) as service:
+async def membership(kafka_admin: KafkaAccess, test_database_url: str) -> AsyncIterator[Membership]:
+    async with membership_service(kafka_admin, test_database_url) as service:
         yield service
 
 
 @pytest.fixture
 async def meetings(endpoints: infra.Endpoints) -> AsyncIterator[Running]:
-    async with meetings_service(endpoints.kafka_bootstrap, endpoints.databases["meetings"]) as s:
+    async with meetings_service(endpoints.kafka(), endpoints.databases["meetings"]) as s:
         yield s
 
 
@@ -67,7 +68,7 @@ async def test_the_region_feed_applies_every_valid_change_once_among_hostile_one
              for n in range(VALID)]  # fmt: skip
     sample = opened("299999", "p-x", "X", "klinik-x", day)
     bad = hostile(sample, REGION, source_of("membership"), HOSTILE)
-    await produce(membership.box.bootstrap, membership.feed_topic, interleave(valid, bad))
+    await produce(membership.box.kafka, membership.feed_topic, interleave(valid, bad))
 
     async def waiting() -> int:
         answer = await membership.http.get("/v1/awaiting-assignment", headers=EKM,
@@ -77,7 +78,7 @@ async def test_the_region_feed_applies_every_valid_change_once_among_hostile_one
     within = 60 + HOSTILE / 20
     await eventually(waiting, lambda n: n >= VALID, within=within, every=1.0, what="valid ones")
     offsets = await eventually(
-        lambda: lettered(membership.box.bootstrap, membership.feed_topic, "membership.region_feed"),
+        lambda: lettered(membership.box.kafka, membership.feed_topic, "membership.region_feed"),
         lambda found: len(found) >= HOSTILE, within=within, every=1.0, what="every dead letter",
     )  # fmt: skip
     _report("region feed", bad, offsets)
@@ -94,7 +95,7 @@ async def test_a_projection_applies_every_valid_event_once_among_hostile_ones(
     sample = joined("p-x", "X", "399999", dt.date(2025, 1, 1))
     bad = hostile(sample, source_of("membership"), REGION, HOSTILE)
     topic = meetings.box.topic(MEMBERSHIP_EVENTS.name)
-    await produce(meetings.box.bootstrap, topic, interleave(valid, bad))
+    await produce(meetings.box.kafka, topic, interleave(valid, bad))
     url = meetings.settings.database_url
 
     async def facts() -> int:
@@ -110,7 +111,7 @@ async def test_a_projection_applies_every_valid_event_once_among_hostile_ones(
     within = 60 + HOSTILE / 20
     await eventually(facts, lambda n: n >= VALID, within=within, every=1.0, what="valid facts")
     offsets = await eventually(
-        lambda: lettered(meetings.box.bootstrap, topic, "meetings.membership_view"),
+        lambda: lettered(meetings.box.kafka, topic, "meetings.membership_view"),
         lambda found: len(found) >= HOSTILE,
         within=within,
         every=1.0,

@@ -16,6 +16,7 @@ import pytest
 
 from kn_membership.bootstrap import create_app
 from kn_membership.settings import MembershipSettings
+from kn_servicekit.kafka_access import KafkaAccess
 from tests.membership.service import EKM, TOKENS
 from tests.support.kafka import read_all
 from tests.support.outage import region_opens
@@ -34,7 +35,7 @@ def _free_port() -> int:
 
 @asynccontextmanager
 async def kafka_door(port: int, kafka: str) -> AsyncIterator[None]:
-    """Opens `port` onto the real Kafka for as long as it is held (a bootstrap address:
+    """Opens `port` onto the real Kafka for as long as it is held (a kafka address:
     once connected, clients follow the broker's advertised address)."""
     host, kafka_port = kafka.rsplit(":", 1)
 
@@ -60,10 +61,10 @@ async def kafka_door(port: int, kafka: str) -> AsyncIterator[None]:
 
 
 async def test_a_service_started_while_kafka_is_away_takes_commands_and_publishes_them_later(
-    kafka_bootstrap: str, test_database_url: str
+    kafka_admin: KafkaAccess, test_database_url: str
 ) -> None:
     port = _free_port()
-    async with sandbox(kafka_bootstrap, test_database_url) as box:
+    async with sandbox(kafka_admin, test_database_url) as box:
         schema = f"m_{uuid.uuid4().hex[:10]}"
         admin = await asyncpg.connect(test_database_url)
         await admin.execute(f'CREATE SCHEMA "{schema}"')
@@ -93,14 +94,14 @@ async def test_a_service_started_while_kafka_is_away_takes_commands_and_publishe
                 )
                 assert renamed.status_code == 201, renamed.text
             # what the region reports meanwhile waits on Kafka for the feed
-            await region_opens(kafka_bootstrap, box.topic("kn.region.ydernummer"), "100088")
+            await region_opens(kafka_admin, box.topic("kn.region.ydernummer"), "100088")
 
-            async with kafka_door(port, kafka_bootstrap):
+            async with kafka_door(port, kafka_admin.bootstrap):
                 await eventually(lambda: http.get("/ready"), lambda r: r.status_code == 200,
                                  what="ready once Kafka is back", within=60)  # fmt: skip
                 topic = box.topic("kn.membership.events")
                 records = await eventually(
-                    lambda: read_all(kafka_bootstrap, topic),
+                    lambda: read_all(kafka_admin, topic),
                     lambda found: any(b"NetworkCreated" in dict(r.headers)["ce_type"]
                                       for r in found),
                     what="the network, published after the outage",
@@ -112,7 +113,7 @@ async def test_a_service_started_while_kafka_is_away_takes_commands_and_publishe
                     what="the region's report, read once Kafka is back",
                 )  # fmt: skip
                 records = await eventually(
-                    lambda: read_all(kafka_bootstrap, topic),
+                    lambda: read_all(kafka_admin, topic),
                     lambda found: sum(b"ClusterRenamed" in dict(r.headers)["ce_type"]
                                       for r in found) >= RENAMES,
                     what="every rename, published after the outage",

@@ -25,6 +25,7 @@ from kn_membership.settings import MembershipSettings
 from kn_reporting.bootstrap import create_app as reporting_app
 from kn_reporting.settings import ReportingSettings
 from kn_servicekit.deadletter_inbox import read_letters
+from kn_servicekit.kafka_access import KafkaAccess
 from kn_servicekit.settings import ServiceSettings
 from tests.membership.facts import opened
 from tests.membership.service import REGION_SOURCE, Membership, membership_service
@@ -80,13 +81,13 @@ async def test_every_route_refuses_a_cpr_number_in_its_body_path_query_and_heade
 
 
 async def test_a_region_message_holding_one_is_a_masked_dead_letter_and_nothing_keeps_it(
-    kafka_bootstrap: str, test_database_url: str, capfd: pytest.CaptureFixture[str]
+    kafka_admin: KafkaAccess, test_database_url: str, capfd: pytest.CaptureFixture[str]
 ) -> None:
-    async with membership_service(kafka_bootstrap, test_database_url) as membership:
+    async with membership_service(kafka_admin, test_database_url) as membership:
         for n, shape in enumerate(SHAPES):
             await publish_with(membership, f"10000{n}", shape)
         letters = await eventually(
-            lambda: read_letters(membership.box.bootstrap, membership.feed_topic),
+            lambda: read_letters(membership.box.kafka, membership.feed_topic),
             lambda found: len(found) == len(SHAPES),
             what="one dead letter per message",
         )
@@ -118,7 +119,7 @@ async def publish_with(membership: Membership, ydernummer: str, shape: str) -> N
     headers, value = encode(honest, envelope)
     forged = value.replace(b"Klinik Syd", f"Klinik {shape}".encode())
     assert forged != value
-    await produce(membership.box.bootstrap, membership.feed_topic,
+    await produce(membership.box.kafka, membership.feed_topic,
                   [(ydernummer.encode(), headers, forged)])  # fmt: skip
 
 
@@ -128,7 +129,7 @@ async def everything_kept(membership: Membership, database_url: str) -> str:
     of every table the service has, as one text."""
     texts: list[str] = []
     for topic in ("kn.membership.events", "kn.region.ydernummer.dlq", "kn.membership.events.dlq"):
-        for record in await read_all(membership.box.bootstrap, membership.box.topic(topic)):
+        for record in await read_all(membership.box.kafka, membership.box.topic(topic)):
             texts.append(repr((record.key, record.value, record.headers)))
     conn = await asyncpg.connect(database_url)
     try:

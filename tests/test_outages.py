@@ -19,6 +19,7 @@ import pytest
 
 from kn_contracts.topics import TOPICS
 from kn_deploy import kafka, postgres
+from kn_servicekit.kafka_access import KafkaAccess
 from kn_servicekit.settings import LocalDatabase
 from kn_servicekit.topics import ensure_topics
 from tests.support.kafka import drop_topics
@@ -79,21 +80,21 @@ def cluster(tmp_path: Path) -> Iterator[postgres.PostgresLocal]:
 
 
 @pytest.fixture
-async def prefix(kafka_bootstrap: str) -> AsyncIterator[str]:
+async def prefix(kafka_admin: KafkaAccess) -> AsyncIterator[str]:
     """A topic prefix of this test's own on the shared Kafka, its topics deleted after."""
     chosen = f"pg{uuid.uuid4().hex[:8]}."
-    await ensure_topics(kafka_bootstrap, TOPICS, prefix=chosen)
+    await ensure_topics(kafka_admin, TOPICS, prefix=chosen)
     yield chosen
-    await drop_topics(kafka_bootstrap, chosen)
+    await drop_topics(kafka_admin, chosen)
 
 
 @pytest.mark.timeout(240)
 async def test_a_service_recovers_by_itself_from_a_postgresql_restart_losing_and_doubling_nothing(
-    cluster: postgres.PostgresLocal, kafka_bootstrap: str, prefix: str, tmp_path: Path
+    cluster: postgres.PostgresLocal, kafka_admin: KafkaAccess, prefix: str, tmp_path: Path
 ) -> None:
     db = LocalDatabase("membership", port=cluster.port)
     env = {db.env_var: db.url, db.owner_env_var: db.owner_url, "KN_TOPIC_PREFIX": prefix}
-    service = membership_process(kafka_bootstrap, tmp_path / "logs", **env)
+    service = membership_process(kafka_admin, tmp_path / "logs", **env)
     try:
         await asyncio.to_thread(service.wait_healthy, 60.0, "/ready")
         traffic, stop = Traffic(service.url, tag=uuid.uuid4().hex[:8], rate=RATE), asyncio.Event()
@@ -108,14 +109,14 @@ async def test_a_service_recovers_by_itself_from_a_postgresql_restart_losing_and
         stop.set()
         await sending
         done = await eventually(
-            lambda: published(kafka_bootstrap, prefix + TOPIC, traffic),
+            lambda: published(kafka_admin, prefix + TOPIC, traffic),
             lambda counted: not counted.lost,
             what="every accepted command on Kafka",
             within=60,
             every=1.0,
         )
         # the region feed's consumer lost its connections too
-        await region_opens(kafka_bootstrap, prefix + "kn.region.ydernummer", "100077")
+        await region_opens(kafka_admin, prefix + "kn.region.ydernummer", "100077")
         waiting = await eventually(
             lambda: awaiting(service.url),
             lambda names: names == ["Ruth Holm"],

@@ -12,6 +12,7 @@ from kn_contracts.envelope import Envelope, encode
 from kn_contracts.topics import MEMBERSHIP_EVENTS
 from kn_deploy import infra
 from kn_servicekit.deadletter_inbox import read_letters
+from kn_servicekit.kafka_access import KafkaAccess
 from tests.meetings.service import AALBORG, Running, joined, meetings_service
 from tests.membership.facts import opened
 from tests.membership.service import EKM, Membership, membership_service
@@ -25,13 +26,13 @@ LIST = "/v1/networks/aalborg-oest/meetings/2025-03-12/attendance"
 @pytest.fixture
 async def meetings(endpoints: infra.Endpoints) -> AsyncIterator[Running]:
     database = endpoints.databases["meetings"]
-    async with meetings_service(endpoints.kafka_bootstrap, database) as running:
+    async with meetings_service(endpoints.kafka(), database) as running:
         yield running
 
 
 @pytest.fixture
-async def membership(kafka_bootstrap: str, test_database_url: str) -> AsyncIterator[Membership]:
-    async with membership_service(kafka_bootstrap, test_database_url) as service:
+async def membership(kafka_admin: KafkaAccess, test_database_url: str) -> AsyncIterator[Membership]:
+    async with membership_service(kafka_admin, test_database_url) as service:
         yield service
 
 
@@ -48,7 +49,7 @@ async def test_a_member_joined_forged_by_another_source_never_reaches_meetings(
                         dt.datetime.now(dt.UTC), subject="aalborg-oest")  # fmt: skip
     headers, value = encode(forged, envelope)
     topic = meetings.box.topic(MEMBERSHIP_EVENTS.name)
-    await produce(meetings.box.bootstrap, topic, [(b"aalborg-oest", headers, value)])
+    await produce(meetings.box.kafka, topic, [(b"aalborg-oest", headers, value)])
     await meetings.publish_membership(joined("p-ida", "Ida Holm", "123456", dt.date(2025, 1, 1)))
 
     async def members() -> set[str]:
@@ -56,7 +57,7 @@ async def test_a_member_joined_forged_by_another_source_never_reaches_meetings(
         return {m["person_id"] for m in response.json()["members"]}
 
     await eventually(members, lambda found: found == {"p-ida"}, what="Ida, not Mallory")
-    letters = await read_letters(meetings.box.bootstrap, topic)
+    letters = await read_letters(meetings.box.kafka, topic)
     # each of meetings' consumers of the topic letters it (their names say which)
     assert "meetings.membership_view" in {d.consumer for d in letters}
     assert {d.letter.reason for d in letters} == {
@@ -84,7 +85,7 @@ async def test_a_region_message_claiming_to_be_ekm_is_a_dead_letter_and_the_feed
         return [row["name"] for row in answer.json()]
 
     await eventually(awaiting, lambda names: names == ["Ib Isaksen"], what="only Ib waits")
-    [letter] = await read_letters(membership.box.bootstrap, membership.feed_topic)
+    [letter] = await read_letters(membership.box.kafka, membership.feed_topic)
     assert letter.letter.reason == (
         "provenance: actor 'ekm' is not region:nordjylland, the region its ce_source "
         "'/region/nordjylland' names"

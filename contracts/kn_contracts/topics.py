@@ -26,6 +26,8 @@ class Topic:
     key: str
     description: str
     events: tuple[type[Event], ...]
+    # who else consumes it: the broker lets them read it (and write its dead letters), no more
+    readers: tuple[str, ...] = ()
     partitions: int = 3
     retention_ms: int = -1
     # bytes we cannot rewrite (an inbound topic): kept only a bounded time (issue 15)
@@ -80,6 +82,7 @@ MEMBERSHIP_EVENTS = Topic(
     key="network id (cluster id for cluster events; ydernummer while awaiting a network)",
     description="Networks, members, clinics and coordinators, as facts with effective dates.",
     events=MEMBERSHIP_EVENT_TYPES,
+    readers=("meetings", "finance", "reporting"),
 )
 MEETINGS_EVENTS = Topic(
     name="kn.meetings.events",
@@ -87,6 +90,7 @@ MEETINGS_EVENTS = Topic(
     key="network id ('mandatory-topics' for the year's mandatory topic)",
     description="Meeting plans, held meetings and attendance lists.",
     events=MEETINGS_EVENT_TYPES,
+    readers=("finance", "reporting"),
 )
 FINANCE_EVENTS = Topic(
     name="kn.finance.events",
@@ -94,6 +98,7 @@ FINANCE_EVENTS = Topic(
     key="network id ('rates' for rate tables, 'fee-years' for a year's close)",
     description="Rate tables, bookings, invoices and their decisions, the fee year's close.",
     events=FINANCE_EVENT_TYPES,
+    readers=("reporting",),
 )
 FINANCE_PAYOUTS = Topic(
     name="kn.finance.payouts",
@@ -103,6 +108,7 @@ FINANCE_PAYOUTS = Topic(
     "adjustments. Each ce_id is a UUIDv5 of the kind, the thing paid and its payout "
     "revision: de-duplicate by it; a replay republishes nothing new.",
     events=PAYOUT_EVENT_TYPES,
+    readers=("reporting", "ekm-finance"),  # ekm-finance: EKM's finance system
 )
 REPORTING_EVENTS = Topic(
     name="kn.reporting.events",
@@ -111,6 +117,7 @@ REPORTING_EVENTS = Topic(
     description="Annual statuses: submitted by the network's coordinator with the narrative, "
     "acknowledged by EKM.",
     events=REPORTING_EVENT_TYPES,
+    readers=("meetings",),
 )
 
 REGION_YDERNUMMER = Topic(
@@ -121,6 +128,7 @@ REGION_YDERNUMMER = Topic(
     "closed).",
     events=REGION_EVENT_TYPES,
     bounded=True,  # the regions' bytes, names in clear: kept only KN_BOUNDED_RETENTION_DAYS
+    readers=("membership",),
     # one partition: a renter's opening depends on the clinic owner's, a share on the sale
     # before it; changes of different ydernumre must be applied in the order reported
     partitions=1,

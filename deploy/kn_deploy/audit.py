@@ -37,6 +37,7 @@ from kn_rules.audit import AsOf
 from kn_rules.audit_ledger import Fact
 from kn_rules.scheme import Scheme
 from kn_servicekit.kafka import partitions_of
+from kn_servicekit.kafka_access import KafkaAccess, kafka_options
 from kn_servicekit.tuning import GC_THRESHOLDS
 
 SOURCES = (MEMBERSHIP_EVENTS, MEETINGS_EVENTS, FINANCE_EVENTS, FINANCE_PAYOUTS)
@@ -73,7 +74,7 @@ class Audit:
 
 
 async def replay(
-    bootstrap: str,
+    kafka: KafkaAccess,
     as_of: AsOf,
     scheme: Scheme,
     prefix: str = "",
@@ -87,7 +88,7 @@ async def replay(
     started = time.monotonic()
     found = Audit("", [])
     names = [prefix + topic.name for topic in SOURCES]
-    places = await _places(bootstrap, names)
+    places = await _places(kafka, names)
     total = sum(end for _, _, end in places)
     split = shares(places, workers)
     buckets = bucket_count(total, len(split))
@@ -97,7 +98,7 @@ async def replay(
         tempfile.TemporaryDirectory(prefix="kn-audit-") as work,
         _pool(len(split)) as pool,
     ):
-        parts = await _read_all(bootstrap, as_of, names, split, buckets, Path(work), pool,
+        parts = await _read_all(kafka, as_of, names, split, buckets, Path(work), pool,
                                 meter)  # fmt: skip
         found.read_seconds = time.monotonic() - started
         for part in parts:
@@ -119,14 +120,14 @@ async def replay(
     return found
 
 
-async def _places(bootstrap: str, names: list[str]) -> list[Place]:
+async def _places(kafka: KafkaAccess, names: list[str]) -> list[Place]:
     """Every source partition and its end offset now: what the replay reads."""
-    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False)
+    consumer = AIOKafkaConsumer(**kafka_options(kafka), enable_auto_commit=False)
     await consumer.start()
     try:
         partitions = [tp for name in names for tp in await partitions_of(consumer, name)]
         if not partitions:
-            raise RuntimeError(f"none of {', '.join(names)} exists on {bootstrap}")
+            raise RuntimeError(f"none of {', '.join(names)} exists on {kafka.bootstrap}")
         ends = await consumer.end_offsets(partitions)
     finally:
         await consumer.stop()
@@ -176,13 +177,13 @@ def _count(read: int) -> None:
 
 
 def _read_in_worker(
-    bootstrap: str, as_of: AsOf, names: list[str], share: list[Place], buckets: int, path: Path
+    kafka: KafkaAccess, as_of: AsOf, names: list[str], share: list[Place], buckets: int, path: Path
 ) -> Part:
-    return asyncio.run(read_share(bootstrap, as_of, names, share, buckets, path, _count))
+    return asyncio.run(read_share(kafka, as_of, names, share, buckets, path, _count))
 
 
 async def _read_all(
-    bootstrap: str,
+    kafka: KafkaAccess,
     as_of: AsOf,
     names: list[str],
     split: list[list[Place]],
@@ -194,10 +195,10 @@ async def _read_all(
     """Pass one: each share read (here, or one a worker)."""
     tick: Callable[[int], None] = meter.advance if meter is not None else lambda _: None
     if pool is None:
-        return [await read_share(bootstrap, as_of, names, split[0], buckets, work / "r0", tick)]
+        return [await read_share(kafka, as_of, names, split[0], buckets, work / "r0", tick)]
     running = [
         asyncio.wrap_future(
-            pool.submit(_read_in_worker, bootstrap, as_of, names, share, buckets, work / f"r{n}")
+            pool.submit(_read_in_worker, kafka, as_of, names, share, buckets, work / f"r{n}")
         )
         for n, share in enumerate(split)
     ]

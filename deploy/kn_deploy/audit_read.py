@@ -29,6 +29,7 @@ from kn_rules.audit_ledger import Fact
 from kn_servicekit.admission import Claim, LogKey, Stored, Verdict, admit
 from kn_servicekit.batches import decode_batch
 from kn_servicekit.deadletter import Origin
+from kn_servicekit.kafka_access import KafkaAccess, kafka_options
 from kn_servicekit.projection import Cutoff
 from kn_servicekit.provenance import Provenance
 
@@ -62,7 +63,7 @@ def shares(places: list[Place], readers: int) -> list[list[Place]]:
 
 
 async def read_share(
-    bootstrap: str,
+    kafka: KafkaAccess,
     as_of: AsOf,
     topics: list[str],
     share: list[Place],
@@ -80,7 +81,7 @@ async def read_share(
     found = Part([])
     ends = {TopicPartition(topic, partition): end for topic, partition, end in share if end}
     consumer = AIOKafkaConsumer(
-        bootstrap_servers=bootstrap,
+        **kafka_options(kafka),
         enable_auto_commit=False,
         auto_offset_reset="earliest",
         max_partition_fetch_bytes=FETCH_BYTES,

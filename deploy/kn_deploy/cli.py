@@ -13,6 +13,7 @@ from pathlib import Path
 
 from kn_deploy import infra, tokens
 from kn_deploy.kafka import KAFKA_VERSION
+from kn_deploy.principals import AUDITOR
 
 
 def _infra_up(_: argparse.Namespace) -> int:
@@ -21,6 +22,22 @@ def _infra_up(_: argparse.Namespace) -> int:
     print(f"KN_KAFKA_BOOTSTRAP={found.kafka_bootstrap}")
     for service, url in found.databases.items():
         print(f"KN_{service.upper()}_DATABASE_URL={url}")
+    if found.kafka_local:
+        # each service's own principal on the broker (TLS + SCRAM), for its environment
+        print(f"KN_KAFKA_CA_FILE={found.kafka().ca_file}")
+        for service in infra.SERVICES:
+            access = found.kafka(service)
+            print(f"{service}: KN_KAFKA_USERNAME={access.username} "
+                  f"KN_KAFKA_PASSWORD={access.password}")  # fmt: skip
+    return 0
+
+
+def _infra_principal(args: argparse.Namespace) -> int:
+    user, password = infra.add_principal(args.principal)
+    print(f"added {args.principal} to the broker; its credentials (shown this once, kept "
+          "in the infra state dir, mode 0600):")  # fmt: skip
+    print(f"sasl.username={user}\nsasl.password={password}")
+    print(f"ssl.ca.location={infra.endpoints().kafka().ca_file}")
     return 0
 
 
@@ -54,7 +71,7 @@ def _dlq_list(args: argparse.Namespace) -> int:
     from kn_deploy import dlq
     from kn_servicekit.deadletter_inbox import latest_pending
 
-    letters = dlq.list_letters(infra.endpoints().kafka_bootstrap, args.topic)
+    letters = dlq.list_letters(infra.endpoints().kafka(), args.topic)
     for topic, dead in letters:
         print(dlq.describe(topic, dead))
     pending = len(latest_pending([dead for _, dead in letters]))
@@ -68,7 +85,7 @@ def _dlq_redrive(args: argparse.Namespace) -> int:
     if not args.all and not args.offset:
         print("kn: name --offset N (repeatable) or --all", file=sys.stderr)
         return 2
-    done = dlq.redrive_letters(infra.endpoints().kafka_bootstrap, args.topic, args.offset)
+    done = dlq.redrive_letters(infra.endpoints().kafka(), args.topic, args.offset)
     for dead in done:
         print(f"redriven {args.topic}.dlq@{dead.dlq_offset} -> {dead.letter.topic}")
     print(f"{len(done)} letter(s) sent back to {args.topic}")
@@ -94,7 +111,7 @@ def _audit(args: argparse.Namespace) -> int:
     with Path(args.figures).open("wb") if args.figures else nullcontext(sys.stdout.buffer) as out:
         found = asyncio.run(
             replay(
-                infra.endpoints().kafka_bootstrap, as_of, load_scheme(args.scheme), args.prefix,
+                infra.endpoints().kafka(AUDITOR), as_of, load_scheme(args.scheme), args.prefix,
                 out=out, workers=workers,
             )
         )  # fmt: skip
@@ -147,6 +164,8 @@ EXAMPLES = {
     "down": "example: kn infra down --purge   # stop, and delete the local log and databases",
     "prepare": "example: kn infra prepare   # on a new machine, before going offline",
     "topics": "example: KN_KAFKA_BOOTSTRAP=kafka.internal:9092 kn infra topics",
+    "principal": "example: kn infra principal add region:nordjylland",
+    "add": "example: kn infra principal add region:nordjylland   # prints its password once",
     "dlq": "example: kn dlq list --topic kn.region.ydernummer",
     "list": "example: kn dlq list --topic kn.region.ydernummer",
     "redrive": "example: kn dlq redrive --topic kn.region.ydernummer --offset 3",
@@ -195,6 +214,13 @@ def parser() -> argparse.ArgumentParser:
         ("topics", _infra_topics, "create the registry's topics on KN_KAFKA_BOOTSTRAP"),
     ):
         _command(actions, name, text).set_defaults(handler=handler)
+    principal = _command(actions, "principal", "the broker's principals (SCRAM users)")
+    adding = _command(
+        principal.add_subparsers(dest="what", required=True), "add",
+        "add a principal with its ACLs (a region system: region:<name>), print its password",
+    )  # fmt: skip
+    adding.add_argument("principal", help="region:<name> (or a service, ekm-finance, auditor)")
+    adding.set_defaults(handler=_infra_principal)
     dlq_cmd = _command(commands, "dlq", "dead letters: list and redrive")
     dlq_actions = dlq_cmd.add_subparsers(dest="action", required=True)
     listing = _command(dlq_actions, "list", "every dead letter, with its reason")

@@ -22,6 +22,7 @@ from kn_deploy.scenario_networks import NETWORKS
 from kn_deploy.scenario_year import Year
 from kn_deploy.services import ServiceProcess, start_service, stop_recorded
 from kn_deploy.tokens import signing_key
+from kn_servicekit.kafka_access import KafkaAccess
 from kn_servicekit.tokens import public_key_of
 
 TOKEN_KEYS = ("ekm", "auditor")  # the service principals; coordinators are persons
@@ -54,7 +55,7 @@ def run_demo(keep_running: bool = False) -> int:
             print(f"{'':<11} background loops working: {json.dumps(ready['ready'])}")
         urls = {name: process.url for name, process in processes.items()}
         processes["web"] = _start_web(urls, pid_dir)
-        play_year(urls, found.kafka_bootstrap, tokens, demo_dir(), print)
+        play_year(urls, found.kafka(), tokens, demo_dir(), print)
         print(f"logs: {demo_dir() / 'logs'}")
     except BaseException:
         keep_running = False
@@ -75,7 +76,7 @@ def run_demo(keep_running: bool = False) -> int:
 
 def play_year(
     urls: dict[str, str],
-    bootstrap: str,
+    kafka: KafkaAccess,
     tokens: dict[str, str],
     out: Path,
     say: Callable[[str], None],
@@ -86,13 +87,13 @@ def play_year(
         say(f"  - {line}")
 
     say("\nThe worked example of DOMAIN.md (Aalborg Øst), through the services and Kafka:")
-    with Scenario(urls["membership"], urls["meetings"], bootstrap, tokens) as scenario:
+    with Scenario(urls["membership"], urls["meetings"], kafka, tokens) as scenario:
         worked = scenario.run(item)
     say("\nIts money, through finance:")
     with Money(urls["finance"], tokens, out / "finance") as money:
         worked["money"] = money.play(item)
     say("\nThe rest of 2025: two more networks, in the clusters Aalborg and Aarhus:")
-    with Desk(urls, bootstrap, tokens) as desk:
+    with Desk(urls, kafka, tokens) as desk:
         expected = Year(desk).run(item)
         say("\nClosing the year:")
         closed = close(desk, expected, item)

@@ -9,30 +9,31 @@ from aiokafka import AIOKafkaProducer
 
 from kn_contracts.topics import TOPICS
 from kn_servicekit.deadletter_inbox import DeadLetter, latest_pending, read_letters, redrive
+from kn_servicekit.kafka_access import KafkaAccess, kafka_options
 
 
-def list_letters(bootstrap: str, topics: Sequence[str]) -> list[tuple[str, DeadLetter]]:
+def list_letters(kafka: KafkaAccess, topics: Sequence[str]) -> list[tuple[str, DeadLetter]]:
     """(topic, letter) for every letter of the given topics (all registered ones if empty)."""
 
     async def gather() -> list[tuple[str, DeadLetter]]:
         found = []
         for topic in topics or [t.name for t in TOPICS]:
-            found += [(topic, letter) for letter in await read_letters(bootstrap, topic)]
+            found += [(topic, letter) for letter in await read_letters(kafka, topic)]
         return found
 
     return asyncio.run(gather())
 
 
-def redrive_letters(bootstrap: str, topic: str, offsets: Sequence[int]) -> list[DeadLetter]:
+def redrive_letters(kafka: KafkaAccess, topic: str, offsets: Sequence[int]) -> list[DeadLetter]:
     """Send the chosen pending letters (all pending ones if no offsets) back to `topic`."""
 
     async def run() -> list[DeadLetter]:
-        letters = await read_letters(bootstrap, topic)
+        letters = await read_letters(kafka, topic)
         unknown = set(offsets) - {dead.dlq_offset for dead in letters}
         if unknown:
             raise ValueError(f"no dead letter at offset(s) {sorted(unknown)} of {topic}.dlq")
         chosen = [d for d in latest_pending(letters) if not offsets or d.dlq_offset in offsets]
-        producer = AIOKafkaProducer(bootstrap_servers=bootstrap, acks="all")
+        producer = AIOKafkaProducer(**kafka_options(kafka), acks="all")
         await producer.start()
         try:
             return await redrive(producer, topic, chosen)

@@ -10,11 +10,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from kn_contracts.topics import TOPICS
-from kn_deploy import kafka, postgres
+from kn_deploy import broker_setup, kafka, postgres
 from kn_deploy.debian import apt_install
 from kn_deploy.layout import demo_dir
+from kn_deploy.principals import ADMIN
 from kn_deploy.provision import provision
 from kn_deploy.services import stop_recorded
+from kn_servicekit.kafka_access import KafkaAccess
 from kn_servicekit.settings import LocalDatabase
 from kn_servicekit.topics import ensure_topics
 
@@ -31,14 +33,37 @@ class Endpoints:
     databases: dict[str, str]
     local_databases: tuple[str, ...]
 
+    def kafka(self, user: str = ADMIN) -> KafkaAccess:
+        """How `user` reaches Kafka: on the local broker with its generated password; on an
+        external one as KN_KAFKA_USERNAME / KN_KAFKA_PASSWORD / KN_KAFKA_CA_FILE say."""
+        if self.kafka_local:
+            return kafka.KafkaLocal.default().access(user)
+        env = os.environ.get
+        return KafkaAccess(
+            self.kafka_bootstrap, env("KN_KAFKA_USERNAME"), env("KN_KAFKA_PASSWORD"),
+            env("KN_KAFKA_CA_FILE"),
+        )  # fmt: skip
+
     def service_env(self, service: str) -> dict[str, str]:
-        """Environment that points one service at Kafka and at its own database only (and,
-        on the local cluster, at the role that owns its tables: kn_servicekit.roles)."""
+        """Environment that points one service at Kafka as its own principal and at its own
+        database only (and, on the local cluster, at the role that owns its tables:
+        kn_servicekit.roles)."""
         db = LocalDatabase(service, port=postgres.PostgresLocal.default().port)
         env = {"KN_KAFKA_BOOTSTRAP": self.kafka_bootstrap, db.env_var: self.databases[service]}
+        env |= kafka_env(self.kafka(service))
         if service in self.local_databases:
             env[db.owner_env_var] = db.owner_url
         return env
+
+
+def kafka_env(access: KafkaAccess) -> dict[str, str]:
+    """The settings (kn_servicekit.settings) naming a principal and its trust."""
+    env = {"KN_KAFKA_BOOTSTRAP": access.bootstrap}
+    if access.username is not None and access.password is not None:
+        env |= {"KN_KAFKA_USERNAME": access.username, "KN_KAFKA_PASSWORD": access.password}
+    if access.ca_file is not None:
+        env["KN_KAFKA_CA_FILE"] = access.ca_file
+    return env
 
 
 def endpoints() -> Endpoints:
@@ -95,6 +120,7 @@ def up() -> tuple[Endpoints, list[str]]:
         if kafka.running_pid(broker) is None:
             started.append("kafka")
         kafka.start(broker)
+        asyncio.run(broker_setup.secure(broker, os.environ.get("KN_TOPIC_PREFIX", "")))
     if found.local_databases:
         pg = postgres.PostgresLocal.default()
         old = postgres.legacy()
@@ -109,11 +135,22 @@ def up() -> tuple[Endpoints, list[str]]:
     return found, started
 
 
+def add_principal(principal: str) -> tuple[str, str]:
+    """Add `principal` (e.g. region:nordjylland) to the local broker: its user, password."""
+    if not endpoints().kafka_local:
+        raise ValueError(
+            "KN_KAFKA_BOOTSTRAP names an external broker: add its users and ACLs there "
+            "(kafka-configs / kafka-acls); `kn infra principal` manages the local one"
+        )
+    prefix = os.environ.get("KN_TOPIC_PREFIX", "")
+    return broker_setup.add_principal(kafka.KafkaLocal.default(), principal, prefix)
+
+
 def create_topics() -> list[str]:
     """Create the registry's topics and dead-letter topics where missing (with the services'
     KN_TOPIC_PREFIX, if the operator set one)."""
     prefix = os.environ.get("KN_TOPIC_PREFIX", "")
-    return asyncio.run(ensure_topics(endpoints().kafka_bootstrap, TOPICS, prefix=prefix))
+    return asyncio.run(ensure_topics(endpoints().kafka(), TOPICS, prefix=prefix))
 
 
 def status() -> dict[str, str]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import datetime as dt
 import os
 import signal
 import socket
@@ -14,8 +15,11 @@ from pathlib import Path
 
 from aiokafka.admin import AIOKafkaAdminClient
 
+from kn_deploy.broker_tls import TlsFiles, ensure_tls, write_private
 from kn_deploy.layout import cache_dir
+from kn_deploy.principals import ADMIN, Principals
 from kn_deploy.process import pid_alive, read_pid, run_checked, wait_until
+from kn_servicekit.kafka_access import KafkaAccess, kafka_options
 
 # The one pin. docker-compose.yml uses apache/kafka with the same tag (a test checks).
 KAFKA_VERSION = "4.3.1"
@@ -55,11 +59,7 @@ logger.k.level=INFO
 SERVER_PROPERTIES = """process.roles=broker,controller
 node.id=1
 controller.quorum.voters=1@{host}:{controller_port}
-listeners=PLAINTEXT://{host}:{port},CONTROLLER://{host}:{controller_port}
-advertised.listeners=PLAINTEXT://{host}:{port}
-listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT
 controller.listener.names=CONTROLLER
-inter.broker.listener.name=PLAINTEXT
 log.dirs={data}
 num.partitions=1
 default.replication.factor=1
@@ -76,6 +76,32 @@ group.initial.rebalance.delay.ms=0
 log.cleaner.dedupe.buffer.size=2097152
 num.network.threads=2
 num.io.threads=4
+"""
+
+# Clients reach the broker by TLS with a SCRAM-SHA-512 user only; the controller listener
+# serves the quorum on loopback, its one user (admin, PLAIN) written here. The file is 0600.
+SECURITY_PROPERTIES = """listeners=SASL_SSL://{host}:{port},CONTROLLER://{host}:{controller_port}
+advertised.listeners=SASL_SSL://{host}:{port}
+listener.security.protocol.map=SASL_SSL:SASL_SSL,CONTROLLER:SASL_PLAINTEXT
+inter.broker.listener.name=SASL_SSL
+sasl.enabled.mechanisms=SCRAM-SHA-512
+sasl.mechanism.inter.broker.protocol=SCRAM-SHA-512
+sasl.mechanism.controller.protocol=PLAIN
+listener.name.sasl_ssl.scram-sha-512.sasl.jaas.config=\
+ org.apache.kafka.common.security.scram.ScramLoginModule required \
+ username="{admin}" password="{password}";
+listener.name.controller.sasl.enabled.mechanisms=PLAIN
+listener.name.controller.plain.sasl.jaas.config=\
+ org.apache.kafka.common.security.plain.PlainLoginModule required \
+ username="{admin}" password="{password}" user_{admin}="{password}";
+ssl.keystore.type=PEM
+ssl.keystore.location={keystore}
+ssl.truststore.type=PEM
+ssl.truststore.location={ca}
+ssl.client.auth=none
+authorizer.class.name=org.apache.kafka.metadata.authorizer.StandardAuthorizer
+allow.everyone.if.no.acl.found=false
+super.users=User:{admin}
 """
 
 
@@ -112,6 +138,19 @@ class KafkaLocal:
     @property
     def classpath(self) -> str:
         return f"{self.libs}/*"
+
+    @property
+    def tls(self) -> TlsFiles:
+        return TlsFiles(self.root / "security")
+
+    @property
+    def principals(self) -> Principals:
+        return Principals(self.root / "security" / "principals.json")
+
+    def access(self, user: str = ADMIN) -> KafkaAccess:
+        """How `user` reaches this broker (the admin unless told)."""
+        password = self.principals.password(user)
+        return KafkaAccess(self.bootstrap, user, password, str(self.tls.ca))
 
 
 def ensure_jars(kafka: KafkaLocal) -> None:
@@ -160,15 +199,15 @@ def _configure(kafka: KafkaLocal) -> Path:
     for sub in ("data", "logs", "tmp"):
         (kafka.root / sub).mkdir(parents=True, exist_ok=True)
     (kafka.root / "log4j2.properties").write_text(LOG4J2)
+    tls = ensure_tls(kafka.tls, dt.datetime.now(dt.UTC))
+    admin_password = kafka.principals.ensure()[ADMIN]
+    where = {"host": kafka.host, "port": kafka.port, "controller_port": kafka.controller_port}
     properties = kafka.root / "server.properties"
-    properties.write_text(
-        SERVER_PROPERTIES.format(
-            host=kafka.host,
-            port=kafka.port,
-            controller_port=kafka.controller_port,
-            data=kafka.root / "data",
-        )
+    text = SERVER_PROPERTIES.format(**where, data=kafka.root / "data")
+    text += SECURITY_PROPERTIES.format(
+        **where, admin=ADMIN, password=admin_password, keystore=tls.keystore, ca=tls.ca
     )
+    write_private(properties, text.encode())
     cluster_file = kafka.root / "cluster.id"
     if not cluster_file.exists():
         cluster_file.write_text(_new_cluster_id())
@@ -183,6 +222,17 @@ def _new_cluster_id() -> str:
 
 
 _APPEND = os.O_WRONLY | os.O_APPEND | os.O_CREAT
+SECURED_MARK = ".kn-secured"  # in the data dir: formatted with the admin's credential
+
+
+def _check_formatted_secured(kafka: KafkaLocal) -> None:
+    data = kafka.root / "data"
+    if (data / "meta.properties").exists() and not (data / SECURED_MARK).exists():
+        raise RuntimeError(
+            f"the local log in {data} was formatted before the broker was secured, so it "
+            "holds no admin credential; `kn infra down --purge` deletes it (the log and "
+            "the databases go together) and the next `kn infra up` starts afresh"
+        )
 
 
 def running_pid(kafka: KafkaLocal) -> int | None:
@@ -195,20 +245,26 @@ def start(kafka: KafkaLocal, timeout: float = 90.0) -> int:
     """Start the broker in the background and return once a metadata request succeeds."""
     pid = running_pid(kafka)
     if pid is not None:
-        asyncio.run(wait_ready(kafka.bootstrap, timeout))
+        asyncio.run(wait_ready(kafka.access(), timeout))
         return pid
     ensure_jars(kafka)
     properties = _configure(kafka)
     cluster_id = (kafka.root / "cluster.id").read_text().strip()
+    _check_formatted_secured(kafka)
+    # the admin's credential goes into the log as it is formatted: the broker needs it to
+    # start (inter-broker), and it lets `kn infra` add the other users afterwards
+    admin = f"SCRAM-SHA-512=[name={ADMIN},password={kafka.principals.password(ADMIN)}]"
     fmt = java_command(
         kafka, "kafka.tools.StorageTool", "format", "--config", str(properties),
-        "--cluster-id", cluster_id, "--ignore-formatted",
+        "--cluster-id", cluster_id, "--ignore-formatted", "--add-scram", admin,
     )  # fmt: skip
     run_checked(
         fmt,
         what="formatting Kafka's storage (kafka.tools.StorageTool)",
         hint=f"`kn infra down --purge` deletes {kafka.root / 'data'} and starts the log afresh",
+        secret=admin,
     )
+    (kafka.root / "data" / SECURED_MARK).touch()
     server = java_command(kafka, "kafka.Kafka", str(properties), jvm=SERVER_JVM)
     # posix_spawn in a new session: the broker outlives this process (`kn infra up` returns)
     # and no Popen object is left to warn about a child still running.
@@ -228,7 +284,7 @@ def start(kafka: KafkaLocal, timeout: float = 90.0) -> int:
     wait_until(lambda: not pid_alive(pid) or _port_open(kafka), deadline)
     if not pid_alive(pid):
         raise RuntimeError(f"Kafka exited during start; see {kafka.log_file}")
-    asyncio.run(wait_ready(kafka.bootstrap, max(1.0, deadline - time.monotonic())))
+    asyncio.run(wait_ready(kafka.access(), max(1.0, deadline - time.monotonic())))
     return pid
 
 
@@ -238,23 +294,23 @@ def _port_open(kafka: KafkaLocal) -> bool:
         return sock.connect_ex((kafka.host, kafka.port)) == 0
 
 
-async def wait_ready(bootstrap: str, within: float) -> None:
+async def wait_ready(access: KafkaAccess, within: float) -> None:
     """Wait until a real metadata request to the cluster succeeds."""
     deadline = time.monotonic() + within
     last: Exception | None = None
     while time.monotonic() < deadline:
         try:
-            await list_topics(bootstrap)
+            await list_topics(access)
             return
         except Exception as exc:
             last = exc
             await asyncio.sleep(0.5)
-    raise TimeoutError(f"Kafka at {bootstrap} not ready after {within:.0f}s: {last!r}")
+    raise TimeoutError(f"Kafka at {access.bootstrap} not ready after {within:.0f}s: {last!r}")
 
 
-async def list_topics(bootstrap: str) -> list[str]:
+async def list_topics(access: KafkaAccess) -> list[str]:
     """Topic names from a metadata request."""
-    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap, request_timeout_ms=5000)
+    admin = AIOKafkaAdminClient(**kafka_options(access), request_timeout_ms=5000)
     await admin.start()
     try:
         return sorted(await admin.list_topics())

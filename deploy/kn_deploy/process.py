@@ -64,12 +64,16 @@ class ExternalCommandFailed(RuntimeError):
         self.returncode = result.returncode
 
 
-def run_checked(command: Sequence[str], *, what: str, hint: str) -> CompletedProcess[str]:
-    """Run an external program; on failure raise with its own output and what to do."""
+def run_checked(
+    command: Sequence[str], *, what: str, hint: str, secret: str | None = None
+) -> CompletedProcess[str]:
+    """Run an external program; on failure raise with its own output and what to do (an
+    argument holding a `secret` is shown as ***)."""
     try:
         result = subprocess.run(list(command), capture_output=True, text=True, check=False)
     except FileNotFoundError as exc:
         raise RuntimeError(f"{what}: {command[0]} is not installed. What to do: {hint}") from exc
     if result.returncode != 0:
-        raise ExternalCommandFailed(what, command, result, hint)
+        shown = [("***" if secret and secret in arg else arg) for arg in command]
+        raise ExternalCommandFailed(what, shown, result, hint)
     return result

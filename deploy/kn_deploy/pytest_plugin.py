@@ -13,6 +13,7 @@ import pytest
 
 from kn_deploy import infra, postgres
 from kn_deploy.provision import provision
+from kn_servicekit.kafka_access import KafkaAccess
 from kn_servicekit.settings import LocalDatabase
 
 TEST_DATABASE = "test"
@@ -41,6 +42,12 @@ def endpoints() -> Iterator[infra.Endpoints]:
 def kafka_bootstrap(endpoints: infra.Endpoints) -> str:
     """The bootstrap address of the real Kafka."""
     return endpoints.kafka_bootstrap
+
+
+@pytest.fixture(scope="session")
+def kafka_admin(endpoints: infra.Endpoints) -> KafkaAccess:
+    """The real Kafka as its admin (the super user) sees it: what tests' helpers use."""
+    return endpoints.kafka()
 
 
 @pytest.fixture(scope="session")

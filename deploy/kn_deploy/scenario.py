@@ -23,6 +23,7 @@ from kn_deploy.scenario_kit import (
     send,
     until,
 )
+from kn_servicekit.kafka_access import KafkaAccess
 
 __all__ = ["Scenario", "get_json", "until"]  # get_json and until: kept importable from here
 
@@ -36,10 +37,10 @@ Joining = rg.YdernummerOpened | rg.YdernummerShared
 class Scenario:
     """Aalborg Øst, 2025: 18 member owners, a meeting on 12 March, a change of coordinator."""
 
-    def __init__(self, membership: str, meetings: str, bootstrap: str, tokens: dict[str, str]):
+    def __init__(self, membership: str, meetings: str, kafka: KafkaAccess, tokens: dict[str, str]):
         self.membership = httpx.Client(base_url=membership + "/v1", timeout=10.0)
         self.meetings = httpx.Client(base_url=meetings + "/v1", timeout=10.0)
-        self.bootstrap = bootstrap
+        self.kafka = kafka
         self.ekm = {"Authorization": f"Bearer {tokens['ekm']}"}
         # the coordinator today, as a person (kn_deploy.scenario_desk)
         self.coordinators = Coordinators({"membership": membership, "meetings": meetings}, tokens)
@@ -189,7 +190,7 @@ class Scenario:
             RegionMessage(change, f"demo-{type(change).__name__}-{change.person_id}", reported)
             for change in changes
         ]
-        publish_region(self.bootstrap, messages)
+        publish_region(self.kafka, messages)
 
     def _send(
         self, client: httpx.Client, path: str, headers: dict[str, str], key: str, body: Any

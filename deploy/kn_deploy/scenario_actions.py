@@ -77,7 +77,7 @@ class Play:
             RegionMessage(change, f"demo-{ce_id}", reported, self.network.region)
             for change, ce_id in changes
         ]
-        publish_region(self.desk.bootstrap, messages)
+        publish_region(self.desk.kafka, messages)
 
     def act(self, act: str, key: str, by_ekm: bool = False, **body: Any) -> None:
         """The coordinator reports an act; EKM confirms it (Coordinator 9). With no

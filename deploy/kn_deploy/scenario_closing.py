@@ -20,6 +20,7 @@ from kn_deploy.scenario_year import Expected
 from kn_rules.audit import AsOf
 from kn_rules.scheme_files import load_scheme
 from kn_servicekit.cause import copenhagen_date
+from kn_servicekit.kafka_access import KafkaAccess
 
 SETTLE_WITHIN = 60.0  # seconds: finance decides and publishes after the requests answered
 NARRATIVE = {
@@ -50,7 +51,7 @@ def close(desk: Desk, expected: dict[str, Expected], say: Callable[[str], None])
         "the services date it today); finance publishes each payee's fee (CoordinatorFeeDue)"
     )
     found = until(
-        lambda: _replay(desk.bootstrap),
+        lambda: _replay(desk.kafka),
         lambda audit: settled(audit.figures, audit.differences, expected),
         within=SETTLE_WITHIN,
     )
@@ -71,12 +72,12 @@ def close(desk: Desk, expected: dict[str, Expected], say: Callable[[str], None])
     return Closed(today, found, served["digest"], statuses)
 
 
-def _replay(bootstrap: str) -> Audit:
+def _replay(kafka: KafkaAccess) -> Audit:
     """`kn audit` as of today (by ce_time), on the services' topics."""
     today = copenhagen_date(dt.datetime.now(dt.UTC))
     prefix = os.environ.get("KN_TOPIC_PREFIX", "")  # the services' topics
     scheme = load_scheme("fysioterapi")
-    return asyncio.run(replay(bootstrap, AsOf(today), scheme, prefix, progress=False))
+    return asyncio.run(replay(kafka, AsOf(today), scheme, prefix, progress=False))
 
 
 def settled(

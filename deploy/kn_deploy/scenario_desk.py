@@ -11,6 +11,7 @@ import uuid
 import httpx
 
 from kn_deploy.scenario_kit import bearer, get_json, until
+from kn_servicekit.kafka_access import KafkaAccess
 from kn_servicekit.tokens import issue
 
 SERVICES = ("membership", "meetings", "finance", "reporting")
@@ -66,11 +67,11 @@ class Coordinators:
 class Desk:
     """A client for each service, with EKM's, the auditor's and the coordinators' tokens."""
 
-    def __init__(self, urls: dict[str, str], bootstrap: str, tokens: dict[str, str]) -> None:
+    def __init__(self, urls: dict[str, str], kafka: KafkaAccess, tokens: dict[str, str]) -> None:
         self.http = {
             name: httpx.Client(base_url=urls[name] + "/v1", timeout=10.0) for name in SERVICES
         }
-        self.bootstrap = bootstrap
+        self.kafka = kafka
         self.tokens = tokens
         self.ekm = bearer(tokens["ekm"])
         self.auditor = bearer(tokens["auditor"])

@@ -18,6 +18,7 @@ from aiokafka import AIOKafkaProducer
 from kn_contracts.base import Event
 from kn_contracts.envelope import Envelope, encode
 from kn_contracts.topics import REGION_YDERNUMMER
+from kn_servicekit.kafka_access import KafkaAccess, kafka_options
 
 T = TypeVar("T")
 
@@ -95,13 +96,13 @@ def region_stamp(effective: dt.date, region: str = "nordjylland") -> dict[str, A
     }
 
 
-def publish_region(bootstrap: str, messages: Sequence[RegionMessage]) -> None:
+def publish_region(kafka: KafkaAccess, messages: Sequence[RegionMessage]) -> None:
     """Publish the changes on the feed, as a region system does (binary-mode CloudEvents)."""
-    asyncio.run(_publish(bootstrap, messages))
+    asyncio.run(_publish(kafka, messages))
 
 
-async def _publish(bootstrap: str, messages: Sequence[RegionMessage]) -> None:
-    producer = AIOKafkaProducer(bootstrap_servers=bootstrap, acks="all", enable_idempotence=True)
+async def _publish(kafka: KafkaAccess, messages: Sequence[RegionMessage]) -> None:
+    producer = AIOKafkaProducer(**kafka_options(kafka), acks="all", enable_idempotence=True)
     # the services' KN_TOPIC_PREFIX, if the operator set one
     topic = os.environ.get("KN_TOPIC_PREFIX", "") + REGION_YDERNUMMER.name
     await producer.start()

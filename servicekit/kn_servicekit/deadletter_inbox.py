@@ -16,6 +16,7 @@ from aiokafka.structs import ConsumerRecord
 from kn_contracts.topics import DLQ_SUFFIX
 from kn_servicekit.deadletter import DLQ_PREFIX, ORIGIN, Letter, origin_header
 from kn_servicekit.kafka import caught_up, partitions_of
+from kn_servicekit.kafka_access import KafkaAccess, kafka_options
 
 REDRIVEN = DLQ_PREFIX + "redriven"
 DISMISSED = DLQ_PREFIX + "dismissed"
@@ -66,10 +67,10 @@ def latest_pending(letters: list[DeadLetter]) -> list[DeadLetter]:
     return sorted(latest.values(), key=lambda dead: dead.dlq_offset)
 
 
-async def read_letters(bootstrap: str, topic: str) -> list[DeadLetter]:
+async def read_letters(kafka: KafkaAccess, topic: str) -> list[DeadLetter]:
     """Every letter on `<topic>.dlq`, with whether it has been redriven."""
     dlq = topic + DLQ_SUFFIX
-    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False)
+    consumer = AIOKafkaConsumer(**kafka_options(kafka), enable_auto_commit=False)
     await consumer.start()
     try:
         partitions = await partitions_of(consumer, dlq)

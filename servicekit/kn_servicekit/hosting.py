@@ -32,13 +32,13 @@ def relay(service: str) -> Loop:
 
     async def run(resources: Resources, ready: asyncio.Event) -> None:
         await _kafka_connected(resources, ready)
-        bootstrap = resources.settings.kafka_bootstrap
+        kafka = resources.settings.kafka
         await Relay(
             resources.pool,
             resources.producer,
             source_of(service),
-            bootstrap=bootstrap,
-            renew=partial(make_producer, bootstrap, f"kn-{service}-relay"),
+            kafka=kafka,
+            renew=partial(make_producer, kafka, f"kn-{service}-relay"),
         ).run(ready)
 
     return run
@@ -60,7 +60,7 @@ def projection(service: str, read_model: Projection, catalog: Catalog) -> Loop:
         def runner(schema: str) -> ProjectionRunner:
             return ProjectionRunner(
                 pool=resources.pool,
-                bootstrap=settings.kafka_bootstrap,
+                kafka=settings.kafka,
                 projection=read_model,
                 catalog=catalog,
                 schema=schema,

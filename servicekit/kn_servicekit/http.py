@@ -23,6 +23,7 @@ from kn_servicekit import coordinators
 from kn_servicekit.auth import Actor, current_actor, request_day
 from kn_servicekit.docs import mount_docs
 from kn_servicekit.errors import AccessDenied, ConcurrencyError, DomainError, KeyReusedError
+from kn_servicekit.kafka_access import faststream_security
 from kn_servicekit.limits import BodyLimit, EventTooLarge
 from kn_servicekit.loopstate import LoopState, report
 from kn_servicekit.metrics import CONTENT_TYPE as METRICS_TYPE
@@ -59,6 +60,7 @@ def make_broker(settings: ServiceSettings, service: str) -> KafkaBroker:
     """The service's FastStream broker: idempotent producer, acks from all replicas."""
     return KafkaBroker(
         settings.kafka_bootstrap,
+        security=faststream_security(settings.kafka),
         client_id=f"kn-{service}",
         enable_idempotence=True,
         acks="all",
@@ -88,7 +90,7 @@ def create_http_app(
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         pool = await asyncpg.create_pool(settings.database_url, min_size=2, max_size=12)
-        producer = make_producer(settings.kafka_bootstrap, f"kn-{service}-relay")
+        producer = make_producer(settings.kafka, f"kn-{service}-relay")
         resources = Resources(
             settings=settings, pool=pool, broker=kafka, producer=producer, metrics=metrics
         )
@@ -180,7 +182,7 @@ def create_http_app(
         """Prometheus metrics: HTTP requests, projections' lag and work, the relay's backlog."""
         resources: Resources = request.app.state.resources
         try:
-            await sample(metrics, resources.pool, settings.kafka_bootstrap)
+            await sample(metrics, resources.pool, settings.kafka)
         except (OSError, asyncpg.PostgresError, KafkaError) as exc:  # the rest still shows
             log.warning("metrics_sample_failed", error=repr(exc))
         return Response(metrics.render(), media_type=METRICS_TYPE)
@@ -259,7 +261,7 @@ async def _connect_kafka(
             log.warning("kafka_unreachable", error=repr(exc), retry_in=delay)
             with contextlib.suppress(Exception):  # a producer that failed to start is spent
                 await resources.producer.stop()
-            resources.producer = make_producer(resources.settings.kafka_bootstrap, client_id)
+            resources.producer = make_producer(resources.settings.kafka, client_id)
             await asyncio.sleep(delay)
             continue
         resources.kafka_up.set()

@@ -18,6 +18,7 @@ import structlog
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
 
 from kn_contracts.envelope import source_of
+from kn_servicekit.kafka_access import KafkaAccess, kafka_options
 from kn_servicekit.sealing import KEY_BYTES, KeyRing
 
 log = structlog.get_logger("keys")
@@ -71,11 +72,11 @@ async def publish_keys(
 
 
 async def follow_keys(
-    pool: asyncpg.Pool, bootstrap: str, topic: str, owner: str, ring: KeyRing,
+    pool: asyncpg.Pool, kafka: KafkaAccess, topic: str, owner: str, ring: KeyRing,
     ready: asyncio.Event,
 ) -> None:  # fmt: skip
     """Keep this service's copies of `owner`'s keys (database and ring) as the topic says."""
-    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False)
+    consumer = AIOKafkaConsumer(**kafka_options(kafka), enable_auto_commit=False)
     await consumer.start()
     try:
         partitions = [TopicPartition(topic, p) for p in consumer.partitions_for_topic(topic) or {0}]

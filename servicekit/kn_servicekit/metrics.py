@@ -16,6 +16,7 @@ from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, gene
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from kn_servicekit.kafka import partitions_of
+from kn_servicekit.kafka_access import KafkaAccess, kafka_options
 
 CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8"
 _BATCH = (0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 10.0)
@@ -89,7 +90,7 @@ class HttpMetrics:
             self._metrics.latency.labels(method, route).observe(time.perf_counter() - started)
 
 
-async def sample(metrics: Metrics, pool: asyncpg.Pool, bootstrap: str) -> None:
+async def sample(metrics: Metrics, pool: asyncpg.Pool, kafka: KafkaAccess) -> None:
     """Set the gauges a scrape reads from the state itself: each live projection's lag per
     partition of the topics it reads (Kafka's end offset minus the offset it stored, 0 when
     none is stored yet) and the relay's backlog (last position appended minus published)."""
@@ -111,7 +112,7 @@ async def sample(metrics: Metrics, pool: asyncpg.Pool, bootstrap: str) -> None:
     topics = sorted({topic for name in stored for topic in metrics.topics[name]})
     if not topics:
         return
-    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False)
+    consumer = AIOKafkaConsumer(**kafka_options(kafka), enable_auto_commit=False)
     await consumer.start()
     try:
         partitions = [tp for topic in topics for tp in await partitions_of(consumer, topic)]

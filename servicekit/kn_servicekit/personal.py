@@ -35,7 +35,7 @@ def follower(owner: str, topic: str, ring: KeyRing) -> Loop:
 
     async def run(resources: Resources, ready: asyncio.Event) -> None:
         await resources.kafka_up.wait()
-        bootstrap = resources.settings.kafka_bootstrap
-        await keys_topic.follow_keys(resources.pool, bootstrap, topic, owner, ring, ready)
+        kafka = resources.settings.kafka
+        await keys_topic.follow_keys(resources.pool, kafka, topic, owner, ring, ready)
 
     return run

@@ -15,6 +15,7 @@ from aiokafka import AIOKafkaProducer
 from kn_contracts.catalog import Catalog
 from kn_servicekit.deadletter import DeadLetters
 from kn_servicekit.errors import Superseded
+from kn_servicekit.kafka_access import KafkaAccess
 from kn_servicekit.projection import Projection
 from kn_servicekit.runner import ProjectionRunner
 
@@ -110,7 +111,7 @@ class Rebuilt:
 async def rebuild_live(
     *,
     pool: asyncpg.Pool,
-    bootstrap: str,
+    kafka: KafkaAccess,
     producer: AIOKafkaProducer,
     consumer: str,
     projection: Projection,
@@ -127,7 +128,7 @@ async def rebuild_live(
         )
     runner = ProjectionRunner(
         pool=pool,
-        bootstrap=bootstrap,
+        kafka=kafka,
         projection=projection,
         catalog=catalog,
         schema=fresh_schema_name(projection.name, now),

@@ -20,6 +20,7 @@ from aiokafka import AIOKafkaProducer
 
 from kn_servicekit.db import Connection
 from kn_servicekit.errors import EventLogBehind
+from kn_servicekit.kafka_access import KafkaAccess, kafka_options
 from kn_servicekit.loopstate import say_failing
 from kn_servicekit.pgstore import EVENT_TABLE_KEY, NOTIFY_CHANNEL
 from kn_servicekit.refusals import STOPPED_RECHECK, PublishRefused
@@ -32,10 +33,10 @@ RELAY_LOCK = 0x6B6E_0002
 log = structlog.get_logger("relay")
 
 
-def make_producer(bootstrap: str, client_id: str) -> AIOKafkaProducer:
+def make_producer(kafka: KafkaAccess, client_id: str) -> AIOKafkaProducer:
     """An idempotent producer waiting for all in-sync replicas: no loss, no reordering."""
     return AIOKafkaProducer(
-        bootstrap_servers=bootstrap,
+        **kafka_options(kafka),
         client_id=client_id,
         enable_idempotence=True,
         acks="all",
@@ -55,17 +56,17 @@ class Relay:
         name: str = "kafka",
         batch_size: int = 500,
         poll_interval: float = 1.0,
-        bootstrap: str | None = None,
+        kafka: KafkaAccess | None = None,
         renew: Callable[[], AIOKafkaProducer] | None = None,
     ) -> None:
         self._pool = pool
         # `renew` given: a failed send gets a fresh producer (relay_send.py says why)
-        self._sender = Sender(producer, source, bootstrap, renew)
+        self._sender = Sender(producer, source, kafka, renew)
         self._name = name
         self._batch_size = batch_size
         self._poll_interval = poll_interval
         self._log: str | None = None
-        self._bootstrap = bootstrap  # given: check the store is not behind Kafka first, and
+        self._kafka = kafka  # given: check the store is not behind Kafka first, and
         # after a failed attempt, what of it Kafka holds already
 
     async def run(self, ready: asyncio.Event | None = None) -> None:
@@ -101,8 +102,8 @@ class Relay:
             await self._become_leader(listener, ready)
             await listener.add_listener(NOTIFY_CHANNEL, on_notify)
             try:
-                if self._bootstrap is not None:
-                    await self.check_not_behind(self._bootstrap)
+                if self._kafka is not None:
+                    await self.check_not_behind(self._kafka)
                 while True:
                     wake.clear()
                     published = await self.publish_pending()
@@ -126,7 +127,7 @@ class Relay:
             log.info("relay_waiting_for_leadership")
             await asyncio.sleep(self._poll_interval)
 
-    async def check_not_behind(self, bootstrap: str) -> None:
+    async def check_not_behind(self, kafka: KafkaAccess) -> None:
         """Refuse to publish from a store whose positions are behind its own log on Kafka
         (an event store restored from a backup): consumers would take new events that reuse
         published positions for repeats and skip them."""
@@ -134,7 +135,7 @@ class Relay:
             log_name = await self._log_name(conn)
             topics = [row[0] for row in await conn.fetch("SELECT DISTINCT topic FROM kn_events")]
             last = await conn.fetchval("SELECT last_value FROM kn_event_position")
-        published = await highest_sequence(bootstrap, topics, log_name) if topics else 0
+        published = await highest_sequence(kafka, topics, log_name) if topics else 0
         if published > last:
             log.error("event_store_behind_kafka", log=log_name, published=published, store=last)
             raise EventLogBehind(

@@ -12,13 +12,14 @@ from kn_contracts.envelope import Envelope
 from kn_contracts.errors import ContractError
 from kn_servicekit.deadletter import is_redriven
 from kn_servicekit.kafka import caught_up, partitions_of
+from kn_servicekit.kafka_access import KafkaAccess, kafka_options
 
 Ends = dict[TopicPartition, int]
 # seeks each partition to where reading starts (the partitions' end offsets given)
 Placer = Callable[[AIOKafkaConsumer, Ends], Awaitable[None]]
 
 
-async def highest_sequence(bootstrap: str, topics: list[str], log: str, tail: int = 100) -> int:
+async def highest_sequence(kafka: KafkaAccess, topics: list[str], log: str, tail: int = 100) -> int:
     """The highest ce_sequence of `log` among the last `tail` records of each partition of
     `topics` (redriven copies aside: they repeat an old position); 0 if none."""
 
@@ -28,13 +29,13 @@ async def highest_sequence(bootstrap: str, topics: list[str], log: str, tail: in
             consumer.seek(tp, max(begins[tp], end - tail))
 
     high = 0
-    async for envelope in _envelopes(bootstrap, topics, log, from_tail):
+    async for envelope in _envelopes(kafka, topics, log, from_tail):
         high = max(high, envelope.sequence or 0)
     return high
 
 
 async def published_since(
-    bootstrap: str, topics: list[str], log: str, after: int, since_ms: int
+    kafka: KafkaAccess, topics: list[str], log: str, after: int, since_ms: int
 ) -> set[str]:
     """The ce_id of each event of `log` above position `after` that `topics` took from
     `since_ms` (record timestamps, the producer's clock) on."""
@@ -47,16 +48,16 @@ async def published_since(
 
     return {
         envelope.id
-        async for envelope in _envelopes(bootstrap, topics, log, from_time)
+        async for envelope in _envelopes(kafka, topics, log, from_time)
         if envelope.sequence is not None and envelope.sequence > after
     }
 
 
 async def _envelopes(
-    bootstrap: str, topics: list[str], log: str, place: Placer
+    kafka: KafkaAccess, topics: list[str], log: str, place: Placer
 ) -> AsyncIterator[Envelope]:
     """The envelopes of `log` from where `place` seeks each partition to its end now."""
-    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False)
+    consumer = AIOKafkaConsumer(**kafka_options(kafka), enable_auto_commit=False)
     try:
         await consumer.start()
         partitions = [tp for topic in topics for tp in await partitions_of(consumer, topic)]

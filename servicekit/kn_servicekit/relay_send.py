@@ -22,6 +22,7 @@ from aiokafka.errors import KafkaError
 
 from kn_contracts.envelope import Envelope
 from kn_servicekit.errors import TransientError
+from kn_servicekit.kafka_access import KafkaAccess
 from kn_servicekit.refusals import REFUSED_FOR_GOOD, REMEDIES, PublishRefused
 from kn_servicekit.relay_guard import published_since
 
@@ -38,12 +39,12 @@ class Sender:
         self,
         producer: AIOKafkaProducer,
         source: str,
-        bootstrap: str | None,
+        kafka: KafkaAccess | None,
         renew: Callable[[], AIOKafkaProducer] | None,
     ) -> None:
         self._producer = producer
         self._source = source
-        self._bootstrap = bootstrap  # None: cannot look, so a failed batch is sent again whole
+        self._kafka = kafka  # None: cannot look, so a failed batch is sent again whole
         self._renew = renew  # None: the caller's producer is used whatever happens
         self._own_producer = False  # one renew() made: stopped when replaced
         self._producer_spent = False
@@ -54,7 +55,7 @@ class Sender:
     async def send(self, rows: Sequence[asyncpg.Record], log_name: str, done: int) -> None:
         """Publish `rows` (those after position `done`); return once Kafka has each one."""
         unsure, self._unsure_since = self._unsure_since, self._unsure_since or _now_ms()
-        if unsure is not None and self._bootstrap is not None:
+        if unsure is not None and self._kafka is not None:
             rows = await self._not_on_kafka(rows, log_name, done, unsure)
         if rows:
             await self._publish(rows, log_name)
@@ -68,9 +69,9 @@ class Sender:
     ) -> Sequence[asyncpg.Record]:
         """Rows Kafka does not hold yet. A partition holds a prefix of its rows (one producer
         sends them in order), so leaving those out keeps each partition's order."""
-        assert self._bootstrap is not None
+        assert self._kafka is not None
         topics = sorted({row["topic"] for row in rows})
-        held = await published_since(self._bootstrap, topics, log_name, done, since)
+        held = await published_since(self._kafka, topics, log_name, done, since)
         if held:
             log.info("relay_leaves_out_published", count=len(held), after=done)
         return [row for row in rows if str(row["event_id"]) not in held]

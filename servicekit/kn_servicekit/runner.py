@@ -26,6 +26,7 @@ from kn_servicekit.db import Connection
 from kn_servicekit.deadletter import DeadLetters
 from kn_servicekit.errors import Superseded, TransientError
 from kn_servicekit.kafka import caught_up, partitions_of
+from kn_servicekit.kafka_access import KafkaAccess, kafka_options
 from kn_servicekit.metrics import Metrics
 from kn_servicekit.projection import Cutoff, Projection
 from kn_servicekit.provenance import Provenance
@@ -44,7 +45,7 @@ class ProjectionRunner:
         self,
         *,
         pool: asyncpg.Pool,
-        bootstrap: str,
+        kafka: KafkaAccess,
         projection: Projection,
         catalog: Catalog,
         schema: str,
@@ -57,7 +58,7 @@ class ProjectionRunner:
     ) -> None:
         self._pool = pool
         self._live_name = live_name  # set: stop when readers are switched to another schema
-        self._bootstrap = bootstrap
+        self._kafka = kafka
         self._projection = projection
         self._catalog = catalog
         self._provenance = Provenance(projection.topics)
@@ -106,7 +107,7 @@ class ProjectionRunner:
         self._ready = ready or asyncio.Event()
         await self.prepare()
         consumer = AIOKafkaConsumer(
-            bootstrap_servers=self._bootstrap,
+            **kafka_options(self._kafka),
             group_id=self._group_id,
             enable_auto_commit=False,
             auto_offset_reset="earliest",

@@ -17,6 +17,7 @@ from fastapi import FastAPI
 
 from kn_contracts.catalog import Catalog
 from kn_servicekit.hosting import consumer_name
+from kn_servicekit.kafka_access import kafka_options
 from kn_servicekit.logging import configure_logging
 from kn_servicekit.projection import Projection
 from kn_servicekit.rebuild import Rebuilt, rebuild_live
@@ -70,12 +71,12 @@ async def _rebuild(
     service: str, settings: ServiceSettings, projection: Projection, catalog: Catalog
 ) -> Rebuilt:
     pool = await asyncpg.create_pool(settings.database_url, min_size=1, max_size=2)
-    producer = AIOKafkaProducer(bootstrap_servers=settings.kafka_bootstrap, acks="all")
+    producer = AIOKafkaProducer(**kafka_options(settings.kafka), acks="all")
     try:
         await producer.start()
         return await rebuild_live(
             pool=pool,
-            bootstrap=settings.kafka_bootstrap,
+            kafka=settings.kafka,
             producer=producer,
             consumer=consumer_name(service, projection),
             projection=projection,

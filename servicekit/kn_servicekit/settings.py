@@ -10,6 +10,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 from kn_contracts.base import Event
 from kn_contracts.topics import Topic, topic_of
 from kn_servicekit.auth import PRINCIPALS, Actor
+from kn_servicekit.kafka_access import KafkaAccess
 
 LOCAL_KAFKA_BOOTSTRAP = "127.0.0.1:19092"
 LOCAL_POSTGRES_HOST = "127.0.0.1"
@@ -71,6 +72,11 @@ class ServiceSettings(BaseSettings):
 
     # shared by every service, so not under the service's prefix
     kafka_bootstrap: str = Field(LOCAL_KAFKA_BOOTSTRAP, validation_alias="KN_KAFKA_BOOTSTRAP")
+    # the service's own principal on the broker (SASL/SCRAM over TLS; `kn infra up` prints
+    # the local broker's); unset, the connection is PLAINTEXT
+    kafka_username: str | None = Field(None, validation_alias="KN_KAFKA_USERNAME")
+    kafka_password: str | None = Field(None, validation_alias="KN_KAFKA_PASSWORD", repr=False)
+    kafka_ca_file: str | None = Field(None, validation_alias="KN_KAFKA_CA_FILE")
     # put before every topic name: lets tests and trials share one cluster without mixing
     topic_prefix: str = Field("", validation_alias="KN_TOPIC_PREFIX")
     database_url: str  # the role the service runs as: it may only read and append events
@@ -106,6 +112,13 @@ class ServiceSettings(BaseSettings):
         end = "-----END PUBLIC KEY-----"
         text = self.token_public_key or ""
         return [block.strip() + "\n" + end for block in text.split(end) if block.strip()]
+
+    @property
+    def kafka(self) -> KafkaAccess:
+        """How this service reaches the broker (kafka_access.kafka_options builds clients)."""
+        return KafkaAccess(
+            self.kafka_bootstrap, self.kafka_username, self.kafka_password, self.kafka_ca_file
+        )
 
     def topic(self, topic: Topic) -> str:
         """The name a registered topic has in this deployment."""

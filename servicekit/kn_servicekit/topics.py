@@ -17,6 +17,7 @@ from aiokafka.admin.config_resource import ConfigResource, ConfigResourceType
 from aiokafka.errors import TopicAlreadyExistsError
 
 from kn_contracts.topics import DAY_MS, DLQ_SUFFIX, Topic
+from kn_servicekit.kafka_access import KafkaAccess, kafka_options
 
 RETENTION_SETTING = "KN_BOUNDED_RETENTION_DAYS"
 
@@ -34,7 +35,7 @@ def bounded_retention_ms() -> int:
 
 
 async def ensure_topics(
-    bootstrap: str, topics: Iterable[Topic], prefix: str = "", retention_ms: int | None = None
+    kafka: KafkaAccess, topics: Iterable[Topic], prefix: str = "", retention_ms: int | None = None
 ) -> list[str]:
     """Create each topic and its `.dlq` if missing; return the names created. Bounded
     topics that exist get their retention set again."""
@@ -44,7 +45,7 @@ async def ensure_topics(
         name = prefix + topic.name
         wanted.append(NewTopic(name, topic.partitions, 1, topic_configs=topic.config_with(bounded)))
         wanted.append(NewTopic(name + DLQ_SUFFIX, 1, 1, topic_configs=Topic.dlq_config(bounded)))
-    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
+    admin = AIOKafkaAdminClient(**kafka_options(kafka))
     await admin.start()
     try:
         existing = set(await admin.list_topics())

@@ -9,27 +9,26 @@ from cloudevents.core.bindings.kafka import KafkaMessage, from_binary_event
 
 from kn_contracts.envelope import encode
 from kn_deploy.pytest_plugin import unique
+from kn_servicekit.kafka_access import KafkaAccess, kafka_options
 from tests.contracts.test_envelope import ENVELOPE, JOINED
 
 pytestmark = pytest.mark.infra
 
 
 async def test_the_sdk_decodes_our_cloudevent_after_a_round_trip_through_kafka(
-    kafka_bootstrap: str,
+    kafka_admin: KafkaAccess,
 ) -> None:
     topic = unique("envelope")
-    admin = AIOKafkaAdminClient(bootstrap_servers=kafka_bootstrap)
+    admin = AIOKafkaAdminClient(**kafka_options(kafka_admin))
     await admin.start()
     await admin.create_topics([NewTopic(topic, 1, 1)])
     await admin.close()
     headers, value = encode(JOINED, ENVELOPE)
-    producer = AIOKafkaProducer(bootstrap_servers=kafka_bootstrap, acks="all")
+    producer = AIOKafkaProducer(**kafka_options(kafka_admin), acks="all")
     await producer.start()
     await producer.send_and_wait(topic, value, key=b"network-aalborg-oest", headers=headers)
     await producer.stop()
-    consumer = AIOKafkaConsumer(
-        topic, bootstrap_servers=kafka_bootstrap, auto_offset_reset="earliest"
-    )
+    consumer = AIOKafkaConsumer(topic, **kafka_options(kafka_admin), auto_offset_reset="earliest")
     await consumer.start()
     try:
         record = await consumer.getone()

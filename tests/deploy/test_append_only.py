@@ -17,6 +17,7 @@ from kn_deploy.provision import provision
 from kn_membership.bootstrap import create_app
 from kn_membership.settings import MembershipSettings
 from kn_servicekit import pgstore, roles
+from kn_servicekit.kafka_access import KafkaAccess
 from kn_servicekit.settings import LocalDatabase
 from tests.boundaries import REPO
 from tests.membership.service import EKM, TOKENS
@@ -93,10 +94,10 @@ async def owned_schema(endpoints: infra.Endpoints) -> AsyncIterator[tuple[str, s
 
 
 async def test_the_role_a_service_runs_as_cannot_update_or_delete_its_events(
-    kafka_bootstrap: str, owned_schema: tuple[str, str, str]
+    kafka_admin: KafkaAccess, owned_schema: tuple[str, str, str]
 ) -> None:
     runtime_url, owner_url, schema = owned_schema
-    async with sandbox(kafka_bootstrap, runtime_url) as box:
+    async with sandbox(kafka_admin, runtime_url) as box:
         settings = box.settings(MembershipSettings, TOKENS, schema).model_copy(
             update={"owner_database_url": f"{owner_url}?search_path={schema}"}
         )
@@ -105,7 +106,7 @@ async def test_the_role_a_service_runs_as_cannot_update_or_delete_its_events(
             created = await http.post("/v1/networks", headers=EKM, json=network)
             assert created.status_code == 201, created.text
             await eventually(
-                lambda: read_all(kafka_bootstrap, box.topic("kn.membership.events")),
+                lambda: read_all(kafka_admin, box.topic("kn.membership.events")),
                 lambda found: any(b"NetworkCreated" in dict(r.headers)["ce_type"] for r in found),
                 what="the network on Kafka",
             )

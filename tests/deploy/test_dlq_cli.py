@@ -9,8 +9,10 @@ import pytest
 from aiokafka import AIOKafkaProducer
 
 from kn_deploy.cli import main
+from kn_deploy.infra import kafka_env
 from kn_deploy.pytest_plugin import unique
 from kn_servicekit.deadletter import DeadLetters, Letter
+from kn_servicekit.kafka_access import KafkaAccess, kafka_options
 from tests.support.kafka import read_all
 from tests.support.ticks import create_topic, tick, tick_message
 
@@ -18,9 +20,9 @@ pytestmark = pytest.mark.infra
 
 
 async def park(
-    bootstrap: str, topic: str, value: bytes, headers: list[tuple[str, bytes]], offset: int = 41
+    kafka: KafkaAccess, topic: str, value: bytes, headers: list[tuple[str, bytes]], offset: int = 41
 ) -> None:
-    producer = AIOKafkaProducer(bootstrap_servers=bootstrap, acks="all")
+    producer = AIOKafkaProducer(**kafka_options(kafka), acks="all")
     await producer.start()
     try:
         letter = Letter(topic, 2, offset, b"k", value, tuple(headers), "handler: ValueError: boom")
@@ -30,14 +32,15 @@ async def park(
 
 
 def test_an_operator_lists_and_redrives_a_dead_letter(
-    kafka_bootstrap: str, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+    kafka_admin: KafkaAccess, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setenv("KN_KAFKA_BOOTSTRAP", kafka_bootstrap)
+    for setting, given in kafka_env(kafka_admin).items():
+        monkeypatch.setenv(setting, given)
     topic = unique("ops")
-    asyncio.run(create_topic(kafka_bootstrap, topic))
+    asyncio.run(create_topic(kafka_admin, topic))
     event_id = str(uuid.uuid4())
     headers, value = tick_message(event_id, tick("a", 3))
-    asyncio.run(park(kafka_bootstrap, topic, value, headers))
+    asyncio.run(park(kafka_admin, topic, value, headers))
 
     assert main(["dlq", "list", "--topic", topic]) == 0
     listed = capsys.readouterr().out
@@ -48,7 +51,7 @@ def test_an_operator_lists_and_redrives_a_dead_letter(
 
     assert main(["dlq", "redrive", "--topic", topic, "--all"]) == 0
     assert f"redriven {topic}.dlq@0 -> {topic}" in capsys.readouterr().out
-    [back] = asyncio.run(read_all(kafka_bootstrap, topic))
+    [back] = asyncio.run(read_all(kafka_admin, topic))
     # back to its partition, bytes as they came, naming where it was first published
     assert (back.partition, back.value) == (2, value)
     assert list(back.headers) == [*headers, ("kn_origin", f"{topic}/2/41".encode())]
@@ -60,49 +63,52 @@ def test_an_operator_lists_and_redrives_a_dead_letter(
 
 
 def test_redriving_an_offset_that_holds_no_letter_says_so(
-    kafka_bootstrap: str, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+    kafka_admin: KafkaAccess, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setenv("KN_KAFKA_BOOTSTRAP", kafka_bootstrap)
+    for setting, given in kafka_env(kafka_admin).items():
+        monkeypatch.setenv(setting, given)
     topic = unique("ops")
-    asyncio.run(create_topic(kafka_bootstrap, topic))
+    asyncio.run(create_topic(kafka_admin, topic))
     assert main(["dlq", "redrive", "--topic", topic, "--offset", "7"]) == 1
     assert "no dead letter at offset(s) [7]" in capsys.readouterr().err
 
 
 def test_a_message_dead_lettered_twice_is_one_message_to_settle(
-    kafka_bootstrap: str, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+    kafka_admin: KafkaAccess, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setenv("KN_KAFKA_BOOTSTRAP", kafka_bootstrap)
+    for setting, given in kafka_env(kafka_admin).items():
+        monkeypatch.setenv(setting, given)
     topic = unique("ops")
-    asyncio.run(create_topic(kafka_bootstrap, topic))
+    asyncio.run(create_topic(kafka_admin, topic))
     headers, value = tick_message(str(uuid.uuid4()), tick("a", 3))
     for _ in range(2):  # as after a rebalance re-read the poison message
-        asyncio.run(park(kafka_bootstrap, topic, value, headers))
+        asyncio.run(park(kafka_admin, topic, value, headers))
     assert main(["dlq", "list", "--topic", topic]) == 0
     assert "2 dead letter(s), 1 message(s) pending" in capsys.readouterr().out
 
     assert main(["dlq", "redrive", "--topic", topic, "--all"]) == 0
     assert "1 letter(s) sent back" in capsys.readouterr().out
-    assert len(asyncio.run(read_all(kafka_bootstrap, topic))) == 1
+    assert len(asyncio.run(read_all(kafka_admin, topic))) == 1
 
-    asyncio.run(park(kafka_bootstrap, topic, value, headers))  # it failed again after the fix
+    asyncio.run(park(kafka_admin, topic, value, headers))  # it failed again after the fix
     assert main(["dlq", "list", "--topic", topic]) == 0
     assert "3 dead letter(s), 1 message(s) pending" in capsys.readouterr().out
 
 
 def test_letters_with_missing_valueless_or_empty_ids_are_listed_and_settled_one_by_one(
-    kafka_bootstrap: str, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+    kafka_admin: KafkaAccess, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setenv("KN_KAFKA_BOOTSTRAP", kafka_bootstrap)
+    for setting, given in kafka_env(kafka_admin).items():
+        monkeypatch.setenv(setting, given)
     topic = unique("ops")
-    asyncio.run(create_topic(kafka_bootstrap, topic))
+    asyncio.run(create_topic(kafka_admin, topic))
     headers, value = tick_message(str(uuid.uuid4()), tick("a", 3))
     for offset, bent in enumerate((
         [(n, b"") if n == "ce_id" else (n, v) for n, v in headers],
         [(n, b"") if n == "ce_id" else (n, v) for n, v in headers],
         [(n, v) for n, v in headers if n not in ("ce_id", "ce_type")],
     ), start=41):  # fmt: skip
-        asyncio.run(park(kafka_bootstrap, topic, value, bent, offset))
+        asyncio.run(park(kafka_admin, topic, value, bent, offset))
 
     assert main(["dlq", "list", "--topic", topic]) == 0
     listed = capsys.readouterr().out

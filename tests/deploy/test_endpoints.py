@@ -40,7 +40,8 @@ def test_up_against_existing_servers_starts_nothing_locally(
     endpoints: infra.Endpoints, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     monkeypatch.setenv("KN_CACHE_DIR", str(tmp_path))
-    monkeypatch.setenv("KN_KAFKA_BOOTSTRAP", endpoints.kafka_bootstrap)
+    for setting, given in infra.kafka_env(endpoints.kafka()).items():
+        monkeypatch.setenv(setting, given)
     for service, url in endpoints.databases.items():
         monkeypatch.setenv(f"KN_{service.upper()}_DATABASE_URL", url)
     found, started = infra.up()

@@ -16,8 +16,10 @@ import asyncpg
 import httpx
 import pytest
 
+from kn_deploy.infra import kafka_env
 from kn_deploy.layout import REPO_ROOT
 from kn_deploy.process import ExternalCommandFailed, run_checked
+from kn_servicekit.kafka_access import KafkaAccess
 
 PACKAGES = ("deploy", "contracts", "servicekit", "rules")
 
@@ -78,12 +80,12 @@ def _clean_env(**extra: str) -> dict[str, str]:
 @pytest.mark.infra
 @pytest.mark.parametrize("name", ["kvalitetsnet", "my checkout"])
 def test_infra_up_gives_a_working_postgresql_from_a_checkout_in_a_private_folder(
-    tmp_path: Path, kafka_bootstrap: str, name: str
+    tmp_path: Path, kafka_admin: KafkaAccess, name: str
 ) -> None:
     home = tmp_path / "home"
     home.mkdir(mode=0o700)  # like /root, or a user's home: the server's OS user cannot enter
     checkout = _checkout_in(home / name)
-    env = _clean_env(KN_KAFKA_BOOTSTRAP=kafka_bootstrap, KN_LOCAL_POSTGRES_PORT=str(_free_port()))
+    env = _clean_env(**kafka_env(kafka_admin), KN_LOCAL_POSTGRES_PORT=str(_free_port()))
     up = _kn(checkout, env, "infra", "up")
     try:
         assert up.returncode == 0, up.stderr
@@ -115,11 +117,11 @@ async def _database_name(url: str) -> str:
 
 @pytest.mark.infra
 def test_the_demo_can_keep_everything_running_for_a_newcomer_to_look_around(
-    tmp_path: Path, kafka_bootstrap: str, test_database_url: str
+    tmp_path: Path, kafka_admin: KafkaAccess, test_database_url: str
 ) -> None:
     services = ("membership", "meetings", "finance", "reporting")
     env = _clean_env(
-        KN_KAFKA_BOOTSTRAP=kafka_bootstrap,
+        **kafka_env(kafka_admin),
         KN_CACHE_DIR=str(tmp_path / "cache"),
         KN_TOPIC_PREFIX=f"keep{uuid.uuid4().hex[:8]}.",
     )

@@ -10,24 +10,25 @@ from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 from kn_contracts.topics import TOPICS
 from kn_deploy import infra, kafka
 from kn_deploy.pytest_plugin import unique
+from kn_servicekit.kafka_access import KafkaAccess, kafka_options
 
 pytestmark = pytest.mark.infra
 
 
-async def test_a_message_produced_to_the_local_kafka_is_consumed_back(kafka_bootstrap: str) -> None:
+async def test_a_message_produced_to_the_local_kafka_is_consumed_back(
+    kafka_admin: KafkaAccess,
+) -> None:
     topic = unique("roundtrip")
-    admin = AIOKafkaAdminClient(bootstrap_servers=kafka_bootstrap)
+    admin = AIOKafkaAdminClient(**kafka_options(kafka_admin))
     await admin.start()
     await admin.create_topics([NewTopic(topic, 1, 1)])
     await admin.close()
-    producer = AIOKafkaProducer(
-        bootstrap_servers=kafka_bootstrap, enable_idempotence=True, acks="all"
-    )
+    producer = AIOKafkaProducer(**kafka_options(kafka_admin), enable_idempotence=True, acks="all")
     await producer.start()
     await producer.send_and_wait(topic, b"hello", key=b"k", headers=[("h", b"v")])
     await producer.stop()
     consumer = AIOKafkaConsumer(
-        topic, bootstrap_servers=kafka_bootstrap, auto_offset_reset="earliest", group_id=None
+        topic, **kafka_options(kafka_admin), auto_offset_reset="earliest", group_id=None
     )
     await consumer.start()
     try:
@@ -38,9 +39,9 @@ async def test_a_message_produced_to_the_local_kafka_is_consumed_back(kafka_boot
 
 
 async def test_up_creates_every_registered_topic_and_its_dead_letter_topic(
-    kafka_bootstrap: str,
+    kafka_admin: KafkaAccess,
 ) -> None:
-    names = set(await kafka.list_topics(kafka_bootstrap))
+    names = set(await kafka.list_topics(kafka_admin))
     for topic in TOPICS:
         assert {topic.name, topic.dlq} <= names
 

@@ -14,5 +14,5 @@ from tests.finance.service import Finance, finance_service
 async def finance(endpoints: infra.Endpoints) -> AsyncIterator[Finance]:
     """A running finance service with its own topics, in finance's own database."""
     database = endpoints.databases["finance"]
-    async with finance_service(endpoints.kafka_bootstrap, database) as running:
+    async with finance_service(endpoints.kafka(), database) as running:
         yield running

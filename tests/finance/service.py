@@ -24,6 +24,7 @@ from kn_contracts.topics import (
 )
 from kn_finance.bootstrap import create_app
 from kn_finance.settings import FinanceSettings
+from kn_servicekit.kafka_access import KafkaAccess
 from tests.support.kafka import produce, read_all
 from tests.support.persons import appointed, as_person
 from tests.support.service import Sandbox, running, sandbox
@@ -63,10 +64,10 @@ class Finance:
             )
             headers, value = encode(event, envelope)
             messages.append((network.encode(), headers, value))
-        await produce(self.box.bootstrap, self.box.topic(topic.name), messages)
+        await produce(self.box.kafka, self.box.topic(topic.name), messages)
 
     async def payouts(self) -> list[Event]:
-        records = await read_all(self.box.bootstrap, self.box.topic(FINANCE_PAYOUTS.name))
+        records = await read_all(self.box.kafka, self.box.topic(FINANCE_PAYOUTS.name))
         return [decode(r.headers, r.value, catalog())[1] for r in records]
 
     async def post(self, path: str, body: Any, headers: dict[str, str] = EKM) -> httpx.Response:
@@ -87,11 +88,11 @@ class Finance:
 
 @asynccontextmanager
 async def finance_service(
-    bootstrap: str, database_url: str, clock: dt.datetime = JANUARY_2026, **env: str
+    kafka: KafkaAccess, database_url: str, clock: dt.datetime = JANUARY_2026, **env: str
 ) -> AsyncIterator[Finance]:
     """The whole service in-process (its clock fixed); its schemas are dropped afterwards."""
     schema = f"finance_{uuid.uuid4().hex[:10]}"
-    async with sandbox(bootstrap, database_url) as box:
+    async with sandbox(kafka, database_url) as box:
         settings = box.settings(FinanceSettings, TOKENS, schema)
         if env:
             settings = settings.model_copy(update=env)

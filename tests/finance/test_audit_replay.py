@@ -11,7 +11,7 @@ import sys
 
 import pytest
 
-from kn_deploy import cli
+from kn_deploy import cli, infra
 from kn_deploy.audit import replay
 from kn_rules.audit import AsOf
 from kn_rules.scheme_files import load_scheme
@@ -37,7 +37,7 @@ async def test_the_audit_recomputes_the_worked_example_and_finds_no_difference(
     finance: Finance,
 ) -> None:
     await the_year_closed(finance)
-    found = await replay(finance.box.bootstrap, AsOf(TODAY), SCHEME, finance.box.prefix, False)
+    found = await replay(finance.box.kafka, AsOf(TODAY), SCHEME, finance.box.prefix, False)
     year = found.figures["networks"]["aalborg-oest"]["2025"]
     assert year["meetings"][MARCH] | {"date": "2025-03-12"} == {
         "date": "2025-03-12",
@@ -63,7 +63,7 @@ async def test_the_audit_recomputes_the_worked_example_and_finds_no_difference(
     assert year["fee_closed"] is True
     assert found.differences == []
     assert found.left_out == 0
-    again = await replay(finance.box.bootstrap, AsOf(TODAY), SCHEME, finance.box.prefix, False)
+    again = await replay(finance.box.kafka, AsOf(TODAY), SCHEME, finance.box.prefix, False)
     assert (again.digest, again.canonical()) == (found.digest, found.canonical())
 
 
@@ -72,8 +72,8 @@ async def test_the_audit_in_worker_processes_gives_the_same_bytes_as_in_one(
 ) -> None:
     await the_year_closed(finance)
     box = finance.box
-    one = await replay(box.bootstrap, AsOf(TODAY), SCHEME, box.prefix, False)
-    three = await replay(box.bootstrap, AsOf(TODAY), SCHEME, box.prefix, False, workers=3)
+    one = await replay(box.kafka, AsOf(TODAY), SCHEME, box.prefix, False)
+    three = await replay(box.kafka, AsOf(TODAY), SCHEME, box.prefix, False, workers=3)
     assert (three.digest, three.canonical()) == (one.digest, one.canonical())
     assert (three.read, three.left_out, three.repeated) == (one.read, one.left_out, one.repeated)
     assert three.read > 0
@@ -83,11 +83,11 @@ async def test_the_audit_in_worker_processes_gives_the_same_bytes_as_in_one(
 async def test_as_of_a_day_gives_the_figures_as_they_stood_then(finance: Finance) -> None:
     await the_year_closed(finance)
     before = await replay(
-        finance.box.bootstrap, AsOf(TODAY - dt.timedelta(days=1)), SCHEME, finance.box.prefix
+        finance.box.kafka, AsOf(TODAY - dt.timedelta(days=1)), SCHEME, finance.box.prefix
     )
     assert before.figures["networks"] == {}  # every fact of this test was recorded today
     by_effect = await replay(
-        finance.box.bootstrap,
+        finance.box.kafka,
         AsOf(dt.date(2025, 5, 31), "effective_date"),
         SCHEME,
         finance.box.prefix,
@@ -107,7 +107,7 @@ async def test_kn_audit_prints_the_canonical_figures_their_digest_and_the_differ
     finance: Finance,
 ) -> None:
     await the_year_closed(finance)
-    env = {**os.environ, "KN_KAFKA_BOOTSTRAP": finance.box.bootstrap}
+    env = {**os.environ, **infra.kafka_env(finance.box.access("auditor"))}
     until, prefix = TODAY.isoformat(), finance.box.prefix
     ran = await asyncio.create_subprocess_exec(
         *[
@@ -132,7 +132,7 @@ async def test_kn_audit_prints_the_canonical_figures_their_digest_and_the_differ
     figures = json.loads(figures_line)
     compact = json.dumps(figures, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
     assert figures_line == compact
-    found = await replay(finance.box.bootstrap, AsOf(TODAY), SCHEME, finance.box.prefix, False)
+    found = await replay(finance.box.kafka, AsOf(TODAY), SCHEME, finance.box.prefix, False)
     assert digest_line == f"sha256 {found.digest}"
     assert rest[-1] == "0 difference(s) from what finance decided and published"
     assert "audit: " in err.decode()  # not a terminal: plain progress lines

@@ -13,6 +13,7 @@ import pytest
 from kn_deploy.scenario import Scenario
 from kn_deploy.scenario_money import Money
 from kn_deploy.services import ServiceProcess
+from kn_servicekit.kafka_access import KafkaAccess
 from tests.support.demo_services import TOKENS, demo_services
 
 pytestmark = pytest.mark.infra
@@ -21,11 +22,14 @@ SERVICES = ("membership", "meetings", "finance")
 
 @pytest.fixture
 def services(
-    kafka_bootstrap: str, test_database_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    kafka_admin: KafkaAccess,
+    test_database_url: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> Iterator[dict[str, ServiceProcess]]:
     with demo_services(
         SERVICES,
-        kafka_bootstrap=kafka_bootstrap,
+        kafka_admin=kafka_admin,
         database_url=test_database_url,
         logs=tmp_path,
         first_port=18320,
@@ -35,11 +39,11 @@ def services(
 
 
 def test_the_demo_adds_the_years_money_and_writes_its_files(
-    services: dict[str, ServiceProcess], kafka_bootstrap: str, tmp_path: Path
+    services: dict[str, ServiceProcess], kafka_admin: KafkaAccess, tmp_path: Path
 ) -> None:
     told: list[str] = []
     urls = (services["membership"].url, services["meetings"].url)
-    with Scenario(*urls, kafka_bootstrap, TOKENS) as scenario:
+    with Scenario(*urls, kafka_admin, TOKENS) as scenario:
         scenario.run(told.append)
     with Money(services["finance"].url, TOKENS, tmp_path / "finance") as money:
         figures = money.run(told.append)

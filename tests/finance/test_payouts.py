@@ -16,6 +16,8 @@ from pypdf import PdfReader
 
 from kn_contracts.events.payouts import PayoutAdjusted, PoolPayoutApproved
 from kn_contracts.topics import FINANCE_PAYOUTS
+from kn_deploy.kcat import kcat_env, kcat_options
+from kn_deploy.principals import EKM_FINANCE
 from tests.finance.service import AALBORG, Finance
 from tests.finance.story import corrected, recorded, worked_example
 from tests.support.waiting import eventually
@@ -57,11 +59,13 @@ async def test_a_payouts_ce_id_is_a_uuid5_of_its_kind_thing_and_revision_read_by
     await approved(finance)
     topic = finance.box.topic(FINANCE_PAYOUTS.name)
     await eventually(finance.payouts, lambda found: len(found) == 2, what="two payouts")
+    ekm = finance.box.access(EKM_FINANCE)  # as EKM's finance system reads them
     kcat = await asyncio.create_subprocess_exec(
         "kcat",
         "-C",
         "-b",
-        finance.box.bootstrap,
+        ekm.bootstrap,
+        *kcat_options(ekm),
         "-t",
         topic,
         "-e",
@@ -69,6 +73,7 @@ async def test_a_payouts_ce_id_is_a_uuid5_of_its_kind_thing_and_revision_read_by
         "-J",
         stdout=asyncio.subprocess.PIPE,
         stderr=asyncio.subprocess.PIPE,
+        env=kcat_env(),
     )
     out, errors = await kcat.communicate()
     assert kcat.returncode == 0, errors.decode()

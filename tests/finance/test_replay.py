@@ -19,6 +19,7 @@ from kn_finance.settings import FinanceSettings
 from kn_rules.scheme_files import load_scheme
 from kn_servicekit.cause import Cause
 from kn_servicekit.hosting import consumer_name
+from kn_servicekit.kafka_access import kafka_options
 from kn_servicekit.pgstore import PostgresEventStore
 from kn_servicekit.rebuild import rebuild_live
 from tests.finance.service import JANUARY_2026, TOKENS, Finance, drop_schemas
@@ -60,7 +61,7 @@ async def test_a_replay_from_offset_0_gives_the_same_and_republishes_nothing(
     before = await eventually(finance.payouts, lambda found: len(found) == 4, what="4 payouts")
     settings = finance.settings
     pool = await asyncpg.create_pool(settings.database_url, min_size=1, max_size=3)
-    producer = AIOKafkaProducer(bootstrap_servers=settings.kafka_bootstrap)
+    producer = AIOKafkaProducer(**kafka_options(settings.kafka))
     await producer.start()
     try:
         await eventually(
@@ -80,7 +81,7 @@ async def test_a_replay_from_offset_0_gives_the_same_and_republishes_nothing(
             )
             rebuilt = await rebuild_live(
                 pool=pool,
-                bootstrap=settings.kafka_bootstrap,
+                kafka=settings.kafka,
                 producer=producer,
                 consumer=consumer_name("finance", projection),
                 projection=projection,
@@ -123,7 +124,7 @@ async def test_a_rebuild_that_read_further_than_the_decider_leaves_no_fact_undec
     database = endpoints.databases["finance"]
     schema = f"finance_{uuid.uuid4().hex[:10]}"
     app = functools.partial(create_app, clock=lambda: JANUARY_2026)
-    async with sandbox(endpoints.kafka_bootstrap, database) as box:
+    async with sandbox(endpoints.kafka(), database) as box:
         settings = box.settings(FinanceSettings, TOKENS, schema)
         try:
             async with running(app, settings) as client:
@@ -134,13 +135,13 @@ async def test_a_rebuild_that_read_further_than_the_decider_leaves_no_fact_undec
             # the service is down: the list arrives, and an operator rebuilds the tables
             await Finance(client, box, settings, schema).publish("meetings", recorded())
             pool = await asyncpg.create_pool(settings.database_url, min_size=1, max_size=2)
-            producer = AIOKafkaProducer(bootstrap_servers=settings.kafka_bootstrap)
+            producer = AIOKafkaProducer(**kafka_options(settings.kafka))
             await producer.start()
             try:
                 projection, catalog = finance_inputs(settings)
                 await rebuild_live(
                     pool=pool,
-                    bootstrap=settings.kafka_bootstrap,
+                    kafka=settings.kafka,
                     producer=producer,
                     consumer=consumer_name("finance", projection),
                     projection=projection,

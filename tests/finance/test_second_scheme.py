@@ -40,7 +40,7 @@ async def test_one_year_under_a_second_scheme_needs_only_its_file_and_rates(
     endpoints: infra.Endpoints,
 ) -> None:
     database = endpoints.databases["finance"]
-    async with finance_service(endpoints.kafka_bootstrap, database, scheme="ekvis") as finance:
+    async with finance_service(endpoints.kafka(), database, scheme="ekvis") as finance:
         await finance.publish("membership", network(), *coordinators())
         await finance.publish(
             "meetings",

@@ -66,7 +66,7 @@ async def test_payouts_reach_kafka_as_cloudevents_keyed_by_network(finance: Fina
     await finance.publish("meetings", recorded())
     topic = finance.box.topic(FINANCE_PAYOUTS.name)
     [record, *_] = await eventually(
-        lambda: read_all(finance.box.bootstrap, topic),
+        lambda: read_all(finance.box.kafka, topic),
         lambda found: len(found) == 2,
         what="two pool payouts",
     )

@@ -19,5 +19,5 @@ async def service(endpoints: infra.Endpoints) -> AsyncIterator[Running]:
     service's sandbox that runs at the same time.
     """
     database = endpoints.databases["meetings"]
-    async with meetings_service(endpoints.kafka_bootstrap, database) as running:
+    async with meetings_service(endpoints.kafka(), database) as running:
         yield running

@@ -18,6 +18,7 @@ from kn_contracts.events.membership import MemberJoined
 from kn_contracts.topics import MEETINGS_EVENTS, MEMBERSHIP_EVENTS, REPORTING_EVENTS, catalog
 from kn_meetings.bootstrap import create_app
 from kn_meetings.settings import MeetingsSettings
+from kn_servicekit.kafka_access import KafkaAccess
 from tests.support.kafka import Message, produce, read_all
 from tests.support.persons import appointed, as_person
 from tests.support.sealed import opened
@@ -42,16 +43,16 @@ class Running:
     async def publish_membership(self, *events: Event, event_id: str | None = None) -> None:
         """Put membership's events on the sandbox's membership topic, as membership would
         (with `event_id`, one event with that ce_id)."""
-        await produce(self.box.bootstrap, self.box.topic(MEMBERSHIP_EVENTS.name),
+        await produce(self.box.kafka, self.box.topic(MEMBERSHIP_EVENTS.name),
                       [membership_message(e, event_id) for e in events])  # fmt: skip
 
     async def publish_reporting(self, *events: Event) -> None:
         """Put reporting's events on the sandbox's reporting topic, as reporting would."""
-        await produce(self.box.bootstrap, self.box.topic(REPORTING_EVENTS.name),
+        await produce(self.box.kafka, self.box.topic(REPORTING_EVENTS.name),
                       [membership_message(e, owner="reporting") for e in events])  # fmt: skip
 
     async def meetings_records(self) -> list[ConsumerRecord]:
-        return await read_all(self.box.bootstrap, self.box.topic(MEETINGS_EVENTS.name))
+        return await read_all(self.box.kafka, self.box.topic(MEETINGS_EVENTS.name))
 
     async def meetings_events(self) -> list[Event]:
         """Every event the service published so far, decoded with our contracts."""
@@ -85,10 +86,10 @@ def joined(person: str, name: str, ydernummer: str, on: dt.date, network: str = 
 
 
 @asynccontextmanager
-async def meetings_service(bootstrap: str, database_url: str) -> AsyncIterator[Running]:
+async def meetings_service(kafka: KafkaAccess, database_url: str) -> AsyncIterator[Running]:
     """The whole service in-process; its schemas are dropped afterwards."""
     schema = f"meetings_{uuid.uuid4().hex[:10]}"
-    async with sandbox(bootstrap, database_url) as box:
+    async with sandbox(kafka, database_url) as box:
         settings = box.settings(MeetingsSettings, TOKENS, schema)
         try:
             async with running(create_app, settings) as client:

@@ -37,8 +37,7 @@ async def kn_meetings(*args: str, url: str, service: Running) -> tuple[int, str,
     """Run the real entry point as an operator would, with the service's settings."""
     env = {
         **os.environ,
-        "KN_KAFKA_BOOTSTRAP": service.box.bootstrap,
-        "KN_TOPIC_PREFIX": service.box.prefix,
+        **service.box.env("meetings"),
         "KN_MEETINGS_DATABASE_URL": url,
     }
     process = await asyncio.create_subprocess_exec(

@@ -15,6 +15,7 @@ from kn_contracts.base import Event
 from kn_contracts.envelope import Envelope, encode
 from kn_membership.bootstrap import create_app
 from kn_membership.settings import MembershipSettings
+from kn_servicekit.kafka_access import KafkaAccess
 from tests.support.kafka import produce
 from tests.support.service import Sandbox, running, sandbox
 from tests.support.waiting import eventually
@@ -47,7 +48,7 @@ class Membership:
             event_id, REGION_SOURCE, change.ce_type(), dt.datetime.now(dt.UTC), subject=key
         )
         headers, value = encode(change, envelope)
-        await produce(self.box.bootstrap, self.feed_topic, [(key.encode(), headers, value)])
+        await produce(self.box.kafka, self.feed_topic, [(key.encode(), headers, value)])
         return event_id
 
     async def members(self, network: str, on: dt.date, **params: Any) -> list[str]:
@@ -69,9 +70,9 @@ class Membership:
 
 
 @asynccontextmanager
-async def membership_service(bootstrap: str, database_url: str) -> AsyncIterator[Membership]:
+async def membership_service(kafka: KafkaAccess, database_url: str) -> AsyncIterator[Membership]:
     """A fresh membership service with network aalborg-oest in cluster aalborg."""
-    async with sandbox(bootstrap, database_url) as box:
+    async with sandbox(kafka, database_url) as box:
         schema = f"m_{uuid.uuid4().hex[:10]}"
         settings = box.settings(MembershipSettings, TOKENS, schema)
         async with running(create_app, settings) as http:

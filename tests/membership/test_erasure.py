@@ -14,6 +14,7 @@ from kn_contracts.topics import catalog
 from kn_membership.domain import feed, unresolved
 from kn_membership.domain.errors import RuleBroken
 from kn_membership.domain.register import Register
+from kn_servicekit.kafka_access import KafkaAccess
 from tests.membership.facts import EKM as EKM_CAUSE
 from tests.membership.facts import REGION, Book, opened, shared
 from tests.membership.service import EKM, Membership, membership_service
@@ -24,8 +25,8 @@ REASON = {"reason": "her request of 2 December 2026"}
 
 
 @pytest.fixture
-async def membership(kafka_bootstrap: str, test_database_url: str) -> Any:
-    async with membership_service(kafka_bootstrap, test_database_url) as service:
+async def membership(kafka_admin: KafkaAccess, test_database_url: str) -> Any:
+    async with membership_service(kafka_admin, test_database_url) as service:
         yield service
 
 

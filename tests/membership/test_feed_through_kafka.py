@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 
 from kn_servicekit.deadletter_inbox import read_letters
+from kn_servicekit.kafka_access import KafkaAccess
 from tests.membership.facts import closed, opened, shared, taken_over, unshared
 from tests.membership.service import EKM, Membership, membership_service
 from tests.support.kafka import produce
@@ -19,8 +20,8 @@ JAN_1, MARCH_1, APRIL_1, JULY_1 = (dt.date(2025, m, 1) for m in (1, 3, 4, 7))
 
 
 @pytest.fixture
-async def membership(kafka_bootstrap: str, test_database_url: str) -> Any:
-    async with membership_service(kafka_bootstrap, test_database_url) as service:
+async def membership(kafka_admin: KafkaAccess, test_database_url: str) -> Any:
+    async with membership_service(kafka_admin, test_database_url) as service:
         yield service
 
 
@@ -102,7 +103,7 @@ async def test_contradicting_changes_are_facts_for_ekm_malformed_ones_dead_lette
     key, headers, value = b"12345X", *_malformed()
     not_json = [(k, v if k != "ce_id" else b"bad-2") for k, v in headers]
     await produce(
-        membership.box.bootstrap,
+        membership.box.kafka,
         membership.feed_topic,
         [(key, headers, value), (key, not_json, b"this is not JSON {")],
     )
@@ -119,7 +120,7 @@ async def test_contradicting_changes_are_facts_for_ekm_malformed_ones_dead_lette
     assert (sale["rule"], sale["ydernummer"]) == ("Membership 3", "999998")
     assert "not held by anyone on 2025-03-01, so it cannot be shared" in share["reason"]
     # only what breaks the contract is a dead letter: the malformed ydernummer
-    malformed, garbled = await read_letters(membership.box.bootstrap, membership.feed_topic)
+    malformed, garbled = await read_letters(membership.box.kafka, membership.feed_topic)
     assert "ydernummer" in malformed.letter.reason
     assert dict(malformed.letter.headers)["ce_id"] == b"bad-1"
     assert dict(garbled.letter.headers)["ce_id"] == b"bad-2"

@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 from cloudevents.core.bindings.kafka import KafkaMessage, from_binary_event
 
+from kn_servicekit.kafka_access import KafkaAccess
 from tests.membership.facts import opened
 from tests.membership.service import EKM, Membership, membership_service
 from tests.support.kafka import read_all
@@ -26,8 +27,8 @@ PEOPLE = [
 
 
 @pytest.fixture
-async def membership(kafka_bootstrap: str, test_database_url: str) -> Any:
-    async with membership_service(kafka_bootstrap, test_database_url) as service:
+async def membership(kafka_admin: KafkaAccess, test_database_url: str) -> Any:
+    async with membership_service(kafka_admin, test_database_url) as service:
         for ydernummer, person, name, role in PEOPLE:
             await service.post(
                 "/v1/networks/aalborg-oest/members",
@@ -235,7 +236,7 @@ async def test_membership_events_reach_kafka_as_cloudevents_keyed_by_network(
 ) -> None:
     topic = membership.box.topic("kn.membership.events")
     records = await eventually(
-        lambda: read_all(membership.box.bootstrap, topic),
+        lambda: read_all(membership.box.kafka, topic),
         lambda r: len(r) >= 26,
         what="seed, network, 3 members",
     )

@@ -8,19 +8,27 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import os
 import shutil
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from kn_deploy.kcat import kcat_env, kcat_options
+from kn_deploy.principals import region_user
+from kn_servicekit.kafka_access import KafkaAccess
 from tests.membership.facts import opened, shared
 from tests.membership.service import EKM, Membership, membership_service
+from tests.support.kafka import read_all
 from tests.support.waiting import eventually
 
 pytestmark = pytest.mark.infra
 
 JAN_1, JUNE_1 = dt.date(2025, 1, 1), dt.date(2025, 6, 1)
+REPO = Path(__file__).resolve().parents[2]
+REGION = region_user("nordjylland")
+README_CA = ".cache/kafka/security/ca.pem"  # where `kn infra up` keeps the local CA
 KCAT = [
     "kcat", "-P", "-b", "{bootstrap}", "-t", "{topic}", "-k", "100042",
     "-H", "ce_specversion=1.0",
@@ -39,20 +47,21 @@ MESSAGE = (
 
 
 @pytest.fixture
-async def membership(kafka_bootstrap: str, test_database_url: str) -> Any:
-    async with membership_service(kafka_bootstrap, test_database_url) as service:
+async def membership(kafka_admin: KafkaAccess, test_database_url: str) -> Any:
+    async with membership_service(kafka_admin, test_database_url) as service:
         yield service
 
 
 async def test_a_region_message_produced_by_kcat_is_applied(membership: Membership) -> None:
     assert shutil.which("kcat"), "kcat is missing: `make test` installs Debian's kcat package"
+    region = membership.box.access(REGION)
     command = [
-        part.format(bootstrap=membership.box.bootstrap, topic=membership.feed_topic)
-        for part in KCAT
+        part.format(bootstrap=region.bootstrap, topic=membership.feed_topic) for part in KCAT
     ]
     kcat = await asyncio.create_subprocess_exec(
-        *command, stdin=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE
-    )
+        *command, *kcat_options(region), env=kcat_env(),
+        stdin=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+    )  # fmt: skip
     _, errors = await kcat.communicate((MESSAGE + "\n").encode())
     assert kcat.returncode == 0, errors.decode()
 
@@ -72,11 +81,28 @@ async def test_a_region_message_produced_by_kcat_is_applied(membership: Membersh
 
 
 def readme_example(ce_type: str) -> str:
-    """The README's kcat command for a region message of this type, as one shell line."""
-    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
+    """The README's kcat command for a region message of this type, as shell lines."""
+    readme = (REPO / "README.md").read_text()
     blocks = readme.split("```")
     [block] = [b for b in blocks[1::2] if f"-H ce_type={ce_type}" in b]
     return block.strip().replace("\\\n", " ")
+
+
+async def run_readme_line(line: str, membership: Membership, topic: str) -> tuple[int, str]:
+    """Run a README kcat line as it stands, with the region's password in the variable it
+    names; only the broker, the CA file and the topic swapped for the sandbox's."""
+    region = membership.box.access(REGION)
+    assert region.password is not None
+    assert region.ca_file is not None
+    line = line.replace("127.0.0.1:19092", region.bootstrap)
+    line = line.replace(README_CA, region.ca_file)
+    line = line.replace("-t kn.region.ydernummer", f"-t {topic}")
+    kcat = await asyncio.create_subprocess_exec(
+        "bash", "-c", line, cwd=REPO, env={**os.environ, "REGION_PASSWORD": region.password},
+        stderr=asyncio.subprocess.PIPE,
+    )  # fmt: skip
+    _, errors = await kcat.communicate()
+    return kcat.returncode or 0, errors.decode()
 
 
 async def test_the_readmes_unshare_example_ends_one_sharers_membership(
@@ -94,11 +120,8 @@ async def test_the_readmes_unshare_example_ends_one_sharers_membership(
          "reason": "new clinic"},
     )  # fmt: skip
     line = readme_example("dk.kvalitetsnet.region.YdernummerUnshared.v1")
-    line = line.replace("127.0.0.1:19092", membership.box.bootstrap)
-    line = line.replace("-t kn.region.ydernummer", f"-t {membership.feed_topic}")
-    kcat = await asyncio.create_subprocess_exec("bash", "-c", line, stderr=asyncio.subprocess.PIPE)
-    _, errors = await kcat.communicate()
-    assert kcat.returncode == 0, errors.decode()
+    returncode, errors = await run_readme_line(line, membership, membership.feed_topic)
+    assert returncode == 0, errors
     await membership.eventually_members("aalborg-oest", JUNE_1, ["Helle Hald"])
     assert await membership.members("aalborg-oest", JAN_1) == ["Hans Hald", "Helle Hald"]
 
@@ -109,3 +132,17 @@ async def waiting(membership: Membership, on: dt.date) -> list[dict[str, Any]]:
     )
     rows: list[dict[str, Any]] = answer.json()
     return rows
+
+
+async def test_the_broker_refuses_the_readmes_line_on_another_topic(
+    membership: Membership,
+) -> None:
+    """The region's credentials write the region feed only: the same README line aimed at
+    membership's own topic is refused by the broker (its ACLs: kn_deploy.acls)."""
+    line = readme_example("dk.kvalitetsnet.region.YdernummerOpened.v1")
+    topic = membership.box.topic("kn.membership.events")
+    returncode, errors = await run_readme_line(line, membership, topic)
+    assert returncode != 0
+    assert "authorization failed" in errors.lower(), errors
+    ids = {dict(r.headers).get("ce_id") for r in await read_all(membership.box.kafka, topic)}
+    assert b"nordjylland-2025-000042" not in ids  # membership's own events only

@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 
+from kn_servicekit.kafka_access import KafkaAccess
 from kn_servicekit.tokens import new_private_key
 from tests.membership.service import EKM, Membership, membership_service
 from tests.support.persons import PUBLIC_KEY, as_person, person_token, today
@@ -20,8 +21,8 @@ PEOPLE = [("100001", "p-astrid", "Astrid Aagaard"), ("100002", "p-bent", "Bent B
 
 
 @pytest.fixture
-async def membership(kafka_bootstrap: str, test_database_url: str) -> Any:
-    async with membership_service(kafka_bootstrap, test_database_url) as service:
+async def membership(kafka_admin: KafkaAccess, test_database_url: str) -> Any:
+    async with membership_service(kafka_admin, test_database_url) as service:
         for ydernummer, person, name in PEOPLE:
             await service.post(MEMBERS, {
                 "person_id": person, "ydernummer": ydernummer, "effective_date": "2025-01-01",

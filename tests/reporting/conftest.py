@@ -13,7 +13,5 @@ from tests.reporting.service import Reporting, reporting_service
 @pytest.fixture
 async def service(endpoints: infra.Endpoints) -> AsyncIterator[Reporting]:
     """A running reporting service in its own database, topics and schema."""
-    async with reporting_service(
-        endpoints.kafka_bootstrap, endpoints.databases["reporting"]
-    ) as running:
+    async with reporting_service(endpoints.kafka(), endpoints.databases["reporting"]) as running:
         yield running

@@ -17,6 +17,7 @@ from kn_contracts.envelope import Envelope, encode, source_of
 from kn_contracts.topics import REPORTING_EVENTS, topic_of
 from kn_reporting.bootstrap import create_app
 from kn_reporting.settings import ReportingSettings
+from kn_servicekit.kafka_access import KafkaAccess
 from tests.meetings.service import _drop
 from tests.support.kafka import produce, read_all
 from tests.support.persons import appointed, as_person
@@ -67,7 +68,7 @@ class Reporting:
             headers, value = encode(event, envelope)
             by_topic.setdefault(topic_of(event), []).append((key.encode(), headers, value))
         for topic, messages in by_topic.items():
-            await produce(self.box.bootstrap, self.box.topic(topic), messages)
+            await produce(self.box.kafka, self.box.topic(topic), messages)
         self.published += events
 
     async def status(self, network: str, year: int, headers: dict[str, str] = EKM) -> Any:
@@ -91,18 +92,18 @@ class Reporting:
         )
 
     async def reporting_events(self) -> list[Any]:
-        records = await read_all(self.box.bootstrap, self.box.topic(REPORTING_EVENTS.name))
+        records = await read_all(self.box.kafka, self.box.topic(REPORTING_EVENTS.name))
         return records
 
 
 @asynccontextmanager
 async def reporting_service(
-    bootstrap: str, database_url: str, clock: Clock | None = None, **settings: Any
+    kafka: KafkaAccess, database_url: str, clock: Clock | None = None, **settings: Any
 ) -> AsyncIterator[Reporting]:
     """The whole service in-process; its schemas are dropped afterwards."""
     schema = f"reporting_{uuid.uuid4().hex[:10]}"
     now = clock or Clock()
-    async with sandbox(bootstrap, database_url) as box:
+    async with sandbox(kafka, database_url) as box:
         chosen = box.settings(ReportingSettings, TOKENS, schema)
         chosen = chosen.model_copy(update=settings)
         try:

@@ -71,7 +71,7 @@ async def test_the_pdf_without_its_font_names_the_debian_package(
     endpoints: infra.Endpoints,
 ) -> None:
     async with reporting_service(
-        endpoints.kafka_bootstrap,
+        endpoints.kafka(),
         endpoints.databases["reporting"],
         pdf_font=Path("/nonexistent/DejaVuSans.ttf"),
     ) as service:
@@ -92,8 +92,7 @@ async def test_a_rebuilt_read_model_gives_the_same_figures(service: Reporting) -
     )
     env = {
         **os.environ,
-        "KN_KAFKA_BOOTSTRAP": service.box.bootstrap,
-        "KN_TOPIC_PREFIX": service.box.prefix,
+        **service.box.env("reporting"),
         "KN_REPORTING_DATABASE_URL": service.settings.database_url,
     }
     process = await asyncio.create_subprocess_exec(

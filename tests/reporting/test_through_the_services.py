@@ -23,6 +23,7 @@ from kn_deploy.services import ServiceProcess
 from kn_rules.audit import AsOf
 from kn_rules.scheme_files import load_scheme
 from kn_servicekit.cause import copenhagen_date
+from kn_servicekit.kafka_access import KafkaAccess
 from tests.support.demo_services import TOKENS, demo_services
 from tests.support.persons import as_person
 
@@ -32,11 +33,14 @@ SERVICES = ("membership", "meetings", "finance", "reporting")
 
 @pytest.fixture
 def services(
-    kafka_bootstrap: str, test_database_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    kafka_admin: KafkaAccess,
+    test_database_url: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> Iterator[dict[str, ServiceProcess]]:
     with demo_services(
         SERVICES,
-        kafka_bootstrap=kafka_bootstrap,
+        kafka_admin=kafka_admin,
         database_url=test_database_url,
         logs=tmp_path,
         first_port=18310,
@@ -46,11 +50,11 @@ def services(
 
 
 def play_worked_example(
-    services: dict[str, ServiceProcess], kafka_bootstrap: str, tmp_path: Path
+    services: dict[str, ServiceProcess], kafka_admin: KafkaAccess, tmp_path: Path
 ) -> None:
     """The demo's worked example through membership, meetings and finance."""
     urls = (services["membership"].url, services["meetings"].url)
-    with Scenario(*urls, kafka_bootstrap, TOKENS) as scenario:
+    with Scenario(*urls, kafka_admin, TOKENS) as scenario:
         scenario.run(lambda _: None)
     with Money(services["finance"].url, TOKENS, tmp_path / "money") as money:
         money.run(lambda _: None)
@@ -67,9 +71,9 @@ def status_when(url: str, ready: Any, within: float = 60) -> Any:
 
 
 def test_the_services_facts_make_the_worked_examples_annual_status(
-    services: dict[str, ServiceProcess], kafka_bootstrap: str, tmp_path: Path
+    services: dict[str, ServiceProcess], kafka_admin: KafkaAccess, tmp_path: Path
 ) -> None:
-    play_worked_example(services, kafka_bootstrap, tmp_path)
+    play_worked_example(services, kafka_admin, tmp_path)
     status = status_when(
         services["reporting"].url,
         lambda s: (
@@ -111,15 +115,15 @@ def test_the_services_facts_make_the_worked_examples_annual_status(
 
 
 def test_reporting_serves_the_audits_figures_with_the_digest_kn_audit_prints(
-    services: dict[str, ServiceProcess], kafka_bootstrap: str, tmp_path: Path
+    services: dict[str, ServiceProcess], kafka_admin: KafkaAccess, tmp_path: Path
 ) -> None:
-    play_worked_example(services, kafka_bootstrap, tmp_path)
+    play_worked_example(services, kafka_admin, tmp_path)
     today = copenhagen_date(dt.datetime.now(dt.UTC))
     prefix = os.environ["KN_TOPIC_PREFIX"]
     scheme = load_scheme("fysioterapi")
 
     def replayed() -> Audit:
-        return asyncio.run(replay(kafka_bootstrap, AsOf(today), scheme, prefix, False))
+        return asyncio.run(replay(kafka_admin, AsOf(today), scheme, prefix, False))
 
     # finance publishes its payouts after the scenario's last request: wait for them
     found = until(replayed, lambda audit: audit.differences == [], within=60)

@@ -8,6 +8,7 @@ import asyncpg
 import pytest
 
 from kn_deploy.pytest_plugin import unique
+from kn_servicekit.kafka_access import KafkaAccess
 from kn_servicekit.pgstore import create_schema
 from tests.support.ticks import create_topic
 
@@ -22,8 +23,8 @@ async def pool(database: str) -> AsyncIterator[asyncpg.Pool]:
 
 
 @pytest.fixture
-async def topic(kafka_bootstrap: str) -> str:
+async def topic(kafka_admin: KafkaAccess) -> str:
     """A fresh three-partition topic with its dead-letter topic."""
     name = unique("kit")
-    await create_topic(kafka_bootstrap, name)
+    await create_topic(kafka_admin, name)
     return name

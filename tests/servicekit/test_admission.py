@@ -18,6 +18,7 @@ from kn_servicekit import admission_store
 from kn_servicekit.admission import Lookups, Stored, Verdict, admit, lookups
 from kn_servicekit.db import Connection
 from kn_servicekit.deadletter_inbox import read_letters, redrive
+from kn_servicekit.kafka_access import KafkaAccess
 from kn_servicekit.projection import Delivery
 from tests.support.kafka import produce
 from tests.support.runners import catch_up, dead_letter_producer, runner
@@ -203,13 +204,13 @@ def on_kafka(log: str, position: int, counter: str, amount: int) -> Message:
 
 @pytest.mark.infra
 async def test_a_relayed_event_published_again_counts_once_without_a_row_per_event(
-    pool: asyncpg.Pool, kafka_bootstrap: str, topic: str
+    pool: asyncpg.Pool, kafka_admin: KafkaAccess, topic: str
 ) -> None:
     first = [on_kafka("log-1", n, "a", n) for n in range(1, 6)]
     # a relay restarted after publishing 3..5 without recording them publishes them again
-    await produce(kafka_bootstrap, topic, [*first, *first[2:], on_kafka("log-1", 6, "a", 6)])
-    async with dead_letter_producer(kafka_bootstrap) as producer:
-        done = await catch_up(runner(pool, kafka_bootstrap, TallyProjection(topic), producer))
+    await produce(kafka_admin, topic, [*first, *first[2:], on_kafka("log-1", 6, "a", 6)])
+    async with dead_letter_producer(kafka_admin) as producer:
+        done = await catch_up(runner(pool, kafka_admin, TallyProjection(topic), producer))
     assert await tallies(pool, done.schema) == {"a": (6, 21)}
     assert (done.consumed, done.applied) == (9, 6)
     # what it remembers is a high-water mark per log and partition, not every event
@@ -219,7 +220,7 @@ async def test_a_relayed_event_published_again_counts_once_without_a_row_per_eve
 
 @pytest.mark.infra
 async def test_a_new_event_log_is_applied_from_its_first_position(
-    pool: asyncpg.Pool, kafka_bootstrap: str, topic: str
+    pool: asyncpg.Pool, kafka_admin: KafkaAccess, topic: str
 ) -> None:
     # a service on a new database starts a new log; its positions start low again
     old = [on_kafka("log-old", n, "a", 1) for n in (100, 101)]
@@ -228,42 +229,42 @@ async def test_a_new_event_log_is_applied_from_its_first_position(
         b"a", *tick_message(str(uuid.uuid4()), tick("a", 1000))
     )  # fmt: skip
     foreign = (foreign_key, foreign_headers, foreign_value)
-    await produce(kafka_bootstrap, topic, [*old, foreign, *new, foreign])
-    async with dead_letter_producer(kafka_bootstrap) as producer:
-        done = await catch_up(runner(pool, kafka_bootstrap, TallyProjection(topic), producer))
+    await produce(kafka_admin, topic, [*old, foreign, *new, foreign])
+    async with dead_letter_producer(kafka_admin) as producer:
+        done = await catch_up(runner(pool, kafka_admin, TallyProjection(topic), producer))
     # both logs in full, and the region-style message (no position) once by its id
     assert await tallies(pool, done.schema) == {"a": (5, 1022)}
 
 
 @pytest.mark.infra
 async def test_a_redrive_is_applied_once_and_only_by_the_projection_that_dead_lettered_it(
-    pool: asyncpg.Pool, kafka_bootstrap: str, topic: str
+    pool: asyncpg.Pool, kafka_admin: KafkaAccess, topic: str
 ) -> None:
     events = [
         on_kafka("log-1", 1, "a", 2),
         on_kafka("log-1", 2, "a", -1),
         on_kafka("log-1", 3, "a", 4),
     ]
-    await produce(kafka_bootstrap, topic, events)
+    await produce(kafka_admin, topic, events)
     strict_schema, lenient_schema = (f"p_{uuid.uuid4().hex[:10]}" for _ in range(2))
-    async with dead_letter_producer(kafka_bootstrap) as producer:
+    async with dead_letter_producer(kafka_admin) as producer:
         strict = TallyProjection(topic, name="strict")
         lenient = TallyProjection(topic, refuse_negative=False, name="lenient")
-        await catch_up(runner(pool, kafka_bootstrap, strict, producer, schema=strict_schema))
-        await catch_up(runner(pool, kafka_bootstrap, lenient, producer, schema=lenient_schema))
+        await catch_up(runner(pool, kafka_admin, strict, producer, schema=strict_schema))
+        await catch_up(runner(pool, kafka_admin, lenient, producer, schema=lenient_schema))
         assert await tallies(pool, strict_schema) == {"a": (2, 6)}
         assert await tallies(pool, lenient_schema) == {"a": (3, 5)}
 
-        [dead] = await read_letters(kafka_bootstrap, topic)
+        [dead] = await read_letters(kafka_admin, topic)
         assert dead.consumer == "strict"
         await redrive(producer, topic, [dead])
         await redrive(producer, topic, [dead])  # an operator's double click: two copies
 
         fixed = TallyProjection(topic, refuse_negative=False, name="strict")
-        await catch_up(runner(pool, kafka_bootstrap, fixed, producer, schema=strict_schema))
-        await catch_up(runner(pool, kafka_bootstrap, lenient, producer, schema=lenient_schema))
+        await catch_up(runner(pool, kafka_admin, fixed, producer, schema=strict_schema))
+        await catch_up(runner(pool, kafka_admin, lenient, producer, schema=lenient_schema))
         # a projection built afresh reads the first copy itself and skips the redrives
-        rebuilt = await catch_up(runner(pool, kafka_bootstrap, fixed, producer))
+        rebuilt = await catch_up(runner(pool, kafka_admin, fixed, producer))
     assert await tallies(pool, strict_schema) == {"a": (3, 5)}
     assert await tallies(pool, lenient_schema) == {"a": (3, 5)}
     assert await tallies(pool, rebuilt.schema) == {"a": (3, 5)}

@@ -10,6 +10,7 @@ from aiokafka.admin.config_resource import ConfigResource, ConfigResourceType
 
 from kn_contracts.topics import DAY_MS, MEETINGS_EVENTS, MEMBERSHIP_KEYS, REGION_YDERNUMMER
 from kn_deploy.pytest_plugin import unique
+from kn_servicekit.kafka_access import KafkaAccess, kafka_options
 from kn_servicekit.topics import bounded_retention_ms, ensure_topics
 from tests.support.kafka import drop_topics
 from tests.support.waiting import eventually
@@ -18,11 +19,11 @@ pytestmark = pytest.mark.infra
 TOPICS = (REGION_YDERNUMMER, MEETINGS_EVENTS, MEMBERSHIP_KEYS)
 
 
-async def configs(bootstrap: str, name: str) -> dict[str, str]:
+async def configs(kafka: KafkaAccess, name: str) -> dict[str, str]:
     """The topic's configuration, once the broker describes it (a new topic takes a moment)."""
 
     async def described() -> dict[str, str]:
-        admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
+        admin = AIOKafkaAdminClient(**kafka_options(kafka))
         await admin.start()
         try:
             resource = ConfigResource(ConfigResourceType.TOPIC, name)
@@ -36,28 +37,28 @@ async def configs(bootstrap: str, name: str) -> dict[str, str]:
 
 
 async def test_inbound_and_dead_letter_topics_are_made_and_kept_with_a_bounded_retention(
-    kafka_bootstrap: str,
+    kafka_admin: KafkaAccess,
 ) -> None:
     prefix = unique("retention") + "."
     try:
-        await ensure_topics(kafka_bootstrap, TOPICS, prefix=prefix)
+        await ensure_topics(kafka_admin, TOPICS, prefix=prefix)
         region, events = prefix + REGION_YDERNUMMER.name, prefix + MEETINGS_EVENTS.name
         days_400 = str(400 * DAY_MS)
-        assert (await configs(kafka_bootstrap, region))["retention.ms"] == days_400
-        assert (await configs(kafka_bootstrap, events + ".dlq"))["retention.ms"] == days_400
-        assert (await configs(kafka_bootstrap, events))["retention.ms"] == "-1"  # the log
-        keys = await configs(kafka_bootstrap, prefix + MEMBERSHIP_KEYS.name)
+        assert (await configs(kafka_admin, region))["retention.ms"] == days_400
+        assert (await configs(kafka_admin, events + ".dlq"))["retention.ms"] == days_400
+        assert (await configs(kafka_admin, events))["retention.ms"] == "-1"  # the log
+        keys = await configs(kafka_admin, prefix + MEMBERSHIP_KEYS.name)
         assert keys["cleanup.policy"] == "compact"
 
         # a shorter setting reaches the topics that exist already
-        await ensure_topics(kafka_bootstrap, TOPICS, prefix=prefix, retention_ms=30 * DAY_MS)
+        await ensure_topics(kafka_admin, TOPICS, prefix=prefix, retention_ms=30 * DAY_MS)
 
         days_30 = str(30 * DAY_MS)
         for name in (region, events + ".dlq"):
-            await eventually(lambda n=name: configs(kafka_bootstrap, n),  # type: ignore[misc]
+            await eventually(lambda n=name: configs(kafka_admin, n),  # type: ignore[misc]
                              lambda found: found["retention.ms"] == days_30, what=name)  # fmt: skip
     finally:
-        await drop_topics(kafka_bootstrap, prefix)
+        await drop_topics(kafka_admin, prefix)
 
 
 def test_the_retention_setting_says_what_to_give(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -11,6 +11,7 @@ from collections.abc import Callable
 import asyncpg
 import pytest
 
+from kn_servicekit.kafka_access import KafkaAccess
 from kn_servicekit.pgstore import PostgresEventStore
 from tests.support.kafka import Message, produce, read_all
 from tests.support.processes import feed, kill, start_worker
@@ -72,7 +73,7 @@ def foreign_stream(amounts: list[tuple[str, int]], rng: random.Random) -> list[M
 
 @pytest.mark.parametrize("published_by", ["a relay", "another system"])
 async def test_a_projection_killed_at_random_points_ends_exactly_as_an_uninterrupted_run(
-    pool: asyncpg.Pool, database: str, kafka_bootstrap: str, topic: str, published_by: str
+    pool: asyncpg.Pool, database: str, kafka_admin: KafkaAccess, topic: str, published_by: str
 ) -> None:
     rng = random.Random(20251231)
     amounts = [(f"c{rng.randrange(10)}", rng.randrange(1, 100)) for _ in range(EVENTS)]
@@ -82,12 +83,12 @@ async def test_a_projection_killed_at_random_points_ends_exactly_as_an_uninterru
     schema = f"p_{uuid.uuid4().hex[:10]}"
 
     async def send(chunk: list[Message]) -> None:
-        await produce(kafka_bootstrap, topic, chunk)
+        await produce(kafka_admin, topic, chunk)
 
     producing = asyncio.create_task(feed(chunks, send, pause=0.15))
     kills = 0
     while kills < KILLS:
-        worker = await start_worker("projection", kafka_bootstrap, database, topic, schema)
+        worker = await start_worker("projection", kafka_admin, database, topic, schema)
         target = await applied(pool, schema) + rng.randrange(150, 1200)
         reached = await eventually(
             lambda: applied(pool, schema),
@@ -99,7 +100,7 @@ async def test_a_projection_killed_at_random_points_ends_exactly_as_an_uninterru
         if reached >= EVENTS:
             break
     await producing
-    worker = await start_worker("projection", kafka_bootstrap, database, topic, schema)
+    worker = await start_worker("projection", kafka_admin, database, topic, schema)
     try:
         interrupted = await eventually(
             lambda: tallies(pool, schema), lambda t: sum(e for e, _ in t.values()) >= EVENTS,
@@ -108,15 +109,15 @@ async def test_a_projection_killed_at_random_points_ends_exactly_as_an_uninterru
     finally:
         await kill(worker)
 
-    async with dead_letter_producer(kafka_bootstrap) as producer:
-        clean = await catch_up(runner(pool, kafka_bootstrap, TallyProjection(topic), producer))
+    async with dead_letter_producer(kafka_admin) as producer:
+        clean = await catch_up(runner(pool, kafka_admin, TallyProjection(topic), producer))
     uninterrupted = await tallies(pool, clean.schema)
     assert kills >= 10
     assert interrupted == uninterrupted == expected_tally(amounts)
 
 
 async def test_a_relay_killed_mid_stream_loses_nothing_and_repeats_only_its_unrecorded_tail(
-    pool: asyncpg.Pool, database: str, kafka_bootstrap: str, topic: str
+    pool: asyncpg.Pool, database: str, kafka_admin: KafkaAccess, topic: str
 ) -> None:
     rng = random.Random(7)
     store = PostgresEventStore(pool, CATALOG, topic_for=lambda _: topic)
@@ -140,14 +141,14 @@ async def test_a_relay_killed_mid_stream_loses_nothing_and_repeats_only_its_unre
 
     recorded_at_kill = []
     for _ in range(5):
-        worker = await start_worker("relay", kafka_bootstrap, database)
+        worker = await start_worker("relay", kafka_admin, database)
         target = await progress() + rng.randrange(60, 400)
         await eventually(progress, at_least(target), within=60)
         await kill(worker)
         recorded_at_kill.append(await progress())
     await appending
     last = await pool.fetchval("SELECT max(position) FROM kn_events")
-    worker = await start_worker("relay", kafka_bootstrap, database)
+    worker = await start_worker("relay", kafka_admin, database)
     try:
         await eventually(progress, lambda p: p >= last, within=60)
     finally:
@@ -155,14 +156,12 @@ async def test_a_relay_killed_mid_stream_loses_nothing_and_repeats_only_its_unre
 
     rows = await pool.fetch("SELECT event_id, position FROM kn_events")
     position = {str(r["event_id"]): r["position"] for r in rows}
-    copies = Counter(
-        dict(r.headers)["ce_id"].decode() for r in await read_all(kafka_bootstrap, topic)
-    )
+    copies = Counter(dict(r.headers)["ce_id"].decode() for r in await read_all(kafka_admin, topic))
     assert set(copies) == set(position)  # nothing missing, nothing foreign
     repeated = [position[i] for i, n in copies.items() if n > 1]
     batch = 50  # the worker's batch: the most a relay can have published but not recorded
     assert all(any(p < pos <= p + batch for p in recorded_at_kill) for pos in repeated)
 
-    async with dead_letter_producer(kafka_bootstrap) as producer:
-        done = await catch_up(runner(pool, kafka_bootstrap, TallyProjection(topic), producer))
+    async with dead_letter_producer(kafka_admin) as producer:
+        done = await catch_up(runner(pool, kafka_admin, TallyProjection(topic), producer))
     assert await tallies(pool, done.schema) == expected_tally(appended)

@@ -15,6 +15,7 @@ from starlette.responses import JSONResponse
 from starlette.routing import Route
 
 from kn_deploy.pytest_plugin import unique
+from kn_servicekit.kafka_access import KafkaAccess, kafka_options
 from kn_servicekit.limits import EVENT_LIMIT, BodyLimit, EventTooLarge
 from kn_servicekit.loopstate import LoopState
 from kn_servicekit.memstore import InMemoryEventStore
@@ -125,10 +126,10 @@ async def _problem(state: LoopState) -> str | None:
 
 @pytest.mark.infra
 async def test_a_batch_kafka_refuses_for_good_stops_the_relay_and_says_what_to_do(
-    pool: asyncpg.Pool, kafka_bootstrap: str
+    pool: asyncpg.Pool, kafka_admin: KafkaAccess
 ) -> None:
     topic = unique("small")
-    admin = AIOKafkaAdminClient(bootstrap_servers=kafka_bootstrap)
+    admin = AIOKafkaAdminClient(**kafka_options(kafka_admin))
     await admin.start()
     try:
         await admin.create_topics(
@@ -140,7 +141,7 @@ async def test_a_batch_kafka_refuses_for_good_stops_the_relay_and_says_what_to_d
     await store.append("counter", 0, [tick("small")])
     await store.append("counter", 1, [tick("b" * 5000)])  # fits our limit, not this topic's
     await store.append("counter", 2, [tick("after")])
-    producer = make_producer(kafka_bootstrap, "relay-limits")
+    producer = make_producer(kafka_admin, "relay-limits")
     await producer.start()
     state = LoopState()
     relay = Relay(pool, producer, "/kvalitetsnet/test", batch_size=1)
@@ -151,7 +152,7 @@ async def test_a_batch_kafka_refuses_for_good_stops_the_relay_and_says_what_to_d
         assert "MessageSizeTooLargeError" in str(state.problem)
         assert "max.message.bytes" in str(state.problem)
         assert not state.is_set()
-        records = await read_all(kafka_bootstrap, topic)
+        records = await read_all(kafka_admin, topic)
         assert len(records) == 1  # the one before; nothing after the refused one
     finally:
         running.cancel()

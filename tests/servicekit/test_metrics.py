@@ -9,6 +9,7 @@ import re
 import asyncpg
 import pytest
 
+from kn_servicekit.kafka_access import KafkaAccess
 from tests.membership.facts import opened
 from tests.membership.service import EKM, Membership, membership_service
 from tests.support.waiting import eventually
@@ -31,9 +32,9 @@ async def scrape(membership: Membership) -> str:
 
 
 async def test_metrics_show_requests_by_route_and_a_paused_projections_lag(
-    kafka_bootstrap: str, test_database_url: str
+    kafka_admin: KafkaAccess, test_database_url: str
 ) -> None:
-    async with membership_service(kafka_bootstrap, test_database_url) as membership:
+    async with membership_service(kafka_admin, test_database_url) as membership:
         await membership.http.get("/v1/networks/aalborg-oest/members", headers=EKM,
                                   params={"on": "2025-01-01"})  # fmt: skip
         text = await scrape(membership)

@@ -11,6 +11,7 @@ import pytest
 
 from kn_contracts.envelope import Envelope
 from kn_servicekit.deadletter import DeadLetters
+from kn_servicekit.kafka_access import KafkaAccess
 from kn_servicekit.projection import COPENHAGEN, Cutoff, Delivery
 from kn_servicekit.rebuild import follow_live, fresh_schema_name, live_schema, rebuild
 from kn_servicekit.runner import ProjectionRunner
@@ -30,27 +31,27 @@ def at(day: dt.date, recorded: dt.date, counter: str = "fee", amount: int = 1) -
 
 
 async def test_a_rebuild_replays_into_a_fresh_schema_and_readers_switch_when_it_caught_up(
-    pool: asyncpg.Pool, kafka_bootstrap: str, topic: str
+    pool: asyncpg.Pool, kafka_admin: KafkaAccess, topic: str
 ) -> None:
     projection = TallyProjection(topic, name=f"tally_{uuid.uuid4().hex[:8]}")
     await produce(
-        kafka_bootstrap,
+        kafka_admin,
         topic,
         [at(dt.date(2025, 3, 1), dt.date(2025, 3, 1), "a", n) for n in range(1, 51)],
     )
     live = await live_schema(pool, projection.name)
-    async with dead_letter_producer(kafka_bootstrap) as producer:
-        await catch_up(runner(pool, kafka_bootstrap, projection, producer, schema=live))
+    async with dead_letter_producer(kafka_admin) as producer:
+        await catch_up(runner(pool, kafka_admin, projection, producer, schema=live))
         new = fresh_schema_name(projection.name, dt.datetime(2026, 1, 2, 3, 4, 5))
-        replay = runner(pool, kafka_bootstrap, projection, producer, schema=new)
+        replay = runner(pool, kafka_admin, projection, producer, schema=new)
         assert await rebuild(replay, pool, projection.name) == new
 
         assert await live_schema(pool, projection.name) == new
         assert await tallies(pool, new) == await tallies(pool, live) == {"a": (50, 1275)}
         # events after the cut-over continue from the offsets the rebuild stored
-        await produce(kafka_bootstrap, topic, [at(dt.date(2025, 4, 1), dt.date(2025, 4, 1), "a")])
+        await produce(kafka_admin, topic, [at(dt.date(2025, 4, 1), dt.date(2025, 4, 1), "a")])
         following = asyncio.create_task(
-            runner(pool, kafka_bootstrap, projection, producer, schema=new).run()
+            runner(pool, kafka_admin, projection, producer, schema=new).run()
         )
         try:
             after = await eventually(lambda: tallies(pool, new), lambda t: t["a"][0] == 51)
@@ -61,10 +62,10 @@ async def test_a_rebuild_replays_into_a_fresh_schema_and_readers_switch_when_it_
 
 
 async def test_a_replay_to_a_day_by_recorded_time_keeps_a_late_report_out(
-    pool: asyncpg.Pool, kafka_bootstrap: str, topic: str
+    pool: asyncpg.Pool, kafka_admin: KafkaAccess, topic: str
 ) -> None:
     await produce(
-        kafka_bootstrap,
+        kafka_admin,
         topic,
         [
             at(dt.date(2025, 3, 1), recorded=dt.date(2025, 2, 20), amount=10),
@@ -75,20 +76,20 @@ async def test_a_replay_to_a_day_by_recorded_time_keeps_a_late_report_out(
         ],
     )
     new_year = dt.date(2025, 12, 31)
-    async with dead_letter_producer(kafka_bootstrap) as producer:
+    async with dead_letter_producer(kafka_admin) as producer:
         as_reported = await catch_up(
-            runner(pool, kafka_bootstrap, TallyProjection(topic), producer, cutoff=Cutoff(new_year))
+            runner(pool, kafka_admin, TallyProjection(topic), producer, cutoff=Cutoff(new_year))
         )
         corrected = await catch_up(
             runner(
                 pool,
-                kafka_bootstrap,
+                kafka_admin,
                 TallyProjection(topic),
                 producer,
                 cutoff=Cutoff(new_year, by="effective"),
             )
         )
-        everything = await catch_up(runner(pool, kafka_bootstrap, TallyProjection(topic), producer))
+        everything = await catch_up(runner(pool, kafka_admin, TallyProjection(topic), producer))
     assert await tallies(pool, as_reported.schema) == {"fee": (2, 30)}
     assert await tallies(pool, corrected.schema) == {"fee": (3, 330)}
     assert await tallies(pool, everything.schema) == {"fee": (4, 4330)}
@@ -118,18 +119,18 @@ def test_a_recorded_cutoff_ends_at_midnight_in_copenhagen_whatever_offset_ce_tim
 
 
 async def test_a_live_runner_follows_readers_to_the_rebuilt_schema_and_keeps_it_current(
-    pool: asyncpg.Pool, kafka_bootstrap: str, topic: str
+    pool: asyncpg.Pool, kafka_admin: KafkaAccess, topic: str
 ) -> None:
     projection = TallyProjection(topic, name=f"tally_{uuid.uuid4().hex[:8]}")
     group = f"g-{uuid.uuid4().hex[:8]}"
     day = dt.date(2025, 3, 1)
-    await produce(kafka_bootstrap, topic, [at(day, day, "a") for _ in range(10)])
-    async with dead_letter_producer(kafka_bootstrap) as producer:
+    await produce(kafka_admin, topic, [at(day, day, "a") for _ in range(10)])
+    async with dead_letter_producer(kafka_admin) as producer:
 
         def live(schema: str) -> ProjectionRunner:
             return ProjectionRunner(
                 pool=pool,
-                bootstrap=kafka_bootstrap,
+                kafka=kafka_admin,
                 projection=projection,
                 catalog=CATALOG,
                 schema=schema,
@@ -145,11 +146,11 @@ async def test_a_live_runner_follows_readers_to_the_rebuilt_schema_and_keeps_it_
             await eventually(lambda: tallies(pool, old), lambda t: t.get("a") == (10, 10))
             new = fresh_schema_name(projection.name, dt.datetime(2026, 1, 2))
             await rebuild(
-                runner(pool, kafka_bootstrap, projection, producer, schema=new),
+                runner(pool, kafka_admin, projection, producer, schema=new),
                 pool,
                 projection.name,
             )
-            await produce(kafka_bootstrap, topic, [at(day, day, "a") for _ in range(5)])
+            await produce(kafka_admin, topic, [at(day, day, "a") for _ in range(5)])
             await eventually(lambda: tallies(pool, new), lambda t: t.get("a") == (15, 15))
         finally:
             following.cancel()

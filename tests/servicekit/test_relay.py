@@ -14,6 +14,7 @@ from cloudevents.core.bindings.kafka import KafkaMessage, from_binary_event
 
 from kn_deploy.pytest_plugin import unique
 from kn_servicekit.errors import EventLogBehind, TransientError
+from kn_servicekit.kafka_access import KafkaAccess, kafka_options
 from kn_servicekit.pgstore import PostgresEventStore
 from kn_servicekit.relay import RELAY_LOCK, Relay, make_producer
 from tests.support.kafka import read_all
@@ -24,10 +25,10 @@ pytestmark = pytest.mark.infra
 
 
 async def test_appended_events_reach_kafka_in_stream_order_as_cloudevents(
-    pool: asyncpg.Pool, kafka_bootstrap: str, topic: str
+    pool: asyncpg.Pool, kafka_admin: KafkaAccess, topic: str
 ) -> None:
     store = PostgresEventStore(pool, CATALOG, topic_for=lambda _: topic)
-    producer = make_producer(kafka_bootstrap, "relay-test")
+    producer = make_producer(kafka_admin, "relay-test")
     await producer.start()
     relay = asyncio.create_task(Relay(pool, producer, "/kvalitetsnet/test").run())
     try:
@@ -35,7 +36,7 @@ async def test_appended_events_reach_kafka_in_stream_order_as_cloudevents(
             await store.append("counter-a", version, [tick("a", version)])
         stored = await store.append("counter-b", 0, [tick("b", 7)], key="network-x")
         records = await eventually(
-            lambda: read_all(kafka_bootstrap, topic), lambda r: len(r) == 6, what="6 on Kafka"
+            lambda: read_all(kafka_admin, topic), lambda r: len(r) == 6, what="6 on Kafka"
         )
     finally:
         relay.cancel()
@@ -66,10 +67,10 @@ async def test_appended_events_reach_kafka_in_stream_order_as_cloudevents(
 
 
 async def test_a_restarted_relay_publishes_only_what_it_had_not_recorded(
-    pool: asyncpg.Pool, kafka_bootstrap: str, topic: str
+    pool: asyncpg.Pool, kafka_admin: KafkaAccess, topic: str
 ) -> None:
     store = PostgresEventStore(pool, CATALOG, topic_for=lambda _: topic)
-    producer = make_producer(kafka_bootstrap, "relay-test")
+    producer = make_producer(kafka_admin, "relay-test")
     await producer.start()
     try:
         await store.append("s", 0, [tick("s", n) for n in range(3)])
@@ -80,22 +81,22 @@ async def test_a_restarted_relay_publishes_only_what_it_had_not_recorded(
         assert await again.publish_pending() == 0
     finally:
         await producer.stop()
-    records = await read_all(kafka_bootstrap, topic)
+    records = await read_all(kafka_admin, topic)
     assert sorted(Counter(r.value for r in records).values()) == [1, 1, 1, 1]
 
 
 async def test_a_relay_refuses_to_publish_from_a_store_behind_what_it_published(
-    pool: asyncpg.Pool, kafka_bootstrap: str, topic: str
+    pool: asyncpg.Pool, kafka_admin: KafkaAccess, topic: str
 ) -> None:
     store = PostgresEventStore(pool, CATALOG, topic_for=lambda _: topic)
-    producer = make_producer(kafka_bootstrap, "relay-test")
+    producer = make_producer(kafka_admin, "relay-test")
     await producer.start()
     try:
         await store.append("s", 0, [tick("s", n) for n in range(5)])
         relay = Relay(pool, producer, "/kvalitetsnet/test")
         assert await relay.publish_pending() == 5
         published = await pool.fetchval("SELECT max(position) FROM kn_events")
-        await relay.check_not_behind(kafka_bootstrap)  # in step: fine
+        await relay.check_not_behind(kafka_admin)  # in step: fine
 
         # as if restored from a backup taken after the first two events
         restored = published - 3
@@ -103,8 +104,8 @@ async def test_a_relay_refuses_to_publish_from_a_store_behind_what_it_published(
         await pool.execute("SELECT setval('kn_event_position', $1)", restored)
         await pool.execute("UPDATE kn_relay_progress SET position = $1", restored)
         with pytest.raises(EventLogBehind, match=rf"position {published} on Kafka .* {restored}"):
-            await Relay(pool, producer, "/kvalitetsnet/test").check_not_behind(kafka_bootstrap)
-        leading = Relay(pool, producer, "/kvalitetsnet/test", bootstrap=kafka_bootstrap)
+            await Relay(pool, producer, "/kvalitetsnet/test").check_not_behind(kafka_admin)
+        leading = Relay(pool, producer, "/kvalitetsnet/test", kafka=kafka_admin)
         with pytest.raises(EventLogBehind):
             await asyncio.wait_for(leading.run(), 30)
         # and the refusing relay let go of leadership: a fixed one can lead at once
@@ -118,7 +119,7 @@ async def test_a_relay_refuses_to_publish_from_a_store_behind_what_it_published(
         # the operator's remedy from the message: new events get new positions
         await pool.execute(f"SELECT setval('kn_event_position', {published})")
         again = Relay(pool, producer, "/kvalitetsnet/test")
-        await again.check_not_behind(kafka_bootstrap)
+        await again.check_not_behind(kafka_admin)
         [stored] = await store.append("s", 2, [tick("s", 99)])
         assert await again.publish_pending() == 1
     finally:
@@ -127,11 +128,11 @@ async def test_a_relay_refuses_to_publish_from_a_store_behind_what_it_published(
 
 
 async def test_a_relay_that_cannot_publish_names_the_topic_and_keeps_its_place(
-    pool: asyncpg.Pool, kafka_bootstrap: str
+    pool: asyncpg.Pool, kafka_admin: KafkaAccess
 ) -> None:
     missing = unique("kit-misspelt")  # topics are not auto-created: a misspelling fails loudly
     store = PostgresEventStore(pool, CATALOG, topic_for=lambda _: missing)
-    producer = AIOKafkaProducer(bootstrap_servers=kafka_bootstrap, request_timeout_ms=1000)
+    producer = AIOKafkaProducer(**kafka_options(kafka_admin), request_timeout_ms=1000)
     await producer.start()
     try:
         await store.append("s", 0, [tick("s", 1), tick("s", 2)])

@@ -15,6 +15,7 @@ from aiokafka.errors import KafkaTimeoutError
 
 from kn_deploy.pytest_plugin import unique
 from kn_servicekit.errors import TransientError
+from kn_servicekit.kafka_access import KafkaAccess, kafka_options
 from kn_servicekit.pgstore import PostgresEventStore
 from kn_servicekit.relay import Relay, make_producer
 from tests.support.kafka import drop_topics, read_all
@@ -28,8 +29,8 @@ class LosesSendsAfter(AIOKafkaProducer):  # type: ignore[misc]
     """A real producer whose sends after the first `delivered` time out, as when Kafka stops
     in the middle of a batch."""
 
-    def __init__(self, bootstrap: str, delivered: int) -> None:
-        super().__init__(bootstrap_servers=bootstrap, enable_idempotence=True, acks="all")
+    def __init__(self, kafka: KafkaAccess, delivered: int) -> None:
+        super().__init__(**kafka_options(kafka), enable_idempotence=True, acks="all")
         self.left = delivered
         self.sends = 0
 
@@ -45,40 +46,40 @@ class LosesSendsAfter(AIOKafkaProducer):  # type: ignore[misc]
 
 
 @pytest.fixture
-async def own_topic(kafka_bootstrap: str) -> AsyncIterator[str]:
+async def own_topic(kafka_admin: KafkaAccess) -> AsyncIterator[str]:
     """A three-partition topic of this test's own, deleted afterwards."""
     name = unique("relay-failures")
-    await create_topic(kafka_bootstrap, name)
+    await create_topic(kafka_admin, name)
     yield name
-    await drop_topics(kafka_bootstrap, name)
+    await drop_topics(kafka_admin, name)
 
 
 async def test_a_batch_that_failed_part_way_is_completed_without_repeating_what_kafka_took(
-    pool: asyncpg.Pool, kafka_bootstrap: str, own_topic: str
+    pool: asyncpg.Pool, kafka_admin: KafkaAccess, own_topic: str
 ) -> None:
     store = PostgresEventStore(pool, CATALOG, topic_for=lambda _: own_topic)
     for counter in ("a", "b", "c"):
         await store.append(counter, 0, [tick(counter, n) for n in range(4)])
-    flaky = LosesSendsAfter(kafka_bootstrap, delivered=5)
+    flaky = LosesSendsAfter(kafka_admin, delivered=5)
     await flaky.start()
     renewed: list[AIOKafkaProducer] = []
 
     def renew() -> AIOKafkaProducer:
-        renewed.append(make_producer(kafka_bootstrap, "relay-renewed"))
+        renewed.append(make_producer(kafka_admin, "relay-renewed"))
         return renewed[-1]
 
-    relay = Relay(pool, flaky, SOURCE, bootstrap=kafka_bootstrap, renew=renew)
+    relay = Relay(pool, flaky, SOURCE, kafka=kafka_admin, renew=renew)
     try:
         with pytest.raises(TransientError, match=r"positions 1\.\.12"):
             await relay.publish_pending()
-        assert len(await read_all(kafka_bootstrap, own_topic)) == 5  # what Kafka took
+        assert len(await read_all(kafka_admin, own_topic)) == 5  # what Kafka took
         tried = flaky.sends
         assert await relay.publish_pending() == 12
     finally:
         await flaky.stop()
         for producer in renewed:
             await producer.stop()
-    records = await read_all(kafka_bootstrap, own_topic)
+    records = await read_all(kafka_admin, own_topic)
     assert Counter(dict(r.headers)["ce_id"] for r in records).most_common(1)[0][1] == 1
     assert len(records) == 12
     for partition in {r.partition for r in records}:
@@ -90,13 +91,13 @@ async def test_a_batch_that_failed_part_way_is_completed_without_repeating_what_
 
 
 async def test_a_batch_published_but_not_recorded_is_not_published_again(
-    pool: asyncpg.Pool, kafka_bootstrap: str, own_topic: str
+    pool: asyncpg.Pool, kafka_admin: KafkaAccess, own_topic: str
 ) -> None:
     store = PostgresEventStore(pool, CATALOG, topic_for=lambda _: own_topic)
     await store.append("a", 0, [tick("a", n) for n in range(3)])
-    producer = make_producer(kafka_bootstrap, "relay-unrecorded")
+    producer = make_producer(kafka_admin, "relay-unrecorded")
     await producer.start()
-    relay = Relay(pool, producer, SOURCE, bootstrap=kafka_bootstrap)
+    relay = Relay(pool, producer, SOURCE, kafka=kafka_admin)
     try:
         # the database goes away between publishing and recording (here: its table does)
         await pool.execute("ALTER TABLE kn_relay_progress RENAME TO kn_relay_progress_away")
@@ -108,5 +109,5 @@ async def test_a_batch_published_but_not_recorded_is_not_published_again(
         assert await relay.publish_pending() == 0
     finally:
         await producer.stop()
-    records = await read_all(kafka_bootstrap, own_topic)
+    records = await read_all(kafka_admin, own_topic)
     assert [int(dict(r.headers)["ce_sequence"]) for r in records] == [1, 2, 3, 4]

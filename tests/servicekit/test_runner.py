@@ -17,6 +17,7 @@ from kn_servicekit.deadletter import DeadLetters, Letter
 from kn_servicekit.deadletter_inbox import read_letters, redrive
 from kn_servicekit.errors import TransientError
 from kn_servicekit.kafka import partitions_of
+from kn_servicekit.kafka_access import KafkaAccess, kafka_options
 from kn_servicekit.projection import Delivery
 from kn_servicekit.runner import ProjectionRunner
 from tests.support.kafka import produce
@@ -35,29 +36,29 @@ def message(
 
 
 async def test_the_same_cloudevent_delivered_twice_counts_once(
-    pool: asyncpg.Pool, kafka_bootstrap: str, topic: str
+    pool: asyncpg.Pool, kafka_admin: KafkaAccess, topic: str
 ) -> None:
     twice = message("a", 5, event_id="evt-1")
-    await produce(kafka_bootstrap, topic, [twice, message("a", 1), twice, message("b", 2)])
-    async with dead_letter_producer(kafka_bootstrap) as producer:
-        done = await catch_up(runner(pool, kafka_bootstrap, TallyProjection(topic), producer))
+    await produce(kafka_admin, topic, [twice, message("a", 1), twice, message("b", 2)])
+    async with dead_letter_producer(kafka_admin) as producer:
+        done = await catch_up(runner(pool, kafka_admin, TallyProjection(topic), producer))
         assert await tallies(pool, done.schema) == {"a": (2, 6), "b": (1, 2)}
         assert (done.consumed, done.applied) == (4, 3)
 
 
 async def test_a_poison_message_goes_to_the_dead_letter_topic_and_the_next_is_applied(
-    pool: asyncpg.Pool, kafka_bootstrap: str, topic: str
+    pool: asyncpg.Pool, kafka_admin: KafkaAccess, topic: str
 ) -> None:
     key, headers, _ = message("a")
     not_json = (key, headers, b"{not json")
     no_envelope = (key, [("content-type", b"application/json")], b"{}")
     _, headers_b, value_b = message("a", 9)
     empty_id = (key, [(n, None if n == "ce_id" else v) for n, v in headers_b], value_b)
-    await produce(kafka_bootstrap, topic, [not_json, no_envelope, empty_id, message("a", 3)])
-    async with dead_letter_producer(kafka_bootstrap) as producer:
-        done = await catch_up(runner(pool, kafka_bootstrap, TallyProjection(topic), producer))
+    await produce(kafka_admin, topic, [not_json, no_envelope, empty_id, message("a", 3)])
+    async with dead_letter_producer(kafka_admin) as producer:
+        done = await catch_up(runner(pool, kafka_admin, TallyProjection(topic), producer))
     assert await tallies(pool, done.schema) == {"a": (1, 3)}
-    letters = await read_letters(kafka_bootstrap, topic)
+    letters = await read_letters(kafka_admin, topic)
     assert [dead.letter.value for dead in letters] == [b"{not json", b"{}", value_b]
     assert letters[2].letter.reason == "contract: a CloudEvents header has no value"
     assert letters[0].letter.reason.startswith("contract: dk.kvalitetsnet.test.Tick.v1 violates")
@@ -70,22 +71,22 @@ async def test_a_poison_message_goes_to_the_dead_letter_topic_and_the_next_is_ap
 
 
 async def test_a_failing_handler_dead_letters_one_event_and_a_redrive_applies_it_after_the_fix(
-    pool: asyncpg.Pool, kafka_bootstrap: str, topic: str
+    pool: asyncpg.Pool, kafka_admin: KafkaAccess, topic: str
 ) -> None:
-    await produce(kafka_bootstrap, topic, [message("a", 2), message("a", -1), message("a", 4)])
+    await produce(kafka_admin, topic, [message("a", 2), message("a", -1), message("a", 4)])
     schema = f"p_{uuid.uuid4().hex[:10]}"
-    async with dead_letter_producer(kafka_bootstrap) as producer:
+    async with dead_letter_producer(kafka_admin) as producer:
         strict = TallyProjection(topic)
-        await catch_up(runner(pool, kafka_bootstrap, strict, producer, schema=schema))
+        await catch_up(runner(pool, kafka_admin, strict, producer, schema=schema))
         assert await tallies(pool, schema) == {"a": (2, 6)}
-        [dead] = await read_letters(kafka_bootstrap, topic)
+        [dead] = await read_letters(kafka_admin, topic)
         assert dead.letter.reason == "handler: ValueError: a tally never goes down: negative amount"
 
         fixed = TallyProjection(topic, refuse_negative=False)
         assert [d.dlq_offset for d in await redrive(producer, topic, [dead])] == [dead.dlq_offset]
-        await catch_up(runner(pool, kafka_bootstrap, fixed, producer, schema=schema))
+        await catch_up(runner(pool, kafka_admin, fixed, producer, schema=schema))
     assert await tallies(pool, schema) == {"a": (3, 5)}
-    [after] = await read_letters(kafka_bootstrap, topic)
+    [after] = await read_letters(kafka_admin, topic)
     assert after.redriven
 
 
@@ -104,40 +105,40 @@ class Flaky(TallyProjection):
 
 
 async def test_transient_failures_are_retried_and_nothing_is_skipped(
-    pool: asyncpg.Pool, kafka_bootstrap: str, topic: str
+    pool: asyncpg.Pool, kafka_admin: KafkaAccess, topic: str
 ) -> None:
-    await produce(kafka_bootstrap, topic, [message("a", n) for n in range(1, 11)])
+    await produce(kafka_admin, topic, [message("a", n) for n in range(1, 11)])
     flaky = Flaky(topic, failures=3)
-    async with dead_letter_producer(kafka_bootstrap) as producer:
-        done = await catch_up(runner(pool, kafka_bootstrap, flaky, producer))
+    async with dead_letter_producer(kafka_admin) as producer:
+        done = await catch_up(runner(pool, kafka_admin, flaky, producer))
     assert await tallies(pool, done.schema) == {"a": (10, 55)}
     assert flaky.failures == 0
     with pytest.raises(ValueError, match="no dead-letter topic"):
-        await read_letters(kafka_bootstrap, topic + "-missing")
-    assert await read_letters(kafka_bootstrap, topic) == []
+        await read_letters(kafka_admin, topic + "-missing")
+    assert await read_letters(kafka_admin, topic) == []
 
 
 @pytest.mark.parametrize("kind", [ProjectionRunner, SlowDatabaseRunner])
 async def test_a_restart_resumes_from_the_stored_offsets_not_the_groups(
-    pool: asyncpg.Pool, kafka_bootstrap: str, topic: str, kind: type[ProjectionRunner]
+    pool: asyncpg.Pool, kafka_admin: KafkaAccess, topic: str, kind: type[ProjectionRunner]
 ) -> None:
-    await produce(kafka_bootstrap, topic, [message("a") for _ in range(30)])
+    await produce(kafka_admin, topic, [message("a") for _ in range(30)])
     schema, group = f"p_{uuid.uuid4().hex[:10]}", f"g-{uuid.uuid4().hex[:8]}"
-    async with dead_letter_producer(kafka_bootstrap) as producer:
+    async with dead_letter_producer(kafka_admin) as producer:
         first = runner(
-            pool, kafka_bootstrap, TallyProjection(topic), producer, schema=schema, group_id=group
+            pool, kafka_admin, TallyProjection(topic), producer, schema=schema, group_id=group
         )
         await first.prepare()
         task = asyncio.create_task(first.run())
         await eventually(lambda: tallies(pool, schema), lambda t: t.get("a") == (30, 30))
         task.cancel()
         await asyncio.gather(task, return_exceptions=True)
-        await rewind_group(kafka_bootstrap, group, topic)  # the group now says "from 0"
-        await produce(kafka_bootstrap, topic, [message("a") for _ in range(5)])
+        await rewind_group(kafka_admin, group, topic)  # the group now says "from 0"
+        await produce(kafka_admin, topic, [message("a") for _ in range(5)])
 
         second = runner(
             pool,
-            kafka_bootstrap,
+            kafka_admin,
             TallyProjection(topic),
             producer,
             schema=schema,
@@ -151,9 +152,9 @@ async def test_a_restart_resumes_from_the_stored_offsets_not_the_groups(
     assert second.consumed == 5
 
 
-async def rewind_group(bootstrap: str, group: str, topic: str) -> None:
+async def rewind_group(kafka: KafkaAccess, group: str, topic: str) -> None:
     """Commit offset 0 for every partition in the group, as a confused operator might."""
-    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, group_id=group,
+    consumer = AIOKafkaConsumer(**kafka_options(kafka), group_id=group,
                                 enable_auto_commit=False)  # fmt: skip
     await consumer.start()
     try:
@@ -165,22 +166,22 @@ async def rewind_group(bootstrap: str, group: str, topic: str) -> None:
 
 
 async def test_two_runners_sharing_a_group_through_a_rebalance_count_every_event_once(
-    pool: asyncpg.Pool, kafka_bootstrap: str, topic: str
+    pool: asyncpg.Pool, kafka_admin: KafkaAccess, topic: str
 ) -> None:
     schema, group = f"p_{uuid.uuid4().hex[:10]}", f"g-{uuid.uuid4().hex[:8]}"
-    async with dead_letter_producer(kafka_bootstrap) as producer:
+    async with dead_letter_producer(kafka_admin) as producer:
 
         def make() -> ProjectionRunner:
-            return runner(pool, kafka_bootstrap, TallyProjection(topic), producer,
+            return runner(pool, kafka_admin, TallyProjection(topic), producer,
                           schema=schema, group_id=group)  # fmt: skip
 
-        await produce(kafka_bootstrap, topic, [message(f"c{n % 6}") for n in range(600)])
+        await produce(kafka_admin, topic, [message(f"c{n % 6}") for n in range(600)])
         first = make()
         await first.prepare()
         one = asyncio.create_task(first.run())
         await eventually(lambda: tallies(pool, schema), lambda t: sum(e for e, _ in t.values()) > 0)
         two = asyncio.create_task(make().run())  # joins: the group rebalances
-        await produce(kafka_bootstrap, topic, [message(f"c{n % 6}") for n in range(600)])
+        await produce(kafka_admin, topic, [message(f"c{n % 6}") for n in range(600)])
         final = await eventually(
             lambda: tallies(pool, schema),
             lambda t: sum(e for e, _ in t.values()) >= 1200,
@@ -188,7 +189,7 @@ async def test_two_runners_sharing_a_group_through_a_rebalance_count_every_event
         )
         one.cancel()
         await asyncio.gather(one, return_exceptions=True)
-        await produce(kafka_bootstrap, topic, [message("c0") for _ in range(10)])
+        await produce(kafka_admin, topic, [message("c0") for _ in range(10)])
         final = await eventually(
             lambda: tallies(pool, schema), lambda t: t["c0"][0] >= 210, within=60
         )
@@ -198,10 +199,10 @@ async def test_two_runners_sharing_a_group_through_a_rebalance_count_every_event
 
 
 async def test_a_dead_letter_kafka_cannot_take_names_the_letter_and_its_topic(
-    kafka_bootstrap: str,
+    kafka_admin: KafkaAccess,
 ) -> None:
     missing = unique("kit-no-dlq")  # its dead-letter topic was never created
-    producer = AIOKafkaProducer(bootstrap_servers=kafka_bootstrap, request_timeout_ms=1000)
+    producer = AIOKafkaProducer(**kafka_options(kafka_admin), request_timeout_ms=1000)
     await producer.start()
     try:
         letter = Letter(missing, 2, 41, b"a", b"{}", (), "handler: ValueError: boom")

@@ -17,6 +17,7 @@ from kn_contracts.topics import MEMBERSHIP_KEYS, catalog
 from kn_deploy.pytest_plugin import unique
 from kn_servicekit import idempotency, keys_topic, subject_keys
 from kn_servicekit.cause import Cause
+from kn_servicekit.kafka_access import KafkaAccess, kafka_options
 from kn_servicekit.pgstore import PostgresEventStore
 from kn_servicekit.sealing import KeyRing, new_key
 from kn_servicekit.subject_keys import SubjectKeys
@@ -40,15 +41,15 @@ async def keyed(pool: asyncpg.Pool) -> SubjectKeys:
 
 
 @pytest.fixture
-async def keys_topic_name(kafka_bootstrap: str) -> str:
+async def keys_topic_name(kafka_admin: KafkaAccess) -> str:
     prefix = unique("keys") + "."
-    await ensure_topics(kafka_bootstrap, [MEMBERSHIP_KEYS], prefix=prefix)
+    await ensure_topics(kafka_admin, [MEMBERSHIP_KEYS], prefix=prefix)
     return prefix + MEMBERSHIP_KEYS.name
 
 
 @pytest.fixture
-async def producer(kafka_bootstrap: str) -> AsyncIterator[AIOKafkaProducer]:
-    started = AIOKafkaProducer(bootstrap_servers=kafka_bootstrap, acks="all")
+async def producer(kafka_admin: KafkaAccess) -> AsyncIterator[AIOKafkaProducer]:
+    started = AIOKafkaProducer(**kafka_options(kafka_admin), acks="all")
     await started.start()
     yield started
     await started.stop()
@@ -113,7 +114,7 @@ async def test_an_erasure_redacts_the_stored_answers_that_name_the_person(
 
 
 async def test_a_reader_keeps_a_copy_until_the_tombstone_and_drops_one_it_missed(
-    pool: asyncpg.Pool, keyed: SubjectKeys, kafka_bootstrap: str, keys_topic_name: str,
+    pool: asyncpg.Pool, keyed: SubjectKeys, kafka_admin: KafkaAccess, keys_topic_name: str,
     producer: AIOKafkaProducer,
 ) -> None:  # fmt: skip
     store = PostgresEventStore(pool, catalog(), keys=keyed)
@@ -122,7 +123,7 @@ async def test_a_reader_keeps_a_copy_until_the_tombstone_and_drops_one_it_missed
     await keys_topic.publish_pending(pool, producer, keys_topic_name, "membership")
     reader, ready = KeyRing(), asyncio.Event()
     follow = asyncio.create_task(keys_topic.follow_keys(
-        pool, kafka_bootstrap, keys_topic_name, "membership", reader, ready))  # fmt: skip
+        pool, kafka_admin, keys_topic_name, "membership", reader, ready))  # fmt: skip
     try:
         await eventually(lambda: _copies(pool), lambda c: c == [key_id], what="Anna's key copied")
         assert reader.has(key_id)
@@ -138,7 +139,7 @@ async def test_a_reader_keeps_a_copy_until_the_tombstone_and_drops_one_it_missed
     await pool.execute("INSERT INTO kn_key_copies VALUES ($1, 'membership', $2)", key_id, new_key())
     again, ready = KeyRing(), asyncio.Event()
     follow = asyncio.create_task(keys_topic.follow_keys(
-        pool, kafka_bootstrap, keys_topic_name, "membership", again, ready))  # fmt: skip
+        pool, kafka_admin, keys_topic_name, "membership", again, ready))  # fmt: skip
     try:
         await asyncio.wait_for(ready.wait(), 30)
         assert await _copies(pool) == []
@@ -148,14 +149,14 @@ async def test_a_reader_keeps_a_copy_until_the_tombstone_and_drops_one_it_missed
 
 
 async def test_a_key_on_the_topic_not_from_its_owner_is_ignored(
-    pool: asyncpg.Pool, keyed: SubjectKeys, kafka_bootstrap: str, keys_topic_name: str,
+    pool: asyncpg.Pool, keyed: SubjectKeys, kafka_admin: KafkaAccess, keys_topic_name: str,
     producer: AIOKafkaProducer,
 ) -> None:  # fmt: skip
     headers = [("ce_source", b"/kvalitetsnet/finance")]
     await producer.send_and_wait(keys_topic_name, new_key(), key=b"k-forged", headers=headers)
     ring, ready = KeyRing(), asyncio.Event()
     follow = asyncio.create_task(keys_topic.follow_keys(
-        pool, kafka_bootstrap, keys_topic_name, "membership", ring, ready))  # fmt: skip
+        pool, kafka_admin, keys_topic_name, "membership", ring, ready))  # fmt: skip
     try:
         await asyncio.wait_for(ready.wait(), 30)
         assert not ring.has("k-forged")

@@ -13,10 +13,13 @@ import asyncpg
 import pytest
 
 from kn_contracts.topics import TOPICS
+from kn_deploy import infra
+from kn_deploy.broker_admin import Acl
 from kn_deploy.scenario_desk import PERSON_KEY
 from kn_deploy.services import ServiceProcess, start_service
+from kn_servicekit.kafka_access import KafkaAccess
 from kn_servicekit.topics import ensure_topics
-from tests.support.kafka import drop_topics
+from tests.support.kafka import drop_topics, grant_sandbox
 from tests.support.persons import PUBLIC_KEY, SIGNING_KEY
 
 # the service principals' tokens, and EKM's key for the coordinators' own tokens
@@ -24,21 +27,25 @@ TOKENS = {"ekm": "demo-ekm", "auditor": "demo-auditor", PERSON_KEY: SIGNING_KEY.
 ROLES = {"demo-ekm": "ekm", "demo-auditor": "auditor"}
 
 
-async def _prepare(bootstrap: str, database_url: str, prefix: str, schemas: list[str]) -> None:
-    await ensure_topics(bootstrap, TOPICS, prefix=prefix)
+async def _prepare(
+    kafka: KafkaAccess, database_url: str, prefix: str, schemas: list[str]
+) -> set[Acl]:
+    await ensure_topics(kafka, TOPICS, prefix=prefix)
+    granted = await grant_sandbox(kafka, prefix)
     admin = await asyncpg.connect(database_url)
     try:
         for schema in schemas:
             await admin.execute(f'CREATE SCHEMA "{schema}"')
     finally:
         await admin.close()
+    return granted
 
 
 @contextmanager
 def demo_services(
     names: Sequence[str],
     *,
-    kafka_bootstrap: str,
+    kafka_admin: KafkaAccess,
     database_url: str,
     logs: Path,
     first_port: int,
@@ -49,13 +56,15 @@ def demo_services(
     tag = uuid.uuid4().hex[:8]
     prefix = f"demo{tag}."
     schemas = {name: f"demo_{name}_{tag}" for name in names}
-    asyncio.run(_prepare(kafka_bootstrap, database_url, prefix, list(schemas.values())))
+    granted = asyncio.run(_prepare(kafka_admin, database_url, prefix, list(schemas.values())))
     monkeypatch.setenv("KN_TOPIC_PREFIX", prefix)
     running: dict[str, ServiceProcess] = {}
     try:
         for port, (name, schema) in enumerate(schemas.items(), start=first_port):
             env = {
-                "KN_KAFKA_BOOTSTRAP": kafka_bootstrap,
+                **infra.kafka_env(
+                    infra.endpoints().kafka(name) if kafka_admin.secured else kafka_admin
+                ),
                 f"KN_{name.upper()}_DATABASE_URL": f"{database_url}?search_path={schema}",
                 f"KN_{name.upper()}_API_TOKENS": json.dumps(ROLES),
                 "KN_TOKEN_PUBLIC_KEY": PUBLIC_KEY,
@@ -67,4 +76,4 @@ def demo_services(
     finally:
         for process in running.values():
             process.stop()
-        asyncio.run(drop_topics(kafka_bootstrap, prefix))
+        asyncio.run(drop_topics(kafka_admin, prefix, granted))

@@ -9,15 +9,19 @@ from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 from aiokafka.admin import AIOKafkaAdminClient
 from aiokafka.structs import ConsumerRecord
 
+from kn_deploy import acls, broker_setup
+from kn_deploy import kafka as kafka_local
+from kn_deploy.broker_admin import Acl, delete_acls
 from kn_servicekit.kafka import caught_up, partitions_of
+from kn_servicekit.kafka_access import KafkaAccess, kafka_options
 
 Message = tuple[bytes | None, Sequence[tuple[str, bytes | None]], bytes | None]
 """(key, headers, value)"""
 
 
-async def produce(bootstrap: str, topic: str, messages: Sequence[Message]) -> None:
+async def produce(kafka: KafkaAccess, topic: str, messages: Sequence[Message]) -> None:
     """Publish (key, headers, value) messages and wait for every acknowledgement."""
-    producer = AIOKafkaProducer(bootstrap_servers=bootstrap, acks="all", linger_ms=5)
+    producer = AIOKafkaProducer(**kafka_options(kafka), acks="all", linger_ms=5)
     await producer.start()
     try:
         sent = [
@@ -30,9 +34,9 @@ async def produce(bootstrap: str, topic: str, messages: Sequence[Message]) -> No
         await producer.stop()
 
 
-async def read_all(bootstrap: str, topic: str) -> list[ConsumerRecord]:
+async def read_all(kafka: KafkaAccess, topic: str) -> list[ConsumerRecord]:
     """Every record now on `topic`, partition by partition."""
-    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False)
+    consumer = AIOKafkaConsumer(**kafka_options(kafka), enable_auto_commit=False)
     await consumer.start()
     try:
         partitions = await partitions_of(consumer, topic)
@@ -51,14 +55,27 @@ async def read_all(bootstrap: str, topic: str) -> list[ConsumerRecord]:
         await consumer.stop()
 
 
-async def drop_topics(bootstrap: str, prefix: str) -> None:
-    """Delete a sandbox's topics, so a broker kept between runs does not pile up partitions
-    (each holds open files; thousands of them exhaust the broker's file limit)."""
-    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
+async def grant_sandbox(kafka: KafkaAccess, prefix: str) -> set[Acl]:
+    """Every principal's ACLs on a sandbox's topics and groups (none on a PLAINTEXT broker)."""
+    if not kafka.secured:
+        return set()
+    users = kafka_local.KafkaLocal.default().principals.read()
+    granted = acls.acls(users, prefix)
+    await broker_setup.grant(kafka, granted)
+    return granted
+
+
+async def drop_topics(kafka: KafkaAccess, prefix: str, granted: set[Acl] | None = None) -> None:
+    """Delete a sandbox's topics (and its ACLs), so a broker kept between runs piles up
+    neither partitions (each holds open files; thousands of them exhaust the broker's file
+    limit) nor bindings."""
+    admin = AIOKafkaAdminClient(**kafka_options(kafka))
     await admin.start()
     try:
         mine = [name for name in await admin.list_topics() if name.startswith(prefix)]
         if mine:
             await admin.delete_topics(mine)
+        if granted:
+            await delete_acls(admin, granted)
     finally:
         await admin.close()

@@ -17,6 +17,7 @@ import asyncpg
 
 from kn_deploy import kafka
 from kn_deploy.services import ServiceProcess
+from kn_servicekit.kafka_access import KafkaAccess
 from tests.support.outage import Published, Traffic, membership_process, published, ready_status
 from tests.support.waiting import eventually
 
@@ -57,7 +58,7 @@ async def kafka_outage(
     broker: kafka.KafkaLocal, database_url: str, logs: Path, *, down: float, rate: float
 ) -> KafkaOutage:
     """Run the outage against a membership process in a fresh schema of `database_url`."""
-    async with in_fresh_schema(broker.bootstrap, database_url, logs) as service:
+    async with in_fresh_schema(broker.access("membership"), database_url, logs) as service:
         await asyncio.to_thread(service.wait_healthy, 60.0, "/ready")
         traffic, stop = Traffic(service.url, tag=uuid.uuid4().hex[:8], rate=rate), asyncio.Event()
         readiness: list[Sample] = []
@@ -76,7 +77,7 @@ async def kafka_outage(
         stop.set()
         await asyncio.gather(*tasks)
         counted = await eventually(
-            lambda: published(broker.bootstrap, TOPIC, traffic),
+            lambda: published(broker.access(), TOPIC, traffic),
             lambda found: not found.lost,
             what="every accepted command on Kafka",
             within=180,
@@ -91,14 +92,14 @@ async def kafka_outage(
 
 @asynccontextmanager
 async def in_fresh_schema(
-    bootstrap: str, database_url: str, logs: Path
+    access: KafkaAccess, database_url: str, logs: Path
 ) -> AsyncIterator[ServiceProcess]:
-    """A membership process on `bootstrap`, in a fresh schema of `database_url`."""
+    """A membership process reaching Kafka as `access`, in a fresh schema of `database_url`."""
     schema = f"outage_{uuid.uuid4().hex[:10]}"
     admin = await asyncpg.connect(database_url)
     await admin.execute(f'CREATE SCHEMA "{schema}"')
     url = f"{database_url}?search_path={schema}"
-    process = membership_process(bootstrap, logs, KN_MEMBERSHIP_DATABASE_URL=url)
+    process = membership_process(access, logs, KN_MEMBERSHIP_DATABASE_URL=url)
     try:
         yield process
     finally:

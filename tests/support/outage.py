@@ -20,7 +20,9 @@ from pathlib import Path
 import httpx
 
 from kn_contracts.envelope import Envelope, encode
+from kn_deploy.infra import kafka_env
 from kn_deploy.services import ServiceProcess, start_service
+from kn_servicekit.kafka_access import KafkaAccess
 from tests.membership.facts import opened
 from tests.support.kafka import produce, read_all
 from tests.support.private_infra import free_port
@@ -98,9 +100,9 @@ class Published:
         )
 
 
-async def published(bootstrap: str, topic: str, traffic: Traffic) -> Published:
+async def published(kafka: KafkaAccess, topic: str, traffic: Traffic) -> Published:
     """Read the whole topic and count the traffic's records against what was accepted."""
-    records = await read_all(bootstrap, topic)
+    records = await read_all(kafka, topic)
     ids: Counter[bytes] = Counter()
     found: set[str] = set()
     out_of_order = 0
@@ -148,22 +150,23 @@ async def ready_status(url: str) -> tuple[int, dict[str, object]]:
         return answer.status_code, body
 
 
-async def region_opens(bootstrap: str, topic: str, ydernummer: str) -> None:
+async def region_opens(kafka: KafkaAccess, topic: str, ydernummer: str) -> None:
     """The region reports a new clinic's owner (membership's feed puts them on the list)."""
     change = opened(ydernummer, f"p-{ydernummer}", "Ruth Holm", "klinik-ny", dt.date(2025, 1, 1))
     envelope = Envelope(
         str(uuid.uuid4()), "/region/nordjylland", change.ce_type(), dt.datetime.now(dt.UTC)
     )
     headers, value = encode(change, envelope)
-    await produce(bootstrap, topic, [(ydernummer.encode(), headers, value)])
+    await produce(kafka, topic, [(ydernummer.encode(), headers, value)])
 
 
-def membership_process(bootstrap: str, logs: Path, **env: str) -> ServiceProcess:
-    """A membership process on `bootstrap` with an EKM token (and `env`), on a free port."""
+def membership_process(kafka: KafkaAccess, logs: Path, **env: str) -> ServiceProcess:
+    """A membership process reaching Kafka as `kafka` (membership's principal) with an EKM
+    token (and `env`), on a free port."""
     return start_service(
         "membership",
         {
-            "KN_KAFKA_BOOTSTRAP": bootstrap,
+            **kafka_env(kafka),
             "KN_TOPIC_PREFIX": "",
             "KN_MEMBERSHIP_API_TOKENS": json.dumps({EKM_TOKEN: "ekm"}),
             **env,

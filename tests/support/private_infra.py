@@ -17,7 +17,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from kn_contracts.topics import TOPICS
-from kn_deploy import kafka, postgres
+from kn_deploy import broker_setup, kafka, postgres
 from kn_deploy.provision import provision
 from kn_servicekit.settings import LocalDatabase
 from kn_servicekit.topics import ensure_topics
@@ -42,7 +42,8 @@ def private_kafka(folder: Path) -> Iterator[kafka.KafkaLocal]:
     (folder / shared.libs.name).symlink_to(shared.libs, target_is_directory=True)
     try:
         kafka.start(broker)
-        asyncio.run(ensure_topics(broker.bootstrap, TOPICS))
+        asyncio.run(broker_setup.secure(broker))
+        asyncio.run(ensure_topics(broker.access(), TOPICS))
         yield broker
     finally:
         kafka.stop(broker, timeout=10.0)

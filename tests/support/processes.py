@@ -10,15 +10,19 @@ from collections.abc import Awaitable, Callable, Sequence
 from pathlib import Path
 from typing import TypeVar
 
+from kn_deploy.infra import kafka_env
+from kn_servicekit.kafka_access import KafkaAccess
+
 Chunk = TypeVar("Chunk")
 REPO = Path(__file__).resolve().parents[2]
 
 
-async def start_worker(*args: str) -> asyncio.subprocess.Process:
-    """`python -m tests.support.workers ARGS` from the repository root."""
-    env = {**os.environ, "PYTHONPATH": str(REPO)}
+async def start_worker(kind: str, kafka: KafkaAccess, *args: str) -> asyncio.subprocess.Process:
+    """`python -m tests.support.workers KIND ARGS` from the repository root, reaching Kafka
+    as `kafka` (handed over in the settings' environment variables)."""
+    env = {**os.environ, **kafka_env(kafka), "PYTHONPATH": str(REPO)}
     return await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "tests.support.workers", *args,
+        sys.executable, "-m", "tests.support.workers", kind, *args,
         cwd=REPO, env=env, stdin=asyncio.subprocess.DEVNULL,
         stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.DEVNULL,
     )  # fmt: skip

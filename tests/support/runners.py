@@ -11,15 +11,16 @@ import asyncpg
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
 
 from kn_servicekit.deadletter import DeadLetters
+from kn_servicekit.kafka_access import KafkaAccess, kafka_options
 from kn_servicekit.projection import Cutoff, Projection
 from kn_servicekit.runner import ProjectionRunner
 from tests.support.ticks import CATALOG
 
 
 @asynccontextmanager
-async def dead_letter_producer(bootstrap: str) -> AsyncIterator[AIOKafkaProducer]:
+async def dead_letter_producer(kafka: KafkaAccess) -> AsyncIterator[AIOKafkaProducer]:
     """A started producer for dead letters and redrives."""
-    producer = AIOKafkaProducer(bootstrap_servers=bootstrap, acks="all")
+    producer = AIOKafkaProducer(**kafka_options(kafka), acks="all")
     await producer.start()
     try:
         yield producer
@@ -29,7 +30,7 @@ async def dead_letter_producer(bootstrap: str) -> AsyncIterator[AIOKafkaProducer
 
 def runner(
     pool: asyncpg.Pool,
-    bootstrap: str,
+    kafka: KafkaAccess,
     projection: Projection,
     producer: AIOKafkaProducer,
     *,
@@ -41,7 +42,7 @@ def runner(
     """A runner for `projection` in a new schema unless one is given."""
     return kind(
         pool=pool,
-        bootstrap=bootstrap,
+        kafka=kafka,
         projection=projection,
         catalog=CATALOG,
         schema=schema or f"p_{uuid.uuid4().hex[:10]}",

@@ -17,9 +17,11 @@ import httpx
 from fastapi import FastAPI
 
 from kn_contracts.topics import TOPICS
+from kn_deploy import infra
+from kn_servicekit.kafka_access import KafkaAccess
 from kn_servicekit.settings import ServiceSettings
 from kn_servicekit.topics import ensure_topics
-from tests.support.kafka import drop_topics
+from tests.support.kafka import drop_topics, grant_sandbox
 from tests.support.persons import PUBLIC_KEY
 from tests.support.waiting import eventually
 
@@ -30,16 +32,24 @@ S = TypeVar("S", bound=ServiceSettings)
 class Sandbox:
     """Where one test's services live: a topic prefix and a database schema per service."""
 
-    bootstrap: str
+    kafka: KafkaAccess  # the admin: what the tests' own producers and readers use
     database_url: str
     prefix: str
 
+    def access(self, user: str) -> KafkaAccess:
+        """How principal `user` reaches the broker (its own credentials when secured)."""
+        return infra.endpoints().kafka(user) if self.kafka.secured else self.kafka
+
+    def env(self, service: str) -> dict[str, str]:
+        """A service process's Kafka settings in this sandbox, as its own principal."""
+        return infra.kafka_env(self.access(service)) | {"KN_TOPIC_PREFIX": self.prefix}
+
     def settings(self, cls: type[S], tokens: Mapping[str, str], schema: str) -> S:
-        """Settings for a service in this sandbox."""
+        """Settings for a service in this sandbox, connecting as the service's principal."""
+        service = str(cls.model_config.get("env_prefix", "")).removeprefix("KN_").rstrip("_")
         return cls.model_validate(
             {
-                "KN_KAFKA_BOOTSTRAP": self.bootstrap,
-                "KN_TOPIC_PREFIX": self.prefix,
+                **self.env(service.lower()),
                 "database_url": f"{self.database_url}?search_path={schema}",
                 "api_tokens": dict(tokens),
                 "KN_TOKEN_PUBLIC_KEY": PUBLIC_KEY,  # persons' tokens (tests/support/persons)
@@ -52,15 +62,17 @@ class Sandbox:
 
 
 @asynccontextmanager
-async def sandbox(bootstrap: str, database_url: str) -> AsyncIterator[Sandbox]:
-    """A unique topic prefix with every registered topic created under it."""
+async def sandbox(kafka: KafkaAccess, database_url: str) -> AsyncIterator[Sandbox]:
+    """A unique topic prefix with every registered topic created under it, and (on a
+    secured broker) every principal's ACLs on them (kn_deploy.acls)."""
     prefix = f"t{uuid.uuid4().hex[:8]}."
-    box = Sandbox(bootstrap, database_url, prefix)
-    await ensure_topics(bootstrap, TOPICS, prefix=prefix)
+    box = Sandbox(kafka, database_url, prefix)
+    await ensure_topics(kafka, TOPICS, prefix=prefix)
+    granted = await grant_sandbox(kafka, prefix)
     try:
         yield box
     finally:
-        await drop_topics(bootstrap, prefix)
+        await drop_topics(kafka, prefix, granted)
 
 
 @asynccontextmanager

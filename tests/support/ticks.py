@@ -13,6 +13,7 @@ from kn_contracts.base import Event
 from kn_contracts.catalog import Catalog
 from kn_contracts.envelope import Envelope, encode
 from kn_servicekit.db import Connection
+from kn_servicekit.kafka_access import KafkaAccess, kafka_options
 from kn_servicekit.projection import Delivery
 
 
@@ -108,9 +109,9 @@ async def tallies(pool: asyncpg.Pool, schema: str) -> dict[str, tuple[int, int]]
     return {row["counter"]: (row["events"], row["total"]) for row in rows}
 
 
-async def create_topic(bootstrap: str, name: str, partitions: int = 3) -> None:
+async def create_topic(kafka: KafkaAccess, name: str, partitions: int = 3) -> None:
     """A topic and its dead-letter topic, as the registry's topics are created."""
-    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
+    admin = AIOKafkaAdminClient(**kafka_options(kafka))
     await admin.start()
     try:
         await admin.create_topics([NewTopic(name, partitions, 1), NewTopic(name + ".dlq", 1, 1)])

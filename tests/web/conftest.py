@@ -11,6 +11,7 @@ import pytest
 from playwright.sync_api import Browser, Playwright, sync_playwright
 
 from kn_deploy.services import ServiceProcess, start_service
+from kn_servicekit.kafka_access import KafkaAccess
 from tests.support.demo_services import demo_services
 from tests.web import story
 
@@ -37,14 +38,14 @@ def start_web(urls: dict[str, str], logs: Path, port: int) -> ServiceProcess:
 
 @pytest.fixture(scope="package")
 def system(
-    kafka_bootstrap: str, test_database_url: str, tmp_path_factory: pytest.TempPathFactory
+    kafka_admin: KafkaAccess, test_database_url: str, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[System]:
     logs = tmp_path_factory.mktemp("web-logs")
     with (
         pytest.MonkeyPatch.context() as monkeypatch,
         demo_services(
             SERVICES,
-            kafka_bootstrap=kafka_bootstrap,
+            kafka_admin=kafka_admin,
             database_url=test_database_url,
             logs=logs,
             first_port=FIRST_PORT,
@@ -52,7 +53,7 @@ def system(
         ) as running,
     ):
         urls = {name: process.url for name, process in running.items()}
-        story.seed(urls, kafka_bootstrap)
+        story.seed(urls, kafka_admin)
         web = start_web(urls, logs, WEB_PORT)
         try:
             yield System(urls, web.url)

@@ -18,6 +18,7 @@ from kn_contracts.envelope import Envelope, encode
 from kn_contracts.events import region as rg
 from kn_contracts.topics import REGION_YDERNUMMER
 from kn_deploy.scenario_kit import until
+from kn_servicekit.kafka_access import KafkaAccess, kafka_options
 from tests.support.persons import person_token
 
 NETWORK, CLINIC, SHARED = "aalborg-oest", "fysio-oest", "240117"
@@ -47,7 +48,7 @@ def get(url: str, token: str) -> Any:
     return answer.json()
 
 
-def seed(urls: dict[str, str], bootstrap: str) -> None:
+def seed(urls: dict[str, str], kafka: KafkaAccess) -> None:
     """Record the starting point through membership, finance and the region feed."""
     m, f = urls["membership"] + "/v1", urls["finance"] + "/v1"
     network = {"network_id": NETWORK, "name": "Aalborg Øst", "cluster_id": "aalborg",
@@ -57,13 +58,13 @@ def seed(urls: dict[str, str], bootstrap: str) -> None:
             "effective_date": "2025-01-01"}  # fmt: skip
     post(f"{m}/networks", EKM, vest)
     first, *others = OWNERS
-    _region(bootstrap, [_opened(*first)])
+    _region(kafka, [_opened(*first)])
     until(lambda: get(f"{m}/awaiting-assignment?on=2025-01-01", EKM), bool, within=45)
     assign = {"person_id": first[0], "ydernummer": SHARED, "effective_date": "2025-01-01",
               "reason": "ny klinik i Aalborg Øst"}  # fmt: skip
     post(f"{m}/networks/{NETWORK}/members", EKM, assign)
     later = [_shared(*others[0]), *(_opened(*o) for o in others[1:])]
-    _region(bootstrap, [*later, _opened(*WAITING, clinic=("klinik-hals", "Klinik Hals")),
+    _region(kafka, [*later, _opened(*WAITING, clinic=("klinik-hals", "Klinik Hals")),
                         rg.YdernummerClosed(**_stamp(), ydernummer="999999")])  # fmt: skip
     members = f"{m}/networks/{NETWORK}/members?on=2025-03-12&owners_only=true"
     until(lambda: get(members, EKM)["members"], lambda rows: len(rows) == len(OWNERS), within=45)
@@ -108,12 +109,12 @@ def _shared(person: str, name: str, ydernummer: str) -> rg.YdernummerShared:
     return rg.YdernummerShared(**_stamp(), ydernummer=ydernummer, person_id=person, name=name)
 
 
-def _region(bootstrap: str, changes: list[Event]) -> None:
-    asyncio.run(_publish(bootstrap, changes))
+def _region(kafka: KafkaAccess, changes: list[Event]) -> None:
+    asyncio.run(_publish(kafka, changes))
 
 
-async def _publish(bootstrap: str, changes: list[Event]) -> None:
-    producer = AIOKafkaProducer(bootstrap_servers=bootstrap, acks="all", enable_idempotence=True)
+async def _publish(kafka: KafkaAccess, changes: list[Event]) -> None:
+    producer = AIOKafkaProducer(**kafka_options(kafka), acks="all", enable_idempotence=True)
     await producer.start()
     try:
         for number, change in enumerate(changes):

@@ -1,0 +1,140 @@
+"""The broker `kn infra up` starts lets a principal do what the topic registry gives it, and
+nothing else: TLS only, SCRAM-SHA-512 users, ACLs derived in kn_deploy.acls."""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import logging
+import ssl
+
+import pytest
+from aiokafka import AIOKafkaProducer
+from aiokafka.admin import AIOKafkaAdminClient
+from aiokafka.errors import (
+    KafkaConnectionError,
+    TopicAuthorizationFailedError,
+)
+
+from kn_contracts.topics import (
+    FINANCE_PAYOUTS,
+    MEETINGS_EVENTS,
+    MEMBERSHIP_EVENTS,
+    REGION_YDERNUMMER,
+    TOPICS,
+)
+from kn_deploy import infra
+from kn_deploy.acls import acls
+from kn_deploy.broker_admin import TOPIC
+from kn_deploy.kcat import kcat_env, kcat_options
+from kn_deploy.principals import AUDITOR, EKM_FINANCE, region_user
+from kn_servicekit.kafka_access import KafkaAccess, kafka_options
+
+pytestmark = pytest.mark.infra
+
+REGION = region_user("nordjylland")
+
+
+@pytest.fixture
+def secured(endpoints: infra.Endpoints) -> infra.Endpoints:
+    if not endpoints.kafka_local:
+        pytest.skip("an external broker's security is its operator's (KN_KAFKA_BOOTSTRAP)")
+    return endpoints
+
+
+async def write(access: KafkaAccess, topic: str) -> None:
+    """Publish one message as `access` (raising what the broker answers)."""
+    producer = AIOKafkaProducer(**kafka_options(access), acks="all", request_timeout_ms=10000)
+    await producer.start()
+    try:
+        await asyncio.wait_for(producer.send_and_wait(topic, b"{}", key=b"k"), 30)
+    finally:
+        await producer.stop()
+
+
+async def read(access: KafkaAccess, topic: str) -> str:
+    """Read the topic to its end as `access` with kcat (aiokafka only logs a refused read);
+    what kcat said, or TopicAuthorizationFailedError."""
+    kcat = await asyncio.create_subprocess_exec(
+        "kcat", "-C", "-b", access.bootstrap, *kcat_options(access), "-t", topic, "-e", "-q",
+        env=kcat_env(), stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.PIPE,
+    )  # fmt: skip
+    _, errors = await asyncio.wait_for(kcat.communicate(), 60)
+    said = errors.decode()
+    if "authorization failed" in said.lower():
+        raise TopicAuthorizationFailedError(said)
+    assert kcat.returncode == 0, said
+    return said
+
+
+async def test_a_region_system_may_not_write_membership_s_topic(
+    secured: infra.Endpoints,
+) -> None:
+    with pytest.raises(TopicAuthorizationFailedError):
+        await write(secured.kafka(REGION), MEMBERSHIP_EVENTS.name)
+
+
+async def test_a_service_may_not_write_another_service_s_topic(secured: infra.Endpoints) -> None:
+    with pytest.raises(TopicAuthorizationFailedError):
+        await write(secured.kafka("membership"), MEETINGS_EVENTS.name)
+
+
+async def test_ekm_s_finance_system_only_reads_the_payouts(secured: infra.Endpoints) -> None:
+    ekm = secured.kafka(EKM_FINANCE)
+    await read(ekm, FINANCE_PAYOUTS.name)
+    with pytest.raises(TopicAuthorizationFailedError):
+        await write(ekm, FINANCE_PAYOUTS.name)
+    with pytest.raises(TopicAuthorizationFailedError):
+        await read(ekm, MEMBERSHIP_EVENTS.name)
+
+
+async def test_the_auditor_reads_every_topic_and_writes_none(secured: infra.Endpoints) -> None:
+    auditor = secured.kafka(AUDITOR)
+    for topic in TOPICS:
+        await read(auditor, topic.name)
+    with pytest.raises(TopicAuthorizationFailedError):
+        await write(auditor, REGION_YDERNUMMER.name)
+
+
+async def test_a_wrong_password_is_refused(
+    secured: infra.Endpoints, caplog: pytest.LogCaptureFixture
+) -> None:
+    wrong = dataclasses.replace(secured.kafka(REGION), password="not-the-password")
+    admin = AIOKafkaAdminClient(**kafka_options(wrong), request_timeout_ms=5000)
+    with pytest.raises(KafkaConnectionError), caplog.at_level(logging.ERROR, "aiokafka"):
+        await admin.start()
+    await admin.close()
+    assert "invalid credentials" in caplog.text
+
+
+async def test_a_plaintext_connection_is_refused(secured: infra.Endpoints) -> None:
+    admin = AIOKafkaAdminClient(bootstrap_servers=secured.kafka_bootstrap, request_timeout_ms=3000)
+    with pytest.raises(KafkaConnectionError):
+        await admin.start()
+    await admin.close()
+
+
+async def test_a_client_that_does_not_trust_the_ca_is_refused(secured: infra.Endpoints) -> None:
+    """TLS verifies the broker: without the local CA, the handshake fails."""
+    untrusting = dataclasses.replace(
+        secured.kafka(REGION), ca_file=ssl.get_default_verify_paths().cafile
+    )
+    admin = AIOKafkaAdminClient(**kafka_options(untrusting), request_timeout_ms=3000)
+    with pytest.raises(KafkaConnectionError):
+        await admin.start()
+    await admin.close()
+
+
+def test_a_service_writes_only_its_own_topics_and_their_dead_letters() -> None:
+    """The ACLs come from the registry: membership writes its topic and DLQ, and the DLQ of
+    the region feed it consumes; the region system writes the feed alone."""
+    found = acls(["membership", REGION, AUDITOR, EKM_FINANCE])
+    writes = {(a.user, a.name) for a in found if a.operation == "write" and a.resource == TOPIC}
+    assert writes == {
+        ("membership", "kn.membership.events"),
+        ("membership", "kn.membership.events.dlq"),
+        ("membership", "kn.region.ydernummer.dlq"),
+        (REGION, "kn.region.ydernummer"),
+    }
+    reads = {a.name for a in found if a.user == EKM_FINANCE and a.resource == TOPIC}
+    assert reads == {"kn.finance.payouts"}
