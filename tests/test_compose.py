@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
 
+from kn_deploy.compose_secrets import write_secrets
 from kn_deploy.kafka import KAFKA_VERSION
 from tests.boundaries import REPO, SERVICES
 
@@ -32,6 +34,10 @@ def test_each_service_gets_kafka_its_database_and_its_tokens(
     env = compose["services"][service]["environment"]
     prefix = f"KN_{service.upper()}_"
     assert env["KN_KAFKA_BOOTSTRAP"] == "kafka:9092"
+    # its own principal, by TLS; the password in a file only it reads (the secrets step's)
+    assert env["KN_KAFKA_USERNAME"] == service
+    assert env["KN_KAFKA_PASSWORD_FILE"] == f"/secrets/{service}.password"
+    assert env["KN_KAFKA_CA_FILE"] == "/secrets/ca.pem"
     assert env[prefix + "DATABASE_URL"].endswith(f"@postgres:5432/kn_{service}")
     assert prefix + "API_TOKENS" in env
     assert env[prefix + "HTTP_HOST"] == "0.0.0.0"  # noqa: S104 - inside its container
@@ -87,3 +93,26 @@ def test_the_build_context_leaves_out_the_virtualenv_caches_and_git_history() ->
 def test_the_service_image_installs_the_font_the_pdfs_embed() -> None:
     dockerfile = (REPO / "deploy" / "docker" / "service.Dockerfile").read_text()
     assert "fonts-dejavu-core" in dockerfile
+
+
+def test_compose_s_broker_takes_tls_and_scram_only_and_denies_what_no_acl_allows(
+    compose: dict[str, Any], tmp_path: Path
+) -> None:
+    """The secrets step (the project's own code) writes the broker's configuration: the
+    same security as `kn infra up`'s, with the quorum on the container's loopback."""
+    assert compose["services"]["secrets"]["command"][:3] == ["kn", "infra", "secrets"]
+    assert "server.properties" in compose["services"]["kafka"]["command"][2]
+    write_secrets(tmp_path)
+    config = dict(
+        line.split("=", 1)
+        for line in (tmp_path / "server.properties").read_text().replace("\\\n", "").splitlines()
+        if "=" in line
+    )
+    assert "PLAINTEXT://" not in config["listeners"]
+    assert config["controller.quorum.voters"] == "1@127.0.0.1:9093"
+    assert "CONTROLLER://127.0.0.1:9093" in config["listeners"]
+    assert config["authorizer.class.name"].endswith("StandardAuthorizer")
+    assert config["allow.everyone.if.no.acl.found"] == "false"
+    assert config["super.users"] == "User:admin"
+    assert config["sasl.enabled.mechanisms"] == "SCRAM-SHA-512"
+    assert (tmp_path / "membership.password").stat().st_mode & 0o077 == 0

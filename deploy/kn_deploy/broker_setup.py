@@ -16,8 +16,12 @@ from kn_servicekit.kafka_access import KafkaAccess
 
 async def secure(broker: KafkaLocal, prefix: str = "", users: tuple[str, ...] = ()) -> None:
     """Every principal's SCRAM credential and the ACLs the registry gives them."""
-    known = broker.principals.ensure(users)
-    admin = admin_client(broker.access())
+    await secure_users(broker.access(), broker.principals.ensure(users), prefix)
+
+
+async def secure_users(access: KafkaAccess, known: dict[str, str], prefix: str = "") -> None:
+    """Give the broker `access` (its admin) reaches these users and their ACLs."""
+    admin = admin_client(access)
     await admin.start()
     try:
         await upsert_users(admin, known)

@@ -32,6 +32,28 @@ def _infra_up(_: argparse.Namespace) -> int:
     return 0
 
 
+def _infra_secrets(args: argparse.Namespace) -> int:
+    from kn_deploy.compose_secrets import write_secrets
+
+    files = write_secrets(Path(args.dir))
+    print(f"broker security in {args.dir}: {', '.join(files)}")
+    return 0
+
+
+def _infra_secure(args: argparse.Namespace) -> int:
+    import asyncio
+    import os
+
+    from kn_deploy.broker_setup import secure_users
+    from kn_deploy.principals import Principals
+
+    known = Principals(Path(args.dir) / "principals.json").read()
+    prefix = os.environ.get("KN_TOPIC_PREFIX", "")
+    asyncio.run(secure_users(infra.endpoints().kafka(), known, prefix))
+    print(f"users and ACLs set for {', '.join(sorted(known))}")
+    return 0
+
+
 def _infra_principal(args: argparse.Namespace) -> int:
     user, password = infra.add_principal(args.principal)
     print(f"added {args.principal} to the broker; its credentials (shown this once, kept "
@@ -165,6 +187,8 @@ EXAMPLES = {
     "prepare": "example: kn infra prepare   # on a new machine, before going offline",
     "topics": "example: KN_KAFKA_BOOTSTRAP=kafka.internal:9092 kn infra topics",
     "principal": "example: kn infra principal add region:nordjylland",
+    "secrets": "example: kn infra secrets --dir /secrets   # docker-compose.yml's first step",
+    "secure": "example: KN_KAFKA_USERNAME=admin ... kn infra secure --dir /secrets",
     "add": "example: kn infra principal add region:nordjylland   # prints its password once",
     "dlq": "example: kn dlq list --topic kn.region.ydernummer",
     "list": "example: kn dlq list --topic kn.region.ydernummer",
@@ -221,6 +245,12 @@ def parser() -> argparse.ArgumentParser:
     )  # fmt: skip
     adding.add_argument("principal", help="region:<name> (or a service, ekm-finance, auditor)")
     adding.set_defaults(handler=_infra_principal)
+    secrets = _command(actions, "secrets", "write a broker's CA, keystore, passwords, config")
+    secrets.add_argument("--dir", required=True, help="the folder (a compose volume)")
+    secrets.set_defaults(handler=_infra_secrets)
+    secure = _command(actions, "secure", "give KN_KAFKA_BOOTSTRAP's broker users and ACLs")
+    secure.add_argument("--dir", required=True, help="where `kn infra secrets` wrote")
+    secure.set_defaults(handler=_infra_secure)
     dlq_cmd = _command(commands, "dlq", "dead letters: list and redrive")
     dlq_actions = dlq_cmd.add_subparsers(dest="action", required=True)
     listing = _command(dlq_actions, "list", "every dead letter, with its reason")

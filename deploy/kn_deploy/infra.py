@@ -39,10 +39,12 @@ class Endpoints:
         if self.kafka_local:
             return kafka.KafkaLocal.default().access(user)
         env = os.environ.get
+        password, password_file = env("KN_KAFKA_PASSWORD"), env("KN_KAFKA_PASSWORD_FILE")
+        if password is None and password_file is not None:
+            password = Path(password_file).read_text().strip()
         return KafkaAccess(
-            self.kafka_bootstrap, env("KN_KAFKA_USERNAME"), env("KN_KAFKA_PASSWORD"),
-            env("KN_KAFKA_CA_FILE"),
-        )  # fmt: skip
+            self.kafka_bootstrap, env("KN_KAFKA_USERNAME"), password, env("KN_KAFKA_CA_FILE")
+        )
 
     def service_env(self, service: str) -> dict[str, str]:
         """Environment that points one service at Kafka as its own principal and at its own

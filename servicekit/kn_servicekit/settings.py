@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -77,6 +78,8 @@ class ServiceSettings(BaseSettings):
     kafka_username: str | None = Field(None, validation_alias="KN_KAFKA_USERNAME")
     kafka_password: str | None = Field(None, validation_alias="KN_KAFKA_PASSWORD", repr=False)
     kafka_ca_file: str | None = Field(None, validation_alias="KN_KAFKA_CA_FILE")
+    # or the password in a file (a container's secret), read when the service connects
+    kafka_password_file: str | None = Field(None, validation_alias="KN_KAFKA_PASSWORD_FILE")
     # put before every topic name: lets tests and trials share one cluster without mixing
     topic_prefix: str = Field("", validation_alias="KN_TOPIC_PREFIX")
     database_url: str  # the role the service runs as: it may only read and append events
@@ -116,9 +119,10 @@ class ServiceSettings(BaseSettings):
     @property
     def kafka(self) -> KafkaAccess:
         """How this service reaches the broker (kafka_access.kafka_options builds clients)."""
-        return KafkaAccess(
-            self.kafka_bootstrap, self.kafka_username, self.kafka_password, self.kafka_ca_file
-        )
+        password = self.kafka_password
+        if password is None and self.kafka_password_file is not None:
+            password = Path(self.kafka_password_file).read_text().strip()
+        return KafkaAccess(self.kafka_bootstrap, self.kafka_username, password, self.kafka_ca_file)
 
     def topic(self, topic: Topic) -> str:
         """The name a registered topic has in this deployment."""

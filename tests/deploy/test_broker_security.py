@@ -133,6 +133,8 @@ def test_a_service_writes_only_its_own_topics_and_their_dead_letters() -> None:
     assert writes == {
         ("membership", "kn.membership.events"),
         ("membership", "kn.membership.events.dlq"),
+        ("membership", "kn.membership.keys"),
+        ("membership", "kn.membership.keys.dlq"),
         ("membership", "kn.region.ydernummer.dlq"),
         (REGION, "kn.region.ydernummer"),
     }
