@@ -18,11 +18,11 @@ import httpx
 import pytest
 
 from kn_contracts.topics import TOPICS
-from kn_deploy import kafka, postgres
+from kn_deploy import infra, kafka, postgres
 from kn_servicekit.kafka_access import KafkaAccess
 from kn_servicekit.settings import LocalDatabase
 from kn_servicekit.topics import ensure_topics
-from tests.support.kafka import drop_topics
+from tests.support.kafka import drop_topics, grant_sandbox
 from tests.support.kafka_outage import TOPIC, kafka_outage
 from tests.support.outage import (
     EKM_TOKEN,
@@ -84,8 +84,9 @@ async def prefix(kafka_admin: KafkaAccess) -> AsyncIterator[str]:
     """A topic prefix of this test's own on the shared Kafka, its topics deleted after."""
     chosen = f"pg{uuid.uuid4().hex[:8]}."
     await ensure_topics(kafka_admin, TOPICS, prefix=chosen)
+    granted = await grant_sandbox(kafka_admin, chosen)  # membership's ACLs on them
     yield chosen
-    await drop_topics(kafka_admin, chosen)
+    await drop_topics(kafka_admin, chosen, granted)
 
 
 @pytest.mark.timeout(240)
@@ -94,7 +95,8 @@ async def test_a_service_recovers_by_itself_from_a_postgresql_restart_losing_and
 ) -> None:
     db = LocalDatabase("membership", port=cluster.port)
     env = {db.env_var: db.url, db.owner_env_var: db.owner_url, "KN_TOPIC_PREFIX": prefix}
-    service = membership_process(kafka_admin, tmp_path / "logs", **env)
+    as_membership = infra.endpoints().kafka("membership") if kafka_admin.secured else kafka_admin
+    service = membership_process(as_membership, tmp_path / "logs", **env)
     try:
         await asyncio.to_thread(service.wait_healthy, 60.0, "/ready")
         traffic, stop = Traffic(service.url, tag=uuid.uuid4().hex[:8], rate=RATE), asyncio.Event()

@@ -39,8 +39,9 @@ def test_existing_servers_named_in_the_environment_replace_the_local_ones(
 def test_up_against_existing_servers_starts_nothing_locally(
     endpoints: infra.Endpoints, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
+    external = infra.kafka_env(endpoints.kafka())  # the broker's admin, as an operator has it
     monkeypatch.setenv("KN_CACHE_DIR", str(tmp_path))
-    for setting, given in infra.kafka_env(endpoints.kafka()).items():
+    for setting, given in external.items():
         monkeypatch.setenv(setting, given)
     for service, url in endpoints.databases.items():
         monkeypatch.setenv(f"KN_{service.upper()}_DATABASE_URL", url)
