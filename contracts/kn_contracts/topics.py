@@ -142,6 +142,7 @@ MEMBERSHIP_KEYS = Topic(
     "id; a tombstone (no value) once EKM erased the person. Readers keep a copy in their own "
     "database and delete it on the tombstone.",
     events=(),
+    readers=("meetings", "reporting"),  # they unseal members' fields (kn_servicekit.personal)
     partitions=1,
     compacted=True,
 )
@@ -152,6 +153,7 @@ MEETINGS_KEYS = Topic(
     description="Compacted: the key of each sealed attendance line's subject (a member, or a "
     "person written in by hand), by key id; a tombstone once erased.",
     events=(),
+    readers=("reporting",),
     partitions=1,
     compacted=True,
 )

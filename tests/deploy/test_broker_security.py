@@ -7,6 +7,7 @@ import asyncio
 import dataclasses
 import logging
 import ssl
+import uuid
 
 import pytest
 from aiokafka import AIOKafkaProducer
@@ -140,3 +141,23 @@ def test_a_service_writes_only_its_own_topics_and_their_dead_letters() -> None:
     }
     reads = {a.name for a in found if a.user == EKM_FINANCE and a.resource == TOPIC}
     assert reads == {"kn.finance.payouts"}
+
+
+async def test_an_added_region_writes_the_feed_with_the_password_printed_once(
+    secured: infra.Endpoints,
+) -> None:
+    """`kn infra principal add region:<name>`: a new user and its ACLs, nothing more."""
+    name = f"test-{uuid.uuid4().hex[:8]}"
+    user, password = await asyncio.to_thread(infra.add_principal, f"region:{name}")
+    assert user == f"region-{name}"
+    region = secured.kafka().as_user(user, password)
+    await write(region, REGION_YDERNUMMER.name)
+    with pytest.raises(TopicAuthorizationFailedError):
+        await write(region, MEMBERSHIP_EVENTS.name)
+
+
+def test_a_principal_that_is_not_one_of_ours_is_refused_with_what_to_name() -> None:
+    with pytest.raises(ValueError, match="region:<name>"):
+        infra.add_principal("regoin:nord")
+    with pytest.raises(ValueError, match="lower-case"):
+        infra.add_principal("region:Nord Jylland")
