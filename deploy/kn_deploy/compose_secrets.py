@@ -11,16 +11,10 @@ from pathlib import Path
 from kn_deploy import kafka
 from kn_deploy.broker_tls import TlsFiles, ensure_tls, write_private
 from kn_deploy.principals import ADMIN, Principals
+from kn_servicekit.kafka_access import KafkaAccess, java_client_properties
 
 KAFKA_UID, SERVICE_UID = 1000, 10001  # apache/kafka's appuser; kn in service.Dockerfile
 DATA = "/var/lib/kafka/data"
-ADMIN_CLIENT = """security.protocol=SASL_SSL
-sasl.mechanism=SCRAM-SHA-512
-sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required \\
- username="{admin}" password="{password}";
-ssl.truststore.type=PEM
-ssl.truststore.location={ca}
-"""
 
 
 def write_secrets(folder: Path, host: str = "kafka") -> list[str]:
@@ -48,8 +42,9 @@ def write_secrets(folder: Path, host: str = "kafka") -> list[str]:
     )
     text = text.replace("SASL_SSL:SASL_SSL,", "SASL_SSL:SASL_SSL,HOST:SASL_SSL,")
     write_private(folder / "server.properties", text.encode())
-    client = ADMIN_CLIENT.format(admin=ADMIN, password=known[ADMIN], ca=tls.ca)
-    write_private(folder / "admin-client.properties", client.encode())  # the healthcheck's
+    admin = KafkaAccess(f"{host}:9092", ADMIN, known[ADMIN], str(tls.ca))
+    client = java_client_properties(admin)  # the healthcheck's kafka-topics.sh
+    write_private(folder / "admin-client.properties", client.encode())
     if os.geteuid() == 0:  # the broker reads its files, each service its password
         broker_files = ("server.properties", "admin-client.properties", tls.keystore.name)
         for name in (*broker_files, f"{ADMIN}.password"):
