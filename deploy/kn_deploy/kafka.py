@@ -245,6 +245,12 @@ def start(kafka: KafkaLocal, timeout: float = 90.0) -> int:
     """Start the broker in the background and return once a metadata request succeeds."""
     pid = running_pid(kafka)
     if pid is not None:
+        if not (kafka.root / "data" / SECURED_MARK).exists():
+            raise RuntimeError(
+                f"the Kafka running here (pid {pid}) was started before the broker was "
+                "secured (PLAINTEXT, no users); `kn infra down --purge` stops it and deletes "
+                "its log (the log and the databases go together), then `kn infra up`"
+            )
         asyncio.run(wait_ready(kafka.access(), timeout))
         return pid
     ensure_jars(kafka)

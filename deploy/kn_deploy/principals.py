@@ -78,7 +78,7 @@ class Principals:
     def password(self, user: str) -> str:
         known = self.read()
         if user not in known:
-            raise KeyError(
+            raise ValueError(
                 f"the broker has no principal {user!r}; "
                 "add one with `kn infra principal add region:<name>`"
             )

@@ -6,8 +6,10 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import logging
+import os
 import ssl
 import uuid
+from pathlib import Path
 
 import pytest
 from aiokafka import AIOKafkaProducer
@@ -24,7 +26,7 @@ from kn_contracts.topics import (
     REGION_YDERNUMMER,
     TOPICS,
 )
-from kn_deploy import infra
+from kn_deploy import infra, kafka
 from kn_deploy.acls import acls
 from kn_deploy.broker_admin import TOPIC
 from kn_deploy.kcat import kcat_env, kcat_options
@@ -161,3 +163,15 @@ def test_a_principal_that_is_not_one_of_ours_is_refused_with_what_to_name() -> N
         infra.add_principal("regoin:nord")
     with pytest.raises(ValueError, match="lower-case"):
         infra.add_principal("region:Nord Jylland")
+
+
+def test_a_broker_started_before_it_was_secured_is_named_with_what_to_do(tmp_path: Path) -> None:
+    """A checkout whose Kafka runs PLAINTEXT from before: `kn infra up` says to purge."""
+    broker = kafka.KafkaLocal(root=tmp_path)
+    (tmp_path / "data").mkdir()
+    broker.pid_file.write_text(str(os.getpid()))  # a live process where its pid is kept
+    with pytest.raises(RuntimeError, match="kn infra down --purge"):
+        kafka.start(broker)
+    (tmp_path / "data" / "meta.properties").write_text("version=1\n")
+    with pytest.raises(RuntimeError, match="formatted before the broker was secured"):
+        kafka._check_formatted_secured(broker)
