@@ -9,7 +9,7 @@ from aiokafka import AIOKafkaProducer
 
 from kn_contracts.topics import TOPICS
 from kn_servicekit.deadletter_inbox import DeadLetter, latest_pending, read_letters, redrive
-from kn_servicekit.kafka_access import KafkaAccess, kafka_options
+from kn_servicekit.kafka_access import KafkaAccess, kafka_options, transports_closed
 
 
 def list_letters(kafka: KafkaAccess, topics: Sequence[str]) -> list[tuple[str, DeadLetter]]:
@@ -17,8 +17,11 @@ def list_letters(kafka: KafkaAccess, topics: Sequence[str]) -> list[tuple[str, D
 
     async def gather() -> list[tuple[str, DeadLetter]]:
         found = []
-        for topic in topics or [t.name for t in TOPICS]:
-            found += [(topic, letter) for letter in await read_letters(kafka, topic)]
+        try:
+            for topic in topics or [t.name for t in TOPICS]:
+                found += [(topic, letter) for letter in await read_letters(kafka, topic)]
+        finally:
+            await transports_closed()
         return found
 
     return asyncio.run(gather())
@@ -28,6 +31,12 @@ def redrive_letters(kafka: KafkaAccess, topic: str, offsets: Sequence[int]) -> l
     """Send the chosen pending letters (all pending ones if no offsets) back to `topic`."""
 
     async def run() -> list[DeadLetter]:
+        try:
+            return await send_back()
+        finally:
+            await transports_closed()
+
+    async def send_back() -> list[DeadLetter]:
         letters = await read_letters(kafka, topic)
         unknown = set(offsets) - {dead.dlq_offset for dead in letters}
         if unknown:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import os
+import shlex
 import shutil
 from pathlib import Path
 from typing import Any
@@ -95,7 +96,7 @@ async def run_readme_line(line: str, membership: Membership, topic: str) -> tupl
     assert region.password is not None
     assert region.ca_file is not None
     line = line.replace("127.0.0.1:19092", region.bootstrap)
-    line = line.replace(README_CA, region.ca_file)
+    line = line.replace(README_CA, shlex.quote(region.ca_file))  # a checkout's path may hold spaces
     line = line.replace("-t kn.region.ydernummer", f"-t {topic}")
     kcat = await asyncio.create_subprocess_exec(
         "bash", "-c", line, cwd=REPO, env={**os.environ, "REGION_PASSWORD": region.password},
