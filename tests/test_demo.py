@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -18,27 +17,12 @@ from kn_deploy.scenario_closing import settled
 from kn_deploy.scenario_year import WORKED_EXAMPLE, Expected
 from kn_deploy.services import ServiceProcess
 from kn_servicekit.kafka_access import KafkaAccess
-from tests.support.demo_services import TOKENS, demo_services
+from tests.support.demo_services import TOKENS, services_fixture
 
 SERVICES = ("membership", "meetings", "finance", "reporting")
 
 
-@pytest.fixture
-def services(
-    kafka_admin: KafkaAccess,
-    test_database_url: str,
-    tmp_path: Path,
-    monkeypatch: pytest.MonkeyPatch,
-) -> Iterator[dict[str, ServiceProcess]]:
-    with demo_services(
-        SERVICES,
-        kafka_admin=kafka_admin,
-        database_url=test_database_url,
-        logs=tmp_path,
-        first_port=18300,
-        monkeypatch=monkeypatch,
-    ) as running:
-        yield running
+services = services_fixture(SERVICES, first_port=18300)
 
 
 def _text(path: str) -> str:

@@ -11,7 +11,6 @@ import io
 import os
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -32,7 +31,7 @@ from kn_rules.audit import AsOf
 from kn_rules.scheme_files import load_scheme
 from kn_servicekit.kafka_access import KafkaAccess, kafka_options
 from tests.reporting.test_through_the_services import play_worked_example
-from tests.support.demo_services import demo_services
+from tests.support.demo_services import services_fixture
 from tests.support.kafka import read_all
 
 pytestmark = pytest.mark.infra
@@ -46,18 +45,7 @@ AUDITOR = {"Authorization": "Bearer demo-auditor"}
 NETWORK, MEETING = "aalborg-oest", "2025-03-12"
 
 
-@pytest.fixture
-def services(
-    kafka_admin: KafkaAccess,
-    test_database_url: str,
-    tmp_path: Path,
-    monkeypatch: pytest.MonkeyPatch,
-) -> Iterator[dict[str, ServiceProcess]]:
-    with demo_services(
-        SERVICES, kafka_admin=kafka_admin, database_url=test_database_url,
-        logs=tmp_path, first_port=18370, monkeypatch=monkeypatch,
-    ) as running:  # fmt: skip
-        yield running
+services = services_fixture(SERVICES, first_port=18370)
 
 
 def get(service: ServiceProcess, path: str, headers: dict[str, str] = EKM) -> httpx.Response:

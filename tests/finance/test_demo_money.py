@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -14,28 +13,13 @@ from kn_deploy.scenario import Scenario
 from kn_deploy.scenario_money import Money
 from kn_deploy.services import ServiceProcess
 from kn_servicekit.kafka_access import KafkaAccess
-from tests.support.demo_services import TOKENS, demo_services
+from tests.support.demo_services import TOKENS, services_fixture
 
 pytestmark = pytest.mark.infra
 SERVICES = ("membership", "meetings", "finance")
 
 
-@pytest.fixture
-def services(
-    kafka_admin: KafkaAccess,
-    test_database_url: str,
-    tmp_path: Path,
-    monkeypatch: pytest.MonkeyPatch,
-) -> Iterator[dict[str, ServiceProcess]]:
-    with demo_services(
-        SERVICES,
-        kafka_admin=kafka_admin,
-        database_url=test_database_url,
-        logs=tmp_path,
-        first_port=18320,
-        monkeypatch=monkeypatch,
-    ) as running:
-        yield running
+services = services_fixture(SERVICES, first_port=18320)
 
 
 def test_the_demo_adds_the_years_money_and_writes_its_files(

@@ -8,7 +8,6 @@ import asyncio
 import datetime as dt
 import io
 import os
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -24,29 +23,14 @@ from kn_rules.audit import AsOf
 from kn_rules.scheme_files import load_scheme
 from kn_servicekit.cause import copenhagen_date
 from kn_servicekit.kafka_access import KafkaAccess
-from tests.support.demo_services import TOKENS, demo_services
+from tests.support.demo_services import TOKENS, services_fixture
 from tests.support.persons import as_person
 
 pytestmark = pytest.mark.infra
 SERVICES = ("membership", "meetings", "finance", "reporting")
 
 
-@pytest.fixture
-def services(
-    kafka_admin: KafkaAccess,
-    test_database_url: str,
-    tmp_path: Path,
-    monkeypatch: pytest.MonkeyPatch,
-) -> Iterator[dict[str, ServiceProcess]]:
-    with demo_services(
-        SERVICES,
-        kafka_admin=kafka_admin,
-        database_url=test_database_url,
-        logs=tmp_path,
-        first_port=18310,
-        monkeypatch=monkeypatch,
-    ) as running:
-        yield running
+services = services_fixture(SERVICES, first_port=18310)
 
 
 def play_worked_example(

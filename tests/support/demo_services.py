@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 import uuid
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -77,3 +77,29 @@ def demo_services(
         for process in running.values():
             process.stop()
         asyncio.run(drop_topics(kafka_admin, prefix, granted))
+
+
+def services_fixture(
+    names: Sequence[str], *, first_port: int
+) -> Callable[..., Iterator[dict[str, ServiceProcess]]]:
+    """A test module's `services` fixture: `names` started by `demo_services` on ports from
+    `first_port` (each module its own range, so modules may run at the same moment)."""
+
+    @pytest.fixture
+    def services(
+        kafka_admin: KafkaAccess,
+        test_database_url: str,
+        tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch,
+    ) -> Iterator[dict[str, ServiceProcess]]:
+        with demo_services(
+            names,
+            kafka_admin=kafka_admin,
+            database_url=test_database_url,
+            logs=tmp_path,
+            first_port=first_port,
+            monkeypatch=monkeypatch,
+        ) as running:
+            yield running
+
+    return services
