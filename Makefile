@@ -36,8 +36,11 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(BIN)/mypy --strict $(addprefix -p ,$(MYPY_PACKAGES))
 
+# Workers (pytest-xdist): most tests wait on Kafka, PostgreSQL or a service process, so
+# three share this machine's two cores well; a module's tests stay on one worker.
+TEST_WORKERS ?= 3
 pytest: $(STAMP)
-	$(BIN)/pytest
+	$(BIN)/pytest -n $(TEST_WORKERS) --dist loadgroup
 
 # Regenerate contracts/schemas and contracts/asyncapi.yaml after changing a contract.
 contracts: $(STAMP)

@@ -9,6 +9,16 @@ from tests.support.log_watch import LogWatch, persons_and_tokens
 _WATCH = LogWatch(*persons_and_tokens())
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """With workers (`pytest -n N --dist loadgroup`, as `make test` runs), a module's tests
+    stay together, and the browser tests all go to one worker: they share one system of
+    processes on fixed ports (tests/web/conftest.py)."""
+    for item in items:
+        path = item.path.as_posix()
+        group = "web" if "/tests/web/" in path else path
+        item.add_marker(pytest.mark.xdist_group(group))
+
+
 def pytest_runtest_logreport(report: pytest.TestReport) -> None:
     _WATCH.read(report.nodeid, "\n".join((report.capstderr, report.capstdout, report.caplog)))
 

@@ -17,6 +17,7 @@ from kn_servicekit.kafka_access import KafkaAccess
 from kn_servicekit.settings import LocalDatabase
 
 TEST_DATABASE = "test"
+_STARTED = pytest.StashKey[list[str]]()
 
 
 def _start() -> tuple[infra.Endpoints, list[str]]:
@@ -25,6 +26,27 @@ def _start() -> tuple[infra.Endpoints, list[str]]:
         pg = postgres.PostgresLocal.default()
         asyncio.run(provision(pg, [LocalDatabase(TEST_DATABASE, port=pg.port)]))
     return found, started
+
+
+def _runs_workers(config: pytest.Config) -> bool:
+    """True in the controller of a `pytest -n N` run (pytest-xdist), never in its workers."""
+    workers = getattr(config.option, "numprocesses", None)
+    return bool(workers) and not hasattr(config, "workerinput")
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_sessionstart(session: pytest.Session) -> None:
+    """With workers, the controller starts Kafka and PostgreSQL once, before any worker
+    runs, and stops them after the last: no two workers race to start them, and none stops
+    them under another (each worker's `endpoints` then finds them running)."""
+    if _runs_workers(session.config):
+        session.config.stash[_STARTED] = _start()[1]
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    started = session.config.stash.get(_STARTED, [])
+    if started and not os.environ.get("KN_KEEP_INFRA"):
+        infra.down(tuple(started))
 
 
 @pytest.fixture(scope="session")
