@@ -13,6 +13,7 @@ from kn_contracts.errors import ContractError
 SPECVERSION = "1.0"
 CONTENT_TYPE = "application/json"
 SOURCE_PREFIX = "/kvalitetsnet/"
+TRACEPARENT = "ce_traceparent"  # the Distributed Tracing extension's attribute, binary mode
 
 Headers = Iterable[tuple[str, bytes]]
 
@@ -28,6 +29,11 @@ class Envelope(NamedTuple):
     `sequence` and `log` are set by a relay (the CloudEvents Sequence extension, and our
     `knlog`): the event's position in the event log (store) named by `log`. Positions only
     grow within one log, so a consumer can tell a republished event by its position alone.
+
+    `traceparent` (the CloudEvents Distributed Tracing extension, header `ce_traceparent`)
+    is the W3C trace context of the request that caused the event, kept as the header's
+    bytes: reading it makes no object per message, and it is parsed (kn_servicekit.trace)
+    only where it is used. An invalid one is no contract error: it is treated as absent.
     """
 
     id: str
@@ -38,6 +44,7 @@ class Envelope(NamedTuple):
     content_type: str = CONTENT_TYPE
     sequence: int | None = None
     log: str | None = None
+    traceparent: bytes | None = None
 
     def headers(self) -> list[tuple[str, bytes]]:
         """Kafka headers for binary mode (UTF-8 values)."""
@@ -55,7 +62,10 @@ class Envelope(NamedTuple):
             pairs.append(("ce_sequence", f"{self.sequence:020d}"))
             pairs.append(("ce_knlog", self.log))
         pairs.append(("content-type", self.content_type))
-        return [(name, value.encode()) for name, value in pairs]
+        encoded = [(name, value.encode()) for name, value in pairs]
+        if self.traceparent is not None:
+            encoded.append((TRACEPARENT, self.traceparent))
+        return encoded
 
     @classmethod
     def from_headers(cls, headers: Headers) -> Envelope:
@@ -86,6 +96,7 @@ class Envelope(NamedTuple):
                     CONTENT_TYPE if content_type is None else content_type.decode(),
                     None if sequence is None else _position(sequence),
                     None if log is None else log.decode(),
+                    found.get(TRACEPARENT),
                 ),
             )
         except KeyError:

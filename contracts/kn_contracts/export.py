@@ -64,6 +64,12 @@ def _headers_schema(topic: Topic) -> dict[str, Any]:
                 "skips a message whose position is not above the highest it applied from "
                 "that log on that partition.",
             },
+            "ce_traceparent": {
+                "type": "string",
+                "description": "CloudEvents Distributed Tracing extension: the W3C "
+                "traceparent of the request that caused the event (00-<trace id>-<span id>-"
+                "<flags>). Optional; a consumer treats an invalid one as absent.",
+            },
             "content-type": {"const": CONTENT_TYPE},
         },
     }

@@ -18,6 +18,7 @@ from kn_contracts.catalog import Catalog
 from kn_contracts.envelope import decode
 from kn_contracts.errors import ContractError
 from kn_servicekit import admission_store as store
+from kn_servicekit import trace
 from kn_servicekit.admission import Admission, LogKey, Place, Verdict, admit, lookups
 from kn_servicekit.db import Connection
 from kn_servicekit.deadletter import (
@@ -113,9 +114,11 @@ class BatchWriter:
                 admission = await self._admit(conn, batch)
                 verdicts = zip(batch.deliveries, admission.verdicts, strict=True)
                 fresh = [delivery for delivery, v in verdicts if v is Verdict.APPLY]
-                await self._projection.apply(conn, fresh)
+                with trace.handling(fresh) as handled:  # a batch of one: in its trace
+                    await self._projection.apply(conn, fresh)
                 await self._finish(conn, batch, admission.raised, batch.letters)
             self.applied += len(fresh)
+            trace.applied(self._projection.name, fresh, handled)  # committed: say so
             return
         except self._transient:
             raise
@@ -149,11 +152,14 @@ class BatchWriter:
         for record, delivery in fresh:
             try:
                 async with conn.transaction():
-                    await self._projection.apply(conn, [delivery])
+                    with trace.handling([delivery]) as handled:
+                        await self._projection.apply(conn, [delivery])
             except self._transient:
                 raise
             except Exception as exc:
                 letters.append(letter_of(record, f"handler: {type(exc).__name__}: {exc}"))
+            else:  # its savepoint holds; the batch's commit follows
+                trace.applied(self._projection.name, [delivery], handled)
         return letters
 
     async def _finish(

@@ -11,6 +11,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 from pydantic_core import to_jsonable_python
 
+from kn_servicekit.access_log import correlated
 from kn_servicekit.auth import Actor
 from kn_servicekit.cause import Cause, copenhagen_date
 from kn_servicekit.db import Connection
@@ -47,7 +48,8 @@ async def run_command(
     """Run the handler in one transaction as the authenticated actor and answer what it
     returns as JSON; with an Idempotency-Key a repeat gets the first answer and appends
     nothing (the answer is stored with the events it appended). A refusal raises: the
-    service's error map answers it (kn_servicekit.http)."""
+    service's error map answers it (kn_servicekit.http). The events it appends carry the
+    request's trace (kn_servicekit.access_log made its span current)."""
     cause = Cause(str(actor), *command_ids(request), copenhagen_date(clock()))
     resources: Resources = request.app.state.resources
 
@@ -56,12 +58,13 @@ async def run_command(
         return Answer(status, to_jsonable_python(result))
 
     body = None if payload is None else payload.model_dump(mode="json")
-    answer = await execute(
-        resources.pool,
-        actor.scope,  # a network's coordinator role, whoever holds it: a repeat is a repeat
-        request.headers.get("Idempotency-Key"),
-        fingerprint(request.method, request.url.path, body),
-        run,
-        resources.settings.idempotency_days,
-    )
+    with correlated(cause.correlation_id):  # its log lines (and access line) name it
+        answer = await execute(
+            resources.pool,
+            actor.scope,  # a network's coordinator role, whoever holds it: a repeat is one
+            request.headers.get("Idempotency-Key"),
+            fingerprint(request.method, request.url.path, body),
+            run,
+            resources.settings.idempotency_days,
+        )
     return JSONResponse(answer.body, status_code=answer.status)

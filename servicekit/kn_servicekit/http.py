@@ -20,6 +20,7 @@ from pydantic import BaseModel
 
 from kn_contracts.cpr import CprNumberRefused
 from kn_servicekit import coordinators
+from kn_servicekit.access_log import TraceRequests
 from kn_servicekit.auth import Actor, current_actor, request_day
 from kn_servicekit.docs import mount_docs
 from kn_servicekit.errors import AccessDenied, ConcurrencyError, DomainError, KeyReusedError
@@ -130,7 +131,8 @@ def create_http_app(
     )
     mount_docs(app)
     app.add_middleware(BodyLimit)
-    app.add_middleware(HttpMetrics, metrics=metrics)  # outermost: a refusal is counted too
+    app.add_middleware(HttpMetrics, metrics=metrics)  # a refusal is counted too
+    app.add_middleware(TraceRequests)  # outermost: every answer in its trace, logged once
     app.state.metrics = metrics
     app.state.actors = settings.actors()
     app.state.person_tokens = PersonTokens(settings.token_public_keys())

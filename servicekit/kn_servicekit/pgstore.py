@@ -13,7 +13,7 @@ from kn_contracts.base import Event
 from kn_contracts.catalog import Catalog
 from kn_contracts.sealed import SEAL, clear_personal
 from kn_contracts.topics import topic_of
-from kn_servicekit import erasure
+from kn_servicekit import erasure, trace
 from kn_servicekit.db import Connection
 from kn_servicekit.errors import ConcurrencyError, DuplicateEventError
 from kn_servicekit.eventstore import StoredEvent, Stream, kafka_key, new_ids, stale
@@ -42,8 +42,13 @@ CREATE TABLE IF NOT EXISTS kn_events (
     ce_type      text NOT NULL,
     payload      text NOT NULL,
     recorded_at  timestamptz NOT NULL,
+    traceparent  text,  -- the W3C trace context of what caused it (kn_servicekit.trace)
     UNIQUE (stream_id, version)
 );
+-- a table made before trace context gets the column (only if missing: no lock taken else)
+DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_attribute WHERE attrelid = 'kn_events'::regclass
+    AND attname = 'traceparent' AND NOT attisdropped)
+THEN ALTER TABLE kn_events ADD COLUMN traceparent text; END IF; END $$;
 CREATE TABLE IF NOT EXISTS kn_relay_progress (
     relay     text PRIMARY KEY,
     position  bigint NOT NULL
@@ -157,9 +162,9 @@ class PostgresEventStore:
             try:
                 rows = await conn.fetch(
                     f"""
-                    INSERT INTO kn_events ({_COLUMNS})
+                    INSERT INTO kn_events ({_COLUMNS}, traceparent)
                     SELECT nextval('kn_event_position'), e.id, $1, $2 + e.n, e.topic, e.key,
-                           e.ce_type, e.payload, clock_timestamp()
+                           e.ce_type, e.payload, clock_timestamp(), $8
                     FROM unnest($3::uuid[], $4::text[], $5::text[], $6::text[], $7::text[])
                          WITH ORDINALITY AS e(id, topic, key, ce_type, payload, n)
                     ORDER BY e.n
@@ -172,6 +177,7 @@ class PostgresEventStore:
                     [kafka_key(key, stream_id, event) for event in events],
                     [event.ce_type() for event in events],
                     payloads,
+                    trace.traceparent(),  # the request's or handled event's span, if any
                 )
             except asyncpg.UniqueViolationError as exc:
                 if exc.constraint_name == "kn_events_event_id_key":

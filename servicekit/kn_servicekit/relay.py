@@ -155,7 +155,7 @@ class Relay:
             )
             rows = await conn.fetch(
                 """SELECT position, event_id, stream_id, topic, kafka_key, ce_type, payload,
-                          recorded_at
+                          recorded_at, traceparent
                    FROM kn_events WHERE position > $1 ORDER BY position LIMIT $2""",
                 done or 0,
                 self._batch_size,

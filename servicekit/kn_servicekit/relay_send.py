@@ -105,6 +105,7 @@ class Sender:
                     subject=row["stream_id"],
                     sequence=row["position"],
                     log=log_name,
+                    traceparent=None if (tp := row["traceparent"]) is None else tp.encode(),
                 )
                 sent.append(
                     await producer.send(
