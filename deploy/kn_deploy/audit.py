@@ -32,12 +32,12 @@ from kn_contracts.topics import FINANCE_EVENTS, FINANCE_PAYOUTS, MEETINGS_EVENTS
 from kn_deploy.audit_fold import Folded, Folder, fold_bucket, fold_here, write_figures
 from kn_deploy.audit_read import Part, Place, read_share, shares
 from kn_deploy.audit_spill import bucket_count
-from kn_deploy.progress import Progress
 from kn_rules.audit import AsOf
 from kn_rules.audit_ledger import Fact
 from kn_rules.scheme import Scheme
 from kn_servicekit.kafka import partitions_of
 from kn_servicekit.kafka_access import KafkaAccess, kafka_options
+from kn_servicekit.progress import Progress
 from kn_servicekit.tuning import GC_THRESHOLDS
 
 SOURCES = (MEMBERSHIP_EVENTS, MEETINGS_EVENTS, FINANCE_EVENTS, FINANCE_PAYOUTS)
@@ -92,7 +92,7 @@ async def replay(
     total = sum(end for _, _, end in places)
     split = shares(places, workers)
     buckets = bucket_count(total, len(split))
-    meter = Progress(total) if progress else None
+    meter = Progress(total, "audit") if progress else None
     with (
         _collecting_less(),
         tempfile.TemporaryDirectory(prefix="kn-audit-") as work,

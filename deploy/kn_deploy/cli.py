@@ -93,7 +93,7 @@ def _dlq_list(args: argparse.Namespace) -> int:
     from kn_deploy import dlq
     from kn_servicekit.deadletter_inbox import latest_pending
 
-    letters = dlq.list_letters(infra.endpoints().kafka(), args.topic)
+    letters = dlq.list_letters(infra.endpoints().kafka(), args.topic, progress=True)
     for topic, dead in letters:
         print(dlq.describe(topic, dead))
     pending = len(latest_pending([dead for _, dead in letters]))
@@ -107,7 +107,7 @@ def _dlq_redrive(args: argparse.Namespace) -> int:
     if not args.all and not args.offset:
         print("kn: name --offset N (repeatable) or --all", file=sys.stderr)
         return 2
-    done = dlq.redrive_letters(infra.endpoints().kafka(), args.topic, args.offset)
+    done = dlq.redrive_letters(infra.endpoints().kafka(), args.topic, args.offset, progress=True)
     for dead in done:
         print(f"redriven {args.topic}.dlq@{dead.dlq_offset} -> {dead.letter.topic}")
     print(f"{len(done)} letter(s) sent back to {args.topic}")

@@ -8,6 +8,7 @@ projections holding it apply it. Used by membership's `/feed/unresolved` and by 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
@@ -67,8 +68,11 @@ def latest_pending(letters: list[DeadLetter]) -> list[DeadLetter]:
     return sorted(latest.values(), key=lambda dead: dead.dlq_offset)
 
 
-async def read_letters(kafka: KafkaAccess, topic: str) -> list[DeadLetter]:
-    """Every letter on `<topic>.dlq`, with whether it has been redriven."""
+async def read_letters(
+    kafka: KafkaAccess, topic: str, read: Callable[[int], None] | None = None
+) -> list[DeadLetter]:
+    """Every letter on `<topic>.dlq`, with whether it has been redriven; `read` is told
+    how many records each fetch brought (a CLI's progress meter)."""
     dlq = topic + DLQ_SUFFIX
     consumer = AIOKafkaConsumer(**kafka_options(kafka), enable_auto_commit=False)
     await consumer.start()
@@ -83,6 +87,8 @@ async def read_letters(kafka: KafkaAccess, topic: str) -> list[DeadLetter]:
         while not await caught_up(consumer, ends):
             batch = await consumer.getmany(timeout_ms=1000)
             records += [record for chunk in batch.values() for record in chunk]
+            if read is not None:
+                read(sum(len(chunk) for chunk in batch.values()))
     finally:
         await consumer.stop()
     letters = [letter for record in records if (letter := _letter(record)) is not None]

@@ -16,6 +16,7 @@ from kn_contracts.catalog import Catalog
 from kn_servicekit.deadletter import DeadLetters
 from kn_servicekit.errors import Superseded
 from kn_servicekit.kafka_access import KafkaAccess
+from kn_servicekit.progress import Progress, following
 from kn_servicekit.projection import Projection
 from kn_servicekit.runner import ProjectionRunner
 
@@ -117,10 +118,12 @@ async def rebuild_live(
     projection: Projection,
     catalog: Catalog,
     now: dt.datetime,
+    progress: Progress | None = None,
 ) -> Rebuilt:
     """Rebuild a service's read model from offset 0 into a fresh schema and switch readers
     to it; the running service's live runner follows at its next batch. The previous schema
-    is kept (a reader may still be in it); an operator drops it when no longer wanted."""
+    is kept (a reader may still be in it); an operator drops it when no longer wanted.
+    `progress` (the CLI's) counts the messages read against what the topics held."""
     if not getattr(projection, "derived", True):
         raise ValueError(
             f"{projection.name} is not a read model: it appends to the event store, and "
@@ -136,7 +139,8 @@ async def rebuild_live(
     )
     previous = await live_schema(pool, projection.name)
     log.info("projection_rebuild_started", projection=projection.name, schema=runner.schema)
-    await rebuild(runner, pool, projection.name)
+    async with following(progress, lambda: runner.consumed):  # messages read so far
+        await rebuild(runner, pool, projection.name)
     log.info("projection_rebuilt", projection=projection.name, schema=runner.schema,
              previous=previous, consumed=runner.consumed, applied=runner.applied)  # fmt: skip
     return Rebuilt(projection.name, previous, runner.schema, runner.consumed, runner.applied)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import datetime as dt
+import logging
 import sys
 from collections.abc import Callable, Mapping, Sequence
 from typing import TypeVar
@@ -16,9 +17,11 @@ from aiokafka import AIOKafkaProducer
 from fastapi import FastAPI
 
 from kn_contracts.catalog import Catalog
+from kn_servicekit import trace
 from kn_servicekit.hosting import consumer_name
 from kn_servicekit.kafka_access import kafka_options
 from kn_servicekit.logging import configure_logging
+from kn_servicekit.progress import Progress, extent
 from kn_servicekit.projection import Projection
 from kn_servicekit.rebuild import Rebuilt, rebuild_live
 from kn_servicekit.settings import ServiceSettings
@@ -55,6 +58,8 @@ def command_line(
             )
         chosen = settings()
         configure_logging(service, chosen.log_level)
+        # a replay of history logs no line per event (kn_servicekit.trace): the bar counts
+        logging.getLogger(trace.LOGGER).setLevel(logging.WARNING)
         projection, catalog = read_models[args.read_model](chosen)
         done = asyncio.run(_rebuild(service, chosen, projection, catalog))
         sys.stdout.write(
@@ -74,6 +79,7 @@ async def _rebuild(
     producer = AIOKafkaProducer(**kafka_options(settings.kafka), acks="all")
     try:
         await producer.start()
+        total = await extent(settings.kafka, projection.topics)
         return await rebuild_live(
             pool=pool,
             kafka=settings.kafka,
@@ -82,6 +88,7 @@ async def _rebuild(
             projection=projection,
             catalog=catalog,
             now=dt.datetime.now(dt.UTC),
+            progress=Progress(total, f"rebuild {projection.name}", "messages"),
         )
     finally:
         await producer.stop()
