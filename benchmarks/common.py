@@ -43,6 +43,22 @@ async def scratch_pool(url: str, size: int = 8) -> AsyncIterator[asyncpg.Pool]:
         await admin.close()
 
 
+async def drop_service_schemas(url: str, schemas: list[str]) -> None:
+    """Drop services' schemas, each after the read-model schemas its kn_projection_live
+    names (the live ones, and a rebuild's)."""
+    admin = await asyncpg.connect(url)
+    try:
+        for schema in schemas:
+            names = [schema]
+            if await admin.fetchval("SELECT to_regclass($1)", f'"{schema}".kn_projection_live'):
+                rows = await admin.fetch(f'SELECT schema_name FROM "{schema}".kn_projection_live')
+                names = [*(row["schema_name"] for row in rows), schema]
+            for name in names:
+                await admin.execute(f'DROP SCHEMA IF EXISTS "{name}" CASCADE')
+    finally:
+        await admin.close()
+
+
 def percentile(values: list[float], q: float) -> float:
     """The q-th percentile (0..100) by nearest rank."""
     ordered = sorted(values)

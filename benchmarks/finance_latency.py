@@ -29,7 +29,7 @@ import asyncpg
 import httpx
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 
-from benchmarks.common import percentile, start_infra
+from benchmarks.common import drop_service_schemas, percentile, start_infra
 from kn_contracts.envelope import Envelope, decode, encode, source_of
 from kn_contracts.events.payouts import PoolPayoutApproved
 from kn_contracts.topics import (
@@ -241,6 +241,7 @@ async def finance_process(kafka: KafkaAccess, url: str, logs: Path) -> AsyncIter
     schema = f"bench_finance_{uuid.uuid4().hex[:8]}"
     admin = await asyncpg.connect(url)
     await admin.execute(f'CREATE SCHEMA "{schema}"')
+    await admin.close()
     async with sandbox(kafka, url) as box:
         settings = box.settings(FinanceSettings, TOKENS, schema)
         env = {
@@ -256,10 +257,7 @@ async def finance_process(kafka: KafkaAccess, url: str, logs: Path) -> AsyncIter
                 yield Finance(http, box, settings, schema)
         finally:
             process.stop()
-            live = await admin.fetch(f'SELECT schema_name FROM "{schema}".kn_projection_live')
-            for name in [*(row["schema_name"] for row in live), schema]:
-                await admin.execute(f'DROP SCHEMA IF EXISTS "{name}" CASCADE')
-            await admin.close()
+            await drop_service_schemas(url, [schema])
 
 
 async def main(kafka: KafkaAccess, url: str, rate: float, seconds: int, count: int) -> None:
