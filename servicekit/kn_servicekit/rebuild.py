@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import asyncpg
@@ -17,6 +17,7 @@ from kn_servicekit.deadletter import DeadLetters
 from kn_servicekit.errors import Superseded
 from kn_servicekit.kafka_access import KafkaAccess
 from kn_servicekit.projection import Projection
+from kn_servicekit.rebuild_workers import replay_in_workers
 from kn_servicekit.runner import ProjectionRunner
 
 log = structlog.get_logger("projection")
@@ -117,10 +118,14 @@ async def rebuild_live(
     projection: Projection,
     catalog: Catalog,
     now: dt.datetime,
+    workers: int = 1,
+    command: Sequence[str] = (),
 ) -> Rebuilt:
     """Rebuild a service's read model from offset 0 into a fresh schema and switch readers
     to it; the running service's live runner follows at its next batch. The previous schema
-    is kept (a reader may still be in it); an operator drops it when no longer wanted."""
+    is kept (a reader may still be in it); an operator drops it when no longer wanted.
+    `workers` > 1 replays in that many processes, each `command` for a share of the
+    partitions (kn_servicekit.rebuild_workers)."""
     if not getattr(projection, "derived", True):
         raise ValueError(
             f"{projection.name} is not a read model: it appends to the event store, and "
@@ -136,7 +141,17 @@ async def rebuild_live(
     )
     previous = await live_schema(pool, projection.name)
     log.info("projection_rebuild_started", projection=projection.name, schema=runner.schema)
-    await rebuild(runner, pool, projection.name)
+    if workers > 1:
+        await runner.prepare()
+        done = await replay_in_workers(kafka=kafka, pool=pool, schema=runner.schema,
+                                       topics=projection.topics, workers=workers,
+                                       command=command)  # fmt: skip
+        await switch_live(pool, projection.name, runner.schema)
+        consumed, applied = done.consumed, done.applied
+    else:
+        await rebuild(runner, pool, projection.name)
+        consumed, applied = runner.consumed, runner.applied
     log.info("projection_rebuilt", projection=projection.name, schema=runner.schema,
-             previous=previous, consumed=runner.consumed, applied=runner.applied)  # fmt: skip
-    return Rebuilt(projection.name, previous, runner.schema, runner.consumed, runner.applied)
+             previous=previous, consumed=consumed, applied=applied,
+             workers=workers)  # fmt: skip
+    return Rebuilt(projection.name, previous, runner.schema, consumed, applied)
