@@ -19,10 +19,14 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import asyncpg
-from aiokafka import TopicPartition
+from aiokafka import AIOKafkaProducer, TopicPartition
 
+from kn_contracts.catalog import Catalog
+from kn_servicekit.deadletter import DeadLetters
 from kn_servicekit.kafka import end_places
 from kn_servicekit.kafka_access import KafkaAccess
+from kn_servicekit.projection import Projection
+from kn_servicekit.runner import ProjectionRunner
 from kn_servicekit.shares import Place, shares
 
 SUMMARY = "kn_rebuild_share"  # the key of the JSON line a worker ends its stdout with
@@ -59,6 +63,32 @@ def parse_partitions(text: str) -> list[TopicPartition]:
 def summary_line(done: Done) -> str:
     """What a worker prints last, for its parent."""
     return json.dumps({SUMMARY: {"consumed": done.consumed, "applied": done.applied}})
+
+
+async def replay_share(
+    *,
+    pool: asyncpg.Pool,
+    kafka: KafkaAccess,
+    producer: AIOKafkaProducer,
+    consumer: str,
+    projection: Projection,
+    catalog: Catalog,
+    schema: str,
+    share: Sequence[TopicPartition],
+) -> Done:
+    """One worker's part: `share` from its stored offsets (0 in a fresh schema) into
+    `schema` until caught up, as one runner replays every partition."""
+    runner = ProjectionRunner(
+        pool=pool,
+        kafka=kafka,
+        projection=projection,
+        catalog=catalog,
+        schema=schema,
+        dead_letters=DeadLetters(producer, consumer),
+        partitions=share,
+    )
+    await runner.run(until_caught_up=True)
+    return Done(runner.consumed, runner.applied)
 
 
 async def replay_in_workers(

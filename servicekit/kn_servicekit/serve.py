@@ -17,14 +17,18 @@ from aiokafka import AIOKafkaProducer, TopicPartition
 from fastapi import FastAPI
 
 from kn_contracts.catalog import Catalog
-from kn_servicekit.deadletter import DeadLetters
 from kn_servicekit.hosting import consumer_name
 from kn_servicekit.kafka_access import kafka_options
 from kn_servicekit.logging import configure_logging
 from kn_servicekit.projection import Projection
 from kn_servicekit.rebuild import Rebuilt, rebuild_live
-from kn_servicekit.rebuild_workers import Done, parse_partitions, summary_line, worker_command
-from kn_servicekit.runner import ProjectionRunner
+from kn_servicekit.rebuild_workers import (
+    Done,
+    parse_partitions,
+    replay_share,
+    summary_line,
+    worker_command,
+)
 from kn_servicekit.settings import ServiceSettings
 from kn_servicekit.tuning import tune_gc
 
@@ -72,6 +76,7 @@ def command_line(
             parser.error(f"--workers {args.workers}: give 1 or more")
         chosen = settings()
         configure_logging(service, chosen.log_level)
+        tune_gc()  # a replay makes objects by the million, as a running service does
         projection, catalog = read_models[args.read_model](chosen)
         if args.into is not None:
             try:
@@ -142,19 +147,18 @@ async def _replay_share(
     schema: str,
     share: Sequence[TopicPartition],
 ) -> Done:
-    """One worker of a rebuild: `share` from offset 0 into `schema`, until caught up."""
+    """One worker of a rebuild (`--into SCHEMA --partitions ...`)."""
     async with _connected(settings) as (pool, producer):
-        runner = ProjectionRunner(
+        return await replay_share(
             pool=pool,
             kafka=settings.kafka,
+            producer=producer,
+            consumer=consumer_name(service, projection),
             projection=projection,
             catalog=catalog,
             schema=schema,
-            dead_letters=DeadLetters(producer, consumer_name(service, projection)),
-            partitions=share,
+            share=share,
         )
-        await runner.run(until_caught_up=True)
-        return Done(runner.consumed, runner.applied)
 
 
 def serve(service: str, settings: S, create_app: Callable[[S], FastAPI]) -> None:

@@ -38,7 +38,6 @@ def runner(
     group_id: str | None = None,
     cutoff: Cutoff | None = None,
     kind: type[ProjectionRunner] = ProjectionRunner,
-    partitions: Sequence[TopicPartition] = (),
 ) -> ProjectionRunner:
     """A runner for `projection` in a new schema unless one is given."""
     return kind(
@@ -50,7 +49,6 @@ def runner(
         dead_letters=DeadLetters(producer, projection.name),
         group_id=group_id,
         cutoff=cutoff,
-        partitions=partitions,
     )
 
 

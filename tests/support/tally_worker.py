@@ -6,15 +6,14 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import os
 import sys
 
 import asyncpg
 
-from kn_servicekit.kafka_access import KafkaAccess
-from kn_servicekit.rebuild_workers import Done, parse_partitions, summary_line
-from tests.support.runners import dead_letter_producer, runner
-from tests.support.ticks import TallyProjection
+from kn_deploy.infra import kafka_from_env
+from kn_servicekit.rebuild_workers import parse_partitions, replay_share, summary_line
+from tests.support.runners import dead_letter_producer
+from tests.support.ticks import CATALOG, TallyProjection
 
 
 async def main(argv: list[str]) -> None:
@@ -24,23 +23,18 @@ async def main(argv: list[str]) -> None:
     parser.add_argument("--into", required=True)
     parser.add_argument("--partitions", required=True)
     args = parser.parse_args(argv)
-    env = os.environ
-    kafka = KafkaAccess(
-        env["KN_KAFKA_BOOTSTRAP"],
-        env.get("KN_KAFKA_USERNAME"),
-        env.get("KN_KAFKA_PASSWORD"),
-        env.get("KN_KAFKA_CA_FILE"),
-    )
+    kafka = kafka_from_env()
     pool = await asyncpg.create_pool(args.database, min_size=1, max_size=2)
     try:
         async with dead_letter_producer(kafka) as producer:
-            projection = TallyProjection(args.topic, name=args.name)
-            worker = runner(pool, kafka, projection, producer, schema=args.into,
-                            partitions=parse_partitions(args.partitions))  # fmt: skip
-            await worker.run(until_caught_up=True)
+            done = await replay_share(
+                pool=pool, kafka=kafka, producer=producer, consumer="tally",
+                projection=TallyProjection(args.topic, name=args.name), catalog=CATALOG,
+                schema=args.into, share=parse_partitions(args.partitions),
+            )  # fmt: skip
     finally:
         await pool.close()
-    sys.stdout.write(summary_line(Done(worker.consumed, worker.applied)) + "\n")
+    sys.stdout.write(summary_line(done) + "\n")
 
 
 if __name__ == "__main__":
