@@ -6,13 +6,15 @@
 For each event size (bench_events.py: today's Tick, and an AttendanceRecorded of 16 sealed
 lines as meetings' relay publishes it) one topic of --events events (3 partitions), read in
 the same run by: the kit's rebuild (kn_servicekit.rebuild, ProjectionRunner as the services
-run it) into a scratch schema; a raw aiokafka getmany loop, also with each event decoded
-(the floor under a rebuild), and in 1, 2 and 3 worker processes of one consumer group; raw
-confluent-kafka reading headers and values, tuned and with librdkafka's defaults; Kafka's
-own ConsumerPerformance. Each line: events/s and CPU µs per event of the client, the broker
-and PostgreSQL (cpu.py), then the ratios issue 17's targets name, with the targets.
-`--keep` leaves the topics for a later `--topic PREFIX`; otherwise they are deleted, also
-on failure. No timed assertions: the figures are for the README.
+run it) into a scratch schema, in one process and in 2 and 3 worker processes
+(kn_servicekit.rebuild_workers, benchmarks/rebuild_worker.py); a raw aiokafka getmany
+loop, also with each event decoded (the floor under a rebuild), and in 1, 2 and 3 worker
+processes of one consumer group; raw confluent-kafka reading headers and values, tuned
+and with librdkafka's defaults; Kafka's own ConsumerPerformance. Each line: events/s and
+CPU µs per event of the client, the broker and PostgreSQL (cpu.py), then the ratios issue
+17's targets name, with the targets. `--keep` leaves the topics for a later `--topic
+PREFIX`; otherwise they are deleted, also on failure. No timed assertions: the figures
+are for the README.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import datetime as dt
+import os
 import signal
 import sys
 import uuid
@@ -32,14 +35,17 @@ from benchmarks.bench_events import KINDS, Kind, Tally, binary
 from benchmarks.bench_workers import read_in_workers
 from benchmarks.common import scratch_pool, start_infra
 from benchmarks.cpu import Meter, Spent, load_average
+from kn_deploy.infra import kafka_env
 from kn_servicekit.deadletter import DeadLetters
 from kn_servicekit.kafka_access import KafkaAccess, kafka_options
-from kn_servicekit.rebuild import fresh_schema_name, rebuild
+from kn_servicekit.rebuild import fresh_schema_name, rebuild, switch_live
+from kn_servicekit.rebuild_workers import replay_in_workers
 from kn_servicekit.runner import ProjectionRunner
 from kn_servicekit.tuning import tune_gc
 
 TARGET_CLIENT_US = {"tick": 3.5, "attendance": 8.0}  # issue 17: client CPU per event
 TARGET_REBUILD_RATIO = 0.6  # one-process rebuild / raw aiokafka, same run
+TARGET_WORKERS_RATIO = 0.3  # a rebuild in 3 workers / Kafka's ConsumerPerformance
 
 
 @dataclass(frozen=True)
@@ -54,8 +60,13 @@ class Line:
         return self.rate if self.rate is not None else self.events / self.spent.seconds
 
 
-async def kit_rebuild(kafka: KafkaAccess, url: str, kind: Kind, topic: str, meter: Meter) -> Line:
-    """`kn-<service> rebuild` as the kit runs it: a fresh schema, replayed, readers switched."""
+async def kit_rebuild(
+    kafka: KafkaAccess, url: str, kind: Kind, topic: str, meter: Meter, workers: int = 1
+) -> Line:
+    """`kn-<service> rebuild [--workers N]` as the kit runs it: a fresh schema, replayed (by
+    N processes of benchmarks.rebuild_worker, each a share), readers switched."""
+    os.environ.update(kafka_env(kafka))  # what the workers connect with
+    command = [sys.executable, "-m", "benchmarks.rebuild_worker", url, kind.name, topic]
     async with scratch_pool(url) as pool:
         producer = AIOKafkaProducer(**kafka_options(kafka), acks="all")
         await producer.start()
@@ -67,12 +78,23 @@ async def kit_rebuild(kafka: KafkaAccess, url: str, kind: Kind, topic: str, mete
         )  # fmt: skip
         try:
             start = meter.sample()
-            await rebuild(runner, pool, tally.name)
+            if workers == 1:
+                await rebuild(runner, pool, tally.name)
+                consumed = runner.consumed
+            else:
+                await runner.prepare()
+                consumed = (await replay_in_workers(
+                    kafka=kafka, pool=pool, schema=runner.schema, topics=[topic],
+                    workers=workers, command=command,
+                )).consumed  # fmt: skip
+                await switch_live(pool, tally.name, runner.schema)
             spent = meter.since(start)
             applied = await pool.fetchval(f'SELECT sum(events) FROM "{runner.schema}".bench_tally')
-            if runner.consumed != applied:
-                raise RuntimeError(f"rebuild consumed {runner.consumed}, applied {applied}")
-            return Line("kit rebuild (ProjectionRunner)", runner.consumed, spent)
+            if consumed != applied:
+                raise RuntimeError(f"rebuild consumed {consumed}, applied {applied}")
+            if workers == 1:
+                return Line("kit rebuild (ProjectionRunner)", consumed, spent)
+            return Line(f"kit rebuild, {workers} worker processes (start in CPU)", consumed, spent)
         finally:
             await pool.execute(f'DROP SCHEMA IF EXISTS "{runner.schema}" CASCADE')
             await producer.stop()
@@ -103,6 +125,9 @@ async def measure(
         lines.append(
             Line(f"raw aiokafka, {n} worker process{'es' if n > 1 else ''} (group)", count, spent)
         )
+    for n in workers:
+        if n > 1:
+            lines.append(await kit_rebuild(kafka, url, kind, topic, meter, n))
     bench_kafka.delete_groups(kafka, groups)
     wrong = [line.what for line in lines if line.events != lines[0].events]
     if wrong:
@@ -128,6 +153,10 @@ def report(kind: Kind, lines: list[Line]) -> None:
     for line in lines[6:]:
         print(f"  {line.what}: {line.per_second / raw.per_second:.2f} x raw aiokafka in-process, "
               f"{line.per_second / perf:.2f} x ConsumerPerformance")  # fmt: skip
+    three = [line for line in lines if line.what.startswith("kit rebuild, 3 worker")]
+    if three:
+        print(f"  kit rebuild in 3 workers / ConsumerPerformance: "
+              f"{three[0].per_second / perf:.2f} (target >= {TARGET_WORKERS_RATIO})")  # fmt: skip
 
 
 async def main(kafka: KafkaAccess, url: str, arguments: argparse.Namespace) -> None:
@@ -163,7 +192,9 @@ if __name__ == "__main__":
     )
     parser.add_argument("--events", type=int, default=2_000_000)
     parser.add_argument("--kinds", default="tick,attendance", help="tick, attendance or both")
-    parser.add_argument("--workers", default="1,2,3", help="worker counts for the raw read")
+    parser.add_argument(
+        "--workers", default="1,2,3", help="worker counts, raw aiokafka and the kit's rebuild"
+    )
     parser.add_argument("--keep", action="store_true", help="leave the topics for --topic")
     parser.add_argument("--topic", help="the prefix of topics kept by an earlier --keep run")
     arguments = parser.parse_args()

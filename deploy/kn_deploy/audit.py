@@ -26,18 +26,17 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from aiokafka import AIOKafkaConsumer
-
 from kn_contracts.topics import FINANCE_EVENTS, FINANCE_PAYOUTS, MEETINGS_EVENTS, MEMBERSHIP_EVENTS
 from kn_deploy.audit_fold import Folded, Folder, fold_bucket, fold_here, write_figures
-from kn_deploy.audit_read import Part, Place, read_share, shares
+from kn_deploy.audit_read import Part, read_share
 from kn_deploy.audit_spill import bucket_count
 from kn_rules.audit import AsOf
 from kn_rules.audit_ledger import Fact
 from kn_rules.scheme import Scheme
-from kn_servicekit.kafka import partitions_of
-from kn_servicekit.kafka_access import KafkaAccess, kafka_options
+from kn_servicekit.kafka import end_places
+from kn_servicekit.kafka_access import KafkaAccess
 from kn_servicekit.progress import Progress
+from kn_servicekit.shares import Place, shares
 from kn_servicekit.tuning import GC_THRESHOLDS
 
 SOURCES = (MEMBERSHIP_EVENTS, MEETINGS_EVENTS, FINANCE_EVENTS, FINANCE_PAYOUTS)
@@ -88,7 +87,7 @@ async def replay(
     started = time.monotonic()
     found = Audit("", [])
     names = [prefix + topic.name for topic in SOURCES]
-    places = await _places(kafka, names)
+    places = await end_places(kafka, names)
     total = sum(end for _, _, end in places)
     split = shares(places, workers)
     buckets = bucket_count(total, len(split))
@@ -118,20 +117,6 @@ async def replay(
         found.kept = kept.getvalue()
     found.seconds = time.monotonic() - started
     return found
-
-
-async def _places(kafka: KafkaAccess, names: list[str]) -> list[Place]:
-    """Every source partition and its end offset now: what the replay reads."""
-    consumer = AIOKafkaConsumer(**kafka_options(kafka), enable_auto_commit=False)
-    await consumer.start()
-    try:
-        partitions = [tp for name in names for tp in await partitions_of(consumer, name)]
-        if not partitions:
-            raise RuntimeError(f"none of {', '.join(names)} exists on {kafka.bootstrap}")
-        ends = await consumer.end_offsets(partitions)
-    finally:
-        await consumer.stop()
-    return [(tp.topic, tp.partition, ends[tp]) for tp in partitions]
 
 
 @contextmanager

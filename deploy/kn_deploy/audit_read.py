@@ -32,11 +32,10 @@ from kn_servicekit.deadletter import Origin
 from kn_servicekit.kafka_access import KafkaAccess, kafka_options
 from kn_servicekit.projection import Cutoff
 from kn_servicekit.provenance import Provenance
+from kn_servicekit.shares import Place
 
 FETCH_BYTES = 2 * 1024 * 1024  # per partition and fetch: a fetch held in memory stays small
 BATCH = 4_000  # records decoded at a time
-
-Place = tuple[str, int, int]  # topic, partition, end offset when the replay began
 
 
 @dataclass
@@ -49,17 +48,6 @@ class Part:
     read: int = 0
     left_out: int = 0  # unreadable, or not written by the topic's owner
     repeated: int = 0
-
-
-def shares(places: list[Place], readers: int) -> list[list[Place]]:
-    """The partitions split among readers, the largest first to the least loaded."""
-    loads = [0] * max(1, readers)
-    split: list[list[Place]] = [[] for _ in loads]
-    for place in sorted(places, key=lambda p: (-p[2], p[0], p[1])):
-        least = loads.index(min(loads))
-        split[least].append(place)
-        loads[least] += place[2]
-    return [sorted(share) for share in split if share]
 
 
 async def read_share(

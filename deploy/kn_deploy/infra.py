@@ -6,6 +6,7 @@ import asyncio
 import os
 import shutil
 import subprocess
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -66,6 +67,16 @@ def kafka_env(access: KafkaAccess) -> dict[str, str]:
     if access.ca_file is not None:
         env["KN_KAFKA_CA_FILE"] = access.ca_file
     return env
+
+
+def kafka_from_env(env: Mapping[str, str] = os.environ) -> KafkaAccess:
+    """The principal `kafka_env` names, read back (in a process started with it)."""
+    return KafkaAccess(
+        env["KN_KAFKA_BOOTSTRAP"],
+        env.get("KN_KAFKA_USERNAME"),
+        env.get("KN_KAFKA_PASSWORD"),
+        env.get("KN_KAFKA_CA_FILE"),
+    )
 
 
 def endpoints() -> Endpoints:

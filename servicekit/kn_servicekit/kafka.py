@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from aiokafka import AIOKafkaConsumer, TopicPartition
+
+from kn_servicekit.kafka_access import KafkaAccess, kafka_options
+from kn_servicekit.shares import Place
 
 
 async def partitions_of(consumer: AIOKafkaConsumer, topic: str) -> list[TopicPartition]:
@@ -22,3 +27,17 @@ async def caught_up(consumer: AIOKafkaConsumer, ends: dict[TopicPartition, int])
         if await consumer.position(tp) < end:
             return False
     return True
+
+
+async def end_places(kafka: KafkaAccess, topics: Sequence[str]) -> list[Place]:
+    """Every partition of `topics` with its end offset now: what a replay from 0 reads."""
+    consumer = AIOKafkaConsumer(**kafka_options(kafka), enable_auto_commit=False)
+    await consumer.start()
+    try:
+        partitions = [tp for name in topics for tp in await partitions_of(consumer, name)]
+        if not partitions:
+            raise RuntimeError(f"none of {', '.join(topics)} exists on {kafka.bootstrap}")
+        ends = await consumer.end_offsets(partitions)
+    finally:
+        await consumer.stop()
+    return [(tp.topic, tp.partition, ends[tp]) for tp in partitions]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import asyncpg
@@ -18,6 +18,7 @@ from kn_servicekit.errors import Superseded
 from kn_servicekit.kafka_access import KafkaAccess
 from kn_servicekit.progress import Progress, following
 from kn_servicekit.projection import Projection
+from kn_servicekit.rebuild_workers import replay_in_workers
 from kn_servicekit.runner import ProjectionRunner
 
 log = structlog.get_logger("projection")
@@ -119,11 +120,15 @@ async def rebuild_live(
     catalog: Catalog,
     now: dt.datetime,
     progress: Progress | None = None,
+    workers: int = 1,
+    command: Sequence[str] = (),
 ) -> Rebuilt:
     """Rebuild a service's read model from offset 0 into a fresh schema and switch readers
     to it; the running service's live runner follows at its next batch. The previous schema
     is kept (a reader may still be in it); an operator drops it when no longer wanted.
-    `progress` (the CLI's) counts the messages read against what the topics held."""
+    `progress` (the CLI's) counts the messages read against what the topics held.
+    `workers` > 1 replays in that many processes, each `command` for a share of the
+    partitions (kn_servicekit.rebuild_workers)."""
     if not getattr(projection, "derived", True):
         raise ValueError(
             f"{projection.name} is not a read model: it appends to the event store, and "
@@ -139,8 +144,21 @@ async def rebuild_live(
     )
     previous = await live_schema(pool, projection.name)
     log.info("projection_rebuild_started", projection=projection.name, schema=runner.schema)
-    async with following(progress, lambda: runner.consumed):  # messages read so far
-        await rebuild(runner, pool, projection.name)
+    if workers > 1:
+        await runner.prepare()
+        passed = [0]  # offsets the workers committed, summed (read from their rows)
+        async with following(progress, lambda: passed[0]):
+            done = await replay_in_workers(kafka=kafka, pool=pool, schema=runner.schema,
+                                           topics=projection.topics, workers=workers,
+                                           command=command,
+                                           progress=lambda n: passed.__setitem__(0, n))  # fmt: skip
+        await switch_live(pool, projection.name, runner.schema)
+        consumed, applied = done.consumed, done.applied
+    else:
+        async with following(progress, lambda: runner.consumed):  # messages read so far
+            await rebuild(runner, pool, projection.name)
+        consumed, applied = runner.consumed, runner.applied
     log.info("projection_rebuilt", projection=projection.name, schema=runner.schema,
-             previous=previous, consumed=runner.consumed, applied=runner.applied)  # fmt: skip
-    return Rebuilt(projection.name, previous, runner.schema, runner.consumed, runner.applied)
+             previous=previous, consumed=consumed, applied=applied,
+             workers=workers)  # fmt: skip
+    return Rebuilt(projection.name, previous, runner.schema, consumed, applied)

@@ -55,6 +55,7 @@ class ProjectionRunner:
         cutoff: Cutoff | None = None,
         live_name: str | None = None,
         metrics: Metrics | None = None,
+        partitions: Sequence[TopicPartition] = (),
     ) -> None:
         self._pool = pool
         self._live_name = live_name  # set: stop when readers are switched to another schema
@@ -64,6 +65,7 @@ class ProjectionRunner:
         self._provenance = Provenance(projection.topics)
         self._schema = schema
         self._group_id = group_id
+        self._partitions = tuple(partitions)  # a rebuild worker's share; () reads them all
         self._max_records = max_records
         self._cutoff = cutoff
         self._writer = BatchWriter(projection, dead_letters, TRANSIENT)
@@ -116,7 +118,7 @@ class ProjectionRunner:
         try:
             await consumer.start()
             if self._group_id is None:
-                consumer.assign(await self._all_partitions(consumer))
+                consumer.assign(list(self._partitions or await self._all_partitions(consumer)))
             else:
                 listener = SeekToStored(self, consumer)
                 consumer.subscribe(list(self._projection.topics), listener=listener)

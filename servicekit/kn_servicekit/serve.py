@@ -8,12 +8,13 @@ import asyncio
 import datetime as dt
 import logging
 import sys
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import AsyncIterator, Callable, Mapping, Sequence
+from contextlib import asynccontextmanager
 from typing import TypeVar
 
 import asyncpg
 import uvicorn
-from aiokafka import AIOKafkaProducer
+from aiokafka import AIOKafkaProducer, TopicPartition
 from fastapi import FastAPI
 
 from kn_contracts.catalog import Catalog
@@ -24,6 +25,13 @@ from kn_servicekit.logging import configure_logging
 from kn_servicekit.progress import Progress, extent
 from kn_servicekit.projection import Projection
 from kn_servicekit.rebuild import Rebuilt, rebuild_live
+from kn_servicekit.rebuild_workers import (
+    Done,
+    parse_partitions,
+    replay_share,
+    summary_line,
+    worker_command,
+)
 from kn_servicekit.settings import ServiceSettings
 from kn_servicekit.tuning import tune_gc
 
@@ -49,6 +57,15 @@ def command_line(
         help="replay a read model from offset 0 into a fresh schema, then switch readers to it",
     )
     rebuild.add_argument("read_model", help=f"one of: {', '.join(read_models) or '(none)'}")
+    rebuild.add_argument(
+        "--workers", type=int, default=None, metavar="N",
+        help="replay in N processes, the partitions shared out (default: "
+        f"KN_{service.upper()}_REBUILD_WORKERS or 1)",
+    )  # fmt: skip
+    rebuild.add_argument("--into", metavar="SCHEMA", help="one worker: replay into SCHEMA ...")
+    rebuild.add_argument(
+        "--partitions", metavar="TOPIC:N,...", help="... these partitions only, and stop"
+    )
     args = parser.parse_args(argv)
     if args.command == "rebuild":
         if args.read_model not in read_models:
@@ -56,15 +73,33 @@ def command_line(
                 f"{service} has no read model {args.read_model!r}; "
                 f"it has: {', '.join(read_models) or 'none'}"
             )
+        if (args.into is None) != (args.partitions is None):
+            parser.error("--into and --partitions come together: one worker's share")
+        if args.workers is not None and args.workers < 1:
+            parser.error(f"--workers {args.workers}: give 1 or more")
         chosen = settings()
         configure_logging(service, chosen.log_level)
         # a replay of history logs no line per event (kn_servicekit.trace): the bar counts
         logging.getLogger(trace.LOGGER).setLevel(logging.WARNING)
+        tune_gc()  # a replay makes objects by the million, as a running service does
         projection, catalog = read_models[args.read_model](chosen)
-        done = asyncio.run(_rebuild(service, chosen, projection, catalog))
+        if args.into is not None:
+            try:
+                share = parse_partitions(args.partitions)
+            except ValueError as exc:
+                parser.error(str(exc))
+            worked = asyncio.run(
+                _replay_share(service, chosen, projection, catalog, args.into, share)
+            )
+            sys.stdout.write(summary_line(worked) + "\n")
+            return 0
+        workers = args.workers or chosen.rebuild_workers
+        command = worker_command(service, args.read_model)
+        done = asyncio.run(_rebuild(service, chosen, projection, catalog, workers, command))
         sys.stdout.write(
             f"rebuilt {done.projection}: {done.consumed} message(s) read, {done.applied} applied"
-            f"\nreaders now use schema {done.schema}; the service's live runner follows it"
+            + (f" by {workers} workers" if workers > 1 else "")
+            + f"\nreaders now use schema {done.schema}; the service's live runner follows it"
             f"\nprevious schema {done.previous} is kept; drop it when nobody needs it\n"
         )
         return 0
@@ -72,13 +107,30 @@ def command_line(
     return 0
 
 
-async def _rebuild(
-    service: str, settings: ServiceSettings, projection: Projection, catalog: Catalog
-) -> Rebuilt:
+@asynccontextmanager
+async def _connected(
+    settings: ServiceSettings,
+) -> AsyncIterator[tuple[asyncpg.Pool, AIOKafkaProducer]]:
+    """A small pool and a producer (for dead letters), closed afterwards."""
     pool = await asyncpg.create_pool(settings.database_url, min_size=1, max_size=2)
     producer = AIOKafkaProducer(**kafka_options(settings.kafka), acks="all")
     try:
         await producer.start()
+        yield pool, producer
+    finally:
+        await producer.stop()
+        await pool.close()
+
+
+async def _rebuild(
+    service: str,
+    settings: ServiceSettings,
+    projection: Projection,
+    catalog: Catalog,
+    workers: int,
+    command: Sequence[str],
+) -> Rebuilt:
+    async with _connected(settings) as (pool, producer):
         total = await extent(settings.kafka, projection.topics)
         return await rebuild_live(
             pool=pool,
@@ -89,10 +141,31 @@ async def _rebuild(
             catalog=catalog,
             now=dt.datetime.now(dt.UTC),
             progress=Progress(total, f"rebuild {projection.name}", "messages"),
+            workers=workers,
+            command=command,
         )
-    finally:
-        await producer.stop()
-        await pool.close()
+
+
+async def _replay_share(
+    service: str,
+    settings: ServiceSettings,
+    projection: Projection,
+    catalog: Catalog,
+    schema: str,
+    share: Sequence[TopicPartition],
+) -> Done:
+    """One worker of a rebuild (`--into SCHEMA --partitions ...`)."""
+    async with _connected(settings) as (pool, producer):
+        return await replay_share(
+            pool=pool,
+            kafka=settings.kafka,
+            producer=producer,
+            consumer=consumer_name(service, projection),
+            projection=projection,
+            catalog=catalog,
+            schema=schema,
+            share=share,
+        )
 
 
 def serve(service: str, settings: S, create_app: Callable[[S], FastAPI]) -> None:

@@ -97,6 +97,9 @@ class ServiceSettings(BaseSettings):
     token_public_key: str | None = Field(None, validation_alias="KN_TOKEN_PUBLIC_KEY")
     # an Idempotency-Key's stored answer (which may name persons) is kept this many days
     idempotency_days: int = Field(30, ge=1)
+    # processes a `rebuild` replays in, the partitions shared out (KN_<SERVICE>_REBUILD_WORKERS;
+    # `rebuild --workers N` overrides): one per core, or more on other machines
+    rebuild_workers: int = Field(1, ge=1, le=64)
 
     @field_validator("api_tokens")
     @classmethod

@@ -13,11 +13,11 @@ from kn_contracts.base import Event
 from kn_contracts.events.finance import InvoiceDecided
 from kn_contracts.events.payouts import PoolPayoutApproved
 from kn_deploy.audit_fold import write_figures
-from kn_deploy.audit_read import shares
 from kn_deploy.audit_spill import BUCKET_FACTS, Spill, bucket_count
 from kn_rules.audit import AsOf, Ledger, differences, figures
 from kn_rules.canonical import canonical, digest
 from kn_rules.pool import NO_NETWORK
+from kn_servicekit.shares import shares
 from tests.finance.facts import SCHEME, base_table, invoice, stamp, table_2025
 from tests.finance.story import coordinators, held, network, recorded, scheduled
 

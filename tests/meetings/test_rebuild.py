@@ -89,6 +89,45 @@ async def test_a_rebuilt_membership_view_answers_the_same_and_keeps_following_th
     assert rows == 3
 
 
+async def test_a_rebuild_in_two_workers_answers_the_same_as_one(service: Running) -> None:
+    """Issue 17 item 3: `--workers 2` shares the partitions out to two processes."""
+    plan = {"years": [2025], "meetings": [
+        {"date": "2025-03-12", "starts": "17:00", "place": "Klinik Nord"}]}  # fmt: skip
+    response = await service.client.post(f"/v1/networks/{NETWORK}/plan", json=plan, headers=AALBORG)
+    assert response.status_code == 201, response.text
+    await service.publish_membership(
+        joined("p-ida", "Ida Holm", "123456", dt.date(2025, 1, 1)),
+        joined("p-bo", "Bo Ravn", "777777", dt.date(2025, 2, 1)),
+    )
+    await eventually(lambda: members_on_the_sheet(service), lambda s: {"p-ida", "p-bo"} <= s)
+    before = await members_on_the_sheet(service)
+    url = service.settings.database_url
+    code, out, err = await kn_meetings(
+        "rebuild", "membership_view", "--workers", "2", url=url, service=service
+    )
+    assert code == 0, err
+    assert "rebuilt membership_view: 4 message(s) read, 4 applied by 2 workers" in out
+    assert await members_on_the_sheet(service) == before
+
+
+@pytest.mark.parametrize(
+    ("args", "told"),
+    [
+        (["--into", "s"], "--into and --partitions come together: one worker's share"),
+        (["--workers", "0"], "--workers 0: give 1 or more"),
+        (["--into", "s", "--partitions", "kn.x"], "'kn.x' is not topic:partition"),
+    ],
+)
+def test_a_rebuild_told_wrong_workers_or_shares_says_what_to_write(
+    args: list[str], told: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    argv = ["rebuild", "membership_view", *args]
+    with pytest.raises(SystemExit) as exit_:
+        command_line(SERVICE, MeetingsSettings, create_app, READ_MODELS, argv)
+    assert exit_.value.code == 2
+    assert told in capsys.readouterr().err
+
+
 def test_rebuilding_an_unknown_read_model_names_the_ones_there_are(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
