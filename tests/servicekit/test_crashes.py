@@ -23,6 +23,7 @@ pytestmark = pytest.mark.infra
 
 EVENTS = 20_000
 KILLS = 12
+BACKLOG = 1_500  # messages sent and not yet applied, at most (repeats count: 300 in all)
 
 
 def expected_tally(amounts: list[tuple[str, int]]) -> dict[str, tuple[int, int]]:
@@ -85,15 +86,23 @@ async def test_a_projection_killed_at_random_points_ends_exactly_as_an_uninterru
     async def send(chunk: list[Message]) -> None:
         await produce(kafka_admin, topic, chunk)
 
-    producing = asyncio.create_task(feed(chunks, send, pause=0.15))
+    async def paced() -> None:
+        # the stream flows while workers die, never far ahead of what they applied: a
+        # restart slowed by a busy machine must not find the rest waiting and end the
+        # stream before KILLS kills
+        sent = 0
+        for chunk in chunks:
+            ahead = sent - BACKLOG
+            await eventually(lambda: applied(pool, schema), at_least(ahead), within=120)
+            await send(chunk)
+            sent += len(chunk)
+            await asyncio.sleep(0.15)
+
+    producing = asyncio.create_task(paced())
     kills = 0
     while kills < KILLS:
         worker = await start_worker("projection", kafka_admin, database, topic, schema)
-        done = await applied(pool, schema)
-        # a random step, but never so long that the stream ends before KILLS kills (a slow
-        # start on a busy machine lets more arrive between kills)
-        step = min(rng.randrange(150, 1200), max(1, (EVENTS - done) // (KILLS - kills + 1)))
-        target = done + step
+        target = await applied(pool, schema) + rng.randrange(150, 1200)
         reached = await eventually(
             lambda: applied(pool, schema),
             at_least(min(target, EVENTS)),
@@ -103,9 +112,9 @@ async def test_a_projection_killed_at_random_points_ends_exactly_as_an_uninterru
         kills += 1
         if reached >= EVENTS:
             break
-    await producing
     worker = await start_worker("projection", kafka_admin, database, topic, schema)
     try:
+        await producing  # the rest of the stream, as this last worker applies it
         interrupted = await eventually(
             lambda: tallies(pool, schema), lambda t: sum(e for e, _ in t.values()) >= EVENTS,
             within=120,
