@@ -10,6 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, model_validat
 from kn_contracts.cpr import RAW_CHECKED, CprNumberRefused, cpr_in
 
 CE_TYPE_PREFIX = "dk.kvalitetsnet"
+CPR_GUARD = "_no_cpr_number"  # Event's model validator: the catalog decodes without it
 
 
 class Event(BaseModel):

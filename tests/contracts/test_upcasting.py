@@ -9,7 +9,7 @@ from typing import ClassVar
 import pytest
 
 from kn_contracts.base import Event
-from kn_contracts.catalog import Body, Catalog, Upcaster
+from kn_contracts.catalog import Body, Catalog, Upcaster, _without_guard
 from kn_contracts.errors import ContractError
 
 
@@ -90,3 +90,18 @@ def test_two_upcasters_from_one_type_are_refused() -> None:
     twice = [Upcaster("a.v1", "a.v2", split_name), Upcaster("a.v1", "a.v3", split_name)]
     with pytest.raises(ValueError, match=r"two upcasters from a\.v1"):
         Catalog([], twice)
+
+
+def test_the_catalog_decodes_without_calling_the_cpr_guard_back_and_still_refuses_one() -> None:
+    """The catalog's own raw look stands in for Event's model validator (a sixth of a small
+    event's decode): the same event, the same refusals, and a CPR number still refused."""
+    assert "function-after" in str(GuestAddedV1.__pydantic_core_schema__)
+    assert "function-after" not in str(_without_guard(GuestAddedV1.__pydantic_core_schema__))
+    catalog = Catalog([GuestAddedV1])
+    ce_type = GuestAddedV1.ce_type()
+    body = OLD.model_copy(update={"name": "Ida Holm"}).model_dump_json()
+    assert catalog.decode(ce_type, body) == GuestAddedV1.model_validate_json(body)
+    with pytest.raises(ContractError, match="CPR"):
+        catalog.decode(ce_type, body.replace("Ida Holm", "Ida 0101901234"))
+    with pytest.raises(ContractError, match="name: Field required"):
+        catalog.decode(ce_type, body.replace('"name"', '"nome"'))
