@@ -1,30 +1,17 @@
-"""Pieces of a latency benchmark on the real Kafka and PostgreSQL: an open-loop schedule, a
-poll loop that notes when rows appear (and its own floor), a raw produce -> consume round
-trip with the kit's settings, and what a service's /metrics says about where time went."""
+"""Pieces of a latency benchmark on the real PostgreSQL: an open-loop schedule, a poll loop
+that notes when rows appear (and its own floor), CPU per process, the percentiles line."""
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
 import time
-from collections.abc import Callable, Coroutine, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Coroutine
 from typing import Any
-
-import httpx
-from aiokafka import AIOKafkaConsumer
-from prometheus_client.parser import text_string_to_metric_families
 
 from benchmarks import cpu
 from benchmarks.common import percentile, scratch_pool
 from kn_servicekit.db import Connection
-from kn_servicekit.kafka import partitions_of
-from kn_servicekit.kafka_access import KafkaAccess, kafka_options
-from kn_servicekit.relay import make_producer
-from tests.support.ticks import create_topic
-
-Message = tuple[bytes | None, list[tuple[str, bytes]], bytes | None]
-"""(key, headers, value) of one Kafka record"""
 
 
 async def open_loop(
@@ -122,94 +109,6 @@ async def observer_floor(url: str, rate: float, seconds: float, poll_ms: float) 
         return [observer.seen[k] - t for k, t in committed.items() if k in observer.seen]
 
 
-async def round_trip(
-    kafka: KafkaAccess, topic: str, message: Message, keys: Sequence[str], count: int, rate: float
-) -> list[float]:
-    """Raw aiokafka through the same broker: the relay's producer (make_producer) sends
-    `message` under each key in turn at `rate`; a consumer with the projection runner's
-    settings (aiokafka's defaults, getmany(timeout_ms=500)) reads it. Send -> consumer holds."""
-    await create_topic(kafka, topic)
-    producer = make_producer(kafka, "bench-round-trip")
-    consumer = AIOKafkaConsumer(**kafka_options(kafka), enable_auto_commit=False,
-                                max_partition_fetch_bytes=4 * 1024 * 1024)  # fmt: skip
-    await producer.start()
-    await consumer.start()
-    try:
-        partitions = await partitions_of(consumer, topic)
-        consumer.assign(partitions)
-        await consumer.seek_to_end(*partitions)
-        for tp in partitions:
-            await consumer.position(tp)
-        sent: dict[bytes, float] = {}
-        arrived: dict[bytes, float] = {}
-
-        async def receive() -> None:
-            while len(arrived) < count:
-                batch = await consumer.getmany(timeout_ms=500, max_records=5000)
-                now = time.perf_counter()
-                for records in batch.values():
-                    for record in records:
-                        arrived.setdefault(dict(record.headers)["bench_n"], now)
-
-        async def send(n: int, released: float) -> None:
-            _, headers, value = message
-            number = str(n).encode()
-            sent[number] = released
-            await producer.send(topic, value, key=keys[n % len(keys)].encode(),
-                                headers=[*headers, ("bench_n", number)])  # fmt: skip
-
-        receiving = asyncio.create_task(receive())
-        await open_loop(count, rate, send)
-        await asyncio.wait_for(receiving, 60)
-        return [arrived[n] - t for n, t in sent.items()]
-    finally:
-        await consumer.stop()
-        await producer.stop()
-
-
-async def scrape(urls: dict[str, str], route: str) -> dict[str, float]:
-    """Membership's server time for `route` and meetings' membership_view batches so far."""
-    view = "membership_view"
-    wanted = {
-        ("membership", "kn_http_request_seconds_sum", "route", route): "server_s",
-        ("membership", "kn_http_request_seconds_count", "route", route): "requests",
-        ("meetings", "kn_projection_batch_seconds_sum", "projection", view): "write_s",
-        ("meetings", "kn_projection_batch_seconds_count", "projection", view): "batches",
-        ("meetings", "kn_projection_events_applied_total", "projection", view): "applied",
-    }
-    found = dict.fromkeys(wanted.values(), 0.0)
-    async with httpx.AsyncClient(timeout=10) as http:
-        for service in ("membership", "meetings"):
-            text = (await http.get(f"{urls[service]}/metrics")).text
-            for family in text_string_to_metric_families(text):
-                for s in family.samples:
-                    for label in ("route", "projection"):
-                        name = wanted.get((service, s.name, label, s.labels.get(label, "")))
-                        if name is not None:
-                            found[name] += s.value
-    return found
-
-
-@dataclass(frozen=True)
-class Split:
-    """What the services' own /metrics say about the run (differences, after - before)."""
-
-    delta: dict[str, float]
-
-    @classmethod
-    def of(cls, before: dict[str, float], after: dict[str, float]) -> Split:
-        return cls({k: after[k] - before[k] for k in after})
-
-    def show(self) -> None:
-        d = self.delta
-        requests, batches = max(d["requests"], 1), max(d["batches"], 1)
-        print(f"membership's own time per command (its /metrics): mean "
-              f"{d['server_s'] / requests * 1000:.1f} ms over {d['requests']:.0f}")  # fmt: skip
-        print(f"meetings' membership_view (its /metrics): {d['batches']:.0f} batches, mean "
-              f"{d['applied'] / batches:.1f} events and {d['write_s'] / batches * 1000:.1f} ms "
-              "written each")  # fmt: skip
-
-
 class CpuMeter:
     """CPU seconds of named processes, this one ("benchmark"), the broker and PostgreSQL
     (the last two shared: others' work in the same seconds counts too)."""
@@ -224,12 +123,13 @@ class CpuMeter:
         return found | {"benchmark": shared.client, "kafka": shared.broker,
                         "postgresql": shared.postgres}  # fmt: skip
 
-    def show(self, commands: int) -> None:
+    def per_command(self, commands: int) -> str:
         """CPU ms per command of each, since the meter was made."""
         now, n = self._now(), max(1, commands)
         spent = {name: (now[name] - self._start[name]) * 1000 / n for name in now}
-        print(f"CPU per command (ms): total {sum(spent.values()):.1f} = "
-              + ", ".join(f"{name} {ms:.1f}" for name, ms in spent.items()))  # fmt: skip
+        return f"CPU per command (ms): total {sum(spent.values()):.1f} = " + ", ".join(
+            f"{name} {ms:.1f}" for name, ms in spent.items()
+        )
 
 
 def line(name: str, seconds: list[float]) -> tuple[float, float, float, float] | None:
