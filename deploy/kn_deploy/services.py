@@ -79,14 +79,19 @@ def start_service(
 ) -> ServiceProcess:
     """Start one service with extra environment; its JSON logs go to `log_dir/<name>.log`.
     With `pid_dir`, it runs in a session of its own and its pid is recorded there, so it
-    outlives this process and `stop_recorded` (`kn infra down`) stops it later."""
+    outlives this process and `stop_recorded` (`kn infra down`) stops it later; without,
+    it ends when this process does, however that ends (kn_deploy.with_parent)."""
     port = port or int(os.environ.get(f"KN_{name.upper()}_HTTP_PORT", DEFAULT_PORTS[name]))
     log_dir.mkdir(parents=True, exist_ok=True)
     log_file = log_dir / f"{name}.log"
     full_env = {**os.environ, **env, f"KN_{name.upper()}_HTTP_PORT": str(port)}
     with log_file.open("ab") as log:
+        module = f"kn_{name}"
+        command = [sys.executable, "-m", module]
+        if pid_dir is None:
+            command[2:] = ["kn_deploy.with_parent", str(os.getpid()), module]
         process = subprocess.Popen(
-            [sys.executable, "-m", f"kn_{name}"],
+            command,
             env=full_env,
             stdout=log,
             stderr=subprocess.STDOUT,
