@@ -108,7 +108,7 @@ class Decoder:
         # built as the kit builds it, a plain tuple (the NamedTuple constructor costs twice)
         envelope: Envelope = _new_tuple(Envelope, (
             document.id, document.source, document.type, document.time, document.subject,
-            DATA_CONTENT_TYPE, sequence, document.knlog,
+            DATA_CONTENT_TYPE, sequence, document.knlog, None,  # no traceparent read here
         ))  # fmt: skip
         return envelope, event
 
