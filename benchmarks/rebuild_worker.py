@@ -17,7 +17,12 @@ from aiokafka import AIOKafkaProducer
 from benchmarks.bench_events import KINDS, Tally
 from kn_deploy.infra import kafka_from_env
 from kn_servicekit.kafka_access import kafka_options
-from kn_servicekit.rebuild_workers import parse_partitions, replay_share, summary_line
+from kn_servicekit.rebuild_workers import (
+    parse_partitions,
+    replay_share,
+    share_arguments,
+    summary_line,
+)
 from kn_servicekit.tuning import tune_gc
 
 
@@ -25,8 +30,7 @@ async def main(argv: list[str]) -> None:
     parser = argparse.ArgumentParser()
     for name in ("url", "kind", "topic"):
         parser.add_argument(name)
-    parser.add_argument("--into", required=True)
-    parser.add_argument("--partitions", required=True)
+    share_arguments(parser)
     args = parser.parse_args(argv)
     kafka = kafka_from_env()
     pool = await asyncpg.create_pool(args.url, min_size=1, max_size=2)

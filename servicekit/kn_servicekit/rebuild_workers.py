@@ -12,6 +12,7 @@ if one fails, readers stay where they were and the fresh schema is left for a lo
 
 from __future__ import annotations
 
+import argparse
 import asyncio
 import json
 import sys
@@ -58,6 +59,15 @@ def parse_partitions(text: str) -> list[TopicPartition]:
             raise ValueError(f"--partitions: {part!r} is not topic:partition (e.g. kn.x:0)")
         found.append(TopicPartition(topic, int(number)))
     return found
+
+
+def share_arguments(parser: argparse.ArgumentParser, *, required: bool = True) -> None:
+    """A worker's two options, `--into SCHEMA --partitions topic:n,...` (what the parent
+    appends to its command)."""
+    parser.add_argument("--into", metavar="SCHEMA", required=required,
+                        help="one worker: replay into SCHEMA ...")  # fmt: skip
+    parser.add_argument("--partitions", metavar="TOPIC:N,...", required=required,
+                        help="... these partitions only, and stop")  # fmt: skip
 
 
 def summary_line(done: Done) -> str:

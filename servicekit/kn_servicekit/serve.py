@@ -29,6 +29,7 @@ from kn_servicekit.rebuild_workers import (
     Done,
     parse_partitions,
     replay_share,
+    share_arguments,
     summary_line,
     worker_command,
 )
@@ -62,10 +63,7 @@ def command_line(
         help="replay in N processes, the partitions shared out (default: "
         f"KN_{service.upper()}_REBUILD_WORKERS or 1)",
     )  # fmt: skip
-    rebuild.add_argument("--into", metavar="SCHEMA", help="one worker: replay into SCHEMA ...")
-    rebuild.add_argument(
-        "--partitions", metavar="TOPIC:N,...", help="... these partitions only, and stop"
-    )
+    share_arguments(rebuild, required=False)
     args = parser.parse_args(argv)
     if args.command == "rebuild":
         if args.read_model not in read_models:

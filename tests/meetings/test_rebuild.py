@@ -49,13 +49,18 @@ async def kn_meetings(*args: str, url: str, service: Running) -> tuple[int, str,
     return process.returncode, out.decode(), err.decode()
 
 
-async def test_a_rebuilt_membership_view_answers_the_same_and_keeps_following_the_log(
-    service: Running,
-) -> None:
+async def plan_one_meeting(service: Running) -> None:
+    """A 2025 plan of one meeting: the sheet the tests read members from."""
     plan = {"years": [2025], "meetings": [
         {"date": "2025-03-12", "starts": "17:00", "place": "Klinik Nord"}]}  # fmt: skip
     response = await service.client.post(f"/v1/networks/{NETWORK}/plan", json=plan, headers=AALBORG)
     assert response.status_code == 201, response.text
+
+
+async def test_a_rebuilt_membership_view_answers_the_same_and_keeps_following_the_log(
+    service: Running,
+) -> None:
+    await plan_one_meeting(service)
     await service.publish_membership(
         joined("p-ida", "Ida Holm", "123456", dt.date(2025, 1, 1)),
         joined("p-carl", "Carl Mose", "654321", dt.date(2025, 1, 1)),
@@ -91,10 +96,7 @@ async def test_a_rebuilt_membership_view_answers_the_same_and_keeps_following_th
 
 async def test_a_rebuild_in_two_workers_answers_the_same_as_one(service: Running) -> None:
     """Issue 17 item 3: `--workers 2` shares the partitions out to two processes."""
-    plan = {"years": [2025], "meetings": [
-        {"date": "2025-03-12", "starts": "17:00", "place": "Klinik Nord"}]}  # fmt: skip
-    response = await service.client.post(f"/v1/networks/{NETWORK}/plan", json=plan, headers=AALBORG)
-    assert response.status_code == 201, response.text
+    await plan_one_meeting(service)
     await service.publish_membership(
         joined("p-ida", "Ida Holm", "123456", dt.date(2025, 1, 1)),
         joined("p-bo", "Bo Ravn", "777777", dt.date(2025, 2, 1)),

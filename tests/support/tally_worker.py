@@ -11,7 +11,12 @@ import sys
 import asyncpg
 
 from kn_deploy.infra import kafka_from_env
-from kn_servicekit.rebuild_workers import parse_partitions, replay_share, summary_line
+from kn_servicekit.rebuild_workers import (
+    parse_partitions,
+    replay_share,
+    share_arguments,
+    summary_line,
+)
 from tests.support.runners import dead_letter_producer
 from tests.support.ticks import CATALOG, TallyProjection
 
@@ -20,8 +25,7 @@ async def main(argv: list[str]) -> None:
     parser = argparse.ArgumentParser()
     for name in ("database", "topic", "name"):
         parser.add_argument(name)
-    parser.add_argument("--into", required=True)
-    parser.add_argument("--partitions", required=True)
+    share_arguments(parser)
     args = parser.parse_args(argv)
     kafka = kafka_from_env()
     pool = await asyncpg.create_pool(args.database, min_size=1, max_size=2)
