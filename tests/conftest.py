@@ -9,6 +9,7 @@ from tests.support.log_watch import LogWatch, persons_and_tokens
 _WATCH = LogWatch(*persons_and_tokens())
 
 
+@pytest.hookimpl(tryfirst=True)  # before xdist's worker reads the marks into node ids
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """With workers (`pytest -n N --dist loadgroup`, as `make test` runs), a module's tests
     stay together, and the browser tests all go to one worker: they share one system of
