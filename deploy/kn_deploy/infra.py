@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import fcntl
 import os
 import shutil
 import subprocess
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
 from kn_contracts.topics import TOPICS
 from kn_deploy import broker_setup, kafka, postgres
 from kn_deploy.debian import apt_install
-from kn_deploy.layout import demo_dir
+from kn_deploy.layout import cache_dir, demo_dir
 from kn_deploy.principals import ADMIN
 from kn_deploy.provision import provision
 from kn_deploy.services import stop_recorded
@@ -124,8 +126,41 @@ def _has_libical() -> bool:
     return found.returncode == 0
 
 
+_held = 0  # how deeply this process holds the lock below
+
+
+@contextlib.contextmanager
+def exclusive() -> Iterator[None]:
+    """One `up` at a time on this machine's local runtime (a lock file in the cache): two
+    at once (test workers, two suites) raced on PostgreSQL's roles ("tuple concurrently
+    updated"). Re-entrant within a process."""
+    global _held
+    if _held:
+        _held += 1
+        try:
+            yield
+        finally:
+            _held -= 1
+        return
+    path = cache_dir() / "infra.lock"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        _held = 1
+        try:
+            yield
+        finally:
+            _held = 0
+            fcntl.flock(lock, fcntl.LOCK_UN)
+
+
 def up() -> tuple[Endpoints, list[str]]:
     """Start whatever runs locally, create topics, provision databases; say what started."""
+    with exclusive():
+        return _up()
+
+
+def _up() -> tuple[Endpoints, list[str]]:
     found = endpoints()
     started: list[str] = []
     if found.kafka_local:

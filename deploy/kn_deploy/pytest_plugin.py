@@ -20,11 +20,17 @@ TEST_DATABASE = "test"
 _STARTED = pytest.StashKey[list[str]]()
 
 
+_READY = "KN_TEST_INFRA_READY"  # set by a controller for its workers: nothing to start
+
+
 def _start() -> tuple[infra.Endpoints, list[str]]:
-    found, started = infra.up()
-    if found.local_databases:
-        pg = postgres.PostgresLocal.default()
-        asyncio.run(provision(pg, [LocalDatabase(TEST_DATABASE, port=pg.port)]))
+    if os.environ.get(_READY):
+        return infra.endpoints(), []
+    with infra.exclusive():
+        found, started = infra.up()
+        if found.local_databases:
+            pg = postgres.PostgresLocal.default()
+            asyncio.run(provision(pg, [LocalDatabase(TEST_DATABASE, port=pg.port)]))
     return found, started
 
 
@@ -41,6 +47,7 @@ def pytest_sessionstart(session: pytest.Session) -> None:
     them under another (each worker's `endpoints` then finds them running)."""
     if _runs_workers(session.config):
         session.config.stash[_STARTED] = _start()[1]
+        os.environ[_READY] = "1"  # the workers, started after this, inherit it
 
 
 def pytest_sessionfinish(session: pytest.Session) -> None:

@@ -2,12 +2,29 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Sequence
 
+import structlog
 from aiokafka import AIOKafkaConsumer, TopicPartition
 
 from kn_servicekit.kafka_access import KafkaAccess, kafka_options
 from kn_servicekit.shares import Place
+
+log = structlog.get_logger("kafka")
+
+STOP_WITHIN = 10.0  # seconds a consumer's stop is waited for
+
+
+async def stop_consumer(consumer: AIOKafkaConsumer, name: str, within: float = STOP_WITHIN) -> None:
+    """`consumer.stop()`, waited for `within` seconds at most. A group member stopped while
+    its group rebalances can wait on aiokafka's heartbeat routine without end
+    (aio-libs/aiokafka#773), holding a service's shutdown; a runner's offsets live in its
+    database, so a consumer left to close in the background loses nothing."""
+    stopping = asyncio.ensure_future(consumer.stop())
+    done, _ = await asyncio.wait({stopping}, timeout=within)
+    if not done:
+        log.warning("kafka_consumer_stop_timed_out", consumer=name, waited_s=within)
 
 
 async def partitions_of(consumer: AIOKafkaConsumer, topic: str) -> list[TopicPartition]:

@@ -25,7 +25,7 @@ from kn_servicekit.batches import Batch, BatchWriter, decode_batch
 from kn_servicekit.db import Connection
 from kn_servicekit.deadletter import DeadLetters
 from kn_servicekit.errors import Superseded, TransientError
-from kn_servicekit.kafka import caught_up, partitions_of
+from kn_servicekit.kafka import caught_up, partitions_of, stop_consumer
 from kn_servicekit.kafka_access import KafkaAccess, kafka_options
 from kn_servicekit.metrics import Metrics
 from kn_servicekit.projection import Cutoff, Projection
@@ -127,7 +127,7 @@ class ProjectionRunner:
                 ends = await consumer.end_offsets(list(consumer.assignment()))
             await self._loop(consumer, ends)
         finally:
-            await consumer.stop()
+            await stop_consumer(consumer, self._projection.name)
 
     async def _loop(
         self, consumer: AIOKafkaConsumer, ends: dict[TopicPartition, int] | None
