@@ -156,6 +156,9 @@ def exclusive() -> Iterator[None]:
 
 def up() -> tuple[Endpoints, list[str]]:
     """Start whatever runs locally, create topics, provision databases; say what started."""
+    found = endpoints()
+    if not (found.kafka_local or found.local_databases):
+        return _up()  # nothing here to start: nothing written here either
     with exclusive():
         return _up()
 

@@ -104,16 +104,22 @@ def create_http_app(
             for name, loop in (background or {}).items():
                 ready = app.state.ready[name]
                 supervised = supervise(name, _bound(loop, resources, ready), state=ready)
-                tasks.append(asyncio.create_task(supervised))
+                tasks.append(asyncio.create_task(supervised, name=name))
             log.info("service_started", http_port=settings.http_port, background=len(tasks))
             yield
         finally:
+            # every step waited for SHUTDOWN_GRACE at most, and one that overruns named: a
+            # Kafka client stopped mid-rebalance can wait for ever (aio-libs/aiokafka#773)
             for task in tasks:
                 task.cancel()
-            await asyncio.gather(*tasks, return_exceptions=True)
+            if tasks:
+                _, stuck = await asyncio.wait(tasks, timeout=SHUTDOWN_GRACE)
+                for task in stuck:
+                    log.error("background_loop_stop_timed_out", loop=task.get_name(),
+                              grace_seconds=SHUTDOWN_GRACE)  # fmt: skip
             if resources.kafka_up.is_set():
-                await resources.producer.stop()
-                await kafka.stop()
+                await _within("kafka_producer", resources.producer.stop(), log)
+                await _within("kafka_broker", kafka.stop(), log)
             try:
                 await asyncio.wait_for(pool.close(), SHUTDOWN_GRACE)
             except TimeoutError:
@@ -283,3 +289,11 @@ async def _check_database(pool: asyncpg.Pool) -> str:
     except (OSError, asyncpg.PostgresError) as exc:
         return f"unreachable: {type(exc).__name__}"
     return "ok"
+
+
+async def _within(what: str, stopping: Awaitable[object], log: Any) -> None:
+    """Await a client's stop for SHUTDOWN_GRACE at most; past that, say so and go on."""
+    try:
+        await asyncio.wait_for(stopping, SHUTDOWN_GRACE)
+    except TimeoutError:
+        log.error("stop_timed_out", what=what, grace_seconds=SHUTDOWN_GRACE)
