@@ -8,7 +8,9 @@ ports and in folders of their own, and are deleted afterwards.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
+import random
 import shutil
 import socket
 import uuid
@@ -28,6 +30,22 @@ def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])
+
+
+def free_ports(count: int) -> int:
+    """The first of `count` consecutive TCP ports nothing listens on now (for a system of
+    processes started on consecutive ports)."""
+    chance = random.Random()
+    while True:
+        first = chance.randrange(20_000, 40_000)
+        try:
+            with contextlib.ExitStack() as held:
+                for port in range(first, first + count):
+                    sock = held.enter_context(socket.socket())
+                    sock.bind(("127.0.0.1", port))
+            return first
+        except OSError:
+            continue
 
 
 @contextmanager

@@ -13,11 +13,11 @@ from playwright.sync_api import Browser, Playwright, sync_playwright
 from kn_deploy.services import ServiceProcess, start_service
 from kn_servicekit.kafka_access import KafkaAccess
 from tests.support.demo_services import demo_services
+from tests.support.private_infra import free_ports
 from tests.web import story
 
 CHROMIUM = "/usr/bin/chromium"  # Debian's, installed by `kn infra prepare`
 SERVICES = ("membership", "meetings", "finance", "reporting")
-FIRST_PORT, WEB_PORT = 18400, 18404
 
 
 @dataclass(frozen=True)
@@ -41,6 +41,7 @@ def system(
     kafka_admin: KafkaAccess, test_database_url: str, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[System]:
     logs = tmp_path_factory.mktemp("web-logs")
+    first = free_ports(len(SERVICES) + 1)  # free ones: never a system left from before
     with (
         pytest.MonkeyPatch.context() as monkeypatch,
         demo_services(
@@ -48,13 +49,13 @@ def system(
             kafka_admin=kafka_admin,
             database_url=test_database_url,
             logs=logs,
-            first_port=FIRST_PORT,
+            first_port=first,
             monkeypatch=monkeypatch,
         ) as running,
     ):
         urls = {name: process.url for name, process in running.items()}
         story.seed(urls, kafka_admin)
-        web = start_web(urls, logs, WEB_PORT)
+        web = start_web(urls, logs, first + len(SERVICES))
         try:
             yield System(urls, web.url)
         finally:
