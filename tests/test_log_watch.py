@@ -32,3 +32,15 @@ def test_the_watch_finds_a_persons_token_whoever_issued_it() -> None:
     watch.read("t", "request authorization=Bearer eyJhbGciOiJFZERTQSJ9.eyJzdWIiOiJwLTA0In0.c2ln")
     watch.read("t", '{"event": "whoami", "person_id": "p-04"}')
     assert [found.split(" in ")[0] for found in watch.found] == ["t: a person's token"]
+
+
+def test_the_source_line_a_traceback_or_warning_echoes_is_program_text_not_a_log() -> None:
+    """A traceback or warning printed while a test runs echoes the test's source lines
+    (which may name a test person); the watch passes those and still reads every other."""
+    watch = LogWatch({"Anna Berg"}, set())
+    watch.read("t", "tests/x.py:41: ResourceWarning: unclosed <socket>\n"
+               '  await eventually(lambda: names == ["Anna Berg"])\n'
+               '  File "tests/x.py", line 41, in test_x\n'
+               '    await eventually(lambda: names == ["Anna Berg"])\n'
+               '{"event": "member_joined", "name": "Anna Berg"}')  # fmt: skip
+    assert [found.split(" in ")[0] for found in watch.found] == ["t: the name 'Anna Berg'"]

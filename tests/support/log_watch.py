@@ -31,6 +31,12 @@ _NOT_PERSONS = re.compile(
 )
 
 
+# a traceback's frame ('  File "x.py", line 12, in f') or a printed warning ("x.py:12:
+# ResourceWarning: ..."): the next line echoes the program's source running there (a
+# test's, which may name its test person), never data
+_WARNING_HEADER = re.compile(r'^(\s*File ".*", line \d+, in |\S+\.py:\d+: \w+(Warning|Error): )')
+
+
 def persons_and_tokens() -> tuple[set[str], set[str]]:
     """The persons' names and the tokens written in the test sources."""
     names: set[str] = set()
@@ -52,10 +58,15 @@ class LogWatch:
     found: list[str] = field(default_factory=list)
 
     def read(self, test: str, captured: str) -> None:
+        echoed = False  # the line after a frame's or warning's header echoes source code
         for line in captured.splitlines():
             if not line.strip():
                 continue
             self.lines += 1
+            if echoed and line.startswith("  ") and not _WARNING_HEADER.match(line):
+                echoed = False
+                continue
+            echoed = _WARNING_HEADER.match(line) is not None
             text = line
             if line.startswith("{"):
                 with contextlib.suppress(ValueError):  # a JSON line may escape what it holds
