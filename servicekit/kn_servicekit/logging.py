@@ -31,7 +31,7 @@ def configure_logging(service: str, level: str = "INFO") -> structlog.stdlib.Bou
         wrapper_class=structlog.stdlib.BoundLogger,
         cache_logger_on_first_use=True,
     )
-    handler = logging.StreamHandler(sys.stderr)
+    handler = _Stderr()
     handler.setFormatter(
         structlog.stdlib.ProcessorFormatter(
             foreign_pre_chain=shared,
@@ -46,5 +46,25 @@ def configure_logging(service: str, level: str = "INFO") -> structlog.stdlib.Bou
     root.handlers[:] = [handler]
     root.setLevel(numeric)
     logging.getLogger("aiokafka").setLevel(max(numeric, logging.WARNING))
+    # an outbound request's line names its URL, query and all (kn-web's calls carry what a
+    # person typed): never at INFO
+    for chatty in ("httpx", "httpcore"):
+        logging.getLogger(chatty).setLevel(max(numeric, logging.WARNING))
     logger: structlog.stdlib.BoundLogger = structlog.get_logger(service)
     return logger
+
+
+class _Stderr(logging.StreamHandler):  # type: ignore[type-arg]
+    """A handler on whatever sys.stderr is when a line is written, not when it was made (a
+    test's captured stream closes after the test; a service's stderr never changes)."""
+
+    def __init__(self) -> None:
+        super().__init__(sys.stderr)
+
+    @property
+    def stream(self) -> object:
+        return sys.stderr
+
+    @stream.setter
+    def stream(self, _: object) -> None:
+        pass

@@ -75,17 +75,19 @@ def command_line(
             parser.error("--into and --partitions come together: one worker's share")
         if args.workers is not None and args.workers < 1:
             parser.error(f"--workers {args.workers}: give 1 or more")
+        share = None
+        if args.partitions is not None:
+            try:
+                share = parse_partitions(args.partitions)
+            except ValueError as exc:
+                parser.error(str(exc))
         chosen = settings()
         configure_logging(service, chosen.log_level)
         # a replay of history logs no line per event (kn_servicekit.trace): the bar counts
         logging.getLogger(trace.LOGGER).setLevel(logging.WARNING)
         tune_gc()  # a replay makes objects by the million, as a running service does
         projection, catalog = read_models[args.read_model](chosen)
-        if args.into is not None:
-            try:
-                share = parse_partitions(args.partitions)
-            except ValueError as exc:
-                parser.error(str(exc))
+        if args.into is not None and share is not None:
             worked = asyncio.run(
                 _replay_share(service, chosen, projection, catalog, args.into, share)
             )
