@@ -93,8 +93,8 @@ def test_two_upcasters_from_one_type_are_refused() -> None:
 
 
 def test_the_catalog_decodes_without_calling_the_cpr_guard_back_and_still_refuses_one() -> None:
-    """The catalog's own raw look stands in for Event's model validator (a sixth of a small
-    event's decode): the same event, the same refusals, and a CPR number still refused."""
+    """The catalog's own raw look stands in for Event's model validator (0.2 µs of a small
+    event's 1.1 µs validation): the same event, the same refusals, a CPR number refused."""
     assert "function-after" in str(GuestAddedV1.__pydantic_core_schema__)
     assert "function-after" not in str(_without_guard(GuestAddedV1.__pydantic_core_schema__))
     catalog = Catalog([GuestAddedV1])
