@@ -11,17 +11,13 @@ import argparse
 import asyncio
 import sys
 
-import asyncpg
-from aiokafka import AIOKafkaProducer
-
 from benchmarks.bench_events import KINDS, Tally
 from kn_deploy.infra import kafka_from_env
-from kn_servicekit.kafka_access import kafka_options
 from kn_servicekit.rebuild_workers import (
     parse_partitions,
-    replay_share,
     share_arguments,
     summary_line,
+    work_share,
 )
 from kn_servicekit.tuning import tune_gc
 
@@ -32,19 +28,11 @@ async def main(argv: list[str]) -> None:
         parser.add_argument(name)
     share_arguments(parser)
     args = parser.parse_args(argv)
-    kafka = kafka_from_env()
-    pool = await asyncpg.create_pool(args.url, min_size=1, max_size=2)
-    producer = AIOKafkaProducer(**kafka_options(kafka), acks="all")
-    await producer.start()
-    try:
-        done = await replay_share(
-            pool=pool, kafka=kafka, producer=producer, consumer="bench",
-            projection=Tally(args.topic), catalog=KINDS[args.kind].catalog,
-            schema=args.into, share=parse_partitions(args.partitions),
-        )  # fmt: skip
-    finally:
-        await producer.stop()
-        await pool.close()
+    done = await work_share(
+        database_url=args.url, kafka=kafka_from_env(), consumer="bench",
+        projection=Tally(args.topic), catalog=KINDS[args.kind].catalog,
+        schema=args.into, share=parse_partitions(args.partitions),
+    )  # fmt: skip
     sys.stdout.write(summary_line(done) + "\n")
 
 

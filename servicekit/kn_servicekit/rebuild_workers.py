@@ -25,7 +25,7 @@ from aiokafka import AIOKafkaProducer, TopicPartition
 from kn_contracts.catalog import Catalog
 from kn_servicekit.deadletter import DeadLetters
 from kn_servicekit.kafka import end_places
-from kn_servicekit.kafka_access import KafkaAccess
+from kn_servicekit.kafka_access import KafkaAccess, kafka_options
 from kn_servicekit.projection import Projection
 from kn_servicekit.runner import ProjectionRunner
 from kn_servicekit.shares import Place, shares
@@ -99,6 +99,30 @@ async def replay_share(
     )
     await runner.run(until_caught_up=True)
     return Done(runner.consumed, runner.applied)
+
+
+async def work_share(
+    *,
+    database_url: str,
+    kafka: KafkaAccess,
+    consumer: str,
+    projection: Projection,
+    catalog: Catalog,
+    schema: str,
+    share: Sequence[TopicPartition],
+) -> Done:
+    """A worker process's whole part: a small pool and a producer (for dead letters) of
+    its own, `replay_share`, both closed afterwards."""
+    pool = await asyncpg.create_pool(database_url, min_size=1, max_size=2)
+    producer = AIOKafkaProducer(**kafka_options(kafka), acks="all")
+    try:
+        await producer.start()
+        return await replay_share(pool=pool, kafka=kafka, producer=producer, consumer=consumer,
+                                  projection=projection, catalog=catalog, schema=schema,
+                                  share=share)  # fmt: skip
+    finally:
+        await producer.stop()
+        await pool.close()
 
 
 async def replay_in_workers(

@@ -28,9 +28,9 @@ from kn_servicekit.rebuild import Rebuilt, rebuild_live
 from kn_servicekit.rebuild_workers import (
     Done,
     parse_partitions,
-    replay_share,
     share_arguments,
     summary_line,
+    work_share,
     worker_command,
 )
 from kn_servicekit.settings import ServiceSettings
@@ -155,17 +155,15 @@ async def _replay_share(
     share: Sequence[TopicPartition],
 ) -> Done:
     """One worker of a rebuild (`--into SCHEMA --partitions ...`)."""
-    async with _connected(settings) as (pool, producer):
-        return await replay_share(
-            pool=pool,
-            kafka=settings.kafka,
-            producer=producer,
-            consumer=consumer_name(service, projection),
-            projection=projection,
-            catalog=catalog,
-            schema=schema,
-            share=share,
-        )
+    return await work_share(
+        database_url=settings.database_url,
+        kafka=settings.kafka,
+        consumer=consumer_name(service, projection),
+        projection=projection,
+        catalog=catalog,
+        schema=schema,
+        share=share,
+    )
 
 
 def serve(service: str, settings: S, create_app: Callable[[S], FastAPI]) -> None:

@@ -8,16 +8,13 @@ import argparse
 import asyncio
 import sys
 
-import asyncpg
-
 from kn_deploy.infra import kafka_from_env
 from kn_servicekit.rebuild_workers import (
     parse_partitions,
-    replay_share,
     share_arguments,
     summary_line,
+    work_share,
 )
-from tests.support.runners import dead_letter_producer
 from tests.support.ticks import CATALOG, TallyProjection
 
 
@@ -27,17 +24,11 @@ async def main(argv: list[str]) -> None:
         parser.add_argument(name)
     share_arguments(parser)
     args = parser.parse_args(argv)
-    kafka = kafka_from_env()
-    pool = await asyncpg.create_pool(args.database, min_size=1, max_size=2)
-    try:
-        async with dead_letter_producer(kafka) as producer:
-            done = await replay_share(
-                pool=pool, kafka=kafka, producer=producer, consumer="tally",
-                projection=TallyProjection(args.topic, name=args.name), catalog=CATALOG,
-                schema=args.into, share=parse_partitions(args.partitions),
-            )  # fmt: skip
-    finally:
-        await pool.close()
+    done = await work_share(
+        database_url=args.database, kafka=kafka_from_env(), consumer="tally",
+        projection=TallyProjection(args.topic, name=args.name), catalog=CATALOG,
+        schema=args.into, share=parse_partitions(args.partitions),
+    )  # fmt: skip
     sys.stdout.write(summary_line(done) + "\n")
 
 
