@@ -16,7 +16,8 @@ import argparse
 import asyncio
 import json
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import AsyncIterator, Callable, Sequence
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 
 import asyncpg
@@ -101,6 +102,22 @@ async def replay_share(
     return Done(runner.consumed, runner.applied)
 
 
+@asynccontextmanager
+async def connected(
+    database_url: str, kafka: KafkaAccess
+) -> AsyncIterator[tuple[asyncpg.Pool, AIOKafkaProducer]]:
+    """What a rebuild or one of its workers runs on: a small pool and a producer (for dead
+    letters), closed afterwards."""
+    pool = await asyncpg.create_pool(database_url, min_size=1, max_size=2)
+    producer = AIOKafkaProducer(**kafka_options(kafka), acks="all")
+    try:
+        await producer.start()
+        yield pool, producer
+    finally:
+        await producer.stop()
+        await pool.close()
+
+
 async def work_share(
     *,
     database_url: str,
@@ -111,18 +128,11 @@ async def work_share(
     schema: str,
     share: Sequence[TopicPartition],
 ) -> Done:
-    """A worker process's whole part: a small pool and a producer (for dead letters) of
-    its own, `replay_share`, both closed afterwards."""
-    pool = await asyncpg.create_pool(database_url, min_size=1, max_size=2)
-    producer = AIOKafkaProducer(**kafka_options(kafka), acks="all")
-    try:
-        await producer.start()
+    """A worker process's whole part: `replay_share` on connections of its own."""
+    async with connected(database_url, kafka) as (pool, producer):
         return await replay_share(pool=pool, kafka=kafka, producer=producer, consumer=consumer,
                                   projection=projection, catalog=catalog, schema=schema,
                                   share=share)  # fmt: skip
-    finally:
-        await producer.stop()
-        await pool.close()
 
 
 async def replay_in_workers(

@@ -8,25 +8,23 @@ import asyncio
 import datetime as dt
 import logging
 import sys
-from collections.abc import AsyncIterator, Callable, Mapping, Sequence
-from contextlib import asynccontextmanager
+from collections.abc import Callable, Mapping, Sequence
 from typing import TypeVar
 
-import asyncpg
 import uvicorn
-from aiokafka import AIOKafkaProducer, TopicPartition
+from aiokafka import TopicPartition
 from fastapi import FastAPI
 
 from kn_contracts.catalog import Catalog
 from kn_servicekit import trace
 from kn_servicekit.hosting import consumer_name
-from kn_servicekit.kafka_access import kafka_options
 from kn_servicekit.logging import configure_logging
 from kn_servicekit.progress import Progress, extent
 from kn_servicekit.projection import Projection
 from kn_servicekit.rebuild import Rebuilt, rebuild_live
 from kn_servicekit.rebuild_workers import (
     Done,
+    connected,
     parse_partitions,
     share_arguments,
     summary_line,
@@ -107,21 +105,6 @@ def command_line(
     return 0
 
 
-@asynccontextmanager
-async def _connected(
-    settings: ServiceSettings,
-) -> AsyncIterator[tuple[asyncpg.Pool, AIOKafkaProducer]]:
-    """A small pool and a producer (for dead letters), closed afterwards."""
-    pool = await asyncpg.create_pool(settings.database_url, min_size=1, max_size=2)
-    producer = AIOKafkaProducer(**kafka_options(settings.kafka), acks="all")
-    try:
-        await producer.start()
-        yield pool, producer
-    finally:
-        await producer.stop()
-        await pool.close()
-
-
 async def _rebuild(
     service: str,
     settings: ServiceSettings,
@@ -130,7 +113,7 @@ async def _rebuild(
     workers: int,
     command: Sequence[str],
 ) -> Rebuilt:
-    async with _connected(settings) as (pool, producer):
+    async with connected(settings.database_url, settings.kafka) as (pool, producer):
         total = await extent(settings.kafka, projection.topics)
         return await rebuild_live(
             pool=pool,

@@ -14,11 +14,11 @@ from kn_deploy.process import pid_alive, wait_until
 
 ROOT = Path(__file__).resolve().parents[2]
 STARTER = """
-import os, subprocess, sys, time
+import os, signal, subprocess, sys
 child = subprocess.Popen([sys.executable, "-m", "kn_deploy.with_parent", str(os.getpid()),
                           "tests.support.sleeper"])
 print(child.pid, flush=True)
-time.sleep(120)
+signal.pause()
 """
 
 

@@ -3,10 +3,11 @@ rebuild`): a bar in a terminal, plain lines when not (issue 17 item 5)."""
 
 from __future__ import annotations
 
-import asyncio
 import io
+from collections.abc import Callable
 
 from kn_servicekit.progress import Progress, following
+from tests.support.waiting import eventually
 
 
 class Terminal(io.StringIO):
@@ -71,10 +72,17 @@ async def test_following_a_counter_advances_the_meter_without_a_hook_in_the_read
     out = io.StringIO()
     meter = Progress(6, "rebuild tally", "messages", out=out, every=0.0)
     read = 0
+
+    async def counted() -> int:
+        return meter.done
+
+    def reached(want: int) -> Callable[[int], bool]:
+        return lambda done: done == want
+
     async with following(meter, lambda: read, every=0.01):
         for _ in range(3):
             read += 2
-            await asyncio.sleep(0.05)
+            await eventually(counted, reached(read), within=5)
     counts = [line.split(" messages")[0] for line in out.getvalue().splitlines()]
     assert counts[0] == "rebuild tally: 2/6"
     assert counts[-1] == "rebuild tally: 6/6"

@@ -1,6 +1,7 @@
-"""A process that only waits (for the with_parent test): `python -m tests.support.sleeper`."""
+"""A process that only waits for a signal (the with_parent test): `python -m
+tests.support.sleeper`."""
 
-import time
+import signal
 
 if __name__ == "__main__":
-    time.sleep(120)
+    signal.pause()
