@@ -46,15 +46,26 @@ async def caught_up(consumer: AIOKafkaConsumer, ends: dict[TopicPartition, int])
     return True
 
 
-async def end_places(kafka: KafkaAccess, topics: Sequence[str]) -> list[Place]:
-    """Every partition of `topics` with its end offset now: what a replay from 0 reads."""
+async def bounds(
+    kafka: KafkaAccess, topics: Sequence[str]
+) -> dict[TopicPartition, tuple[int, int]]:
+    """Every partition of `topics` (those that exist) with its beginning and end offsets now."""
     consumer = AIOKafkaConsumer(**kafka_options(kafka), enable_auto_commit=False)
     await consumer.start()
     try:
         partitions = [tp for name in topics for tp in await partitions_of(consumer, name)]
         if not partitions:
-            raise RuntimeError(f"none of {', '.join(topics)} exists on {kafka.bootstrap}")
+            return {}
+        starts = await consumer.beginning_offsets(partitions)
         ends = await consumer.end_offsets(partitions)
     finally:
         await consumer.stop()
-    return [(tp.topic, tp.partition, ends[tp]) for tp in partitions]
+    return {tp: (starts[tp], ends[tp]) for tp in partitions}
+
+
+async def end_places(kafka: KafkaAccess, topics: Sequence[str]) -> list[Place]:
+    """Every partition of `topics` with its end offset now: what a replay from 0 reads."""
+    found = await bounds(kafka, topics)
+    if not found:
+        raise RuntimeError(f"none of {', '.join(topics)} exists on {kafka.bootstrap}")
+    return [(tp.topic, tp.partition, end) for tp, (_, end) in found.items()]

@@ -12,10 +12,8 @@ from collections.abc import AsyncIterator, Callable, Iterable
 from dataclasses import dataclass, field
 from typing import TextIO
 
-from aiokafka import AIOKafkaConsumer
-
-from kn_servicekit.kafka import partitions_of
-from kn_servicekit.kafka_access import KafkaAccess, kafka_options
+from kn_servicekit.kafka import bounds
+from kn_servicekit.kafka_access import KafkaAccess
 
 WIDTH = 30  # characters of the bar
 
@@ -99,14 +97,4 @@ async def following(
 async def extent(kafka: KafkaAccess, topics: Iterable[str]) -> int:
     """How many records the topics hold now (end minus beginning offsets): what a read from
     the start has ahead of it. A topic that does not exist counts 0 (its reader says so)."""
-    consumer = AIOKafkaConsumer(**kafka_options(kafka), enable_auto_commit=False)
-    await consumer.start()
-    try:
-        partitions = [tp for topic in topics for tp in await partitions_of(consumer, topic)]
-        if not partitions:
-            return 0
-        ends = await consumer.end_offsets(partitions)
-        starts = await consumer.beginning_offsets(partitions)
-    finally:
-        await consumer.stop()
-    return sum(ends[tp] - starts[tp] for tp in partitions)
+    return sum(end - start for start, end in (await bounds(kafka, list(topics))).values())
