@@ -20,11 +20,16 @@ DATABASE_AWAY: tuple[type[Exception], ...] = (
     asyncpg.AdminShutdownError,
     asyncpg.CrashShutdownError,
     asyncpg.TooManyConnectionsError,
+    # the server went while a transaction was open: asyncpg says so with its generic
+    # InterfaceError ("... the underlying connection is closed"); any other is a 500
+    asyncpg.InterfaceError,
 )
 
 
 async def database_away(request: Request, exc: Exception) -> JSONResponse:
     """503: the database did not answer this try."""
+    if isinstance(exc, asyncpg.InterfaceError) and not closed_under_us(exc):
+        raise exc  # a misuse of a connection: the 500 it is
     log.warning("database_unavailable", path=request.url.path, error=type(exc).__name__)
     detail = (
         f"the service's database does not answer now ({type(exc).__name__}); send the request "
@@ -36,3 +41,8 @@ async def database_away(request: Request, exc: Exception) -> JSONResponse:
         status_code=503,
         headers={"Retry-After": str(RETRY_AFTER)},
     )
+
+
+def closed_under_us(exc: asyncpg.InterfaceError) -> bool:
+    """Whether an InterfaceError says the connection went away, not that code misused it."""
+    return str(exc).endswith("the underlying connection is closed")
