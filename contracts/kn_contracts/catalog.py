@@ -13,6 +13,7 @@ from pydantic_core import SchemaValidator
 from kn_contracts.base import CPR_GUARD, Event
 from kn_contracts.cpr import CPR_REFUSED, RAW_CHECKED, cpr_in, suspicious
 from kn_contracts.errors import ContractError
+from kn_contracts.sealed import OPEN, Opener
 
 Body = dict[str, Any]
 
@@ -54,13 +55,14 @@ class Catalog:
             raise ContractError(f"unknown ce_type {ce_type!r}")
         return self._events[chain[-1]]
 
-    def decode(self, ce_type: str, body: bytes | str) -> Event:
+    def decode(self, ce_type: str, body: bytes | str, opener: Opener | None = None) -> Event:
         """The current model of an event, upcasting older versions step by step; its sealed
-        personal fields stay sealed (kn_contracts.sealed)."""
+        personal fields opened by `opener`, else kept sealed (kn_contracts.sealed)."""
+        context = _CHECKED if opener is None else {RAW_CHECKED: True, OPEN: opener}
         validate = self._validate_json.get(ce_type)
         if validate is not None:
             try:
-                event: Event = validate(body, context=_CHECKED)
+                event: Event = validate(body, context=context)
             except ValidationError as exc:
                 raise ContractError(f"{ce_type} violates its schema: {_short(exc)}") from None
             return _without_cpr(ce_type, body, event)
@@ -71,7 +73,7 @@ class Catalog:
             data: Body = json.loads(body)
             for step in chain[:-1]:
                 data = self._upcasters[step].upcast(data)
-            upcast: Event = self._events[chain[-1]].model_validate(data, context=_CHECKED)
+            upcast: Event = self._events[chain[-1]].model_validate(data, context=context)
             return _without_cpr(ce_type, body, upcast)
         except ValidationError as exc:
             raise ContractError(f"{ce_type} violates its schema: {_short(exc)}") from None

@@ -7,11 +7,10 @@ field's name as associated data). One string, not a JSON object: decoding a seal
 attendance list then costs what a clear one did (an object per field cost three times as
 much on the rebuild and audit path). In memory the field is a `str`:
 
-- decoded (a projection, the audit: figures never need a name) it is that string, which a
-  read model stores and the kit opens where it shows it (`kn_servicekit.sealing.KeyRing`:
-  the clear text, or "[slettet]" once the subject's key is erased). No Python runs per
-  field while an event validates: a callback per sealed field cost more than all the rest
-  of an attendance list's validation;
+- decoded without keys (a projection, the audit: figures never need a name) it is that
+  string, which a read model stores and the kit opens when it shows it: nothing runs;
+- decoded with an opener in the validation context (`OPEN`), it is the clear text, or
+  "[slettet]" once the subject's key is erased;
 - serialized to JSON with a sealer in the context (`SEAL`, the event store's), a clear
   value is sealed under the subject's key; a sealed one is written as it is.
 
@@ -24,9 +23,11 @@ from typing import Annotated, Any, ClassVar, Protocol
 
 from pydantic import (
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     SerializationInfo,
     SerializerFunctionWrapHandler,
+    ValidationInfo,
     WithJsonSchema,
     model_serializer,
 )
@@ -36,6 +37,8 @@ ERASED = "[slettet]"
 TOKEN = "sealed:"  # noqa: S105 (the prefix of a sealed value, no secret)
 SEAL = "kn_seal"
 """Serialization context key: the `Sealer` that seals clear personal fields."""
+OPEN = "kn_open"
+"""Validation context key: the `Opener` that turns sealed fields into clear text."""
 
 
 class Sealed(BaseModel):
@@ -67,9 +70,27 @@ class Sealer(Protocol):
     def seal(self, subject_id: str, field: str, text: str) -> Sealed: ...
 
 
+class Opener(Protocol):
+    """Opens a sealed value: the clear text, or ERASED when its key is gone."""
+
+    def open(self, sealed: Sealed, field: str) -> str: ...
+
+
 def is_token(value: str) -> bool:
     """True if `value` is a sealed value in its string form."""
     return value.startswith(TOKEN)
+
+
+def _read(value: Any, info: ValidationInfo) -> Any:
+    context = info.context
+    if isinstance(context, dict) and isinstance(value, str) and is_token(value):
+        opener = context.get(OPEN)
+        if opener is not None:
+            try:
+                return opener.open(Sealed.from_token(value), info.field_name or "")
+            except ValueError:  # not ours, or tampered with: shown as unreadable, never raw
+                return ERASED
+    return value  # sealed, kept; clear text of an event written before sealing; ERASED
 
 
 _SCHEMA = {
@@ -82,7 +103,7 @@ _SCHEMA = {
     "data); the key is on the owner's kn.<owner>.keys topic until erased",
 }
 
-SealedText = Annotated[str, WithJsonSchema(_SCHEMA)]
+SealedText = Annotated[str, BeforeValidator(_read), WithJsonSchema(_SCHEMA)]
 """A personal text field: sealed on the wire, a str in memory (see the module docstring)."""
 
 

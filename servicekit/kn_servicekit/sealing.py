@@ -83,7 +83,7 @@ class KeyRing:
         return key_id in self._keys
 
     def open(self, sealed: Sealed, field: str) -> str:
-        """The clear text, or ERASED when the key is gone."""
+        """The clear text, or ERASED when the key is gone (kn_contracts.sealed.Opener)."""
         key = self._keys.get(sealed.key_id)
         if key is None:
             return ERASED
