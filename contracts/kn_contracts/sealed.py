@@ -8,7 +8,8 @@ attendance list then costs what a clear one did (an object per field cost three 
 much on the rebuild and audit path). In memory the field is a `str`:
 
 - decoded without keys (a projection, the audit: figures never need a name) it is that
-  string, which a read model stores and the kit opens when it shows it: nothing runs;
+  string, which a read model stores and the kit opens when it shows it (the catalog's
+  validator then leaves `opened` out: a Python call per field);
 - decoded with an opener in the validation context (`OPEN`), it is the clear text, or
   "[slettet]" once the subject's key is erased;
 - serialized to JSON with a sealer in the context (`SEAL`, the event store's), a clear
@@ -81,7 +82,9 @@ def is_token(value: str) -> bool:
     return value.startswith(TOKEN)
 
 
-def _read(value: Any, info: ValidationInfo) -> Any:
+def opened(value: Any, info: ValidationInfo) -> Any:
+    """A sealed field's validator: the clear text when the context holds an opener (OPEN),
+    else the value as it is (so a catalog decoding without keys leaves it out)."""
     context = info.context
     if isinstance(context, dict) and isinstance(value, str) and is_token(value):
         opener = context.get(OPEN)
@@ -103,7 +106,7 @@ _SCHEMA = {
     "data); the key is on the owner's kn.<owner>.keys topic until erased",
 }
 
-SealedText = Annotated[str, BeforeValidator(_read), WithJsonSchema(_SCHEMA)]
+SealedText = Annotated[str, BeforeValidator(opened), WithJsonSchema(_SCHEMA)]
 """A personal text field: sealed on the wire, a str in memory (see the module docstring)."""
 
 
