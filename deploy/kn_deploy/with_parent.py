@@ -9,22 +9,15 @@ SIGKILL, leaves no service behind holding its port and polling Kafka.
 
 from __future__ import annotations
 
-import ctypes
-import os
 import runpy
-import signal
 import sys
 
-PR_SET_PDEATHSIG = 1  # linux/prctl.h
+from kn_servicekit.parent import end_with_parent
 
 
 def main(argv: list[str]) -> None:
     parent, module = int(argv[0]), argv[1]
-    libc = ctypes.CDLL(None, use_errno=True)
-    if libc.prctl(PR_SET_PDEATHSIG, signal.SIGTERM, 0, 0, 0) != 0:
-        raise OSError(ctypes.get_errno(), "prctl(PR_SET_PDEATHSIG) failed")
-    if os.getppid() != parent:  # it died before the line above: nobody would tell us
-        sys.exit(f"{module}: the process that started it ({parent}) is gone")
+    end_with_parent(parent, module)
     sys.argv = [module]
     runpy.run_module(module, run_name="__main__", alter_sys=True)
 

@@ -27,6 +27,7 @@ from kn_contracts.catalog import Catalog
 from kn_servicekit.deadletter import DeadLetters
 from kn_servicekit.kafka import end_places
 from kn_servicekit.kafka_access import KafkaAccess, kafka_options
+from kn_servicekit.parent import child_environment, end_with_starter
 from kn_servicekit.projection import Projection
 from kn_servicekit.runner import ProjectionRunner
 from kn_servicekit.shares import Place, shares
@@ -128,7 +129,9 @@ async def work_share(
     schema: str,
     share: Sequence[TopicPartition],
 ) -> Done:
-    """A worker process's whole part: `replay_share` on connections of its own."""
+    """A worker process's whole part: `replay_share` on connections of its own; it ends
+    with the parent that started it (a parent killed leaves no worker behind)."""
+    end_with_starter("a rebuild worker")
     async with connected(database_url, kafka) as (pool, producer):
         return await replay_share(pool=pool, kafka=kafka, producer=producer, consumer=consumer,
                                   projection=projection, catalog=catalog, schema=schema,
@@ -174,6 +177,7 @@ async def _start(
     process = await asyncio.create_subprocess_exec(
         *command, "--into", schema, "--partitions", partitions_arg(share),
         stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+        env=child_environment(),
     )  # fmt: skip
     return process, share
 
