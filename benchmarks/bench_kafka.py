@@ -160,9 +160,13 @@ async def aiokafka_read(
         await consumer.stop()
 
 
-def confluent_read(kafka: KafkaAccess, topic: str, meter: Meter, tuned: bool) -> tuple[int, Spent]:
+def confluent_read(
+    kafka: KafkaAccess, topic: str, meter: Meter, tuned: bool, catalog: Catalog | None = None
+) -> tuple[int, Spent]:
     """Raw confluent-kafka over the whole topic, reading each message's headers and value;
-    measured from the assignment on (metadata and watermarks connected it before)."""
+    measured from the assignment on (metadata and watermarks connected it before). With
+    `catalog` also decoding each message as aiokafka_read does: the same floor, read by
+    librdkafka (which the kit could read replays with)."""
     config: dict[str, Any] = {
         **librdkafka_config(kafka), "group.id": f"bench-{uuid.uuid4().hex[:8]}",
         "enable.auto.commit": False, "auto.offset.reset": "earliest",
@@ -182,8 +186,9 @@ def confluent_read(kafka: KafkaAccess, topic: str, meter: Meter, tuned: bool) ->
             for message in consumer.consume(num_messages=10_000, timeout=0.5):
                 if message.error() is not None:
                     raise KafkaException(message.error())
-                message.headers()
-                message.value()
+                headers, value = message.headers(), message.value()
+                if catalog is not None:
+                    decode(headers or [], value, catalog)  # type: ignore[arg-type]  # (str, bytes) pairs as read
                 count += 1
         return count, meter.since(start)
     finally:

@@ -10,11 +10,11 @@ run it) into a scratch schema, in one process and in 2 and 3 worker processes
 (kn_servicekit.rebuild_workers, benchmarks/rebuild_worker.py); a raw aiokafka getmany
 loop, also with each event decoded (the floor under a rebuild), and in 1, 2 and 3 worker
 processes of one consumer group; raw confluent-kafka reading headers and values, tuned
-and with librdkafka's defaults; Kafka's own ConsumerPerformance. Each line: events/s and
-CPU µs per event of the client, the broker and PostgreSQL (cpu.py), then the ratios issue
-17's targets name, with the targets. `--keep` leaves the topics for a later `--topic
-PREFIX`; otherwise they are deleted, also on failure. No timed assertions: the figures
-are for the README.
+and with librdkafka's defaults, and tuned with each event decoded; Kafka's own
+ConsumerPerformance. Each line: events/s and CPU µs per event of the client, the broker
+and PostgreSQL (cpu.py), then the ratios issue 17's targets name, with the targets.
+`--keep` leaves the topics for a later `--topic PREFIX`; otherwise they are deleted, also
+on failure. No timed assertions: the figures are for the README.
 """
 
 from __future__ import annotations
@@ -113,6 +113,8 @@ async def measure(
         count, spent = bench_kafka.confluent_read(kafka, topic, meter, tuned)
         how = "tuned queues" if tuned else "librdkafka defaults"
         lines.append(Line(f"raw confluent-kafka, headers+value, {how}", count, spent))
+    count, spent = bench_kafka.confluent_read(kafka, topic, meter, True, kind.catalog)
+    lines.append(Line("confluent-kafka (tuned) + decode", count, spent))
     start = meter.sample()
     count, rate, group = bench_kafka.consumer_performance(kafka, topic, lines[0].events)
     groups.append(group)
@@ -149,8 +151,12 @@ def report(kind: Kind, lines: list[Line]) -> None:
     print(f"  rebuild / raw aiokafka: {ratio:.2f} (target >= {TARGET_REBUILD_RATIO})")
     print(f"  rebuild client CPU: {client:.2f} µs/event (target <= {TARGET_CLIENT_US[kind.name]})")
     print(f"  decode floor / raw aiokafka: {lines[1].per_second / raw.per_second:.2f}")
-    perf = lines[5].per_second
-    for line in lines[6:]:
+    floor = next(line for line in lines if line.what.startswith("confluent-kafka (tuned) +"))
+    print(f"  decode floor by confluent-kafka / raw aiokafka: "
+          f"{floor.per_second / raw.per_second:.2f}")  # fmt: skip
+    at = next(n for n, line in enumerate(lines) if line.what.startswith("Kafka ConsumerPerf"))
+    perf = lines[at].per_second
+    for line in lines[at + 1 :]:
         print(f"  {line.what}: {line.per_second / raw.per_second:.2f} x raw aiokafka in-process, "
               f"{line.per_second / perf:.2f} x ConsumerPerformance")  # fmt: skip
     three = [line for line in lines if line.what.startswith("kit rebuild, 3 worker")]
