@@ -3,16 +3,15 @@ that one ends (a test worker killed by its timeout left services holding their p
 
 from __future__ import annotations
 
-import os
 import signal
 import subprocess
 import sys
 import time
 from pathlib import Path
 
-from kn_deploy.process import pid_alive, wait_until
+from kn_deploy.process import wait_until
+from tests.support.processes import REPO, ended, python_env
 
-ROOT = Path(__file__).resolve().parents[2]
 STARTER = """
 import os, signal, subprocess, sys
 child = subprocess.Popen([sys.executable, "-m", "kn_deploy.with_parent", str(os.getpid()),
@@ -23,12 +22,9 @@ signal.pause()
 
 
 def test_a_child_ends_when_its_starter_is_killed_with_sigkill() -> None:
-    env = {
-        **os.environ,
-        "PYTHONPATH": os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")]),
-    }
+    env = python_env()
     starter = subprocess.Popen(
-        [sys.executable, "-c", STARTER], cwd=ROOT, env=env, stdout=subprocess.PIPE, text=True
+        [sys.executable, "-c", STARTER], cwd=REPO, env=env, stdout=subprocess.PIPE, text=True
     )
     assert starter.stdout is not None
     child = int(starter.stdout.readline())
@@ -36,13 +32,13 @@ def test_a_child_ends_when_its_starter_is_killed_with_sigkill() -> None:
     starter.send_signal(signal.SIGKILL)
     starter.wait()
     starter.stdout.close()
-    assert wait_until(lambda: not pid_alive(child) or _zombie(child), _after(10))
+    assert wait_until(lambda: ended(child), _after(10))
 
 
 def test_a_child_whose_starter_is_already_gone_does_not_start() -> None:
     done = subprocess.run(
         [sys.executable, "-m", "kn_deploy.with_parent", "1", "tests.support.sleeper"],
-        cwd=ROOT, capture_output=True, text=True, timeout=30, check=False,
+        cwd=REPO, capture_output=True, text=True, timeout=30, check=False,
     )  # fmt: skip
     assert done.returncode == 1
     assert "the process that started it (1) is gone" in done.stderr
@@ -57,10 +53,3 @@ def _running(pid: int, module: str) -> bool:
         return module in Path(f"/proc/{pid}/cmdline").read_bytes().decode()
     except OSError:
         return False
-
-
-def _zombie(pid: int) -> bool:
-    try:
-        return Path(f"/proc/{pid}/stat").read_text().split(") ")[1].startswith("Z")
-    except OSError:
-        return True

@@ -8,11 +8,10 @@ import signal
 import subprocess
 import sys
 import time
-from pathlib import Path
 
 from kn_deploy.process import pid_alive, wait_until
+from tests.support.processes import REPO, ended, python_env
 
-ROOT = Path(__file__).resolve().parents[2]
 WORKER = (
     "import signal; from kn_servicekit.parent import end_with_starter; "
     "end_with_starter('probe'); print('placed', flush=True); signal.pause()"
@@ -33,12 +32,9 @@ asyncio.run(main())
 
 
 def test_a_rebuild_worker_ends_when_its_parent_is_killed_with_sigkill() -> None:
-    env = {
-        **os.environ,
-        "PYTHONPATH": os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")]),
-    }
+    env = python_env()
     parent = subprocess.Popen(
-        [sys.executable, "-c", PARENT], cwd=ROOT, env=env, stdout=subprocess.PIPE, text=True
+        [sys.executable, "-c", PARENT], cwd=REPO, env=env, stdout=subprocess.PIPE, text=True
     )
     assert parent.stdout is not None
     worker = int(parent.stdout.readline())
@@ -47,20 +43,13 @@ def test_a_rebuild_worker_ends_when_its_parent_is_killed_with_sigkill() -> None:
     parent.send_signal(signal.SIGKILL)
     parent.wait()
     parent.stdout.close()
-    assert wait_until(lambda: not pid_alive(worker) or _zombie(worker), time.monotonic() + 10)
+    assert wait_until(lambda: ended(worker), time.monotonic() + 10)
 
 
 def test_a_worker_whose_parent_is_already_gone_does_not_start() -> None:
     done = subprocess.run(
-        [sys.executable, "-c", WORKER], cwd=ROOT, capture_output=True, text=True, timeout=30,
+        [sys.executable, "-c", WORKER], cwd=REPO, capture_output=True, text=True, timeout=30,
         env={**os.environ, "KN_PARENT_PID": "1"}, check=False,
     )  # fmt: skip
     assert done.returncode == 1
     assert "probe: the process that started it (1) is gone" in done.stderr
-
-
-def _zombie(pid: int) -> bool:
-    try:
-        return Path(f"/proc/{pid}/stat").read_text().split()[2] == "Z"
-    except OSError:
-        return True

@@ -1,4 +1,5 @@
-"""Start and SIGKILL the worker processes of the fault tests."""
+"""Start and SIGKILL the worker processes of the fault tests; an environment that finds the
+project's modules, and whether a child has ended."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from pathlib import Path
 from typing import TypeVar
 
 from kn_deploy.infra import kafka_env
+from kn_deploy.process import pid_alive
 from kn_servicekit.kafka_access import KafkaAccess
 
 Chunk = TypeVar("Chunk")
@@ -42,3 +44,21 @@ async def feed(
     for chunk in chunks:
         await send(chunk)
         await asyncio.sleep(pause)
+
+
+def python_env() -> dict[str, str]:
+    """This environment, with the repository root on PYTHONPATH (tests.support.*)."""
+    return {
+        **os.environ,
+        "PYTHONPATH": os.pathsep.join([str(REPO), os.environ.get("PYTHONPATH", "")]),
+    }
+
+
+def ended(pid: int) -> bool:
+    """True once `pid` has exited (a zombie counts: only its parent can reap it)."""
+    if not pid_alive(pid):
+        return True
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().split(") ")[1].startswith("Z")
+    except OSError:
+        return True
