@@ -61,14 +61,18 @@ async def once(
     """
     async with pool.acquire() as conn, conn.transaction():
         await conn.execute("SELECT pg_advisory_xact_lock(hashtext($1))", f"{actor}\n{key}")
-        await conn.execute(
-            "DELETE FROM kn_idempotency WHERE created_at < now() - make_interval(days => $1)",
-            keep_days,
-        )
+        # what has expired goes in the same statement (it sees the table as before the
+        # delete, so the answer is read only if it is not among what expired)
         row = await conn.fetchrow(
-            "SELECT fingerprint, status, body FROM kn_idempotency WHERE actor = $1 AND key = $2",
+            """WITH expired AS (
+                   DELETE FROM kn_idempotency
+                   WHERE created_at < now() - make_interval(days => $3))
+               SELECT fingerprint, status, body FROM kn_idempotency
+               WHERE actor = $1 AND key = $2
+                 AND created_at >= now() - make_interval(days => $3)""",
             actor,
             key,
+            keep_days,
         )
         if row is not None:
             if row["fingerprint"] != request:

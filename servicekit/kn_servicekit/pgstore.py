@@ -86,6 +86,7 @@ class PostgresEventStore:
         # the owner's subject keys: personal fields are sealed on append and opened on read
         self._keys = keys
         self._appended: set[str] = set()
+        self._locked = False  # this transaction holds the append lock (lock_for_append)
 
     def on(self, conn: Connection) -> PostgresEventStore:
         """The same store working inside `conn`'s transaction (appends become savepoints)."""
@@ -124,6 +125,8 @@ class PostgresEventStore:
     async def lock_for_append(self) -> None:
         if not isinstance(self._db, asyncpg.Pool):
             await self._db.execute(LOCK_SQL, APPEND_LOCK)
+            # held until the transaction ends: this transaction's appends need not ask again
+            self._locked = self._db.is_in_transaction()
 
     def appended_to(self, stream_id: str) -> bool:
         return stream_id in self._appended
@@ -146,19 +149,20 @@ class PostgresEventStore:
                 f"{events[0].ce_type()} holds personal fields and this store has no subject "
                 "keys to seal them: give the service's store its SubjectKeys (bootstrap.py)"
             )
-        async with self._connection() as conn, conn.transaction():
-            await conn.execute(LOCK_SQL, APPEND_LOCK)
+        async with self._connection() as conn, self._transaction(conn) as own:
+            if own or not self._locked:
+                await conn.execute(LOCK_SQL, APPEND_LOCK)
             context = None
             if subjects and self._keys is not None:  # sealed in the append's transaction
                 context = {SEAL: await self._keys.sealer(conn, subjects)}
             payloads = [event.model_dump_json(context=context) for event in events]
             for event, payload in zip(events, payloads, strict=True):
                 check_event_size(event.ce_type(), payload)
-            current = await conn.fetchval(
-                "SELECT coalesce(max(version), 0) FROM kn_events WHERE stream_id = $1", stream_id
-            )
-            if current != expected_version:
-                raise stale(stream_id, current, expected_version)
+            # One statement under the lock: it inserts only if the stream is still at the
+            # expected version and none of the ids is stored (so a refusal raises no
+            # database error, and the caller's transaction goes on without a savepoint);
+            # the NOTIFY for the relay goes with the rows (delivered at commit). The unique
+            # keys stay the last word, should anything write around this lock.
             try:
                 rows = await conn.fetch(
                     f"""
@@ -167,8 +171,11 @@ class PostgresEventStore:
                            e.ce_type, e.payload, clock_timestamp(), $8
                     FROM unnest($3::uuid[], $4::text[], $5::text[], $6::text[], $7::text[])
                          WITH ORDINALITY AS e(id, topic, key, ce_type, payload, n)
+                    WHERE (SELECT coalesce(max(version), 0) FROM kn_events
+                           WHERE stream_id = $1) = $2
+                      AND NOT EXISTS (SELECT FROM kn_events WHERE event_id = ANY($3::uuid[]))
                     ORDER BY e.n
-                    RETURNING {_COLUMNS}
+                    RETURNING {_COLUMNS}, pg_notify('{NOTIFY_CHANNEL}', '')::text
                     """,
                     stream_id,
                     expected_version,
@@ -181,14 +188,25 @@ class PostgresEventStore:
                 )
             except asyncpg.UniqueViolationError as exc:
                 if exc.constraint_name == "kn_events_event_id_key":
-                    raise DuplicateEventError(
-                        f"events with these ids are already in the store (stream {stream_id})"
-                    ) from None
+                    raise DuplicateEventError(duplicate(stream_id)) from None
                 raise ConcurrencyError(f"stream {stream_id} changed during append") from None
-            await conn.execute(f"NOTIFY {NOTIFY_CHANNEL}")
+            if not rows:
+                raise await _refusal(conn, stream_id, expected_version, ids)
         if not isinstance(self._db, asyncpg.Pool):
             self._appended.add(stream_id)  # bound to a transaction that may still roll back
         return [self._stored(row) for row in rows]
+
+    @staticmethod
+    @asynccontextmanager
+    async def _transaction(conn: Connection) -> AsyncIterator[bool]:
+        """The append's own transaction (True) when `conn` is in none, as on the pool; inside
+        a caller's transaction none (False), not even a savepoint: the insert refuses
+        without a database error, so the caller's transaction goes on."""
+        if conn.is_in_transaction():
+            yield False
+        else:
+            async with conn.transaction():
+                yield True
 
     def _stored(self, row: asyncpg.Record) -> StoredEvent:
         recorded_at: dt.datetime = row["recorded_at"]
@@ -204,3 +222,23 @@ class PostgresEventStore:
                 row["ce_type"], row["payload"], None if self._keys is None else self._keys.ring
             ),
         )
+
+
+def duplicate(stream_id: str) -> str:
+    return f"events with these ids are already in the store (stream {stream_id})"
+
+
+async def _refusal(
+    conn: Connection, stream_id: str, expected: int, ids: Sequence[uuid.UUID]
+) -> ConcurrencyError | DuplicateEventError:
+    """Why an append inserted nothing: its ids are stored already, or the stream moved on."""
+    row = await conn.fetchrow(
+        "SELECT (SELECT coalesce(max(version), 0) FROM kn_events WHERE stream_id = $1) AS at, "
+        "EXISTS (SELECT FROM kn_events WHERE event_id = ANY($2::uuid[])) AS stored",
+        stream_id,
+        list(ids),
+    )
+    assert row is not None
+    if row["stored"]:
+        return DuplicateEventError(duplicate(stream_id))
+    return stale(stream_id, row["at"], expected)

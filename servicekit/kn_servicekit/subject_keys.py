@@ -66,19 +66,29 @@ class SubjectKeys:
         """A sealer holding each subject's live key, making the missing ones in `conn`'s
         transaction (a subject erased earlier gets a new key: a name typed again)."""
         wanted = sorted(set(subjects))
-        keys = await self._live(conn, wanted)
-        for subject in wanted:
-            if subject not in keys:
-                key_id, key = new_key_id(), new_key()
-                made = await conn.fetchval(
-                    "INSERT INTO kn_subject_keys (key_id, subject_id, key) VALUES ($1, $2, $3) "
-                    "ON CONFLICT (subject_id) WHERE erased_at IS NULL DO NOTHING RETURNING key_id",
-                    key_id, subject, key,
-                )  # fmt: skip
-                if made is None:  # another writer made it meanwhile
-                    keys |= await self._live(conn, [subject])
-                else:
-                    keys[subject] = (key_id, key)
+        # one statement: each subject's live key, and a new one for those without (the
+        # existing keys are read as before the insert; the new come from its RETURNING)
+        candidates = [(new_key_id(), new_key()) for _ in wanted]
+        rows = await conn.fetch(
+            """WITH made AS (
+                   INSERT INTO kn_subject_keys (key_id, subject_id, key)
+                   SELECT w.key_id, w.subject_id, w.key
+                   FROM unnest($1::text[], $2::text[], $3::bytea[]) AS w(subject_id, key_id, key)
+                   WHERE NOT EXISTS (SELECT FROM kn_subject_keys k
+                                     WHERE k.subject_id = w.subject_id AND k.erased_at IS NULL)
+                   ON CONFLICT (subject_id) WHERE erased_at IS NULL DO NOTHING
+                   RETURNING subject_id, key_id, key)
+               SELECT subject_id, key_id, key FROM made
+               UNION ALL
+               SELECT subject_id, key_id, key FROM kn_subject_keys
+               WHERE subject_id = ANY($1::text[]) AND erased_at IS NULL""",
+            wanted,
+            [key_id for key_id, _ in candidates],
+            [key for _, key in candidates],
+        )
+        keys = {row["subject_id"]: (row["key_id"], bytes(row["key"])) for row in rows}
+        if missing := [subject for subject in wanted if subject not in keys]:
+            keys |= await self._live(conn, missing)  # another writer made them meanwhile
         for key_id, key in keys.values():
             self.ring.put(key_id, key)
         return SubjectSealer(keys)

@@ -7,6 +7,7 @@ import uuid
 
 import asyncpg
 import pytest
+from asyncpg.connection import LoggedQuery
 
 from kn_servicekit.errors import ConcurrencyError, DuplicateEventError
 from kn_servicekit.eventstore import EventStore, derived_ids
@@ -144,3 +145,72 @@ async def test_a_writer_whose_search_path_starts_elsewhere_takes_the_same_append
         await pool.release(feed)
     rows = await pool.fetch("SELECT stream_id FROM kn_events ORDER BY position")
     assert [r["stream_id"] for r in rows] == ["held", "fed"]
+
+
+@pytest.mark.infra
+async def test_an_append_inside_a_transaction_holding_the_lock_is_one_statement(
+    pool: asyncpg.Pool,
+) -> None:
+    # a serialised stream (membership's register) holds the append lock from before its
+    # fold to its commit: no savepoint, no separate version check and no NOTIFY under it
+    store = PostgresEventStore(pool, CATALOG, topic_for=topic_for)
+    statements: list[str] = []
+
+    def sent(record: LoggedQuery) -> None:
+        statements.append(record.query)
+
+    async with pool.acquire() as conn, conn.transaction():
+        on_conn = store.on(conn)
+        await on_conn.lock_for_append()
+        await on_conn.append("warm", 0, [tick("w")])  # asyncpg prepares its statements once
+        conn.add_query_logger(sent)
+        await on_conn.append("register", 0, [tick("a"), tick("b")])
+        await on_conn.append("register", 2, [tick("c")])
+        conn.remove_query_logger(sent)
+    assert len(statements) == 2, statements
+    assert all(query.lstrip().startswith("INSERT INTO kn_events") for query in statements)
+    assert (await store.read("register")).version == 3
+
+
+@pytest.mark.infra
+async def test_a_refused_append_leaves_the_callers_transaction_going(pool: asyncpg.Pool) -> None:
+    store = PostgresEventStore(pool, CATALOG, topic_for=topic_for)
+    ids = derived_ids("/kvalitetsnet/region#msg-8", 1)
+    await store.append("kept", 0, [tick("kept")], event_ids=ids)
+    async with pool.acquire() as conn, conn.transaction():
+        on_conn = store.on(conn)
+        with pytest.raises(ConcurrencyError, match="kept is at version 1, not 0"):
+            await on_conn.append("kept", 0, [tick("again")])
+        with pytest.raises(DuplicateEventError):
+            await on_conn.append("elsewhere", 0, [tick("repeat")], event_ids=ids)
+        await on_conn.append("kept", 1, [tick("next")])  # the transaction is not aborted
+    assert [s.version for s in (await store.read("kept")).events] == [1, 2]
+    assert (await store.read("elsewhere")).version == 0
+
+
+@pytest.mark.infra
+async def test_the_relay_is_notified_at_commit_of_stored_events_only(pool: asyncpg.Pool) -> None:
+    store = PostgresEventStore(pool, CATALOG, topic_for=topic_for)
+    heard: list[int] = []  # the sending backends (the channel is the database's: filter)
+
+    def woken(_conn: object, pid: int, _channel: str, _payload: str) -> None:
+        heard.append(pid)
+
+    listener = await pool.acquire()
+    try:
+        await listener.add_listener("kn_events", woken)
+        async with pool.acquire() as conn:
+            async with conn.transaction():
+                with pytest.raises(ConcurrencyError):
+                    await store.on(conn).append("quiet", 3, [tick("q")])
+            await asyncio.sleep(0.2)
+            assert conn.get_server_pid() not in heard  # nothing stored, nobody woken
+            async with conn.transaction():
+                await store.on(conn).append("loud", 0, [tick("l"), tick("m")])
+                await asyncio.sleep(0.2)
+                assert conn.get_server_pid() not in heard  # not before the commit
+            await asyncio.sleep(0.2)
+            assert heard.count(conn.get_server_pid()) == 1  # once for the transaction's rows
+    finally:
+        await listener.remove_listener("kn_events", woken)
+        await pool.release(listener)

@@ -35,3 +35,26 @@ async def test_a_stored_answer_is_deleted_after_its_days_and_a_repeat_runs_anew(
     assert [row["key"] for row in kept] == ["k-2"]
     later = await once(pool, "ekm", "k-1", "fp", run, keep_days=30)
     assert later.body["run"] == 3
+
+
+async def test_an_expired_answer_is_not_given_to_its_own_key_and_the_command_runs_anew(
+    pool: asyncpg.Pool,
+) -> None:
+    await pool.execute(idempotency.SCHEMA)
+    runs: list[str] = []
+
+    async def run(_: Connection) -> Answer:
+        runs.append("ran")
+        return Answer(201, {"run": len(runs)})
+
+    await once(pool, "ekm", "k-old", "fp", run, keep_days=30)
+    await pool.execute(
+        "UPDATE kn_idempotency SET created_at = now() - interval '31 days' WHERE key = 'k-old'"
+    )
+    again = await once(pool, "ekm", "k-old", "fp", run, keep_days=30)
+    assert again == Answer(201, {"run": 2})
+    kept = await pool.fetch(
+        "SELECT key, created_at > now() - interval '1 day' AS new "
+        "FROM kn_idempotency WHERE key = 'k-old'"
+    )
+    assert [(row["key"], row["new"]) for row in kept] == [("k-old", True)]
