@@ -9,6 +9,7 @@ import asyncpg
 import pytest
 from asyncpg.connection import LoggedQuery
 
+from kn_servicekit.db import Connection
 from kn_servicekit.errors import ConcurrencyError, DuplicateEventError
 from kn_servicekit.eventstore import EventStore, derived_ids
 from kn_servicekit.memstore import InMemoryEventStore
@@ -193,7 +194,7 @@ async def test_the_relay_is_notified_at_commit_of_stored_events_only(pool: async
     store = PostgresEventStore(pool, CATALOG, topic_for=topic_for)
     heard: list[int] = []  # the sending backends (the channel is the database's: filter)
 
-    def woken(_conn: object, pid: int, _channel: str, _payload: str) -> None:
+    def woken(_conn: Connection, pid: int, _channel: str, _payload: object) -> None:
         heard.append(pid)
 
     listener = await pool.acquire()
