@@ -91,6 +91,8 @@ def new_ids(events: Sequence[Event], event_ids: Sequence[uuid.UUID] | None) -> l
     ids = list(event_ids) if event_ids is not None else [uuid.uuid4() for _ in events]
     if len(ids) != len(events):
         raise ValueError("one event id per event")
+    if len(set(ids)) != len(ids):
+        raise ValueError("each event of an append needs an id of its own")
     return ids
 
 

@@ -28,7 +28,10 @@ from kn_servicekit.subject_keys import SubjectKeys
 APPEND_LOCK = 0x6B6E_0001
 EVENT_TABLE_KEY = "'kn_events'::regclass::oid::integer"
 LOCK_SQL = f"SELECT pg_advisory_xact_lock($1, {EVENT_TABLE_KEY})"
-NOTIFY_CHANNEL = "kn_events"
+# The relay's wake-up channel names the event table (its oid): NOTIFY is database-wide, and a
+# database holding several services' schemas (a test sandbox) must not wake every relay on
+# each service's appends. Computed in SQL by the appender as the lock's key is.
+NOTIFY_CHANNEL_SQL = f"'kn_events_' || {EVENT_TABLE_KEY}::text"
 
 SCHEMA = """
 CREATE SEQUENCE IF NOT EXISTS kn_event_position;
@@ -65,6 +68,12 @@ INSERT INTO kn_event_log (log) VALUES (gen_random_uuid()::text) ON CONFLICT DO N
 _COLUMNS = "position, event_id, stream_id, version, topic, kafka_key, ce_type, payload, recorded_at"
 
 
+async def notify_channel(conn: Connection) -> str:
+    """The channel on which this connection's event table announces committed appends."""
+    channel: str = await conn.fetchval(f"SELECT {NOTIFY_CHANNEL_SQL}")
+    return channel
+
+
 async def create_schema(db: asyncpg.Pool | Connection) -> None:
     """Create the event and relay tables if missing (idempotent)."""
     await db.execute(SCHEMA)
@@ -86,10 +95,9 @@ class PostgresEventStore:
         # the owner's subject keys: personal fields are sealed on append and opened on read
         self._keys = keys
         self._appended: set[str] = set()
-        self._locked = False  # this transaction holds the append lock (lock_for_append)
 
     def on(self, conn: Connection) -> PostgresEventStore:
-        """The same store working inside `conn`'s transaction (appends become savepoints)."""
+        """The same store working inside `conn`'s transaction (its appends join it)."""
         return PostgresEventStore(conn, self._catalog, self._topic_for, self._keys)
 
     @asynccontextmanager
@@ -125,8 +133,6 @@ class PostgresEventStore:
     async def lock_for_append(self) -> None:
         if not isinstance(self._db, asyncpg.Pool):
             await self._db.execute(LOCK_SQL, APPEND_LOCK)
-            # held until the transaction ends: this transaction's appends need not ask again
-            self._locked = self._db.is_in_transaction()
 
     def appended_to(self, stream_id: str) -> bool:
         return stream_id in self._appended
@@ -150,14 +156,21 @@ class PostgresEventStore:
                 "keys to seal them: give the service's store its SubjectKeys (bootstrap.py)"
             )
         async with self._connection() as conn, self._transaction(conn) as own:
-            if own or not self._locked:
-                await conn.execute(LOCK_SQL, APPEND_LOCK)
-            context = None
+            # taken again even if the transaction holds it already (a round trip, but never
+            # wrong: a flag could outlive a savepoint's rollback that released the lock)
+            await conn.execute(LOCK_SQL, APPEND_LOCK)
+            context, sealer = None, None
             if subjects and self._keys is not None:  # sealed in the append's transaction
-                context = {SEAL: await self._keys.sealer(conn, subjects)}
+                sealer = await self._keys.sealer(conn, subjects)
+                context = {SEAL: sealer}
             payloads = [event.model_dump_json(context=context) for event in events]
-            for event, payload in zip(events, payloads, strict=True):
-                check_event_size(event.ce_type(), payload)
+            try:
+                for event, payload in zip(events, payloads, strict=True):
+                    check_event_size(event.ce_type(), payload)
+            except Exception:
+                if sealer is not None and self._keys is not None:
+                    await self._keys.take_back(conn, sealer)
+                raise
             # One statement under the lock: it inserts only if the stream is still at the
             # expected version and none of the ids is stored (so a refusal raises no
             # database error, and the caller's transaction goes on without a savepoint);
@@ -175,7 +188,7 @@ class PostgresEventStore:
                            WHERE stream_id = $1) = $2
                       AND NOT EXISTS (SELECT FROM kn_events WHERE event_id = ANY($3::uuid[]))
                     ORDER BY e.n
-                    RETURNING {_COLUMNS}, pg_notify('{NOTIFY_CHANNEL}', '')::text
+                    RETURNING {_COLUMNS}, pg_notify({NOTIFY_CHANNEL_SQL}, '')::text
                     """,
                     stream_id,
                     expected_version,
@@ -187,10 +200,17 @@ class PostgresEventStore:
                     trace.traceparent(),  # the request's or handled event's span, if any
                 )
             except asyncpg.UniqueViolationError as exc:
+                if not own:  # the caller's transaction is aborted: nothing may go on in it
+                    raise AppendAborted(
+                        f"an append to stream {stream_id} broke a unique key past the append "
+                        f"lock ({exc.constraint_name}); the transaction is rolled back"
+                    ) from exc
                 if exc.constraint_name == "kn_events_event_id_key":
                     raise DuplicateEventError(duplicate(stream_id)) from None
                 raise ConcurrencyError(f"stream {stream_id} changed during append") from None
             if not rows:
+                if sealer is not None and self._keys is not None:
+                    await self._keys.take_back(conn, sealer)  # made for what was not stored
                 raise await _refusal(conn, stream_id, expected_version, ids)
         if not isinstance(self._db, asyncpg.Pool):
             self._appended.add(stream_id)  # bound to a transaction that may still roll back
@@ -222,6 +242,12 @@ class PostgresEventStore:
                 row["ce_type"], row["payload"], None if self._keys is None else self._keys.ring
             ),
         )
+
+
+class AppendAborted(RuntimeError):
+    """A unique key of the event table broke inside the caller's transaction (a writer that
+    bypassed the append lock): the transaction is aborted, so this is neither a stale version
+    nor a repeated cause that the caller could go on from."""
 
 
 def duplicate(stream_id: str) -> str:

@@ -22,7 +22,7 @@ from kn_servicekit.db import Connection
 from kn_servicekit.errors import EventLogBehind
 from kn_servicekit.kafka_access import KafkaAccess, kafka_options
 from kn_servicekit.loopstate import say_failing
-from kn_servicekit.pgstore import EVENT_TABLE_KEY, NOTIFY_CHANNEL
+from kn_servicekit.pgstore import EVENT_TABLE_KEY, notify_channel
 from kn_servicekit.refusals import STOPPED_RECHECK, PublishRefused
 from kn_servicekit.relay_guard import highest_sequence
 from kn_servicekit.relay_send import Sender
@@ -100,7 +100,8 @@ class Relay:
 
         async with self._pool.acquire() as listener:
             await self._become_leader(listener, ready)
-            await listener.add_listener(NOTIFY_CHANNEL, on_notify)
+            channel = await notify_channel(listener)
+            await listener.add_listener(channel, on_notify)
             try:
                 if self._kafka is not None:
                     await self.check_not_behind(self._kafka)
@@ -114,7 +115,7 @@ class Relay:
                     with contextlib.suppress(TimeoutError):
                         await asyncio.wait_for(wake.wait(), self._poll_interval)
             finally:
-                await listener.remove_listener(NOTIFY_CHANNEL, on_notify)
+                await listener.remove_listener(channel, on_notify)
                 await listener.execute(
                     f"SELECT pg_advisory_unlock($1, {EVENT_TABLE_KEY})", RELAY_LOCK
                 )

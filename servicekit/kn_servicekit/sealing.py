@@ -12,7 +12,7 @@ from __future__ import annotations
 import base64
 import os
 import secrets
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
@@ -110,8 +110,9 @@ class KeyRing:
 class SubjectSealer:
     """Seals under the subject's key, for one append (kn_contracts.sealed.Sealer)."""
 
-    def __init__(self, keys: Mapping[str, tuple[str, bytes]]) -> None:
+    def __init__(self, keys: Mapping[str, tuple[str, bytes]], made: Sequence[str] = ()) -> None:
         self._keys = keys  # subject id -> (key id, key)
+        self.made = tuple(made)  # the key ids made for this append (taken back if refused)
 
     def seal(self, subject_id: str, field: str, text: str) -> Sealed:
         key_id, key = self._keys[subject_id]

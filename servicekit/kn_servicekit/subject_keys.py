@@ -87,11 +87,22 @@ class SubjectKeys:
             [key for _, key in candidates],
         )
         keys = {row["subject_id"]: (row["key_id"], bytes(row["key"])) for row in rows}
+        live = {key_id for key_id, _ in keys.values()}
+        made = [key_id for key_id, _ in candidates if key_id in live]
         if missing := [subject for subject in wanted if subject not in keys]:
             keys |= await self._live(conn, missing)  # another writer made them meanwhile
         for key_id, key in keys.values():
             self.ring.put(key_id, key)
-        return SubjectSealer(keys)
+        return SubjectSealer(keys, made)
+
+    async def take_back(self, conn: Connection, sealer: SubjectSealer) -> None:
+        """Delete the keys `sealer` made, for an append that stored nothing: no live key is
+        left behind without a field sealed under it (an erased subject's, say)."""
+        if sealer.made:
+            await conn.execute(
+                "DELETE FROM kn_subject_keys WHERE key_id = ANY($1::text[])", list(sealer.made)
+            )
+            self.ring.drop(sealer.made)
 
     async def erase(
         self, conn: Connection, subject_id: str, issued_by: dt.datetime | None = None

@@ -13,7 +13,12 @@ from kn_servicekit.db import Connection
 from kn_servicekit.errors import ConcurrencyError, DuplicateEventError
 from kn_servicekit.eventstore import EventStore, derived_ids
 from kn_servicekit.memstore import InMemoryEventStore
-from kn_servicekit.pgstore import PostgresEventStore
+from kn_servicekit.pgstore import (
+    AppendAborted,
+    PostgresEventStore,
+    create_schema,
+    notify_channel,
+)
 from tests.support.ticks import CATALOG, Tick, tick
 
 
@@ -149,16 +154,16 @@ async def test_a_writer_whose_search_path_starts_elsewhere_takes_the_same_append
 
 
 @pytest.mark.infra
-async def test_an_append_inside_a_transaction_holding_the_lock_is_one_statement(
+async def test_an_append_inside_a_transaction_is_the_lock_and_one_insert(
     pool: asyncpg.Pool,
 ) -> None:
-    # a serialised stream (membership's register) holds the append lock from before its
-    # fold to its commit: no savepoint, no separate version check and no NOTIFY under it
+    # membership's register holds the append lock from before its fold to its commit: under
+    # it an append sends no savepoint, no separate version check and no NOTIFY
     store = PostgresEventStore(pool, CATALOG, topic_for=topic_for)
     statements: list[str] = []
 
     def sent(record: LoggedQuery) -> None:
-        statements.append(record.query)
+        statements.append(" ".join(record.query.split())[:30])
 
     async with pool.acquire() as conn, conn.transaction():
         on_conn = store.on(conn)
@@ -168,9 +173,49 @@ async def test_an_append_inside_a_transaction_holding_the_lock_is_one_statement(
         await on_conn.append("register", 0, [tick("a"), tick("b")])
         await on_conn.append("register", 2, [tick("c")])
         conn.remove_query_logger(sent)
-    assert len(statements) == 2, statements
-    assert all(query.lstrip().startswith("INSERT INTO kn_events") for query in statements)
+    lock, insert = "SELECT pg_advisory_xact_lock($", "INSERT INTO kn_events (positio"
+    assert statements == [lock, insert, lock, insert]
     assert (await store.read("register")).version == 3
+
+
+@pytest.mark.infra
+async def test_a_unique_key_broken_past_the_lock_aborts_the_callers_transaction_loudly(
+    pool: asyncpg.Pool,
+) -> None:
+    # a writer around the append lock (none of ours) holds an uncommitted row with the id:
+    # the append waits on the unique index and breaks it when that commits; inside a
+    # caller's transaction that is not a repeat to go on from, but an abort
+    store = PostgresEventStore(pool, CATALOG, topic_for=topic_for)
+    (taken,) = derived_ids("/kvalitetsnet/region#msg-9", 1)
+    around = await pool.acquire()
+    try:
+        held = around.transaction()
+        await held.start()
+        await around.execute(
+            "INSERT INTO kn_events (position, event_id, stream_id, version, topic, kafka_key, "
+            "ce_type, payload, recorded_at) VALUES (nextval('kn_event_position'), $1, 'around', "
+            "1, 'kit.events', 'around', 'x', '{}', now())",
+            taken,
+        )
+
+        async def append() -> None:
+            async with pool.acquire() as conn, conn.transaction():
+                await store.on(conn).append("mine", 0, [tick("m")], event_ids=[taken])
+
+        waiting = asyncio.create_task(append())
+        await asyncio.sleep(0.3)
+        await held.commit()
+        with pytest.raises(AppendAborted, match="kn_events_event_id_key"):
+            await waiting
+    finally:
+        await pool.release(around)
+    assert (await store.read("mine")).version == 0
+
+
+async def test_an_append_refuses_two_events_with_one_id(store: EventStore) -> None:
+    (same,) = derived_ids("/kvalitetsnet/region#msg-10", 1)
+    with pytest.raises(ValueError, match="an id of its own"):
+        await store.append("twice", 0, [tick("a"), tick("b")], event_ids=[same, same])
 
 
 @pytest.mark.infra
@@ -192,14 +237,15 @@ async def test_a_refused_append_leaves_the_callers_transaction_going(pool: async
 @pytest.mark.infra
 async def test_the_relay_is_notified_at_commit_of_stored_events_only(pool: asyncpg.Pool) -> None:
     store = PostgresEventStore(pool, CATALOG, topic_for=topic_for)
-    heard: list[int] = []  # the sending backends (the channel is the database's: filter)
+    heard: list[int] = []  # the sending backends
 
     def woken(_conn: Connection, pid: int, _channel: str, _payload: object) -> None:
         heard.append(pid)
 
     listener = await pool.acquire()
     try:
-        await listener.add_listener("kn_events", woken)
+        channel = await notify_channel(listener)
+        await listener.add_listener(channel, woken)
         async with pool.acquire() as conn:
             async with conn.transaction():
                 with pytest.raises(ConcurrencyError):
@@ -213,5 +259,46 @@ async def test_the_relay_is_notified_at_commit_of_stored_events_only(pool: async
             await asyncio.sleep(0.2)
             assert heard.count(conn.get_server_pid()) == 1  # once for the transaction's rows
     finally:
-        await listener.remove_listener("kn_events", woken)
+        await listener.remove_listener(channel, woken)
         await pool.release(listener)
+
+
+@pytest.mark.infra
+async def test_a_relay_is_not_woken_by_another_event_table_in_the_same_database(
+    pool: asyncpg.Pool, database: str
+) -> None:
+    # a test sandbox keeps each service's tables in a schema of one database; NOTIFY is the
+    # database's, so the channel names the event table
+    schema = database.rsplit("search_path=", 1)[1]
+    other_url = database.replace(f"search_path={schema}", f"search_path=other_{schema}")
+    await pool.execute(f'CREATE SCHEMA IF NOT EXISTS "other_{schema}"')
+    other = await asyncpg.create_pool(other_url, min_size=1, max_size=2)
+    heard: list[str] = []
+
+    def woken(_conn: Connection, _pid: int, channel: str, _payload: object) -> None:
+        heard.append(channel)
+
+    try:
+        await create_schema(other)
+        listener = await pool.acquire()
+        try:
+            ours = await notify_channel(listener)
+            async with other.acquire() as conn:
+                assert await notify_channel(conn) != ours
+            await listener.add_listener(ours, woken)
+            await PostgresEventStore(other, CATALOG, topic_for=topic_for).append(
+                "theirs", 0, [tick("t")]
+            )
+            await asyncio.sleep(0.2)
+            assert heard == []
+            await PostgresEventStore(pool, CATALOG, topic_for=topic_for).append(
+                "ours", 0, [tick("o")]
+            )
+            await asyncio.sleep(0.2)
+            assert heard == [ours]
+            await listener.remove_listener(ours, woken)
+        finally:
+            await pool.release(listener)
+    finally:
+        await other.close()
+        await pool.execute(f'DROP SCHEMA "other_{schema}" CASCADE')

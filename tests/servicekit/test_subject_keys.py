@@ -17,6 +17,8 @@ from kn_contracts.topics import MEMBERSHIP_KEYS, catalog
 from kn_deploy.pytest_plugin import unique
 from kn_servicekit import idempotency, keys_topic, subject_keys
 from kn_servicekit.cause import Cause
+from kn_servicekit.errors import ConcurrencyError, DuplicateEventError
+from kn_servicekit.eventstore import derived_ids
 from kn_servicekit.kafka_access import KafkaAccess, kafka_options
 from kn_servicekit.pgstore import PostgresEventStore
 from kn_servicekit.sealing import KeyRing, new_key
@@ -94,6 +96,43 @@ async def test_an_erased_person_reads_slettet_and_a_name_typed_again_gets_a_new_
     assert rows[0]["key"] is None
     assert rows[1]["key_id"] != erased[0]
     assert rows[1]["key"] is not None
+
+
+async def test_a_repeated_cause_after_an_erasure_leaves_no_new_key_behind(
+    pool: asyncpg.Pool, keyed: SubjectKeys
+) -> None:
+    # a region message handled again after its person was erased: the append is refused as
+    # a repeat, and the key its sealing made is taken back with it (none live, none to send)
+    store = PostgresEventStore(pool, catalog(), keys=keyed)
+    ids = derived_ids("/kvalitetsnet/region#m-1", 1)
+    await store.append("register", 0, [joined("Anna Andersen")], event_ids=ids)
+    await store.erase_subject("p-anna")
+    async with pool.acquire() as conn, conn.transaction():
+        with pytest.raises(DuplicateEventError):
+            await store.on(conn).append("register", 1, [joined("Anna Andersen")], event_ids=ids)
+        with pytest.raises(ConcurrencyError):
+            await store.on(conn).append("register", 0, [joined("Anna Andersen")])
+    live = await pool.fetchval(
+        "SELECT count(*) FROM kn_subject_keys WHERE subject_id = 'p-anna' AND erased_at IS NULL"
+    )
+    assert live == 0
+    (stored,) = (await store.read("register")).events
+    assert isinstance(stored.event, MemberJoined)
+    assert stored.event.name == ERASED
+
+
+async def test_one_statement_reads_a_subjects_key_or_makes_it(
+    pool: asyncpg.Pool, keyed: SubjectKeys
+) -> None:
+    async with pool.acquire() as conn, conn.transaction():
+        first = await keyed.sealer(conn, ["p-anna", "p-bo", "p-anna"])
+        again = await keyed.sealer(conn, ["p-bo", "p-carl"])
+    assert len(first.made) == 2
+    assert len(again.made) == 1
+    rows = await pool.fetch("SELECT subject_id, key_id FROM kn_subject_keys ORDER BY subject_id")
+    assert [row["subject_id"] for row in rows] == ["p-anna", "p-bo", "p-carl"]
+    assert {row["key_id"] for row in rows} == {*first.made, *again.made}
+    assert first.seal("p-bo", "name", "Bo").key_id == rows[1]["key_id"]
 
 
 async def test_an_erasure_redacts_the_stored_answers_that_name_the_person(
