@@ -171,7 +171,7 @@ class PostgresEventStore:
                 if sealer is not None and self._keys is not None:
                     await self._keys.take_back(conn, sealer)
                 raise
-            # One statement under the lock: it inserts only if the stream is still at the
+            # One statement after the lock: it inserts only if the stream is still at the
             # expected version and none of the ids is stored (so a refusal raises no
             # database error, and the caller's transaction goes on without a savepoint);
             # the NOTIFY for the relay goes with the rows (delivered at commit). The unique
