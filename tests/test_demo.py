@@ -20,6 +20,9 @@ from kn_servicekit.kafka_access import KafkaAccess
 from tests.support.demo_services import TOKENS, services_fixture
 
 SERVICES = ("membership", "meetings", "finance", "reporting")
+# end-to-end: services started and a long story played; on a slow 2-core machine under the
+# suite's other workers, setup and call together come near the default 120 s
+pytestmark = pytest.mark.timeout(300)
 
 
 services = services_fixture(SERVICES, first_port=18300)

@@ -34,7 +34,9 @@ from tests.reporting.test_through_the_services import play_worked_example
 from tests.support.demo_services import services_fixture
 from tests.support.kafka import read_all
 
-pytestmark = pytest.mark.infra
+# end-to-end: services started and a long story played; on a slow 2-core machine under the
+# suite's other workers, setup and call together come near the default 120 s
+pytestmark = [pytest.mark.infra, pytest.mark.timeout(300)]
 SERVICES = ("membership", "meetings", "finance", "reporting")
 MEMBER, MEMBER_NAME = "p-16", "Ejer Nummer 16"  # a member who came to no meeting
 ATTENDED, ATTENDED_NAME = "p-05", "Ejer Nummer 05"  # a member on the 12 March list

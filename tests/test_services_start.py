@@ -12,6 +12,7 @@ import pytest
 
 from kn_deploy import infra
 from kn_deploy.services import ServiceProcess, start_service
+from tests.support.private_infra import free_ports
 
 pytestmark = pytest.mark.infra
 
@@ -22,13 +23,14 @@ def running(
 ) -> Iterator[list[ServiceProcess]]:
     logs: Path = tmp_path_factory.mktemp("service-logs")
     processes = []
+    first = free_ports(len(infra.SERVICES))  # free ones: never another worker's or a leftover
     try:
         for offset, service in enumerate(infra.SERVICES):
             env = {
                 **endpoints.service_env(service),
                 f"KN_{service.upper()}_API_TOKENS": json.dumps({"t-auditor": "auditor"}),
             }
-            processes.append(start_service(service, env, logs, port=18200 + offset))
+            processes.append(start_service(service, env, logs, port=first + offset))
         yield processes
     finally:
         for process in processes:

@@ -22,6 +22,9 @@ from kn_deploy.process import ExternalCommandFailed, run_checked
 from kn_servicekit.kafka_access import KafkaAccess
 
 PACKAGES = ("deploy", "contracts", "servicekit", "rules")
+# end-to-end: services started and a long story played; on a slow 2-core machine under the
+# suite's other workers, setup and call together come near the default 120 s
+pytestmark = pytest.mark.timeout(300)
 
 
 def test_a_failing_external_command_shows_its_own_output_and_what_to_do() -> None:

@@ -12,7 +12,9 @@ from tests.web import story
 from tests.web.browser import DESKTOP, TABLET, context, look, sign_in, told
 from tests.web.conftest import System
 
-pytestmark = pytest.mark.infra
+# end-to-end: services started and a long story played; on a slow 2-core machine under the
+# suite's other workers, setup and call together come near the default 120 s
+pytestmark = [pytest.mark.infra, pytest.mark.timeout(300)]
 NETWORK = f"/netvaerk/{story.NETWORK}"
 
 
