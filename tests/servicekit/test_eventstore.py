@@ -20,6 +20,7 @@ from kn_servicekit.pgstore import (
     notify_channel,
 )
 from tests.support.ticks import CATALOG, Tick, tick
+from tests.support.waiting import eventually
 
 
 def topic_for(_: object) -> str:
@@ -203,7 +204,14 @@ async def test_a_unique_key_broken_past_the_lock_aborts_the_callers_transaction_
                 await store.on(conn).append("mine", 0, [tick("m")], event_ids=[taken])
 
         waiting = asyncio.create_task(append())
-        await asyncio.sleep(0.3)
+        await eventually(
+            lambda: pool.fetchval(  # not `around`: in a transaction its view stays as it was
+                "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' "
+                "AND query LIKE '%INSERT INTO kn_events%'"
+            ),
+            lambda waits: waits >= 1,
+            what="the append waiting on the uncommitted row",
+        )
         await held.commit()
         with pytest.raises(AppendAborted, match="kn_events_event_id_key"):
             await waiting
@@ -234,30 +242,43 @@ async def test_a_refused_append_leaves_the_callers_transaction_going(pool: async
     assert (await store.read("elsewhere")).version == 0
 
 
+async def all_heard(
+    sender: Connection, channel: str, heard: list[tuple[int, object]]
+) -> list[tuple[int, object]]:
+    """What was heard on `channel` until a marker NOTIFY from `sender`: notifications arrive
+    in commit order, so everything committed before the marker has come (no sleeping)."""
+    marker = f"marker-{uuid.uuid4()}"
+    await sender.execute("SELECT pg_notify($1, $2)", channel, marker)
+    await eventually(
+        lambda: asyncio.sleep(0, heard),
+        lambda got: (sender.get_server_pid(), marker) in got,
+        what="the marker",
+    )
+    return [(pid, payload) for pid, payload in heard if not str(payload).startswith("marker-")]
+
+
 @pytest.mark.infra
 async def test_the_relay_is_notified_at_commit_of_stored_events_only(pool: asyncpg.Pool) -> None:
     store = PostgresEventStore(pool, CATALOG, topic_for=topic_for)
-    heard: list[int] = []  # the sending backends
+    heard: list[tuple[int, object]] = []  # the sending backends and payloads
 
-    def woken(_conn: Connection, pid: int, _channel: str, _payload: object) -> None:
-        heard.append(pid)
+    def woken(_conn: Connection, pid: int, _channel: str, payload: object) -> None:
+        heard.append((pid, payload))
 
     listener = await pool.acquire()
     try:
         channel = await notify_channel(listener)
         await listener.add_listener(channel, woken)
         async with pool.acquire() as conn:
+            writer = (conn.get_server_pid(), "")
             async with conn.transaction():
                 with pytest.raises(ConcurrencyError):
                     await store.on(conn).append("quiet", 3, [tick("q")])
-            await asyncio.sleep(0.2)
-            assert conn.get_server_pid() not in heard  # nothing stored, nobody woken
+            assert await all_heard(conn, channel, heard) == []  # nothing stored, nobody woken
             async with conn.transaction():
                 await store.on(conn).append("loud", 0, [tick("l"), tick("m")])
-                await asyncio.sleep(0.2)
-                assert conn.get_server_pid() not in heard  # not before the commit
-            await asyncio.sleep(0.2)
-            assert heard.count(conn.get_server_pid()) == 1  # once for the transaction's rows
+                assert await all_heard(listener, channel, heard) == []  # not before the commit
+            assert await all_heard(conn, channel, heard) == [writer]  # once for its rows
     finally:
         await listener.remove_listener(channel, woken)
         await pool.release(listener)
@@ -273,10 +294,10 @@ async def test_a_relay_is_not_woken_by_another_event_table_in_the_same_database(
     other_url = database.replace(f"search_path={schema}", f"search_path=other_{schema}")
     await pool.execute(f'CREATE SCHEMA IF NOT EXISTS "other_{schema}"')
     other = await asyncpg.create_pool(other_url, min_size=1, max_size=2)
-    heard: list[str] = []
+    heard: list[tuple[int, object]] = []
 
-    def woken(_conn: Connection, _pid: int, channel: str, _payload: object) -> None:
-        heard.append(channel)
+    def woken(_conn: Connection, pid: int, _channel: str, payload: object) -> None:
+        heard.append((pid, payload))
 
     try:
         await create_schema(other)
@@ -289,13 +310,12 @@ async def test_a_relay_is_not_woken_by_another_event_table_in_the_same_database(
             await PostgresEventStore(other, CATALOG, topic_for=topic_for).append(
                 "theirs", 0, [tick("t")]
             )
-            await asyncio.sleep(0.2)
-            assert heard == []
-            await PostgresEventStore(pool, CATALOG, topic_for=topic_for).append(
-                "ours", 0, [tick("o")]
-            )
-            await asyncio.sleep(0.2)
-            assert heard == [ours]
+            async with pool.acquire() as conn:
+                assert await all_heard(conn, ours, heard) == []
+                await PostgresEventStore(conn, CATALOG, topic_for=topic_for).append(
+                    "ours", 0, [tick("o")]
+                )
+                assert await all_heard(conn, ours, heard) == [(conn.get_server_pid(), "")]
             await listener.remove_listener(ours, woken)
         finally:
             await pool.release(listener)

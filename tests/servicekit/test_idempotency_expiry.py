@@ -13,23 +13,37 @@ from kn_servicekit.idempotency import Answer, once
 pytestmark = pytest.mark.infra
 
 
-async def test_a_stored_answer_is_deleted_after_its_days_and_a_repeat_runs_anew(
-    pool: asyncpg.Pool,
-) -> None:
+class Counted:
+    """A command that counts its runs and answers with the count (and a person's name)."""
+
+    def __init__(self) -> None:
+        self.runs = 0
+
+    async def __call__(self, _: Connection) -> Answer:
+        self.runs += 1
+        return Answer(201, {"name": "Anna Andersen", "run": self.runs})
+
+
+@pytest.fixture
+async def run(pool: asyncpg.Pool) -> Counted:
     await pool.execute(idempotency.SCHEMA)
-    runs: list[str] = []
+    return Counted()
 
-    async def run(_: Connection) -> Answer:
-        runs.append("ran")
-        return Answer(201, {"name": "Anna Andersen", "run": len(runs)})
 
+async def expire(pool: asyncpg.Pool, key: str) -> None:
+    await pool.execute(
+        "UPDATE kn_idempotency SET created_at = now() - interval '31 days' WHERE key = $1", key
+    )
+
+
+async def test_a_stored_answer_is_deleted_after_its_days_and_a_repeat_runs_anew(
+    pool: asyncpg.Pool, run: Counted
+) -> None:
     first = await once(pool, "ekm", "k-1", "fp", run, keep_days=30)
     again = await once(pool, "ekm", "k-1", "fp", run, keep_days=30)
     assert first == again == Answer(201, {"name": "Anna Andersen", "run": 1})
-    assert len(runs) == 1
-    await pool.execute(
-        "UPDATE kn_idempotency SET created_at = now() - interval '31 days' WHERE key = 'k-1'"
-    )
+    assert run.runs == 1
+    await expire(pool, "k-1")
     await once(pool, "ekm", "k-2", "fp", run, keep_days=30)  # any keyed command purges
     kept = await pool.fetch("SELECT key, body FROM kn_idempotency ORDER BY key")
     assert [row["key"] for row in kept] == ["k-2"]
@@ -38,21 +52,12 @@ async def test_a_stored_answer_is_deleted_after_its_days_and_a_repeat_runs_anew(
 
 
 async def test_an_expired_answer_is_not_given_to_its_own_key_and_the_command_runs_anew(
-    pool: asyncpg.Pool,
+    pool: asyncpg.Pool, run: Counted
 ) -> None:
-    await pool.execute(idempotency.SCHEMA)
-    runs: list[str] = []
-
-    async def run(_: Connection) -> Answer:
-        runs.append("ran")
-        return Answer(201, {"run": len(runs)})
-
     await once(pool, "ekm", "k-old", "fp", run, keep_days=30)
-    await pool.execute(
-        "UPDATE kn_idempotency SET created_at = now() - interval '31 days' WHERE key = 'k-old'"
-    )
+    await expire(pool, "k-old")
     again = await once(pool, "ekm", "k-old", "fp", run, keep_days=30)
-    assert again == Answer(201, {"run": 2})
+    assert again == Answer(201, {"name": "Anna Andersen", "run": 2})
     kept = await pool.fetch(
         "SELECT key, created_at > now() - interval '1 day' AS new "
         "FROM kn_idempotency WHERE key = 'k-old'"
