@@ -23,12 +23,16 @@ DATABASE_AWAY: tuple[type[Exception], ...] = (
     # the server went while a transaction was open: asyncpg says so with its generic
     # InterfaceError ("... the underlying connection is closed"); any other is a 500
     asyncpg.InterfaceError,
+    # a pool connection whose protocol the server left mid-answer (seen once in the restart
+    # test at the BEGIN after a restart: "cannot switch to state 15; another operation (2) is
+    # in progress"); the pool's reset fails on it at release and terminates it
+    asyncpg.InternalClientError,
 )
 
 
 async def database_away(request: Request, exc: Exception) -> JSONResponse:
     """503: the database did not answer this try."""
-    if isinstance(exc, asyncpg.InterfaceError) and not closed_under_us(exc):
+    if not went_away(exc):
         raise exc  # a misuse of a connection: the 500 it is
     log.warning("database_unavailable", path=request.url.path, error=type(exc).__name__)
     detail = (
@@ -43,6 +47,10 @@ async def database_away(request: Request, exc: Exception) -> JSONResponse:
     )
 
 
-def closed_under_us(exc: asyncpg.InterfaceError) -> bool:
-    """Whether an InterfaceError says the connection went away, not that code misused it."""
-    return str(exc).endswith("the underlying connection is closed")
+def went_away(exc: Exception) -> bool:
+    """Whether the error says the server went, not that code misused a connection."""
+    if isinstance(exc, asyncpg.InterfaceError):
+        return str(exc).endswith("the underlying connection is closed")
+    if isinstance(exc, asyncpg.InternalClientError):
+        return str(exc).startswith("cannot switch to state")
+    return True

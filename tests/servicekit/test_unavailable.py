@@ -26,3 +26,19 @@ async def test_any_other_interface_error_stays_a_server_error() -> None:
     misuse = asyncpg.InterfaceError("cannot perform operation: another operation is in progress")
     with pytest.raises(asyncpg.InterfaceError):
         await database_away(REQUEST, misuse)
+
+
+async def test_a_connection_left_mid_answer_by_a_restart_is_try_again_later() -> None:
+    left = asyncpg.InternalClientError(
+        "cannot switch to state 15; another operation (2) is in progress"
+    )
+    answer = await database_away(REQUEST, left)
+    assert answer.status_code == 503
+
+
+async def test_any_other_internal_client_error_stays_a_server_error() -> None:
+    misuse = asyncpg.InternalClientError(
+        "PoolConnectionHolder.release() called on a free connection holder"
+    )
+    with pytest.raises(asyncpg.InternalClientError):
+        await database_away(REQUEST, misuse)
