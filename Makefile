@@ -10,10 +10,18 @@ MYPY_PACKAGES := kn_contracts kn_servicekit kn_rules kn_deploy kn_membership kn_
 
 .PHONY: demo test setup prepare lint typecheck pytest contracts infra-up infra-down clean
 
+# Python caches the bytecode of the project's own modules in __pycache__ (git ignores it):
+# a machine that sets PYTHONDONTWRITEBYTECODE would make every service process, test
+# worker and CLI call compile them again (and pytest rewrite every test module again).
+unexport PYTHONDONTWRITEBYTECODE
+
 demo: prepare
 	$(BIN)/kn demo
 
-test: prepare lint typecheck pytest
+# The type check runs beside the tests (mypy takes one core for about 40 s; the suite waits
+# on servers much of the time): its verdict comes with the suite's.
+test: prepare lint
+	$(MAKE) --no-print-directory -j2 typecheck pytest
 
 # The virtual environment, rebuilt only when a dependency list changes.
 $(STAMP): constraints.txt requirements-dev.txt $(addsuffix /pyproject.toml,$(PACKAGES))

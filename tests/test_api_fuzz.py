@@ -19,6 +19,7 @@ from hypothesis import strategies as st
 from kn_deploy.services import ServiceProcess
 from kn_servicekit.kafka_access import KafkaAccess
 from tests.support.demo_services import demo_services
+from tests.support.http import HTTP
 
 pytestmark = pytest.mark.infra
 SERVICES = ("membership", "meetings", "finance", "reporting")
@@ -78,7 +79,7 @@ def answered(case: Any, running: dict[str, ServiceProcess]) -> None:
     service = case.operation.path.lstrip("/").partition("/")[0]
     url = running[service].url
     path = case.formatted_path.removeprefix(f"/{service}")
-    answer = httpx.request(
+    answer = HTTP.request(
         case.method,
         f"{url}{path}",
         params=case.query,

@@ -32,6 +32,7 @@ from kn_rules.scheme_files import load_scheme
 from kn_servicekit.kafka_access import KafkaAccess, kafka_options
 from tests.reporting.test_through_the_services import play_worked_example
 from tests.support.demo_services import services_fixture
+from tests.support.http import HTTP
 from tests.support.kafka import read_all
 
 # end-to-end: services started and a long story played; on a slow 2-core machine under the
@@ -51,7 +52,7 @@ services = services_fixture(SERVICES, first_port=18370)
 
 
 def get(service: ServiceProcess, path: str, headers: dict[str, str] = EKM) -> httpx.Response:
-    answer = httpx.get(f"{service.url}/v1{path}", headers=headers, timeout=30)
+    answer = HTTP.get(f"{service.url}/v1{path}", headers=headers, timeout=30)
     assert answer.status_code == 200, f"{path}: {answer.status_code} {answer.text}"
     return answer
 

@@ -57,8 +57,8 @@ def pages(pdf: bytes) -> list[tuple[str, int]]:
     return found
 
 
-def blank_rows_per_page(pdf: bytes) -> list[int]:
-    return [rows - len(re.findall(r"\b4001\d\d\b", text)) for text, rows in pages(pdf)]
+def blank_rows_per_page(found: list[tuple[str, int]]) -> list[int]:
+    return [rows - len(re.findall(r"\b4001\d\d\b", text)) for text, rows in found]
 
 
 def test_every_name_prints_on_the_attendance_sheet() -> None:
@@ -106,14 +106,14 @@ def test_the_sheet_shows_place_time_topics_page_numbers_and_a_line_for_the_coord
 @pytest.mark.parametrize("members", [0, 19, 20, 21, 22, 45])
 def test_no_page_holds_only_a_lonely_blank_row(members: int) -> None:
     for blanks in (0, 1, 2, 3, 4, 5, 6, 7, 12, 25):
-        pdf = attendance_sheet(papers(members), blanks, FONT)
-        per_page = blank_rows_per_page(pdf)
+        found = pages(attendance_sheet(papers(members), blanks, FONT))
+        per_page = blank_rows_per_page(found)
         assert sum(per_page) == blanks
-        for page, (_, rows) in enumerate(pages(pdf)):
+        for page, (_, rows) in enumerate(found):
             if 0 < per_page[page] < min(3, blanks):
                 pytest.fail(f"{members} members, {blanks} blank rows: page {page + 1} "
                             f"holds {per_page[page]} blank row(s) of {rows} rows")  # fmt: skip
-        last_text, last_rows = pages(pdf)[-1]
+        last_text, last_rows = found[-1]
         assert "Koordinator:" in last_text
         assert last_rows >= min(3, members + blanks)  # the coordinator's line is never alone
 

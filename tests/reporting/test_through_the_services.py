@@ -24,6 +24,7 @@ from kn_rules.scheme_files import load_scheme
 from kn_servicekit.cause import copenhagen_date
 from kn_servicekit.kafka_access import KafkaAccess
 from tests.support.demo_services import TOKENS, services_fixture
+from tests.support.http import HTTP
 from tests.support.persons import as_person
 
 pytestmark = pytest.mark.infra
@@ -48,7 +49,7 @@ def status_when(url: str, ready: Any, within: float = 60) -> Any:
     headers = as_person("p-04")  # the coordinator today, B of the worked example
 
     def status() -> Any:
-        answer = httpx.get(f"{url}/v1/networks/aalborg-oest/annual-status/2025", headers=headers)
+        answer = HTTP.get(f"{url}/v1/networks/aalborg-oest/annual-status/2025", headers=headers)
         return answer.json() if answer.status_code == 200 else None
 
     return until(status, lambda body: body is not None and ready(body), within=within)
@@ -116,7 +117,7 @@ def test_reporting_serves_the_audits_figures_with_the_digest_kn_audit_prints(
 
     def served() -> Any:
         url = f"{services['reporting'].url}/v1/audit"
-        return httpx.get(url, params={"as_of": today.isoformat()}, headers=auditor).json()
+        return HTTP.get(url, params={"as_of": today.isoformat()}, headers=auditor).json()
 
     body = until(served, lambda b: b.get("digest") == found.digest, within=60)
     assert body["figures"] == found.figures

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import asyncpg
+import httpx
 
 from kn_deploy import kafka
 from kn_deploy.services import ServiceProcess
@@ -110,6 +111,9 @@ async def in_fresh_schema(
 
 async def sample_ready(url: str, stop: asyncio.Event, seen: list[Sample]) -> None:
     """/ready twice a second until `stop`."""
-    while not stop.is_set():
-        seen.append((time.monotonic(), *await ready_status(url)))
-        await asyncio.sleep(0.5)
+    async with httpx.AsyncClient(
+        timeout=5.0, limits=httpx.Limits(max_keepalive_connections=0)
+    ) as http:
+        while not stop.is_set():
+            seen.append((time.monotonic(), *await ready_status(url, http)))
+            await asyncio.sleep(0.5)

@@ -55,7 +55,9 @@ def private_kafka(folder: Path) -> Iterator[kafka.KafkaLocal]:
     shared = kafka.KafkaLocal.default()
     kafka.ensure_jars(shared)
     port = free_port()
-    broker = kafka.KafkaLocal(root=folder, port=port, controller_port=free_port())
+    broker = kafka.KafkaLocal(
+        root=folder, port=port, controller_port=free_port(), jvm=kafka.SHORT_LIVED_JVM
+    )
     folder.mkdir(parents=True, exist_ok=True)
     (folder / shared.libs.name).symlink_to(shared.libs, target_is_directory=True)
     try:

@@ -10,7 +10,6 @@ import datetime as dt
 import os
 from typing import Any
 
-import httpx
 from aiokafka import AIOKafkaProducer
 
 from kn_contracts.base import Event
@@ -19,6 +18,7 @@ from kn_contracts.events import region as rg
 from kn_contracts.topics import REGION_YDERNUMMER
 from kn_deploy.scenario_kit import until
 from kn_servicekit.kafka_access import KafkaAccess, kafka_options
+from tests.support.http import HTTP
 from tests.support.persons import person_token
 
 NETWORK, CLINIC, SHARED = "aalborg-oest", "fysio-oest", "240117"
@@ -36,14 +36,14 @@ def bearer(token: str) -> dict[str, str]:
 
 def post(url: str, token: str, body: Any = None) -> Any:
     """POST to a service; a refusal fails the set-up with the service's own answer."""
-    answer = httpx.post(url, json=body, headers=bearer(token), timeout=15.0)
+    answer = HTTP.post(url, json=body, headers=bearer(token), timeout=15.0)
     if answer.status_code >= 400:
         raise RuntimeError(f"POST {url} answered {answer.status_code}: {answer.text}")
     return answer.json()
 
 
 def get(url: str, token: str) -> Any:
-    answer = httpx.get(url, headers=bearer(token), timeout=15.0)
+    answer = HTTP.get(url, headers=bearer(token), timeout=15.0)
     answer.raise_for_status()
     return answer.json()
 
