@@ -26,8 +26,8 @@ from kn_rules.scheme import Scheme
 
 
 def fold_into(ledger: Ledger, facts: Iterable[Fact]) -> Ledger:
-    """Fold spilled facts: a whole event decoded again with the catalog, a claimed one
-    only the first time its claim comes."""
+    """Fold spilled facts: a whole event decoded again with the catalog (its body passed
+    the CPR look when it was read), a claimed one only the first time its claim comes."""
     events, claims = catalog(), set()
     for fact in facts:
         if fact[0] == CLAIMED:
@@ -36,7 +36,7 @@ def fold_into(ledger: Ledger, facts: Iterable[Fact]) -> Ledger:
             claims.add(fact[1])
             fact = fact[2]
         if fact[0] == EVENT:
-            ledger.apply(events.decode(fact[1], fact[2]))
+            ledger.apply(events.decode_again(fact[1], fact[2]))
         else:
             ledger.fold(fact)
     return ledger

@@ -105,3 +105,16 @@ def test_the_catalog_decodes_without_calling_the_cpr_guard_back_and_still_refuse
         catalog.decode(ce_type, body.replace("Ida Holm", "Ida 0101901234"))
     with pytest.raises(ContractError, match="name: Field required"):
         catalog.decode(ce_type, body.replace('"name"', '"nome"'))
+
+
+def test_an_event_decoded_again_is_validated_and_upcast_as_at_first() -> None:
+    body = json.dumps(split_name(OLD.model_dump(mode="json")))
+    assert CATALOG.decode_again(GuestAdded.ce_type(), body) == CATALOG.decode(
+        GuestAdded.ce_type(), body
+    )
+    upcast = CATALOG.decode_again(GuestAddedV1.ce_type(), OLD.model_dump_json())
+    assert isinstance(upcast, GuestAdded)
+    assert upcast.last_name == "Lund"
+    wrong = json.dumps({**json.loads(body), "pays_own_share": "maybe"})
+    with pytest.raises(ContractError, match="violates its schema"):
+        CATALOG.decode_again(GuestAdded.ce_type(), wrong)

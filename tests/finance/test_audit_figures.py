@@ -9,6 +9,9 @@ import io
 import random
 from pathlib import Path
 
+import pytest
+
+from kn_contracts import catalog as catalog_module
 from kn_contracts.base import Event
 from kn_contracts.events.finance import InvoiceDecided
 from kn_contracts.events.payouts import PoolPayoutApproved
@@ -163,6 +166,30 @@ def test_folded_a_network_at_a_time_from_disk_the_figures_are_the_same_bytes(
         "pool:aalborg-vest:vest-venue",
         "pool:aalborg-vest:vest-venue",
     ]
+
+
+def test_the_fold_reads_spilled_events_back_without_looking_for_cpr_numbers_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An invoice is spilled as its message's body, which passed the CPR look when it was
+    read; read back for the fold, it is validated again but not looked at again."""
+    streams = list(sources().values())
+    expected = figures(folded(*streams), AS_OF)
+    spill = Spill(tmp_path / "spill", 1)
+    for stream in streams:
+        for event in stream:
+            spill.take(event, event.ce_type(), event.model_dump_json().encode())
+    looked: list[bytes | str] = []
+
+    def suspicious(raw: bytes | str) -> bool:
+        looked.append(raw)
+        return True
+
+    monkeypatch.setattr(catalog_module, "suspicious", suspicious)
+    out = io.BytesIO()
+    write_figures([spill.close()], spill.shared, SCHEME, AS_OF, out, tmp_path)
+    assert out.getvalue() == canonical(expected)
+    assert looked == []
 
 
 def test_the_partitions_are_shared_out_whole_and_evenly_among_readers() -> None:
