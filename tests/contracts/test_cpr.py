@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import uuid
 from typing import Any
 
@@ -125,7 +126,8 @@ _VALUES = st.recursive(
 )
 
 
-@settings(max_examples=3_000, deadline=None)
+# `make test` draws 1,000 values; KN_FUZZ_CPR=10000 draws more (a run of its own)
+@settings(max_examples=int(os.environ.get("KN_FUZZ_CPR", "1000")), deadline=None)
 @given(_VALUES)
 def test_the_quick_look_at_raw_json_never_misses_what_the_walk_of_its_strings_finds(
     value: Any,

@@ -31,7 +31,19 @@ pytestmark = pytest.mark.infra
 SERVICES = ("membership", "meetings", "finance", "reporting")
 
 
-services = services_fixture(SERVICES, first_port=18310)
+# one system for both tests: each reads what the worked example left (a second play of it
+# would record nothing: its commands carry the demo's Idempotency-Keys)
+services = services_fixture(SERVICES, first_port=18310, scope="module")
+
+
+@pytest.fixture(scope="module")
+def played(
+    services: dict[str, ServiceProcess],
+    kafka_admin: KafkaAccess,
+    tmp_path_factory: pytest.TempPathFactory,
+) -> dict[str, ServiceProcess]:
+    play_worked_example(services, kafka_admin, tmp_path_factory.mktemp("played"))
+    return services
 
 
 def play_worked_example(
@@ -56,9 +68,9 @@ def status_when(url: str, ready: Any, within: float = 60) -> Any:
 
 
 def test_the_services_facts_make_the_worked_examples_annual_status(
-    services: dict[str, ServiceProcess], kafka_admin: KafkaAccess, tmp_path: Path
+    played: dict[str, ServiceProcess], tmp_path: Path
 ) -> None:
-    play_worked_example(services, kafka_admin, tmp_path)
+    services = played
     status = status_when(
         services["reporting"].url,
         lambda s: (
@@ -100,9 +112,9 @@ def test_the_services_facts_make_the_worked_examples_annual_status(
 
 
 def test_reporting_serves_the_audits_figures_with_the_digest_kn_audit_prints(
-    services: dict[str, ServiceProcess], kafka_admin: KafkaAccess, tmp_path: Path
+    played: dict[str, ServiceProcess], kafka_admin: KafkaAccess
 ) -> None:
-    play_worked_example(services, kafka_admin, tmp_path)
+    services = played
     today = copenhagen_date(dt.datetime.now(dt.UTC))
     prefix = os.environ["KN_TOPIC_PREFIX"]
     scheme = load_scheme("fysioterapi")

@@ -8,6 +8,7 @@ import uuid
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Literal
 
 import asyncpg
 import pytest
@@ -80,26 +81,30 @@ def demo_services(
 
 
 def services_fixture(
-    names: Sequence[str], *, first_port: int
+    names: Sequence[str], *, first_port: int, scope: Literal["function", "module"] = "function"
 ) -> Callable[..., Iterator[dict[str, ServiceProcess]]]:
     """A test module's `services` fixture: `names` started by `demo_services` on ports from
-    `first_port` (each module its own range, so modules may run at the same moment)."""
+    `first_port` (each module its own range, so modules may run at the same moment); with
+    scope "module", one system for the module's tests (starting one costs about 15 s of CPU
+    on a slow machine)."""
 
-    @pytest.fixture
+    @pytest.fixture(scope=scope)
     def services(
         kafka_admin: KafkaAccess,
         test_database_url: str,
-        tmp_path: Path,
-        monkeypatch: pytest.MonkeyPatch,
+        tmp_path_factory: pytest.TempPathFactory,
     ) -> Iterator[dict[str, ServiceProcess]]:
-        with demo_services(
-            names,
-            kafka_admin=kafka_admin,
-            database_url=test_database_url,
-            logs=tmp_path,
-            first_port=first_port,
-            monkeypatch=monkeypatch,
-        ) as running:
+        with (
+            pytest.MonkeyPatch.context() as monkeypatch,
+            demo_services(
+                names,
+                kafka_admin=kafka_admin,
+                database_url=test_database_url,
+                logs=tmp_path_factory.mktemp("services"),
+                first_port=first_port,
+                monkeypatch=monkeypatch,
+            ) as running,
+        ):
             yield running
 
     return services
