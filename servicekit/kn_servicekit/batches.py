@@ -8,6 +8,7 @@ the last commit.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import structlog
@@ -99,11 +100,11 @@ class BatchWriter:
         self,
         projection: Projection,
         dead_letters: DeadLetters,
-        transient: tuple[type[BaseException], ...],
+        passes: Callable[[BaseException], bool],
     ) -> None:
         self._projection = projection
         self._dead_letters = dead_letters
-        self._transient = transient
+        self._passes = passes  # a failure that passes is the caller's to retry
         self.applied = 0
         self.lettered = 0  # letters sent (a batch that rolls back and is retried counts again)
 
@@ -120,9 +121,9 @@ class BatchWriter:
             self.applied += len(fresh)
             trace.applied(self._projection.name, fresh, handled)  # committed: say so
             return
-        except self._transient:
-            raise
-        except Exception:
+        except Exception as exc:
+            if self._passes(exc):
+                raise
             log.warning("projection_batch_failed_isolating", projection=self._projection.name)
         async with conn.transaction():
             admission = await self._admit(conn, batch)
@@ -154,9 +155,9 @@ class BatchWriter:
                 async with conn.transaction():
                     with trace.handling([delivery]) as handled:
                         await self._projection.apply(conn, [delivery])
-            except self._transient:
-                raise
             except Exception as exc:
+                if self._passes(exc):
+                    raise
                 letters.append(letter_of(record, f"handler: {type(exc).__name__}: {exc}"))
             else:  # its savepoint holds; the batch's commit follows
                 trace.applied(self._projection.name, [delivery], handled)

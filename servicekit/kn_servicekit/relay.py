@@ -26,7 +26,7 @@ from kn_servicekit.pgstore import EVENT_TABLE_KEY, notify_channel
 from kn_servicekit.refusals import STOPPED_RECHECK, PublishRefused
 from kn_servicekit.relay_guard import highest_sequence
 from kn_servicekit.relay_send import Sender
-from kn_servicekit.transient import TRANSIENT, Backoff
+from kn_servicekit.transient import TRANSIENT, Backoff, passes
 
 # One relay per event table publishes: a session lock keyed by the table, as appends are.
 RELAY_LOCK = 0x6B6E_0002
@@ -84,6 +84,8 @@ class Relay:
                     say_failing(state, f"stopped: {exc}")
                     await asyncio.sleep(STOPPED_RECHECK)
                 except TRANSIENT as exc:
+                    if not passes(exc):
+                        raise
                     delay = backoff.next()
                     log.warning("relay_retrying", error=repr(exc), retry_in=delay)
                     say_failing(state, f"retrying in {delay}s: {exc!r}")

@@ -30,7 +30,7 @@ from kn_servicekit.kafka_access import KafkaAccess, kafka_options
 from kn_servicekit.metrics import Metrics
 from kn_servicekit.projection import Cutoff, Projection
 from kn_servicekit.provenance import Provenance
-from kn_servicekit.transient import TRANSIENT, Backoff
+from kn_servicekit.transient import TRANSIENT, Backoff, passes
 
 log = structlog.get_logger("projection")
 
@@ -68,7 +68,7 @@ class ProjectionRunner:
         self._partitions = tuple(partitions)  # a rebuild worker's share; () reads them all
         self._max_records = max_records
         self._cutoff = cutoff
-        self._writer = BatchWriter(projection, dead_letters, TRANSIENT)
+        self._writer = BatchWriter(projection, dead_letters, passes)
         self._metrics = metrics
         if metrics is not None:
             metrics.topics[projection.name] = tuple(projection.topics)
@@ -158,6 +158,8 @@ class ProjectionRunner:
                         backoff.reset()
                     return
             except TRANSIENT as exc:
+                if not passes(exc):
+                    raise
                 delay = backoff.next()
                 log.warning("projection_retrying", projection=self._projection.name,
                             error=repr(exc), retry_in=delay)  # fmt: skip

@@ -9,6 +9,8 @@ import structlog
 from fastapi import Request
 from fastapi.responses import JSONResponse
 
+from kn_servicekit.transient import left_mid_answer
+
 log = structlog.get_logger("http")
 
 RETRY_AFTER = 2  # seconds
@@ -52,5 +54,5 @@ def went_away(exc: Exception) -> bool:
     if isinstance(exc, asyncpg.InterfaceError):
         return str(exc).endswith("the underlying connection is closed")
     if isinstance(exc, asyncpg.InternalClientError):
-        return str(exc).startswith("cannot switch to state")
+        return left_mid_answer(exc)
     return True

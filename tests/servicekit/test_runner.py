@@ -22,7 +22,7 @@ from kn_servicekit.projection import Delivery
 from kn_servicekit.runner import ProjectionRunner
 from tests.support.kafka import produce
 from tests.support.runners import SlowDatabaseRunner, catch_up, dead_letter_producer, runner
-from tests.support.ticks import TallyProjection, tallies, tick, tick_message
+from tests.support.ticks import TallyProjection, Tick, tallies, tick, tick_message
 from tests.support.waiting import eventually
 
 pytestmark = pytest.mark.infra
@@ -93,15 +93,51 @@ async def test_a_failing_handler_dead_letters_one_event_and_a_redrive_applies_it
 class Flaky(TallyProjection):
     """Fails transiently (as a lost database would) a few times before it works."""
 
-    def __init__(self, topic: str, failures: int) -> None:
+    def __init__(self, topic: str, failures: int, error: Exception | None = None) -> None:
         super().__init__(topic)
         self.failures = failures
+        self.error = error or TransientError("database briefly away")
 
     async def apply(self, conn: Connection, batch: Sequence[Delivery]) -> None:
         if self.failures:
             self.failures -= 1
-            raise TransientError("database briefly away")
+            raise self.error
         await super().apply(conn, batch)
+
+
+# asyncpg's words for a pool connection a PostgreSQL restart left mid-answer
+LEFT_BY_A_RESTART = "cannot switch to state 15; another operation (2) is in progress"
+
+
+async def test_a_connection_left_mid_answer_by_a_restart_is_retried_not_dead_lettered(
+    pool: asyncpg.Pool, kafka_admin: KafkaAccess, topic: str
+) -> None:
+    await produce(kafka_admin, topic, [message("a", n) for n in range(1, 6)])
+    flaky = Flaky(topic, failures=2, error=asyncpg.InternalClientError(LEFT_BY_A_RESTART))
+    async with dead_letter_producer(kafka_admin) as producer:
+        done = await catch_up(runner(pool, kafka_admin, flaky, producer))
+    assert await tallies(pool, done.schema) == {"a": (5, 15)}
+    assert await read_letters(kafka_admin, topic) == []
+
+
+class Misusing(TallyProjection):
+    """Fails on one event with an asyncpg error of its own code, every time."""
+
+    async def apply(self, conn: Connection, batch: Sequence[Delivery]) -> None:
+        if any(isinstance(d.event, Tick) and d.event.amount == 3 for d in batch):
+            raise asyncpg.InternalClientError("missing codec information for OID 3")
+        await super().apply(conn, batch)
+
+
+async def test_an_asyncpg_error_of_the_handlers_own_making_is_dead_lettered_not_retried(
+    pool: asyncpg.Pool, kafka_admin: KafkaAccess, topic: str
+) -> None:
+    await produce(kafka_admin, topic, [message("a", n) for n in range(1, 6)])
+    async with dead_letter_producer(kafka_admin) as producer:
+        done = await catch_up(runner(pool, kafka_admin, Misusing(topic), producer))
+    assert await tallies(pool, done.schema) == {"a": (4, 12)}
+    [dead] = await read_letters(kafka_admin, topic)
+    assert dead.letter.reason.startswith("handler: InternalClientError: missing codec")
 
 
 async def test_transient_failures_are_retried_and_nothing_is_skipped(
