@@ -37,7 +37,7 @@ from tests.support.waiting import eventually
 
 pytestmark = pytest.mark.infra
 
-KAFKA_DOWN = 30.0  # seconds; benchmarks/outage.py holds it down for longer
+KAFKA_DOWN = 15.0  # seconds; benchmarks/outage.py holds it down for longer
 POSTGRES_DOWN = 10.0
 RATE = 10.0  # commands a second
 
