@@ -29,7 +29,7 @@ class Progress:
     every: float = 2.0  # seconds between plain lines
     done: int = 0
     _start: float = field(default_factory=time.monotonic)
-    _last: float = 0.0
+    _last: float | None = None  # when the last line was written; the first comes at once
     _ended: bool = False
 
     def expect(self, more: int) -> None:
@@ -41,7 +41,8 @@ class Progress:
         now = time.monotonic()
         tty = self.out.isatty()
         complete = self.done >= self.total
-        if not tty and now - self._last < self.every and not complete:
+        recent = self._last is not None and now - self._last < self.every
+        if not tty and recent and not complete:
             return
         if complete and self._ended:
             return

@@ -4,7 +4,10 @@ rebuild`): a bar in a terminal, plain lines when not (issue 17 item 5)."""
 from __future__ import annotations
 
 import io
+import time
 from collections.abc import Callable
+
+import pytest
 
 from kn_servicekit.progress import Progress, following
 from tests.support.waiting import eventually
@@ -58,6 +61,16 @@ def test_when_not_a_terminal_the_meter_writes_a_plain_line_every_few_seconds() -
     assert "#" not in out.getvalue()
     meter.finish()
     assert len(out.getvalue().splitlines()) == 2  # the last count is said once
+
+
+def test_the_first_plain_line_comes_at_once_on_a_machine_booted_minutes_ago(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(time, "monotonic", lambda: 600.0)  # 10 minutes since boot
+    out = io.StringIO()
+    meter = Progress(300, "audit", out=out, every=3600.0)
+    meter.advance(100)
+    assert out.getvalue().startswith("audit: 100/300 events")
 
 
 def test_a_meter_counts_more_than_its_total_said_when_told() -> None:
