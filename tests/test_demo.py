@@ -44,6 +44,10 @@ def test_the_demo_plays_the_year_of_three_networks_to_one_digest_and_again(
 
     assert year["worked_example"]["members"] == 18
     assert year["worked_example"]["attendance"] == {"member_owner": 14, "employee": 2}
+    assert year["worked_example"]["money"] == {  # approved, not covered (øre)
+        "venue": (747_600, 62_400), "catering": (0, 30_000), "june": "rejected",
+    }  # fmt: skip
+    assert any("is rejected: due 2025-06-10 is 9 days after receipt" in line for line in told)
     assert any("months served {'p-03': 4, 'p-04': 8}" in line for line in told)
     n = year["networks"]
     assert (n["aalborg-oest"]["members"], n["aalborg-oest"]["pool"]) == ((18, 18), (747_600,) * 2)
@@ -84,6 +88,13 @@ def test_the_demo_plays_the_year_of_three_networks_to_one_digest_and_again(
     rows = {r["Netværk"]: r for r in csv.DictReader(io.StringIO(overview), delimiter=";")}
     assert rows["Aarhus Nord"]["Puljeforbrug (kr)"] == "17342,00"
     assert rows["Aalborg Øst"]["Medlemmer 31. december"] == "skjult: færre end 5 klinikker"
+    payouts = Path(files["payouts-csv"]).read_text("utf-8-sig")
+    worked = [r for r in csv.DictReader(io.StringIO(payouts), delimiter=";")
+              if r["Netværk"] == "aalborg-oest"]  # fmt: skip
+    assert sorted((r["Type"], r["Beløb (kr)"]) for r in worked) == [
+        ("Koordinatorhonorar", "14240,00"), ("Koordinatorhonorar", "7120,00"),
+        ("Puljeudbetaling", "0,00"), ("Puljeudbetaling", "7476,00"),
+    ]  # fmt: skip
     assert Path(files["payouts-xlsx"]).stat().st_size > 1000
 
 
