@@ -66,11 +66,14 @@ class EventStore(Protocol):
         *,
         key: str | Callable[[Event], str] | None = None,
         event_ids: Sequence[uuid.UUID] | None = None,
+        locked: bool = False,
     ) -> list[StoredEvent]:
         """Append atomically if the stream is still at `expected_version`, else raise
         ConcurrencyError. `key` orders the events on Kafka: one key, or one per event
         (default: the stream id). `event_ids` makes a retried append recognisable (default:
-        new random ids); ids appended before raise DuplicateEventError."""
+        new random ids); ids appended before raise DuplicateEventError. `locked`: the caller
+        took `lock_for_append` in this transaction at this savepoint level and has left no
+        savepoint since, so a store bound to the transaction need not take it again."""
         ...
 
 

@@ -45,6 +45,7 @@ class InMemoryEventStore:
         *,
         key: str | Callable[[Event], str] | None = None,
         event_ids: Sequence[uuid.UUID] | None = None,
+        locked: bool = False,
     ) -> list[StoredEvent]:
         if not events:
             return []

@@ -115,9 +115,10 @@ async def decide_and_append(
             return Decided(state, [], prepared)
         ids = derived_ids(cause_key, len(events)) if cause_key is not None else None
         try:
-            await store.append(
-                aggregate.stream_id, version, events, key=aggregate.key, event_ids=ids
-            )
+            await store.append(  # the lock taken above, at this level: not taken again
+                aggregate.stream_id, version, events, key=aggregate.key, event_ids=ids,
+                locked=aggregate.serialised,
+            )  # fmt: skip
         except ConcurrencyError:
             if attempt == ATTEMPTS:
                 raise

@@ -19,6 +19,7 @@ from kn_servicekit.pgstore import (
     create_schema,
     notify_channel,
 )
+from kn_servicekit.pipeline import Aggregate, decide_and_append
 from tests.support.ticks import CATALOG, Tick, tick
 from tests.support.waiting import eventually
 
@@ -177,6 +178,51 @@ async def test_an_append_inside_a_transaction_is_the_lock_and_one_insert(
     lock, insert = "SELECT pg_advisory_xact_lock($", "INSERT INTO kn_events (positio"
     assert statements == [lock, insert, lock, insert]
     assert (await store.read("register")).version == 3
+
+
+@pytest.mark.infra
+async def test_a_serialised_decision_takes_the_append_lock_once_and_appends_with_one_insert(
+    pool: asyncpg.Pool,
+) -> None:
+    # the pipeline locks before its fold and appends at the same savepoint level, so the
+    # append does not send the lock again: one round trip less while every other writer waits
+    store = PostgresEventStore(pool, CATALOG, topic_for=topic_for)
+    counter = Aggregate("serial", lambda: 0, lambda n, _: n + 1, serialised=True)
+    statements: list[str] = []
+
+    def sent(record: LoggedQuery) -> None:
+        statements.append(" ".join(record.query.split())[:30])
+
+    async with pool.acquire() as conn, conn.transaction():
+        on_conn = store.on(conn)
+        await decide_and_append(on_conn, counter, lambda n: [tick("w", n)])  # prepared once
+        conn.add_query_logger(sent)
+        decided = await decide_and_append(on_conn, counter, lambda n: [tick("s", n)])
+        conn.remove_query_logger(sent)
+    assert decided.events == [tick("s", 1)]
+    lock, read = "SELECT pg_advisory_xact_lock($", "SELECT position, event_id, str"
+    assert statements == [lock, read, "INSERT INTO kn_events (positio"]
+    assert (await store.read("serial")).version == 2
+
+
+@pytest.mark.infra
+async def test_an_append_in_its_own_transaction_takes_the_lock_whatever_the_caller_says(
+    pool: asyncpg.Pool,
+) -> None:
+    # `locked` speaks of the caller's transaction: an append that opens its own (a store
+    # on a connection outside any) holds nothing yet, so it locks
+    store = PostgresEventStore(pool, CATALOG, topic_for=topic_for)
+    statements: list[str] = []
+
+    def sent(record: LoggedQuery) -> None:
+        statements.append(" ".join(record.query.split())[:30])
+
+    async with pool.acquire() as conn:
+        conn.add_query_logger(sent)
+        await store.on(conn).append("own", 0, [tick("o")], locked=True)
+        conn.remove_query_logger(sent)
+    assert "SELECT pg_advisory_xact_lock($" in statements
+    assert (await store.read("own")).version == 1
 
 
 @pytest.mark.infra

@@ -35,9 +35,10 @@ class RacingStore(InMemoryEventStore):
         *,
         key: str | Callable[[Event], str] | None = None,
         event_ids: Sequence[uuid.UUID] | None = None,
+        locked: bool = False,
     ) -> list[StoredEvent]:
         if self.rivals:
             rival = self.rivals.pop(0)
             await super().append(stream_id, expected_version, [rival], key=self._rival_key)
         return await super().append(stream_id, expected_version, events, key=key,
-                                    event_ids=event_ids)  # fmt: skip
+                                    event_ids=event_ids, locked=locked)  # fmt: skip
