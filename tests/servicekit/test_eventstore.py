@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import uuid
+from collections.abc import Iterator
 
 import asyncpg
 import pytest
@@ -22,6 +24,21 @@ from kn_servicekit.pgstore import (
 from kn_servicekit.pipeline import Aggregate, decide_and_append
 from tests.support.ticks import CATALOG, Tick, tick
 from tests.support.waiting import eventually
+
+
+@contextlib.contextmanager
+def sent_on(conn: Connection) -> Iterator[list[str]]:
+    """The statements sent on `conn` meanwhile, each by its first 30 characters."""
+    statements: list[str] = []
+
+    def sent(record: LoggedQuery) -> None:
+        statements.append(" ".join(record.query.split())[:30])
+
+    conn.add_query_logger(sent)
+    try:
+        yield statements
+    finally:
+        conn.remove_query_logger(sent)
 
 
 def topic_for(_: object) -> str:
@@ -162,19 +179,13 @@ async def test_an_append_inside_a_transaction_is_the_lock_and_one_insert(
     # membership's register holds the append lock from before its fold to its commit: under
     # it an append sends no savepoint, no separate version check and no NOTIFY
     store = PostgresEventStore(pool, CATALOG, topic_for=topic_for)
-    statements: list[str] = []
-
-    def sent(record: LoggedQuery) -> None:
-        statements.append(" ".join(record.query.split())[:30])
-
     async with pool.acquire() as conn, conn.transaction():
         on_conn = store.on(conn)
         await on_conn.lock_for_append()
         await on_conn.append("warm", 0, [tick("w")])  # asyncpg prepares its statements once
-        conn.add_query_logger(sent)
-        await on_conn.append("register", 0, [tick("a"), tick("b")])
-        await on_conn.append("register", 2, [tick("c")])
-        conn.remove_query_logger(sent)
+        with sent_on(conn) as statements:
+            await on_conn.append("register", 0, [tick("a"), tick("b")])
+            await on_conn.append("register", 2, [tick("c")])
     lock, insert = "SELECT pg_advisory_xact_lock($", "INSERT INTO kn_events (positio"
     assert statements == [lock, insert, lock, insert]
     assert (await store.read("register")).version == 3
@@ -188,17 +199,11 @@ async def test_a_serialised_decision_takes_the_append_lock_once_and_appends_with
     # append does not send the lock again: one round trip less while every other writer waits
     store = PostgresEventStore(pool, CATALOG, topic_for=topic_for)
     counter = Aggregate("serial", lambda: 0, lambda n, _: n + 1, serialised=True)
-    statements: list[str] = []
-
-    def sent(record: LoggedQuery) -> None:
-        statements.append(" ".join(record.query.split())[:30])
-
     async with pool.acquire() as conn, conn.transaction():
         on_conn = store.on(conn)
         await decide_and_append(on_conn, counter, lambda n: [tick("w", n)])  # prepared once
-        conn.add_query_logger(sent)
-        decided = await decide_and_append(on_conn, counter, lambda n: [tick("s", n)])
-        conn.remove_query_logger(sent)
+        with sent_on(conn) as statements:
+            decided = await decide_and_append(on_conn, counter, lambda n: [tick("s", n)])
     assert decided.events == [tick("s", 1)]
     lock, read = "SELECT pg_advisory_xact_lock($", "SELECT position, event_id, str"
     assert statements == [lock, read, "INSERT INTO kn_events (positio"]
@@ -212,15 +217,9 @@ async def test_an_append_in_its_own_transaction_takes_the_lock_whatever_the_call
     # `locked` speaks of the caller's transaction: an append that opens its own (a store
     # on a connection outside any) holds nothing yet, so it locks
     store = PostgresEventStore(pool, CATALOG, topic_for=topic_for)
-    statements: list[str] = []
-
-    def sent(record: LoggedQuery) -> None:
-        statements.append(" ".join(record.query.split())[:30])
-
     async with pool.acquire() as conn:
-        conn.add_query_logger(sent)
-        await store.on(conn).append("own", 0, [tick("o")], locked=True)
-        conn.remove_query_logger(sent)
+        with sent_on(conn) as statements:
+            await store.on(conn).append("own", 0, [tick("o")], locked=True)
     assert "SELECT pg_advisory_xact_lock($" in statements
     assert (await store.read("own")).version == 1
 
