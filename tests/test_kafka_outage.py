@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import socket
 import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -20,17 +19,12 @@ from kn_servicekit.kafka_access import KafkaAccess
 from tests.membership.service import EKM, TOKENS
 from tests.support.kafka import read_all
 from tests.support.outage import region_opens
+from tests.support.private_infra import free_port
 from tests.support.service import sandbox
 from tests.support.waiting import eventually
 
 pytestmark = pytest.mark.infra
 RENAMES = 20
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 @asynccontextmanager
@@ -63,7 +57,7 @@ async def kafka_door(port: int, kafka: str) -> AsyncIterator[None]:
 async def test_a_service_started_while_kafka_is_away_takes_commands_and_publishes_them_later(
     kafka_admin: KafkaAccess, test_database_url: str
 ) -> None:
-    port = _free_port()
+    port = free_port()
     async with sandbox(kafka_admin, test_database_url) as box:
         schema = f"m_{uuid.uuid4().hex[:10]}"
         admin = await asyncpg.connect(test_database_url)

@@ -6,7 +6,6 @@ import asyncio
 import os
 import re
 import shutil
-import socket
 import subprocess
 import sys
 import uuid
@@ -20,6 +19,7 @@ from kn_deploy.infra import kafka_env
 from kn_deploy.layout import REPO_ROOT
 from kn_deploy.process import ExternalCommandFailed, run_checked
 from kn_servicekit.kafka_access import KafkaAccess
+from tests.support.private_infra import free_port
 
 PACKAGES = ("deploy", "contracts", "servicekit", "rules")
 # end-to-end: services started and a long story played; on a slow 2-core machine under the
@@ -44,12 +44,6 @@ def test_a_failing_external_command_shows_its_own_output_and_what_to_do() -> Non
 def test_a_missing_program_is_named_with_what_to_do() -> None:
     with pytest.raises(RuntimeError, match=r"no-such-program-kn is not installed\. What to do: x"):
         run_checked(["no-such-program-kn"], what="running it", hint="x")
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def _checkout_in(folder: Path) -> Path:
@@ -88,7 +82,7 @@ def test_infra_up_gives_a_working_postgresql_from_a_checkout_in_a_private_folder
     home = tmp_path / "home"
     home.mkdir(mode=0o700)  # like /root, or a user's home: the server's OS user cannot enter
     checkout = _checkout_in(home / name)
-    env = _clean_env(**kafka_env(kafka_admin), KN_LOCAL_POSTGRES_PORT=str(_free_port()))
+    env = _clean_env(**kafka_env(kafka_admin), KN_LOCAL_POSTGRES_PORT=str(free_port()))
     up = _kn(checkout, env, "infra", "up")
     try:
         assert up.returncode == 0, up.stderr
@@ -132,8 +126,8 @@ def test_the_demo_can_keep_everything_running_for_a_newcomer_to_look_around(
     asyncio.run(_create_schemas(test_database_url, schemas))
     for service, schema in zip(services, schemas, strict=True):
         env[f"KN_{service.upper()}_DATABASE_URL"] = f"{test_database_url}?search_path={schema}"
-        env[f"KN_{service.upper()}_HTTP_PORT"] = str(_free_port())
-    env["KN_WEB_HTTP_PORT"] = str(_free_port())
+        env[f"KN_{service.upper()}_HTTP_PORT"] = str(free_port())
+    env["KN_WEB_HTTP_PORT"] = str(free_port())
     demo = _kn(REPO_ROOT, env, "demo", "--keep-running")
     try:
         assert demo.returncode == 0, demo.stderr + demo.stdout

@@ -26,18 +26,20 @@ from kn_servicekit.topics import ensure_topics
 
 
 def free_port() -> int:
-    """A TCP port nothing listens on now."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
+    """A TCP port nothing listens on now, outside the kernel's ephemeral range."""
+    return free_ports(1)
 
 
 def free_ports(count: int) -> int:
     """The first of `count` consecutive TCP ports nothing listens on now (for a system of
-    processes started on consecutive ports)."""
+    processes started on consecutive ports). They are drawn below the kernel's ephemeral
+    range: a port in it can be taken, between this check and a server's bind, by any
+    process's outgoing connection (a Kafka or PostgreSQL client of another test), which
+    once failed a service's start with "address already in use"."""
     chance = random.Random()
+    lowest, below = 10_000, ephemeral_start()
     while True:
-        first = chance.randrange(20_000, 40_000)
+        first = chance.randrange(lowest, below - count)
         try:
             with contextlib.ExitStack() as held:
                 for port in range(first, first + count):
@@ -46,6 +48,15 @@ def free_ports(count: int) -> int:
             return first
         except OSError:
             continue
+
+
+def ephemeral_start() -> int:
+    """The first port of the kernel's ephemeral range (Linux's default when unreadable)."""
+    try:
+        text = Path("/proc/sys/net/ipv4/ip_local_port_range").read_text()
+        return max(int(text.split()[0]), 12_000)
+    except (OSError, ValueError, IndexError):
+        return 32_768
 
 
 @contextmanager
