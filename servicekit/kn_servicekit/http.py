@@ -22,6 +22,7 @@ from kn_contracts.cpr import CprNumberRefused
 from kn_servicekit import coordinators
 from kn_servicekit.access_log import TraceRequests
 from kn_servicekit.auth import Actor, current_actor, request_day
+from kn_servicekit.db import create_pool
 from kn_servicekit.docs import mount_docs
 from kn_servicekit.errors import AccessDenied, ConcurrencyError, DomainError, KeyReusedError
 from kn_servicekit.kafka_access import faststream_security
@@ -90,7 +91,7 @@ def create_http_app(
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        pool = await asyncpg.create_pool(settings.database_url, min_size=2, max_size=12)
+        pool = await create_pool(settings.database_url, min_size=2, max_size=12)
         producer = make_producer(settings.kafka, f"kn-{service}-relay")
         resources = Resources(
             settings=settings, pool=pool, broker=kafka, producer=producer, metrics=metrics

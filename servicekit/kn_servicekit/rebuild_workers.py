@@ -24,6 +24,7 @@ import asyncpg
 from aiokafka import AIOKafkaProducer, TopicPartition
 
 from kn_contracts.catalog import Catalog
+from kn_servicekit.db import create_pool
 from kn_servicekit.deadletter import DeadLetters
 from kn_servicekit.kafka import end_places
 from kn_servicekit.kafka_access import KafkaAccess, kafka_options
@@ -109,7 +110,7 @@ async def connected(
 ) -> AsyncIterator[tuple[asyncpg.Pool, AIOKafkaProducer]]:
     """What a rebuild or one of its workers runs on: a small pool and a producer (for dead
     letters), closed afterwards."""
-    pool = await asyncpg.create_pool(database_url, min_size=1, max_size=2)
+    pool = await create_pool(database_url, min_size=1, max_size=2)
     producer = AIOKafkaProducer(**kafka_options(kafka), acks="all")
     try:
         await producer.start()

@@ -18,7 +18,7 @@ import asyncpg
 import structlog
 from aiokafka import AIOKafkaProducer
 
-from kn_servicekit.db import Connection
+from kn_servicekit.db import Connection, session_of_its_own
 from kn_servicekit.errors import EventLogBehind
 from kn_servicekit.kafka_access import KafkaAccess, kafka_options
 from kn_servicekit.loopstate import say_failing
@@ -100,7 +100,7 @@ class Relay:
         def on_notify(*_: object) -> None:
             wake.set()
 
-        async with self._pool.acquire() as listener:
+        async with session_of_its_own(self._pool) as listener:  # LISTEN, a session lock
             await self._become_leader(listener, ready)
             channel = await notify_channel(listener)
             await listener.add_listener(channel, on_notify)

@@ -22,7 +22,7 @@ from kn_contracts.catalog import Catalog
 from kn_servicekit import admission_store
 from kn_servicekit.admission_offsets import SeekToStored, seek_to_stored
 from kn_servicekit.batches import Batch, BatchWriter, decode_batch
-from kn_servicekit.db import Connection
+from kn_servicekit.db import Connection, session_of_its_own
 from kn_servicekit.deadletter import DeadLetters
 from kn_servicekit.errors import Superseded, TransientError
 from kn_servicekit.kafka import caught_up, partitions_of, stop_consumer
@@ -136,7 +136,7 @@ class ProjectionRunner:
         while True:
             reader: asyncio.Task[None] | None = None
             try:
-                async with self._pool.acquire() as conn:
+                async with session_of_its_own(self._pool) as conn:  # SET for its loop
                     await conn.execute(f"SET search_path TO {await self._search_path(conn)}")
                     if getattr(self._projection, "derived", True):
                         # A read model is derivable from the log and its offsets commit with

@@ -8,6 +8,7 @@ import asyncpg
 import pytest
 
 from kn_deploy.pytest_plugin import unique
+from kn_servicekit.db import create_pool
 from kn_servicekit.kafka_access import KafkaAccess
 from kn_servicekit.pgstore import create_schema
 from tests.support.ticks import create_topic
@@ -16,7 +17,7 @@ from tests.support.ticks import create_topic
 @pytest.fixture
 async def pool(database: str) -> AsyncIterator[asyncpg.Pool]:
     """A pool whose connections work in a fresh schema with the event tables."""
-    created = await asyncpg.create_pool(database, min_size=1, max_size=12)
+    created = await create_pool(database, min_size=1, max_size=12)
     await create_schema(created)
     yield created
     await created.close()

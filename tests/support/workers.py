@@ -10,9 +10,9 @@ from __future__ import annotations
 import asyncio
 import sys
 
-import asyncpg
 from aiokafka import AIOKafkaProducer
 
+from kn_servicekit.db import create_pool
 from kn_servicekit.deadletter import DeadLetters
 from kn_servicekit.kafka_access import KafkaAccess, kafka_options
 from kn_servicekit.relay import Relay, make_producer
@@ -23,7 +23,7 @@ from tests.support.ticks import CATALOG, TallyProjection
 
 async def projection(kafka: KafkaAccess, dsn: str, topic: str, schema: str) -> None:
     """Run the tally projection until killed."""
-    pool = await asyncpg.create_pool(dsn, min_size=1, max_size=4)
+    pool = await create_pool(dsn, min_size=1, max_size=4)
     producer = AIOKafkaProducer(**kafka_options(kafka), acks="all")
     await producer.start()
     runner = ProjectionRunner(
@@ -41,7 +41,7 @@ async def projection(kafka: KafkaAccess, dsn: str, topic: str, schema: str) -> N
 
 async def relay(kafka: KafkaAccess, dsn: str) -> None:
     """Relay the event table until killed, in small batches so a kill lands mid-stream."""
-    pool = await asyncpg.create_pool(dsn, min_size=2, max_size=4)
+    pool = await create_pool(dsn, min_size=2, max_size=4)
     producer = make_producer(kafka, "kill-test-relay")
     await producer.start()
     await Relay(pool, producer, "/kvalitetsnet/test", batch_size=50).run()
