@@ -60,38 +60,59 @@ async def once(
     events it appended; a repeat (even a concurrent one, which waits) gets that answer.
     """
     async with pool.acquire() as conn, conn.transaction():
-        await conn.execute("SELECT pg_advisory_xact_lock(hashtext($1))", f"{actor}\n{key}")
-        # what has expired goes in the same statement (it sees the table as before the
-        # delete, so the answer is read only if it is not among what expired)
-        row = await conn.fetchrow(
+        # Claim the key by inserting its row (its answer comes at the end): a concurrent
+        # request with the key waits on the primary key until this transaction ends, then
+        # finds the answer, or claims the key itself if this one rolled back. An expired
+        # answer is taken over; the rest of what has expired goes in the same statement.
+        claimed = await conn.fetchval(
             """WITH expired AS (
                    DELETE FROM kn_idempotency
-                   WHERE created_at < now() - make_interval(days => $3))
-               SELECT fingerprint, status, body FROM kn_idempotency
-               WHERE actor = $1 AND key = $2
-                 AND created_at >= now() - make_interval(days => $3)""",
-            actor,
-            key,
-            keep_days,
-        )
-        if row is not None:
-            if row["fingerprint"] != request:
-                raise KeyReusedError(
-                    f"Idempotency-Key {key!r} was used before for a different request; "
-                    "use a new key for a new command"
-                )
-            return Answer(row["status"], json.loads(row["body"]))
-        answer = await run(conn)
-        await conn.execute(
-            """INSERT INTO kn_idempotency (actor, key, fingerprint, status, body)
-               VALUES ($1, $2, $3, $4, $5)""",
+                   WHERE created_at < now() - make_interval(days => $4)
+                     AND (actor, key) <> ($1, $2))
+               INSERT INTO kn_idempotency AS kept (actor, key, fingerprint, status, body)
+               VALUES ($1, $2, $3, 0, '')
+               ON CONFLICT (actor, key) DO UPDATE
+                   SET fingerprint = excluded.fingerprint, status = 0, body = '',
+                       created_at = now()
+                   WHERE kept.created_at < now() - make_interval(days => $4)
+               RETURNING true""",
             actor,
             key,
             request,
+            keep_days,
+        )
+        if not claimed:
+            return _repeated(
+                key,
+                request,
+                await conn.fetchrow(
+                    "SELECT fingerprint, status, body FROM kn_idempotency "
+                    "WHERE actor = $1 AND key = $2",
+                    actor,
+                    key,
+                ),
+            )
+        answer = await run(conn)
+        await conn.execute(
+            "UPDATE kn_idempotency SET status = $3, body = $4 WHERE actor = $1 AND key = $2",
+            actor,
+            key,
             answer.status,
             json.dumps(answer.body, default=str),
         )
         return answer
+
+
+def _repeated(key: str, request: str, row: asyncpg.Record | None) -> Answer:
+    """The first answer to a repeat of a request (the row its claim found)."""
+    if row is None:  # the failed claim found the row and locked it: it cannot be gone
+        raise RuntimeError(f"Idempotency-Key {key!r}: its answer vanished")
+    if row["fingerprint"] != request:
+        raise KeyReusedError(
+            f"Idempotency-Key {key!r} was used before for a different request; "
+            "use a new key for a new command"
+        )
+    return Answer(row["status"], json.loads(row["body"]))
 
 
 async def redact(conn: Connection, texts: Iterable[str]) -> int:
