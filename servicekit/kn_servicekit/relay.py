@@ -153,19 +153,25 @@ class Relay:
         """Publish one batch after the recorded position; return how many were published."""
         async with self._pool.acquire() as conn:
             log_name = await self._log_name(conn)
-            done = await conn.fetchval(
-                "SELECT position FROM kn_relay_progress WHERE relay = $1", self._name
-            )
-            rows = await conn.fetch(
-                """SELECT position, event_id, stream_id, topic, kafka_key, ce_type, payload,
-                          recorded_at, traceparent
-                   FROM kn_events WHERE position > $1 ORDER BY position LIMIT $2""",
-                done or 0,
+            # the recorded position and the batch after it in one round trip (a standby
+            # taking over reads the position its leader recorded, as before)
+            found = await conn.fetch(
+                """SELECT p.done, e.*
+                   FROM (SELECT coalesce((SELECT position FROM kn_relay_progress
+                                          WHERE relay = $1), 0) AS done) AS p
+                   LEFT JOIN LATERAL (
+                       SELECT position, event_id, stream_id, topic, kafka_key, ce_type,
+                              payload, recorded_at, traceparent
+                       FROM kn_events WHERE position > p.done
+                       ORDER BY position LIMIT $2) AS e ON true""",
+                self._name,
                 self._batch_size,
             )
+            done: int = found[0]["done"]
+            rows = [row for row in found if row["position"] is not None]
             if not rows:
                 return 0
-            await self._sender.send(rows, log_name, done or 0)
+            await self._sender.send(rows, log_name, done)
             await conn.execute(
                 """INSERT INTO kn_relay_progress (relay, position) VALUES ($1, $2)
                    ON CONFLICT (relay) DO UPDATE
