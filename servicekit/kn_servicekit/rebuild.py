@@ -124,8 +124,9 @@ async def rebuild_live(
     command: Sequence[str] = (),
 ) -> Rebuilt:
     """Rebuild a service's read model from offset 0 into a fresh schema and switch readers
-    to it; the running service's live runner follows at its next batch. The previous schema
-    is kept (a reader may still be in it); an operator drops it when no longer wanted.
+    to it; the running service's live runner follows at its next batch a second or more
+    after the switch (runner.LIVE_RECHECK_S). The previous schema is kept (a reader may
+    still be in it); an operator drops it when no longer wanted.
     `progress` (the CLI's) counts the messages read against what the topics held.
     `workers` > 1 replays in that many processes, each `command` for a share of the
     partitions (kn_servicekit.rebuild_workers)."""

@@ -13,8 +13,14 @@ from kn_contracts.envelope import Envelope
 from kn_servicekit.deadletter import DeadLetters
 from kn_servicekit.kafka_access import KafkaAccess
 from kn_servicekit.projection import COPENHAGEN, Cutoff, Delivery
-from kn_servicekit.rebuild import follow_live, fresh_schema_name, live_schema, rebuild
-from kn_servicekit.runner import ProjectionRunner
+from kn_servicekit.rebuild import (
+    follow_live,
+    fresh_schema_name,
+    live_schema,
+    rebuild,
+    switch_live,
+)
+from kn_servicekit.runner import LIVE_RECHECK_S, ProjectionRunner
 from tests.support.kafka import Message, produce
 from tests.support.runners import catch_up, dead_letter_producer, runner
 from tests.support.ticks import CATALOG, TallyProjection, tallies, tick, tick_message
@@ -152,6 +158,44 @@ async def test_a_live_runner_follows_readers_to_the_rebuilt_schema_and_keeps_it_
             )
             await produce(kafka_admin, topic, [at(day, day, "a") for _ in range(5)])
             await eventually(lambda: tallies(pool, new), lambda t: t.get("a") == (15, 15))
+        finally:
+            following.cancel()
+            await asyncio.gather(following, return_exceptions=True)
+
+
+async def test_an_idle_live_runner_follows_a_switch_without_waiting_for_a_batch(
+    pool: asyncpg.Pool, kafka_admin: KafkaAccess, topic: str
+) -> None:
+    projection = TallyProjection(topic, name=f"tally_{uuid.uuid4().hex[:8]}")
+    made: list[str] = []
+    async with dead_letter_producer(kafka_admin) as producer:
+
+        def live(schema: str) -> ProjectionRunner:
+            made.append(schema)
+            return ProjectionRunner(
+                pool=pool,
+                kafka=kafka_admin,
+                projection=projection,
+                catalog=CATALOG,
+                schema=schema,
+                dead_letters=DeadLetters(producer, projection.name),
+                live_name=projection.name,
+            )
+
+        async def schemas_run() -> list[str]:
+            return list(made)
+
+        old = await live_schema(pool, projection.name)
+        await runner(pool, kafka_admin, projection, producer, schema=old).prepare()
+        ready = asyncio.Event()
+        following = asyncio.create_task(follow_live(pool, live, projection.name, ready))
+        try:
+            await ready.wait()
+            new = fresh_schema_name(projection.name, dt.datetime(2026, 1, 3))
+            await runner(pool, kafka_admin, projection, producer, schema=new).prepare()
+            await switch_live(pool, projection.name, new)
+            # nothing is produced: the runner notices while it waits for a batch
+            await eventually(schemas_run, lambda m: m == [old, new], within=3 * LIVE_RECHECK_S)
         finally:
             following.cancel()
             await asyncio.gather(following, return_exceptions=True)
