@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from typing import Any, TypeAlias
 
@@ -44,12 +45,28 @@ async def session_of_its_own(pool: asyncpg.Pool) -> AsyncIterator[Connection]:
             yield conn
         finally:
             try:
-                if conn.is_in_transaction():
-                    await conn.execute("ROLLBACK")
+                # ROLLBACK always, not only when asyncpg believes a transaction is open: a
+                # BEGIN cancelled on the wire may have started one it has not heard of, and
+                # a reset inside it would be undone by the pool's own rollback
+                await conn.execute("ROLLBACK")
                 await conn.execute(conn.get_reset_query())
+                if conn.is_in_transaction():
+                    raise RuntimeError("the session is still in a transaction after its reset")
             except BaseException:
                 # a connection the server dropped is already out of the pool (its proxy
                 # says so); any other is closed here
                 with contextlib.suppress(asyncpg.InterfaceError):
                     conn.terminate()
                 raise
+
+
+async def wait_to_lead(
+    conn: Connection, lock: int, table_key: str, every: float, waiting: Callable[[], None]
+) -> None:
+    """Return once `conn`'s session holds the advisory lock (`lock`, `table_key`), asking
+    every `every` seconds and calling `waiting` each time it is another's: one replica leads
+    (the relay, the keys publisher), the others stand by. Borrow `conn` with
+    `session_of_its_own`, so the lock goes with its session."""
+    while not await conn.fetchval(f"SELECT pg_try_advisory_lock($1, {table_key})", lock):
+        waiting()
+        await asyncio.sleep(every)

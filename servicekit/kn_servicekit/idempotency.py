@@ -59,16 +59,23 @@ async def once(
     The first request with (actor, key) runs and its answer is stored together with the
     events it appended; a repeat (even a concurrent one, which waits) gets that answer.
     """
-    async with pool.acquire() as conn, conn.transaction():
+    # read committed, whatever the server's default: the claim relies on a statement seeing
+    # what committed while it waited (repeatable read would raise instead)
+    async with pool.acquire() as conn, conn.transaction(isolation="read_committed"):
         # Claim the key by inserting its row (its answer comes at the end): a concurrent
         # request with the key waits on the primary key until this transaction ends, then
         # finds the answer, or claims the key itself if this one rolled back. An expired
-        # answer is taken over; the rest of what has expired goes in the same statement.
+        # answer is taken over; the rest of what has expired goes in the same statement,
+        # but for rows another command is deleting or taking over (skipped, not waited
+        # for: two purges waiting on each other's rows would deadlock).
         claimed = await conn.fetchval(
             """WITH expired AS (
                    DELETE FROM kn_idempotency
-                   WHERE created_at < now() - make_interval(days => $4)
-                     AND (actor, key) <> ($1, $2))
+                   WHERE (actor, key) IN (
+                       SELECT actor, key FROM kn_idempotency
+                       WHERE created_at < now() - make_interval(days => $4)
+                         AND (actor, key) <> ($1, $2)
+                       FOR UPDATE SKIP LOCKED))
                INSERT INTO kn_idempotency AS kept (actor, key, fingerprint, status, body)
                VALUES ($1, $2, $3, 0, '')
                ON CONFLICT (actor, key) DO UPDATE

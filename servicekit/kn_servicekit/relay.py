@@ -18,7 +18,7 @@ import asyncpg
 import structlog
 from aiokafka import AIOKafkaProducer
 
-from kn_servicekit.db import Connection, session_of_its_own
+from kn_servicekit.db import Connection, session_of_its_own, wait_to_lead
 from kn_servicekit.errors import EventLogBehind
 from kn_servicekit.kafka_access import KafkaAccess, kafka_options
 from kn_servicekit.loopstate import say_failing
@@ -123,12 +123,11 @@ class Relay:
                 )
 
     async def _become_leader(self, conn: Connection, ready: asyncio.Event) -> None:
-        while not await conn.fetchval(
-            f"SELECT pg_try_advisory_lock($1, {EVENT_TABLE_KEY})", RELAY_LOCK
-        ):
+        def standing_by() -> None:
             ready.set()  # a standby, connected and ready to take over
             log.info("relay_waiting_for_leadership")
-            await asyncio.sleep(self._poll_interval)
+
+        await wait_to_lead(conn, RELAY_LOCK, EVENT_TABLE_KEY, self._poll_interval, standing_by)
 
     async def check_not_behind(self, kafka: KafkaAccess) -> None:
         """Refuse to publish from a store whose positions are behind its own log on Kafka
@@ -163,7 +162,8 @@ class Relay:
                        SELECT position, event_id, stream_id, topic, kafka_key, ce_type,
                               payload, recorded_at, traceparent
                        FROM kn_events WHERE position > p.done
-                       ORDER BY position LIMIT $2) AS e ON true""",
+                       ORDER BY position LIMIT $2) AS e ON true
+                   ORDER BY e.position""",
                 self._name,
                 self._batch_size,
             )

@@ -80,3 +80,31 @@ async def test_the_same_key_of_another_actor_is_another_command(keyed: asyncpg.P
     run = Slow()
     assert await once(keyed, "ekm", "k", "fp", run) == Answer(201, {"run": 1})
     assert await once(keyed, "coordinator", "k", "fp", run) == Answer(201, {"run": 2})
+
+
+async def test_a_purge_does_not_wait_for_an_expired_answer_another_command_takes_over(
+    keyed: asyncpg.Pool,
+) -> None:
+    quick = Slow()
+    await once(keyed, "ekm", "k-old", "fp", quick)
+    await keyed.execute(
+        "UPDATE kn_idempotency SET created_at = now() - interval '31 days' WHERE key = 'k-old'"
+    )
+    slow = Slow()
+    taking_over = asyncio.create_task(once(keyed, "ekm", "k-old", "fp", slow))
+    await slow.started.wait()  # its claim holds the expired row
+    other = await asyncio.wait_for(once(keyed, "ekm", "k-new", "fp", Counted()), 0.25)
+    assert other == Answer(201, {"counted": 1})
+    assert not taking_over.done()
+    assert await taking_over == Answer(201, {"run": 1})
+
+
+class Counted:
+    """A quick command."""
+
+    def __init__(self) -> None:
+        self.runs = 0
+
+    async def __call__(self, _: Connection) -> Answer:
+        self.runs += 1
+        return Answer(201, {"counted": self.runs})
