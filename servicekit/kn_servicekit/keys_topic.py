@@ -18,11 +18,14 @@ import structlog
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
 
 from kn_contracts.envelope import source_of
+from kn_servicekit.db import session_of_its_own, wait_to_lead
 from kn_servicekit.kafka_access import KafkaAccess, kafka_options
 from kn_servicekit.sealing import KEY_BYTES, KeyRing
 
 log = structlog.get_logger("keys")
 POLL_S = 1.0
+KEYS_LOCK = 0x6B6E_0003  # beside pgstore.APPEND_LOCK and relay.RELAY_LOCK
+KEYS_TABLE_KEY = "'kn_subject_keys'::regclass::oid::integer"
 
 
 def _headers(owner: str, key_id: str) -> list[tuple[str, bytes]]:
@@ -46,17 +49,22 @@ async def publish_pending(
     # all sent at once, then all marked in one statement: a batch's sends share the
     # producer's requests instead of a round trip each, and its marks one statement (a send
     # that fails leaves the whole batch unmarked: sent again, which compaction absorbs)
-    sent = [
-        await producer.send(
-            topic,
-            value=None if row["key"] is None else bytes(row["key"]),
-            key=row["key_id"].encode(),
-            headers=_headers(owner, row["key_id"]),
-        )
-        for row in rows
-    ]
-    if sent:
+    sent: list[asyncio.Future[object]] = []
+    try:
+        for row in rows:
+            sent.append(
+                await producer.send(
+                    topic,
+                    value=None if row["key"] is None else bytes(row["key"]),
+                    key=row["key_id"].encode(),
+                    headers=_headers(owner, row["key_id"]),
+                )
+            )
         await asyncio.gather(*sent)
+    except BaseException:
+        await asyncio.gather(*sent, return_exceptions=True)  # none left unawaited
+        raise
+    if rows:
         await pool.execute(
             """UPDATE kn_subject_keys k SET published = true
                FROM unnest($1::text[], $2::timestamptz[]) AS s(key_id, erased_at)
@@ -70,16 +78,25 @@ async def publish_pending(
 async def publish_keys(
     pool: asyncpg.Pool, producer: AIOKafkaProducer, topic: str, owner: str, ready: asyncio.Event
 ) -> None:
-    """Publish the owner's keys and tombstones for as long as the service runs."""
+    """Publish the owner's keys and tombstones for as long as the service runs, one replica
+    at a time: a session lock elects the publisher (as the relay's), so a key read and sent
+    late by one replica can never land after the tombstone another sent, which compaction
+    would then keep. The others wait, ready, to take over."""
     ready.set()
     while True:
         try:
-            sent = await publish_pending(pool, producer, topic, owner)
-        except (TimeoutError, OSError, asyncpg.PostgresError) as exc:
+            async with session_of_its_own(pool) as leader:  # the lock is the session's
+                await wait_to_lead(leader, KEYS_LOCK, KEYS_TABLE_KEY, POLL_S, _standing_by)
+                while True:
+                    if not await publish_pending(pool, producer, topic, owner):
+                        await asyncio.sleep(POLL_S)
+        except (TimeoutError, OSError, asyncpg.PostgresError, asyncpg.InterfaceError) as exc:
             log.warning("keys_not_published", topic=topic, error=type(exc).__name__)
-            sent = 0
-        if not sent:
             await asyncio.sleep(POLL_S)
+
+
+def _standing_by() -> None:
+    log.debug("keys_publisher_standing_by")
 
 
 async def follow_keys(

@@ -6,6 +6,7 @@ import asyncio
 import datetime as dt
 import json
 from collections.abc import AsyncIterator
+from typing import Any, cast
 
 import asyncpg
 import pytest
@@ -206,3 +207,60 @@ async def test_a_key_on_the_topic_not_from_its_owner_is_ignored(
 
 async def _copies(pool: asyncpg.Pool) -> list[str]:
     return [r["key_id"] for r in await pool.fetch("SELECT key_id FROM kn_key_copies")]
+
+
+class CountingProducer:
+    """A replica's producer, counting what it sends through the real one."""
+
+    def __init__(self, inner: AIOKafkaProducer) -> None:
+        self.inner = inner
+        self.sent = 0
+
+    async def send(self, *args: Any, **kwargs: Any) -> Any:
+        self.sent += 1
+        return await self.inner.send(*args, **kwargs)
+
+
+async def _leaders(pool: asyncpg.Pool) -> int:
+    count: int = await pool.fetchval(
+        "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted "
+        "AND classid = $1::bigint::oid AND objid = 'kn_subject_keys'::regclass::oid",
+        keys_topic.KEYS_LOCK,
+    )
+    return count
+
+
+async def _unpublished(pool: asyncpg.Pool) -> int:
+    count: int = await pool.fetchval("SELECT count(*) FROM kn_subject_keys WHERE NOT published")
+    return count
+
+
+async def test_one_replica_publishes_keys_while_another_stands_by_to_take_over(
+    pool: asyncpg.Pool, keyed: SubjectKeys, keys_topic_name: str, producer: AIOKafkaProducer
+) -> None:
+    store = PostgresEventStore(pool, catalog(), keys=keyed)
+    first = asyncio.create_task(keys_topic.publish_keys(
+        pool, producer, keys_topic_name, "membership", asyncio.Event()))  # fmt: skip
+    standby = CountingProducer(producer)
+    second: asyncio.Task[None] | None = None
+    try:
+        await eventually(lambda: _leaders(pool), lambda n: n == 1, what="a publisher leading")
+        second = asyncio.create_task(keys_topic.publish_keys(
+            pool, cast(AIOKafkaProducer, standby), keys_topic_name, "membership",
+            asyncio.Event()))  # fmt: skip
+        await store.append("register", 0, [joined("Anna Ærø")])
+        await eventually(lambda: _unpublished(pool), lambda n: n == 0, what="the key sent")
+        await asyncio.sleep(2 * keys_topic.POLL_S)  # the standby's turns come and go
+        assert standby.sent == 0
+        assert await _leaders(pool) == 1
+
+        first.cancel()
+        await asyncio.gather(first, return_exceptions=True)
+        await store.erase_subject("p-anna")
+        await eventually(lambda: _unpublished(pool), lambda n: n == 0, what="the tombstone")
+        assert standby.sent == 1  # the standby took over and sent it
+    finally:
+        for task in (first, second):
+            if task is not None:
+                task.cancel()
+                await asyncio.gather(task, return_exceptions=True)
