@@ -70,3 +70,12 @@ async def wait_to_lead(
     while not await conn.fetchval(f"SELECT pg_try_advisory_lock($1, {table_key})", lock):
         waiting()
         await asyncio.sleep(every)
+
+
+def check_lead(conn: Connection) -> None:
+    """Raise (ConnectionError, or asyncpg's InterfaceError once the pool took the dropped
+    connection back) if the session holding a leader's lock has ended, and the lock with
+    it: the loop must stop and be elected again, not go on beside a new leader. No round
+    trip: asyncpg knows when the server closed the connection."""
+    if conn.is_closed():
+        raise ConnectionError("the leader's session ended, and its lock with it")

@@ -18,7 +18,7 @@ import structlog
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
 
 from kn_contracts.envelope import source_of
-from kn_servicekit.db import session_of_its_own, wait_to_lead
+from kn_servicekit.db import check_lead, session_of_its_own, wait_to_lead
 from kn_servicekit.kafka_access import KafkaAccess, kafka_options
 from kn_servicekit.sealing import KEY_BYTES, KeyRing
 
@@ -88,6 +88,7 @@ async def publish_keys(
             async with session_of_its_own(pool) as leader:  # the lock is the session's
                 await wait_to_lead(leader, KEYS_LOCK, KEYS_TABLE_KEY, POLL_S, _standing_by)
                 while True:
+                    check_lead(leader)
                     if not await publish_pending(pool, producer, topic, owner):
                         await asyncio.sleep(POLL_S)
         except (TimeoutError, OSError, asyncpg.PostgresError, asyncpg.InterfaceError) as exc:

@@ -18,7 +18,7 @@ import asyncpg
 import structlog
 from aiokafka import AIOKafkaProducer
 
-from kn_servicekit.db import Connection, session_of_its_own, wait_to_lead
+from kn_servicekit.db import Connection, check_lead, session_of_its_own, wait_to_lead
 from kn_servicekit.errors import EventLogBehind
 from kn_servicekit.kafka_access import KafkaAccess, kafka_options
 from kn_servicekit.loopstate import say_failing
@@ -108,6 +108,7 @@ class Relay:
                 if self._kafka is not None:
                     await self.check_not_behind(self._kafka)
                 while True:
+                    check_lead(listener)
                     wake.clear()
                     published = await self.publish_pending()
                     ready.set()  # leading, and publishing works

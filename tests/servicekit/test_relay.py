@@ -143,3 +143,37 @@ async def test_a_relay_that_cannot_publish_names_the_topic_and_keeps_its_place(
         await producer.stop()
     assert isinstance(err.value.__cause__, KafkaError)  # what aiokafka said, for the operator
     assert await pool.fetchval("SELECT count(*) FROM kn_relay_progress") == 0  # retried later
+
+
+async def _relay_leaders(pool: asyncpg.Pool) -> list[int]:
+    return [
+        row["pid"]
+        for row in await pool.fetch(
+            "SELECT pid FROM pg_locks WHERE locktype = 'advisory' AND granted "
+            "AND classid = $1::bigint::oid AND objid = 'kn_events'::regclass::oid",
+            RELAY_LOCK,
+        )
+    ]
+
+
+async def test_a_relay_whose_leading_session_ended_is_elected_again_before_it_goes_on(
+    pool: asyncpg.Pool, kafka_admin: KafkaAccess, topic: str
+) -> None:
+    store = PostgresEventStore(pool, CATALOG, topic_for=lambda _: topic)
+    producer = make_producer(kafka_admin, "relay-test")
+    await producer.start()
+    relay = asyncio.create_task(Relay(pool, producer, "/kvalitetsnet/test").run())
+    try:
+        [first] = await eventually(lambda: _relay_leaders(pool), lambda p: len(p) == 1)
+        await pool.execute("SELECT pg_terminate_backend($1)", first)  # the lock goes with it
+        [again] = await eventually(
+            lambda: _relay_leaders(pool), lambda p: len(p) == 1 and p[0] != first,
+            what="the relay leading again on a new session",
+        )  # fmt: skip
+        await store.append("counter-a", 0, [tick("a", 1)])
+        await eventually(lambda: read_all(kafka_admin, topic), lambda r: len(r) == 1)
+        assert await _relay_leaders(pool) == [again]
+    finally:
+        relay.cancel()
+        await asyncio.gather(relay, return_exceptions=True)
+        await producer.stop()

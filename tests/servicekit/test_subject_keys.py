@@ -264,3 +264,35 @@ async def test_one_replica_publishes_keys_while_another_stands_by_to_take_over(
             if task is not None:
                 task.cancel()
                 await asyncio.gather(task, return_exceptions=True)
+
+
+async def _leader_pids(pool: asyncpg.Pool) -> list[int]:
+    return [
+        row["pid"]
+        for row in await pool.fetch(
+            "SELECT pid FROM pg_locks WHERE locktype = 'advisory' AND granted "
+            "AND classid = $1::bigint::oid AND objid = 'kn_subject_keys'::regclass::oid",
+            keys_topic.KEYS_LOCK,
+        )
+    ]
+
+
+async def test_a_keys_publisher_whose_session_ended_is_elected_again_before_it_goes_on(
+    pool: asyncpg.Pool, keyed: SubjectKeys, keys_topic_name: str, producer: AIOKafkaProducer
+) -> None:
+    store = PostgresEventStore(pool, catalog(), keys=keyed)
+    publisher = asyncio.create_task(keys_topic.publish_keys(
+        pool, producer, keys_topic_name, "membership", asyncio.Event()))  # fmt: skip
+    try:
+        [first] = await eventually(lambda: _leader_pids(pool), lambda p: len(p) == 1)
+        await pool.execute("SELECT pg_terminate_backend($1)", first)  # the lock goes with it
+        [again] = await eventually(
+            lambda: _leader_pids(pool), lambda p: len(p) == 1 and p[0] != first,
+            what="the publisher leading again on a new session",
+        )  # fmt: skip
+        await store.append("register", 0, [joined("Anna Ærø")])
+        await eventually(lambda: _unpublished(pool), lambda n: n == 0, what="the key sent")
+        assert await _leader_pids(pool) == [again]
+    finally:
+        publisher.cancel()
+        await asyncio.gather(publisher, return_exceptions=True)
