@@ -81,12 +81,18 @@ async def publish_keys(
     """Publish the owner's keys and tombstones for as long as the service runs, one replica
     at a time: a session lock elects the publisher (as the relay's), so a key read and sent
     late by one replica can never land after the tombstone another sent, which compaction
-    would then keep. The others wait, ready, to take over."""
-    ready.set()
+    would then keep. The others wait, ready, to take over: `ready` is set once this one
+    leads or has stood by."""
+
+    def standing_by() -> None:
+        ready.set()
+        log.debug("keys_publisher_standing_by")
+
     while True:
         try:
             async with session_of_its_own(pool) as leader:  # the lock is the session's
-                await wait_to_lead(leader, KEYS_LOCK, KEYS_TABLE_KEY, POLL_S, _standing_by)
+                await wait_to_lead(leader, KEYS_LOCK, KEYS_TABLE_KEY, POLL_S, standing_by)
+                ready.set()
                 while True:
                     check_lead(leader)
                     if not await publish_pending(pool, producer, topic, owner):
@@ -94,10 +100,6 @@ async def publish_keys(
         except (TimeoutError, OSError, asyncpg.PostgresError, asyncpg.InterfaceError) as exc:
             log.warning("keys_not_published", topic=topic, error=type(exc).__name__)
             await asyncio.sleep(POLL_S)
-
-
-def _standing_by() -> None:
-    log.debug("keys_publisher_standing_by")
 
 
 async def follow_keys(

@@ -6,6 +6,7 @@ import asyncio
 import datetime as dt
 import json
 from collections.abc import AsyncIterator
+from contextlib import AbstractAsyncContextManager
 from typing import Any, cast
 
 import asyncpg
@@ -25,6 +26,8 @@ from kn_servicekit.pgstore import PostgresEventStore
 from kn_servicekit.sealing import KeyRing, new_key
 from kn_servicekit.subject_keys import SubjectKeys
 from kn_servicekit.topics import ensure_topics
+from tests.support.background import in_background
+from tests.support.locks import lock_holders
 from tests.support.waiting import eventually
 
 pytestmark = pytest.mark.infra
@@ -221,13 +224,8 @@ class CountingProducer:
         return await self.inner.send(*args, **kwargs)
 
 
-async def _leaders(pool: asyncpg.Pool) -> int:
-    count: int = await pool.fetchval(
-        "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted "
-        "AND classid = $1::bigint::oid AND objid = 'kn_subject_keys'::regclass::oid",
-        keys_topic.KEYS_LOCK,
-    )
-    return count
+async def _leaders(pool: asyncpg.Pool) -> list[int]:
+    return await lock_holders(pool, keys_topic.KEYS_LOCK, "kn_subject_keys")
 
 
 async def _unpublished(pool: asyncpg.Pool) -> int:
@@ -235,64 +233,50 @@ async def _unpublished(pool: asyncpg.Pool) -> int:
     return count
 
 
+def _publisher(
+    pool: asyncpg.Pool,
+    producer: AIOKafkaProducer | CountingProducer,
+    topic: str,
+    ready: asyncio.Event | None = None,
+) -> AbstractAsyncContextManager[asyncio.Task[None]]:
+    """A replica's keys publisher, run for the block."""
+    sender = cast(AIOKafkaProducer, producer)
+    ready = ready or asyncio.Event()
+    return in_background(keys_topic.publish_keys(pool, sender, topic, "membership", ready))
+
+
 async def test_one_replica_publishes_keys_while_another_stands_by_to_take_over(
     pool: asyncpg.Pool, keyed: SubjectKeys, keys_topic_name: str, producer: AIOKafkaProducer
 ) -> None:
     store = PostgresEventStore(pool, catalog(), keys=keyed)
-    first = asyncio.create_task(keys_topic.publish_keys(
-        pool, producer, keys_topic_name, "membership", asyncio.Event()))  # fmt: skip
-    standby = CountingProducer(producer)
-    second: asyncio.Task[None] | None = None
-    try:
-        await eventually(lambda: _leaders(pool), lambda n: n == 1, what="a publisher leading")
-        second = asyncio.create_task(keys_topic.publish_keys(
-            pool, cast(AIOKafkaProducer, standby), keys_topic_name, "membership",
-            asyncio.Event()))  # fmt: skip
-        await store.append("register", 0, [joined("Anna Ærø")])
-        await eventually(lambda: _unpublished(pool), lambda n: n == 0, what="the key sent")
-        await asyncio.sleep(2 * keys_topic.POLL_S)  # the standby's turns come and go
-        assert standby.sent == 0
-        assert await _leaders(pool) == 1
+    standby, standing_by = CountingProducer(producer), asyncio.Event()
+    async with _publisher(pool, producer, keys_topic_name) as first:
+        [leader] = await eventually(lambda: _leaders(pool), lambda p: len(p) == 1)
+        async with _publisher(pool, standby, keys_topic_name, standing_by):
+            await asyncio.wait_for(standing_by.wait(), 30)  # it asked, and stood by
+            await store.append("register", 0, [joined("Anna Ærø")])
+            await eventually(lambda: _unpublished(pool), lambda n: n == 0, what="the key sent")
+            assert standby.sent == 0
+            assert await _leaders(pool) == [leader]
 
-        first.cancel()
-        await asyncio.gather(first, return_exceptions=True)
-        await store.erase_subject("p-anna")
-        await eventually(lambda: _unpublished(pool), lambda n: n == 0, what="the tombstone")
-        assert standby.sent == 1  # the standby took over and sent it
-    finally:
-        for task in (first, second):
-            if task is not None:
-                task.cancel()
-                await asyncio.gather(task, return_exceptions=True)
-
-
-async def _leader_pids(pool: asyncpg.Pool) -> list[int]:
-    return [
-        row["pid"]
-        for row in await pool.fetch(
-            "SELECT pid FROM pg_locks WHERE locktype = 'advisory' AND granted "
-            "AND classid = $1::bigint::oid AND objid = 'kn_subject_keys'::regclass::oid",
-            keys_topic.KEYS_LOCK,
-        )
-    ]
+            first.cancel()
+            await asyncio.gather(first, return_exceptions=True)
+            await store.erase_subject("p-anna")
+            await eventually(lambda: _unpublished(pool), lambda n: n == 0, what="the tombstone")
+            assert standby.sent == 1  # the standby took over and sent it
 
 
 async def test_a_keys_publisher_whose_session_ended_is_elected_again_before_it_goes_on(
     pool: asyncpg.Pool, keyed: SubjectKeys, keys_topic_name: str, producer: AIOKafkaProducer
 ) -> None:
     store = PostgresEventStore(pool, catalog(), keys=keyed)
-    publisher = asyncio.create_task(keys_topic.publish_keys(
-        pool, producer, keys_topic_name, "membership", asyncio.Event()))  # fmt: skip
-    try:
-        [first] = await eventually(lambda: _leader_pids(pool), lambda p: len(p) == 1)
+    async with _publisher(pool, producer, keys_topic_name):
+        [first] = await eventually(lambda: _leaders(pool), lambda p: len(p) == 1)
         await pool.execute("SELECT pg_terminate_backend($1)", first)  # the lock goes with it
         [again] = await eventually(
-            lambda: _leader_pids(pool), lambda p: len(p) == 1 and p[0] != first,
+            lambda: _leaders(pool), lambda p: len(p) == 1 and p[0] != first,
             what="the publisher leading again on a new session",
         )  # fmt: skip
         await store.append("register", 0, [joined("Anna Ærø")])
         await eventually(lambda: _unpublished(pool), lambda n: n == 0, what="the key sent")
-        assert await _leader_pids(pool) == [again]
-    finally:
-        publisher.cancel()
-        await asyncio.gather(publisher, return_exceptions=True)
+        assert await _leaders(pool) == [again]
