@@ -72,11 +72,16 @@ async def _session_of(conn: Connection) -> tuple[object, ...]:
     return tuple(row)
 
 
-async def test_a_changed_session_is_reset_in_full_before_the_next_borrower(
-    one: asyncpg.Pool,
-) -> None:
+@pytest.fixture
+async def fresh(one: asyncpg.Pool) -> tuple[object, ...]:
+    """The pool's session as it was made, before any test changed it."""
     async with one.acquire() as conn:
-        fresh = await _session_of(conn)
+        return await _session_of(conn)
+
+
+async def test_a_changed_session_is_reset_in_full_before_the_next_borrower(
+    one: asyncpg.Pool, fresh: tuple[object, ...]
+) -> None:
     async with session_of_its_own(one) as conn:
         await conn.execute("SET search_path TO public")
         await conn.execute("SET synchronous_commit TO off")
@@ -89,10 +94,8 @@ async def test_a_changed_session_is_reset_in_full_before_the_next_borrower(
 
 
 async def test_a_changed_session_left_in_a_failed_transaction_is_still_reset(
-    one: asyncpg.Pool,
+    one: asyncpg.Pool, fresh: tuple[object, ...]
 ) -> None:
-    async with one.acquire() as conn:
-        fresh = await _session_of(conn)
     async with session_of_its_own(one) as conn:
         await conn.execute("SET search_path TO public")
         await conn.execute("BEGIN")

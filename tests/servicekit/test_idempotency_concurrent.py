@@ -33,6 +33,13 @@ class Slow:
         return Answer(201, {"run": self.runs})
 
 
+async def _running_first(keyed: asyncpg.Pool, run: Slow) -> asyncio.Task[Answer]:
+    """The first request with key "k", started and holding its claim."""
+    first = asyncio.create_task(once(keyed, "ekm", "k", "fp", run))
+    await run.started.wait()
+    return first
+
+
 @pytest.fixture
 async def keyed(pool: asyncpg.Pool) -> asyncpg.Pool:
     await pool.execute(idempotency.SCHEMA)
@@ -43,8 +50,7 @@ async def test_a_concurrent_repeat_waits_for_the_first_and_gets_its_answer(
     keyed: asyncpg.Pool,
 ) -> None:
     run = Slow()
-    first = asyncio.create_task(once(keyed, "ekm", "k", "fp", run))
-    await run.started.wait()
+    first = await _running_first(keyed, run)
     second = await once(keyed, "ekm", "k", "fp", run)
     assert await first == second == Answer(201, {"run": 1})
     assert run.runs == 1
@@ -54,8 +60,7 @@ async def test_a_concurrent_repeat_runs_itself_when_the_first_fails(
     keyed: asyncpg.Pool,
 ) -> None:
     run = Slow(fail_first=True)
-    first = asyncio.create_task(once(keyed, "ekm", "k", "fp", run))
-    await run.started.wait()
+    first = await _running_first(keyed, run)
     second = await once(keyed, "ekm", "k", "fp", run)
     with pytest.raises(ValueError, match="the first run fails"):
         await first
@@ -68,8 +73,7 @@ async def test_a_concurrent_request_reusing_the_key_for_another_request_is_refus
     keyed: asyncpg.Pool,
 ) -> None:
     run = Slow()
-    first = asyncio.create_task(once(keyed, "ekm", "k", "fp", run))
-    await run.started.wait()
+    first = await _running_first(keyed, run)
     with pytest.raises(KeyReusedError, match="use a new key for a new command"):
         await once(keyed, "ekm", "k", "other", run)
     assert await first == Answer(201, {"run": 1})

@@ -10,7 +10,6 @@ import asyncpg
 import pytest
 
 from kn_contracts.envelope import Envelope
-from kn_servicekit.deadletter import DeadLetters
 from kn_servicekit.kafka_access import KafkaAccess
 from kn_servicekit.projection import COPENHAGEN, Cutoff, Delivery
 from kn_servicekit.rebuild import (
@@ -23,7 +22,7 @@ from kn_servicekit.rebuild import (
 from kn_servicekit.runner import LIVE_RECHECK_S, ProjectionRunner
 from tests.support.kafka import Message, produce
 from tests.support.runners import catch_up, dead_letter_producer, runner
-from tests.support.ticks import CATALOG, TallyProjection, tallies, tick, tick_message
+from tests.support.ticks import TallyProjection, tallies, tick, tick_message
 from tests.support.waiting import eventually
 
 pytestmark = pytest.mark.infra
@@ -134,16 +133,8 @@ async def test_a_live_runner_follows_readers_to_the_rebuilt_schema_and_keeps_it_
     async with dead_letter_producer(kafka_admin) as producer:
 
         def live(schema: str) -> ProjectionRunner:
-            return ProjectionRunner(
-                pool=pool,
-                kafka=kafka_admin,
-                projection=projection,
-                catalog=CATALOG,
-                schema=schema,
-                dead_letters=DeadLetters(producer, projection.name),
-                group_id=group,
-                live_name=projection.name,
-            )
+            return runner(pool, kafka_admin, projection, producer, schema=schema,
+                          group_id=group, live_name=projection.name)  # fmt: skip
 
         old = await live_schema(pool, projection.name)
         await live(old).prepare()
@@ -172,15 +163,8 @@ async def test_an_idle_live_runner_follows_a_switch_without_waiting_for_a_batch(
 
         def live(schema: str) -> ProjectionRunner:
             made.append(schema)
-            return ProjectionRunner(
-                pool=pool,
-                kafka=kafka_admin,
-                projection=projection,
-                catalog=CATALOG,
-                schema=schema,
-                dead_letters=DeadLetters(producer, projection.name),
-                live_name=projection.name,
-            )
+            return runner(pool, kafka_admin, projection, producer, schema=schema,
+                          live_name=projection.name)  # fmt: skip
 
         async def schemas_run() -> list[str]:
             return list(made)

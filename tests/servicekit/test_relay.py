@@ -5,6 +5,8 @@ from __future__ import annotations
 import asyncio
 import json
 from collections import Counter
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 
 import asyncpg
 import pytest
@@ -17,7 +19,9 @@ from kn_servicekit.errors import EventLogBehind, TransientError
 from kn_servicekit.kafka_access import KafkaAccess, kafka_options
 from kn_servicekit.pgstore import PostgresEventStore
 from kn_servicekit.relay import RELAY_LOCK, Relay, make_producer
+from tests.support.background import in_background
 from tests.support.kafka import read_all
+from tests.support.locks import lock_holders
 from tests.support.ticks import CATALOG, tick
 from tests.support.waiting import eventually
 
@@ -28,20 +32,13 @@ async def test_appended_events_reach_kafka_in_stream_order_as_cloudevents(
     pool: asyncpg.Pool, kafka_admin: KafkaAccess, topic: str
 ) -> None:
     store = PostgresEventStore(pool, CATALOG, topic_for=lambda _: topic)
-    producer = make_producer(kafka_admin, "relay-test")
-    await producer.start()
-    relay = asyncio.create_task(Relay(pool, producer, "/kvalitetsnet/test").run())
-    try:
+    async with _relaying(pool, kafka_admin):
         for version in range(5):
             await store.append("counter-a", version, [tick("a", version)])
         stored = await store.append("counter-b", 0, [tick("b", 7)], key="network-x")
         records = await eventually(
             lambda: read_all(kafka_admin, topic), lambda r: len(r) == 6, what="6 on Kafka"
         )
-    finally:
-        relay.cancel()
-        await asyncio.gather(relay, return_exceptions=True)
-        await producer.stop()
 
     by_key: dict[bytes, list[int]] = {}
     for record in records:
@@ -146,24 +143,14 @@ async def test_a_relay_that_cannot_publish_names_the_topic_and_keeps_its_place(
 
 
 async def _relay_leaders(pool: asyncpg.Pool) -> list[int]:
-    return [
-        row["pid"]
-        for row in await pool.fetch(
-            "SELECT pid FROM pg_locks WHERE locktype = 'advisory' AND granted "
-            "AND classid = $1::bigint::oid AND objid = 'kn_events'::regclass::oid",
-            RELAY_LOCK,
-        )
-    ]
+    return await lock_holders(pool, RELAY_LOCK, "kn_events")
 
 
 async def test_a_relay_whose_leading_session_ended_is_elected_again_before_it_goes_on(
     pool: asyncpg.Pool, kafka_admin: KafkaAccess, topic: str
 ) -> None:
     store = PostgresEventStore(pool, CATALOG, topic_for=lambda _: topic)
-    producer = make_producer(kafka_admin, "relay-test")
-    await producer.start()
-    relay = asyncio.create_task(Relay(pool, producer, "/kvalitetsnet/test").run())
-    try:
+    async with _relaying(pool, kafka_admin):
         [first] = await eventually(lambda: _relay_leaders(pool), lambda p: len(p) == 1)
         await pool.execute("SELECT pg_terminate_backend($1)", first)  # the lock goes with it
         [again] = await eventually(
@@ -173,7 +160,15 @@ async def test_a_relay_whose_leading_session_ended_is_elected_again_before_it_go
         await store.append("counter-a", 0, [tick("a", 1)])
         await eventually(lambda: read_all(kafka_admin, topic), lambda r: len(r) == 1)
         assert await _relay_leaders(pool) == [again]
+
+
+@asynccontextmanager
+async def _relaying(pool: asyncpg.Pool, kafka: KafkaAccess) -> AsyncIterator[None]:
+    """A relay running for the block, on a producer of its own."""
+    producer = make_producer(kafka, "relay-test")
+    await producer.start()
+    try:
+        async with in_background(Relay(pool, producer, "/kvalitetsnet/test").run()):
+            yield
     finally:
-        relay.cancel()
-        await asyncio.gather(relay, return_exceptions=True)
         await producer.stop()

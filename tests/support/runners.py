@@ -38,6 +38,7 @@ def runner(
     group_id: str | None = None,
     cutoff: Cutoff | None = None,
     kind: type[ProjectionRunner] = ProjectionRunner,
+    live_name: str | None = None,
 ) -> ProjectionRunner:
     """A runner for `projection` in a new schema unless one is given."""
     return kind(
@@ -49,6 +50,7 @@ def runner(
         dead_letters=DeadLetters(producer, projection.name),
         group_id=group_id,
         cutoff=cutoff,
+        live_name=live_name,
     )
 
 
