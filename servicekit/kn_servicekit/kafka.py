@@ -56,6 +56,11 @@ async def bounds(
         partitions = [tp for name in topics for tp in await partitions_of(consumer, name)]
         if not partitions:
             return {}
+        # Tracked by the client, the topics' metadata comes in one request; untracked,
+        # aiokafka asks for one topic at a time, 0.1 s (retry_backoff_ms) apart: 0.4 s for
+        # the audit's four topics before it could read anything. Not by `assign`, whose
+        # fetcher would start a fetch that `stop` then waits for (up to fetch_max_wait_ms).
+        await consumer._client.set_topics(sorted({tp.topic for tp in partitions}))
         starts = await consumer.beginning_offsets(partitions)
         ends = await consumer.end_offsets(partitions)
     finally:
