@@ -16,7 +16,7 @@ from kn_contracts.base import Event
 from kn_contracts.events.finance import InvoiceDecided
 from kn_contracts.events.payouts import PoolPayoutApproved
 from kn_deploy.audit_fold import write_figures
-from kn_deploy.audit_spill import BUCKET_FACTS, Spill, bucket_count
+from kn_deploy.audit_spill import BUCKET_FACTS, MAX_BUCKETS, Spill, bucket_count
 from kn_rules.audit import AsOf, Ledger, differences, figures
 from kn_rules.canonical import canonical, digest
 from kn_rules.pool import NO_NETWORK
@@ -200,3 +200,19 @@ def test_the_partitions_are_shared_out_whole_and_evenly_among_readers() -> None:
     assert loads == [900, 910, 1100]  # the largest first, each to the least loaded
     assert shares(places, 1) == [sorted(places)]
     assert len(shares(places[:2], 5)) == 2  # no reader without a partition
+
+
+@pytest.mark.parametrize(
+    ("facts", "folders", "buckets"),
+    [
+        (3 * BUCKET_FACTS, 1, 3),
+        (19 * BUCKET_FACTS - 1, 2, 20),  # 19 needed: each of 2 folders folds 10
+        (5 * BUCKET_FACTS, 3, 6),
+        (10, 2, 2),  # at least one a folder
+        (10**9, 3, MAX_BUCKETS),  # past the cap, the buckets grow instead
+    ],
+)
+def test_each_folder_gets_as_many_buckets_so_none_folds_the_last_alone(
+    facts: int, folders: int, buckets: int
+) -> None:
+    assert bucket_count(facts, folders) == buckets
