@@ -5,7 +5,7 @@ always give the same decisions, whatever order they arrived in."""
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import asdict, dataclass, replace
+from dataclasses import asdict, dataclass
 from typing import Any
 
 from kn_contracts.events.finance import (
@@ -80,33 +80,51 @@ def _outcome(invoice: Invoice, checked: Checked, scheme: Scheme, used: dict[str,
     received, override = invoice.received, invoice.override
     reasons = tuple(checked.rejections + checked.waits)
     meeting, attendance, rates = checked.meeting, checked.attendance, checked.rates
-    base = Outcome(
-        invoice_id=received.invoice_id,
-        network_id=received.network_id,
-        status="waiting",
-        reasons=reasons,
-        meeting_id=meeting.meeting_id if meeting else None,
-        meeting_date=received.meeting_date,
-        list_revision=attendance.revision if attendance else None,
-        rate_scheme=rates.scheme if rates else None,
-        rate_year=rates.year if rates else None,
-        rate_revision=rates.revision if rates else None,
-        rate_indexed_on=rates.indexed_on if rates else (),
-    )
+
+    def made(
+        status: InvoiceStatus,
+        reasons: tuple[Reason, ...],
+        approved: int,
+        not_covered: int,
+        overridden: bool = False,
+        counted: int | None = None,
+        entitlement: int | None = None,
+    ) -> Outcome:
+        # one Outcome a decision: it is frozen, and a copy per step (dataclasses.replace)
+        # cost a fifth of the audit's fold
+        return Outcome(
+            invoice_id=received.invoice_id,
+            network_id=received.network_id,
+            status=status,
+            reasons=reasons,
+            meeting_id=meeting.meeting_id if meeting else None,
+            meeting_date=received.meeting_date,
+            list_revision=attendance.revision if attendance else None,
+            rate_scheme=rates.scheme if rates else None,
+            rate_year=rates.year if rates else None,
+            rate_revision=rates.revision if rates else None,
+            rate_indexed_on=rates.indexed_on if rates else (),
+            counted=counted,
+            entitlement=entitlement,
+            approved=approved,
+            not_covered=not_covered,
+            overridden=overridden,
+        )
+
     if override is not None and override.decision == "reject":
         why = Reason(rule="Pool payouts 7", code="ekm_rejected", text=override.reason)
-        return _with(base, "rejected", (*reasons, why), 0, received.amount, overridden=True)
+        return made("rejected", (*reasons, why), 0, received.amount, overridden=True)
     approving = override is not None and override.decision == "approve"
     if approving and override is not None and override.approved_amount is not None:
         paid = min(override.approved_amount, received.amount)
         key = _share_key(received, checked, scheme)
         if key is not None:  # what EKM approves uses the meeting's entitlement too (rule 3)
             used[key] = used.get(key, 0) + paid
-        return _with(base, "approved", reasons, paid, received.amount - paid, overridden=True)
+        return made("approved", reasons, paid, received.amount - paid, overridden=True)
     if checked.rejections and not approving:
-        return _with(base, "rejected", reasons, 0, received.amount)
+        return made("rejected", reasons, 0, received.amount)
     if checked.waits or rates is None:
-        return _with(base, "waiting", reasons, 0, 0, overridden=approving)
+        return made("waiting", reasons, 0, 0, overridden=approving)
     if received.cost_kind in scheme.capped_cost_kinds:
         # a yearly cap per network shared in the order received (DOMAIN "Other schemes")
         key, heads = f"cap:{received.cost_kind}:{rates.year}", None
@@ -114,14 +132,8 @@ def _outcome(invoice: Invoice, checked: Checked, scheme: Scheme, used: dict[str,
     elif meeting is None or attendance is None:
         # EKM approved without an amount, but no held meeting's list gives the entitlement
         # (no meeting, cancelled, moved, unknown network): an outcome, never a crash (rule 7)
-        return _with(
-            base,
-            "rejected",
-            (*reasons, _needs_amount(received)),
-            0,
-            received.amount,
-            overridden=True,
-        )
+        why = _needs_amount(received)
+        return made("rejected", (*reasons, why), 0, received.amount, overridden=True)
     else:
         key = f"meeting:{meeting.meeting_id}"
         heads = counted(attendance.lines, rates)
@@ -129,8 +141,7 @@ def _outcome(invoice: Invoice, checked: Checked, scheme: Scheme, used: dict[str,
     left = max(entitlement - used.get(key, 0), 0)
     paid = min(received.amount, left)
     used[key] = used.get(key, 0) + paid
-    approved = _with(base, "approved", reasons, paid, received.amount - paid, overridden=approving)
-    return replace(approved, counted=heads, entitlement=entitlement)
+    return made("approved", reasons, paid, received.amount - paid, approving, heads, entitlement)
 
 
 def _share_key(received: InvoiceReceived, checked: Checked, scheme: Scheme) -> str | None:
@@ -146,23 +157,4 @@ def _needs_amount(received: InvoiceReceived) -> Reason:
         rule="Pool payouts 7",
         code=NEEDS_AMOUNT,
         text=f"give approved_amount: no held meeting with a list on {when} sets the entitlement",
-    )
-
-
-def _with(
-    base: Outcome,
-    status: InvoiceStatus,
-    reasons: tuple[Reason, ...],
-    approved: int,
-    not_covered: int,
-    *,
-    overridden: bool = False,
-) -> Outcome:
-    return replace(
-        base,
-        status=status,
-        reasons=reasons,
-        approved=approved,
-        not_covered=not_covered,
-        overridden=overridden,
     )
