@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import Protocol, cast
+from typing import NamedTuple, Protocol, cast
 
 from kn_contracts.base import Event
 from kn_contracts.coordinator import RoleHistory
@@ -33,10 +33,10 @@ class _Listed(Protocol):
     attendees: tuple[mt.Attendee, ...]
 
 
-@dataclass(frozen=True)
-class MeetingChange:
+class MeetingChange(NamedTuple):
     """One meetings fact as a change of a meeting: the date and status it has if it is new,
-    what it changes if known (None: unchanged), and the list revision it carries."""
+    what it changes if known (None: unchanged), and the list revision it carries. (A tuple:
+    one is made for each meetings event the audit reads.)"""
 
     network_id: str
     meeting_id: str
@@ -49,7 +49,9 @@ class MeetingChange:
 
 def meeting_change(event: mt.MeetingsEvent) -> MeetingChange | None:
     """The change a meetings fact makes, or None if money does not need it."""
-    network, meeting = getattr(event, "network_id", None), getattr(event, "meeting_id", None)
+    held = event.__dict__  # its fields: getattr with a default costs 1.9 µs for a missing
+    # one, which pydantic's __getattr__ looks for among private attributes and raises
+    network, meeting = held.get("network_id"), held.get("meeting_id")
     if network is None or meeting is None:
         return None
     if isinstance(event, mt.MeetingScheduled | mt.MeetingRescheduled):
@@ -60,13 +62,13 @@ def meeting_change(event: mt.MeetingsEvent) -> MeetingChange | None:
         return MeetingChange(network, meeting, event.meeting_date, "cancelled", None, "cancelled")
     if isinstance(event, mt.MeetingHeld):
         return MeetingChange(network, meeting, event.effective_date, "held", None, "held")
-    if isinstance(getattr(event, "attendees", None), tuple):
+    if isinstance(held.get("attendees"), tuple):
         # every list revision, whatever its event type (recorded, corrected, or one meetings
         # adds later for Meetings 10): the latest revision of a meeting counts
         listed = cast(_Listed, event)
-        revision = getattr(event, "revision", None) or 1
-        lines = tuple((a.category, a.ydernummer) for a in listed.attendees)
-        date = getattr(event, "meeting_date", event.effective_date)
+        revision = held.get("revision") or 1
+        lines = tuple([(a.category, a.ydernummer) for a in listed.attendees])
+        date = held.get("meeting_date", event.effective_date)
         return MeetingChange(
             network, meeting, date, "held", None, "held", ListFact(meeting, revision, lines)
         )
