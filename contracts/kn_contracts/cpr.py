@@ -37,8 +37,12 @@ class CprNumberRefused(Exception):
         self.where = where
 
 
+# Only a day 01-31 and a month 01-12 make the shape (whether that day exists is
+# _real_day's): the ten digits of an account then rarely match, where each match cost a
+# call into Python (an invoice's quick look: 6.0 -> 5.2 µs)
 _SHAPE = re.compile(
-    r"(?<![0-9A-Za-z])(\d{2})[-. ]?(\d{2})[-. ]?(\d{2})[-. ]?\d{4}(?![0-9A-Za-z])",
+    r"(?<![0-9A-Za-z])(0[1-9]|[12]\d|3[01])[-. ]?(0[1-9]|1[0-2])[-. ]?(\d{2})[-. ]?\d{4}"
+    r"(?![0-9A-Za-z])",
     re.ASCII,  # the quick look (`suspicious`) counts ASCII digits; so does the shape
 )
 # a quick look before the full one: ten digits, separators allowed (a ydernummer has six)
@@ -47,9 +51,7 @@ _DIGITS = re.compile(r"\d\d[-. ]?\d\d[-. ]?\d\d[-. ]?\d{4}", re.ASCII)
 
 def _real_day(found: re.Match[str]) -> bool:
     day, month, year = int(found.group(1)), int(found.group(2)), int(found.group(3))
-    if not (1 <= month <= 12 and 1 <= day <= 31):
-        return False
-    if day <= 28:
+    if day <= 28:  # the shape holds only days 01-31 of months 01-12
         return True
     for century in (1900, 2000):  # 29 February, or the 31st of a short month
         try:
