@@ -16,7 +16,10 @@ CPR_GUARD = "_no_cpr_number"  # Event's model validator: the catalog decodes wit
 class Event(BaseModel):
     """A fact that happened. Frozen; carries its business date and who caused it."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    # cache_strings="keys": pydantic's default also caches every short string value, and
+    # an event's values (ids, hashes, names) are new each time: the misses cost 8-30 % of
+    # a validation (a 13-line attendance list 30 -> 21 µs, best of 5 over 5,000 bodies)
+    model_config = ConfigDict(frozen=True, extra="forbid", cache_strings="keys")
 
     owner: ClassVar[str]
     version: ClassVar[int] = 1

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from pydantic import ValidationError
-from pydantic_core import SchemaValidator
+from pydantic_core import CoreConfig, SchemaValidator
 
 from kn_contracts.base import CPR_GUARD, Event
 from kn_contracts.cpr import CPR_REFUSED, RAW_CHECKED, cpr_in, suspicious
@@ -140,7 +140,8 @@ def _looking_at_raw(event: type[Event]) -> SchemaValidator:
     `_use_prebuilt=False` (pydantic-core's own flag, pinned in constraints.txt): otherwise
     a nested model (an Attendee) is validated by its class's own validator, callbacks and
     all, whatever its schema here says; tests/servicekit/test_sealing.py sees it if so."""
-    return SchemaValidator(_without_guard(event.__pydantic_core_schema__), None, False)
+    config = CoreConfig(cache_strings=event.model_config.get("cache_strings", True))
+    return SchemaValidator(_without_guard(event.__pydantic_core_schema__), config, False)
 
 
 def _without_guard(node: Any) -> Any:
