@@ -17,7 +17,7 @@ gives each network the same facts in the same order as one fold of everything wo
 the figures are the same; each network's canonical figures go to disk, and the document
 is written from them in network order (its canonical JSON: kn_rules.audit.framed). Peak
 memory is one bucket's fold: buckets are as many as the log needs for each to hold about
-BUCKET_FACTS facts (up to MAX_BUCKETS open files), and at least one per worker. The disk
+BUCKET_FACTS facts (up to MAX_BUCKETS open files), a multiple of the workers. The disk
 it takes meanwhile, in a temporary folder: about 150 bytes a message (42 MB for a quarter
 of the national log of benchmarks/audit_replay.py), and the figures' own JSON.
 
