@@ -8,7 +8,7 @@ PACKAGES := contracts servicekit rules deploy services/membership services/meeti
 CODE := contracts servicekit rules deploy services web tests benchmarks
 MYPY_PACKAGES := kn_contracts kn_servicekit kn_rules kn_deploy kn_membership kn_meetings kn_finance kn_reporting kn_web tests benchmarks
 
-.PHONY: demo test setup prepare lint typecheck pytest contracts infra-up infra-down clean
+.PHONY: demo test setup packages prepare lint typecheck pytest contracts infra-up infra-down clean
 
 # Python caches the bytecode of the project's own modules in __pycache__ (git ignores it):
 # a machine that sets PYTHONDONTWRITEBYTECODE would make every service process, test
@@ -20,7 +20,8 @@ demo: prepare
 
 # The type check runs beside the tests (mypy takes one core for about 40 s; the suite waits
 # on servers much of the time): its verdict comes with the suite's.
-test: prepare lint
+test: prepare
+	$(MAKE) --no-print-directory lint
 	$(MAKE) --no-print-directory -j2 typecheck pytest
 
 # The virtual environment, rebuilt only when a dependency list changes.
@@ -33,8 +34,15 @@ $(STAMP): constraints.txt requirements-dev.txt $(addsuffix /pyproject.toml,$(PAC
 
 setup: $(STAMP)
 
-# Kafka jars from Maven Central and Debian's PostgreSQL, when they run locally.
-prepare: $(STAMP)
+# Debian's packages the suite and the demo use (kcat, a font, libical, Chromium) by the
+# machine's own Python, while pip fills the virtual environment: on a new machine the two
+# downloads overlap. Then Kafka's jars from Maven Central and Debian's PostgreSQL, when
+# they run locally.
+packages:
+	PYTHONPATH=deploy $(PYTHON) -m kn_deploy.packages
+
+prepare:
+	$(MAKE) --no-print-directory -j2 setup packages
 	$(BIN)/kn infra prepare
 
 lint: $(STAMP)

@@ -7,15 +7,14 @@ import contextlib
 import fcntl
 import os
 import shutil
-import subprocess
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
 from kn_contracts.topics import TOPICS
 from kn_deploy import broker_setup, kafka, postgres
-from kn_deploy.debian import apt_install
 from kn_deploy.layout import cache_dir, demo_dir
+from kn_deploy.packages import install_missing
 from kn_deploy.principals import ADMIN
 from kn_deploy.provision import provision
 from kn_deploy.services import stop_recorded
@@ -24,7 +23,6 @@ from kn_servicekit.settings import LocalDatabase
 from kn_servicekit.topics import ensure_topics
 
 SERVICES = ("membership", "meetings", "finance", "reporting")
-SHEET_FONT = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"  # KN_MEETINGS_SHEET_FONT's default
 
 
 @dataclass(frozen=True)
@@ -111,19 +109,7 @@ def prepare() -> None:
         kafka.ensure_jars(kafka.KafkaLocal.default())
     if found.local_databases:
         postgres.ensure_installed()
-    if shutil.which("kcat") is None:
-        apt_install("kcat")
-    if not Path(SHEET_FONT).is_file():
-        apt_install("fonts-dejavu-core")  # meetings' attendance sheet embeds DejaVu Sans
-    if shutil.which("pkg-config") is None or not _has_libical():
-        apt_install("pkg-config libical-dev")  # tests check invitations with libical's iTIP rules
-    if shutil.which("chromium") is None:
-        apt_install("chromium")  # the web app's browser tests drive Debian's Chromium
-
-
-def _has_libical() -> bool:
-    found = subprocess.run(["pkg-config", "--exists", "libical"], check=False)
-    return found.returncode == 0
+    install_missing()  # kcat, the sheet's font, libical, Chromium (kn_deploy.packages)
 
 
 _held = 0  # how deeply this process holds the lock below
