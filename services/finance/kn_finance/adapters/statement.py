@@ -6,8 +6,6 @@ import datetime as dt
 from pathlib import Path
 from typing import Any
 
-from fpdf import FPDF
-
 from kn_contracts.danish import date_text
 from kn_contracts.money import kroner_text
 from kn_rules.scheme import Scheme
@@ -33,6 +31,9 @@ def fee_statement(
         )
     year, closed = figures["year"], figures["status"] == "closed"
     start, until = scheme.payable(year)
+    # fpdf2 takes 0.2-0.4 s of CPU to import: a service imports it for its first PDF, not at start
+    from fpdf import FPDF
+
     pdf = FPDF(orientation="portrait", unit="mm", format="A4")
     pdf.add_font("DejaVu", fname=font)
     pdf.set_title(f"Opgørelse af koordinatorhonorar {year}")

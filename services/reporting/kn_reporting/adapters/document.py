@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from fpdf import FPDF
+if TYPE_CHECKING:
+    from fpdf import FPDF
 
 FONT = "DejaVu"
 FONT_PACKAGE = "fonts-dejavu-core"
@@ -15,13 +17,18 @@ class FontMissing(Exception):
     """The PDF's Unicode font is not installed; the message names the package."""
 
 
-class _Pages(FPDF):
-    """FPDF with the page number in the footer of every page."""
+def _pages() -> FPDF:
+    """An A4 FPDF with the page number in the footer of every page."""
+    # fpdf2 takes 0.2-0.4 s of CPU to import: a service imports it for its first PDF, not at start
+    from fpdf import FPDF
 
-    def footer(self) -> None:
-        self.set_y(-12)
-        self.set_font(FONT, "", 8)
-        self.cell(0, 5, f"Side {self.page_no()} af {{nb}}", align="R")
+    class Pages(FPDF):
+        def footer(self) -> None:
+            self.set_y(-12)
+            self.set_font(FONT, "", 8)
+            self.cell(0, 5, f"Side {self.page_no()} af {{nb}}", align="R")
+
+    return Pages(orientation="portrait", unit="mm", format="A4")
 
 
 class Document:
@@ -35,7 +42,7 @@ class Document:
                 "KN_REPORTING_PDF_FONT at a DejaVuSans.ttf"
             )
         bold = font.with_name(font.stem + "-Bold" + font.suffix)
-        self.pdf = pdf = _Pages(orientation="portrait", unit="mm", format="A4")
+        self.pdf = pdf = _pages()
         pdf.add_font(FONT, "", str(font))
         pdf.add_font(FONT, "B", str(bold if bold.is_file() else font))
         pdf.set_title(title)

@@ -8,9 +8,6 @@ import io
 from collections.abc import Sequence
 from decimal import Decimal
 
-from openpyxl import Workbook  # type: ignore[import-untyped]
-from openpyxl.styles import Font  # type: ignore[import-untyped]
-
 from kn_reporting.domain.table import Cell
 
 KRONER = '#,##0.00 "kr"'
@@ -37,6 +34,10 @@ def to_csv(headers: Sequence[str], rows: Sequence[Sequence[Cell]]) -> bytes:
 
 def to_xlsx(title: str, headers: Sequence[str], rows: Sequence[Sequence[Cell]]) -> bytes:
     """The table as one worksheet with a bold header row."""
+    # openpyxl takes 0.1-0.2 s of CPU to import: imported for the first workbook, not at start
+    from openpyxl import Workbook  # type: ignore[import-untyped]
+    from openpyxl.styles import Font  # type: ignore[import-untyped]
+
     book = Workbook()
     sheet = book.active
     sheet.title = title[:31]
