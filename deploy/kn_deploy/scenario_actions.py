@@ -5,6 +5,7 @@ services learn from each other through Kafka). Every command has a fixed key."""
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from collections import Counter
 from collections.abc import Sequence
 from typing import Any
@@ -115,8 +116,11 @@ class Play:
         meeting = f"/networks/{self.id}/meetings/{day}"
         until(lambda: self._sheet(day), lambda ids: ids == self._member_ids(day))
         send(self.meetings, f"{meeting}/held", self.mine, f"{self.id}-held-{day}", None)
-        for line in [{"person_id": person} for person in came] + written_in:
-            who = line.get("person_id") or line["name"]
+        closed_before = get_json(self.meetings, f"{meeting}/attendance", self.mine)["closed"]
+        for line in [] if closed_before else [{"person_id": p} for p in came] + written_in:
+            # a written-in guest by a digest of their name: services log a command's
+            # Idempotency-Key as its correlation id, and no log line may name a person
+            who = line.get("person_id") or f"guest-{_digest(line['name'])}"
             path, key = f"{meeting}/attendance/check-ins", f"{self.id}-in-{day}-{who}"
             send(self.meetings, path, self.mine, key, line)
         closed = send(
@@ -184,3 +188,7 @@ class Play:
     def _known(self, wanted: set[str], on: str) -> set[str]:
         waiting = get_json(self.members, f"/awaiting-assignment?on={on}", self.desk.ekm)
         return ({w["person_id"] for w in waiting} | self._member_ids(on)) & wanted
+
+
+def _digest(name: str) -> str:
+    return hashlib.sha256(name.encode()).hexdigest()[:16]
