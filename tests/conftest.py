@@ -1,4 +1,5 @@
-"""The test run's own checks: every log line a test writes is read by the log watch."""
+"""The test run's own checks: every log line a test or a process it started writes is read by
+the log watch."""
 
 from __future__ import annotations
 
@@ -24,7 +25,20 @@ def pytest_runtest_logreport(report: pytest.TestReport) -> None:
     _WATCH.read(report.nodeid, "\n".join((report.capstderr, report.capstdout, report.caplog)))
 
 
+def _read_process_logs(config: pytest.Config) -> None:
+    """The log files of the processes the tests started (services, the web app, `kn demo`'s
+    services), which pytest never captures: each lies in a test's temporary folder, under
+    the run's base folder (xdist's workers have theirs inside the controller's)."""
+    if hasattr(config, "workerinput"):
+        return  # a worker: the controller reads its folders after it
+    factory = getattr(config, "_tmp_path_factory", None)  # pytest's, behind tmp_path
+    if factory is None:
+        return
+    _WATCH.read_files(factory.getbasetemp())
+
+
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    _read_process_logs(session.config)
     reporter = session.config.pluginmanager.get_plugin("terminalreporter")
     if reporter is not None:
         reporter.write_line(

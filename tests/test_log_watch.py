@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import tempfile
+from pathlib import Path
+
 from tests.support.log_watch import LogWatch, persons_and_tokens
 
 
@@ -44,3 +47,21 @@ def test_the_source_line_a_traceback_or_warning_echoes_is_program_text_not_a_log
                '    await eventually(lambda: names == ["Anna Berg"])\n'
                '{"event": "member_joined", "name": "Anna Berg"}')  # fmt: skip
     assert [found.split(" in ")[0] for found in watch.found] == ["t: the name 'Anna Berg'"]
+
+
+def test_the_watch_reads_the_log_files_of_the_processes_a_test_started() -> None:
+    watch = LogWatch({"Anna Andersen"}, set())
+    # outside the run's temporary folders, which the watch reads at the end of the run
+    with tempfile.TemporaryDirectory() as folder:
+        logs = Path(folder) / "test_x0" / "logs"
+        logs.mkdir(parents=True)
+        (logs / "meetings.log").write_text(
+            '{"event": "http_request", "correlation_id": "in-2025-06-11-Anna Andersen"}\n'
+            '{"event": "http_request", "correlation_id": "in-2025-06-11-guest-5d41402a"}\n'
+        )
+        (logs / "meetings.txt").write_text("Anna Andersen\n")  # not a log file
+        watch.read_files(Path(folder))
+    assert [found.split(" in ")[0] for found in watch.found] == [
+        "test_x0/logs/meetings.log: the name 'Anna Andersen'"
+    ]
+    assert watch.lines == 2

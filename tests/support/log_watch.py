@@ -4,7 +4,8 @@ shaped number, a token, or the name of a person the tests used.
 Services log JSON lines to stderr (kn_servicekit.logging) when they run as processes, and
 structlog's console lines when run in-process by a test; pytest captures each test's output
 and its log records and hands them to its report, so the watch reads every captured line,
-whatever the test (a test's own output counts too: it should not print a person either).
+whatever the test (a test's own output counts too: it should not print a person either),
+and at the end every log file the processes a test started wrote in its temporary folder.
 The persons' names are the ones the test fixtures write (two capitalised words in a string
 of tests/, e.g. "Anna Andersen"), the tokens those of the fixtures' token maps; the check
 runs at the end of the session and fails it.
@@ -74,6 +75,12 @@ class LogWatch:
             what = self._what(text)
             if what is not None:
                 self.found.append(f"{test}: {what} in {line[:300]}")
+
+    def read_files(self, folder: Path) -> None:
+        """Every `*.log` under `folder`: the log files of processes a test started (services,
+        the web app), which pytest never captures."""
+        for path in sorted(folder.rglob("*.log")):
+            self.read(str(path.relative_to(folder)), path.read_text("utf-8", errors="replace"))
 
     def _what(self, text: str) -> str | None:
         if looks_like_cpr(text):
