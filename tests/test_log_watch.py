@@ -60,6 +60,7 @@ def test_the_watch_reads_the_log_files_of_the_processes_a_test_started() -> None
             '{"event": "http_request", "correlation_id": "in-2025-06-11-guest-5d41402a"}\n'
         )
         (logs / "meetings.txt").write_text("Anna Andersen\n")  # not a log file
+        (logs / "00000000000000000000.log").write_bytes(b"\0\0\0\x2aAnna Andersen")  # Kafka's
         watch.read_files(Path(folder))
     assert [found.split(" in ")[0] for found in watch.found] == [
         "test_x0/logs/meetings.log: the name 'Anna Andersen'"
