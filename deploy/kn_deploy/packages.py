@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import shutil
 import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -42,5 +43,13 @@ def install_missing() -> None:
         apt_install(" ".join(lacking))
 
 
+def main() -> None:
+    """`make packages`: install what is missing, or say what to run and stop."""
+    try:
+        install_missing()
+    except RuntimeError as refused:  # not root, or apt-get failed: say what to run
+        sys.exit(f"kn: {refused}")
+
+
 if __name__ == "__main__":
-    install_missing()
+    main()

@@ -47,3 +47,19 @@ def test_nothing_is_installed_when_nothing_is_missing(monkeypatch: pytest.Monkey
     monkeypatch.setattr(packages, "apt_install", runs.append)
     packages.install_missing()
     assert runs == []
+
+
+def test_someone_not_root_is_told_the_one_apt_get_line_to_run(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(
+        packages, "NEEDED", tuple((name, lambda: False) for name, _ in packages.NEEDED)
+    )
+    monkeypatch.setattr("kn_deploy.debian.os.geteuid", lambda: 1000)
+    with pytest.raises(SystemExit) as stopped:
+        packages.main()
+    assert str(stopped.value) == (
+        "kn: kcat fonts-dejavu-core pkg-config libical-dev chromium is not installed; as root "
+        "run: apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y "
+        "kcat fonts-dejavu-core pkg-config libical-dev chromium"
+    )
