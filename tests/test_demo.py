@@ -6,6 +6,7 @@ running system, which records nothing and gives the same digest."""
 
 from __future__ import annotations
 
+import asyncio
 import csv
 import io
 import json
@@ -48,7 +49,7 @@ def test_the_demo_plays_the_year_of_three_networks_to_one_digest_and_again(
     cache, prefix, tag = tmp_path / "cache", f"demo{uuid.uuid4().hex[:8]}.", uuid.uuid4().hex[:8]
     env = clean_env(**kafka_env(kafka_admin), KN_CACHE_DIR=str(cache), KN_TOPIC_PREFIX=prefix)
     schemas = {service: f"demo_{service}_{tag}" for service in SERVICES}
-    create_schemas(test_database_url, schemas.values())
+    asyncio.run(create_schemas(test_database_url, schemas.values()))
     for service, schema in schemas.items():
         env[f"KN_{service.upper()}_DATABASE_URL"] = f"{test_database_url}?search_path={schema}"
         env[f"KN_{service.upper()}_HTTP_PORT"] = str(free_port())

@@ -10,7 +10,6 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Literal
 
-import asyncpg
 import pytest
 
 from kn_contracts.topics import TOPICS
@@ -21,6 +20,7 @@ from kn_deploy.services import ServiceProcess, start_service
 from kn_servicekit.kafka_access import KafkaAccess
 from kn_servicekit.topics import ensure_topics
 from tests.support.kafka import drop_topics, grant_sandbox
+from tests.support.kn_cli import create_schemas
 from tests.support.persons import PUBLIC_KEY, SIGNING_KEY
 
 # the service principals' tokens, and EKM's key for the coordinators' own tokens
@@ -33,12 +33,7 @@ async def _prepare(
 ) -> set[Acl]:
     await ensure_topics(kafka, TOPICS, prefix=prefix)
     granted = await grant_sandbox(kafka, prefix)
-    admin = await asyncpg.connect(database_url)
-    try:
-        for schema in schemas:
-            await admin.execute(f'CREATE SCHEMA "{schema}"')
-    finally:
-        await admin.close()
+    await create_schemas(database_url, schemas)
     return granted
 
 

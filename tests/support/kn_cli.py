@@ -3,7 +3,6 @@ checkout, with none of this process's `KN_` settings unless given."""
 
 from __future__ import annotations
 
-import asyncio
 import os
 import subprocess
 import sys
@@ -34,15 +33,11 @@ def clean_env(**extra: str) -> dict[str, str]:
     return {**env, **extra}
 
 
-def create_schemas(url: str, schemas: Iterable[str]) -> None:
+async def create_schemas(url: str, schemas: Iterable[str]) -> None:
     """Create each schema in the database at `url`."""
-
-    async def create() -> None:
-        admin = await asyncpg.connect(url)
-        try:
-            for schema in schemas:
-                await admin.execute(f'CREATE SCHEMA "{schema}"')
-        finally:
-            await admin.close()
-
-    asyncio.run(create())
+    admin = await asyncpg.connect(url)
+    try:
+        for schema in schemas:
+            await admin.execute(f'CREATE SCHEMA "{schema}"')
+    finally:
+        await admin.close()
