@@ -114,10 +114,13 @@ class Play:
     def hold(self, day: str, came: list[str], written_in: list[dict[str, Any]]) -> Counter[str]:
         """The meeting is held: members tick in, others write in, the list is closed."""
         meeting = f"/networks/{self.id}/meetings/{day}"
-        until(lambda: self._sheet(day), lambda ids: ids == self._member_ids(day))
+        sheet = until(
+            lambda: get_json(self.meetings, f"{meeting}/attendance", self.mine),
+            lambda found: {m["person_id"] for m in found["members"]} == self._member_ids(day),
+        )
         send(self.meetings, f"{meeting}/held", self.mine, f"{self.id}-held-{day}", None)
-        closed_before = get_json(self.meetings, f"{meeting}/attendance", self.mine)["closed"]
-        for line in [] if closed_before else [{"person_id": p} for p in came] + written_in:
+        # a rerun finds the list closed: its check-ins were made then
+        for line in [] if sheet["closed"] else [{"person_id": p} for p in came] + written_in:
             # a written-in guest by a digest of their name: services log a command's
             # Idempotency-Key as its correlation id, and no log line may name a person
             who = line.get("person_id") or f"guest-{_digest(line['name'])}"
@@ -176,10 +179,6 @@ class Play:
             lambda e: e is not None and e["list_revision"] >= revision,
         )
         return int(found["entitlement"])
-
-    def _sheet(self, day: str) -> set[str]:
-        path = f"/networks/{self.id}/meetings/{day}/attendance"
-        return {m["person_id"] for m in get_json(self.meetings, path, self.mine)["members"]}
 
     def _member_ids(self, on: str) -> set[str]:
         path = f"/networks/{self.id}/members?on={on}"
