@@ -59,7 +59,6 @@ class Options:
     poll_ms: float = 1.0
     connections: int = 100  # the client's pool, as a gateway's in front of membership
     baseline_seconds: float = 20.0
-    first_port: int = 8301
 
 
 def assignment(n: int, networks: list[str]) -> tuple[str, str, dict[str, Any]]:
@@ -139,8 +138,7 @@ async def commands(
         await meetings.close()
 
 
-def conditions(options: Options) -> str:
-    ports = f"{options.first_port}-{options.first_port + 3}"
+def conditions(options: Options, ports: str) -> str:
     return (
         f"{len(SERVICES)} services as processes (ports {ports}), {options.networks} networks, "
         f"{options.connections} connections, a poll every {options.poll_ms:g} ms"
@@ -153,9 +151,9 @@ def run(kafka: KafkaAccess, url: str, options: Options, logs: Path) -> Result:
     schemas: dict[str, str] = {}
     try:
         with pytest.MonkeyPatch.context() as patch, demo_services(
-            SERVICES, kafka_admin=kafka, database_url=url, logs=logs,
-            first_port=options.first_port, monkeypatch=patch,
+            SERVICES, kafka_admin=kafka, database_url=url, logs=logs, monkeypatch=patch,
         ) as running:  # fmt: skip
+            ports = ", ".join(str(process.port) for process in running.values())
             prefix = os.environ["KN_TOPIC_PREFIX"]
             tag = prefix.removeprefix("demo").rstrip(".")
             schemas |= {name: f"demo_{name}_{tag}" for name in SERVICES}
@@ -163,7 +161,7 @@ def run(kafka: KafkaAccess, url: str, options: Options, logs: Path) -> Result:
             result.load.append(cpu.load_average())
     finally:  # once the services stopped: they hold locks on their tables while they run
         asyncio.run(drop_service_schemas(url, list(schemas.values())))
-    report(result, options.rate, options.seconds, conditions(options))
+    report(result, options.rate, options.seconds, conditions(options, ports))
     return result
 
 

@@ -36,7 +36,6 @@ def running(
         kafka_admin=kafka_admin,
         database_url=test_database_url,
         logs=Path(tmp_path_factory.mktemp("api-fuzz")),
-        first_port=18340,
         monkeypatch=patch,
     ) as found:  # fmt: skip
         yield found

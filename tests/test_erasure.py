@@ -48,7 +48,7 @@ AUDITOR = {"Authorization": "Bearer demo-auditor"}
 NETWORK, MEETING = "aalborg-oest", "2025-03-12"
 
 
-services = services_fixture(SERVICES, first_port=18370)
+services = services_fixture(SERVICES)
 
 
 def get(service: ServiceProcess, path: str, headers: dict[str, str] = EKM) -> httpx.Response:

@@ -11,10 +11,17 @@ import httpx
 import pytest
 
 from kn_deploy import infra
-from kn_deploy.services import ServiceProcess, start_service
+from kn_deploy.services import PortHeld, ServiceProcess, start_service
 from tests.support.private_infra import free_ports
 
 pytestmark = pytest.mark.infra
+
+
+def _env(endpoints: infra.Endpoints, service: str) -> dict[str, str]:
+    return {
+        **endpoints.service_env(service),
+        f"KN_{service.upper()}_API_TOKENS": json.dumps({"t-auditor": "auditor"}),
+    }
 
 
 @pytest.fixture(scope="module")
@@ -26,11 +33,7 @@ def running(
     first = free_ports(len(infra.SERVICES))  # free ones: never another worker's or a leftover
     try:
         for offset, service in enumerate(infra.SERVICES):
-            env = {
-                **endpoints.service_env(service),
-                f"KN_{service.upper()}_API_TOKENS": json.dumps({"t-auditor": "auditor"}),
-            }
-            processes.append(start_service(service, env, logs, port=first + offset))
+            processes.append(start_service(service, _env(endpoints, service), logs, first + offset))
         yield processes
     finally:
         for process in processes:
@@ -41,9 +44,24 @@ def test_every_service_reports_healthy_database_and_kafka(running: list[ServiceP
     for process in running:
         assert process.wait_healthy() == {
             "service": process.name,
+            "pid": process.process.pid,
             "status": "ok",
             "checks": {"database": "ok", "kafka": "ok"},
         }
+
+
+def test_a_service_started_on_a_port_another_holds_says_so_instead_of_passing_for_it(
+    running: list[ServiceProcess], endpoints: infra.Endpoints, tmp_path: Path
+) -> None:
+    first = running[0]
+    first.wait_healthy()
+    second = start_service(first.name, _env(endpoints, first.name), tmp_path, port=first.port)
+    try:
+        with pytest.raises(PortHeld, match=f"could not take port {first.port}"):
+            second.wait_healthy()
+    finally:
+        second.stop()
+    assert first.wait_healthy()["pid"] == first.process.pid  # the first one still answers
 
 
 def test_every_service_publishes_its_openapi_document(running: list[ServiceProcess]) -> None:

@@ -25,6 +25,21 @@ DEFAULT_PORTS = {
 }
 
 
+ADDRESS_IN_USE = "address already in use"  # uvicorn's words when its port is taken
+
+
+class PortHeld(RuntimeError):
+    """Another process listens on the port a service was started on."""
+
+    def __init__(self, name: str, port: int, other_pid: object) -> None:
+        held = f"process {other_pid}" if other_pid is not None else "another process"
+        super().__init__(
+            f"{name} could not take port {port}: {held} listens there. Stop it (`kn infra "
+            f"down` stops a demo left running) or set KN_{name.upper()}_HTTP_PORT to a free port"
+        )
+        self.port = port
+
+
 @dataclass
 class ServiceProcess:
     """A running service process and where it listens."""
@@ -39,7 +54,8 @@ class ServiceProcess:
         return f"http://127.0.0.1:{self.port}"
 
     def wait_healthy(self, timeout: float = 60.0, probe: str = "/health") -> dict[str, Any]:
-        """Poll /health (or /ready) until it answers 200; fail fast if the process dies."""
+        """Poll /health (or /ready) until this process answers 200; fail fast if it dies, or
+        if another process answers on its port (PortHeld: its answer names its pid)."""
         deadline = time.monotonic() + timeout
         last = "no answer yet"
         # one client for every poll: making one (its TLS context) costs 50 ms of CPU here,
@@ -47,6 +63,8 @@ class ServiceProcess:
         with httpx.Client(timeout=2.0) as http:
             while time.monotonic() < deadline:
                 if self.process.poll() is not None:
+                    if ADDRESS_IN_USE in self._log_tail():
+                        raise PortHeld(self.name, self.port, None)
                     raise RuntimeError(
                         f"{self.name} exited with {self.process.returncode}; see {self.log_file}"
                     )
@@ -54,12 +72,23 @@ class ServiceProcess:
                     response = http.get(f"{self.url}{probe}")
                     if response.status_code == 200:
                         body: dict[str, Any] = response.json()
+                        if body.get("pid") != self.process.pid:
+                            # a system left running, or another test's, bound it first
+                            raise PortHeld(self.name, self.port, body.get("pid"))
                         return body
                     last = f"{response.status_code} {response.text}"
                 except httpx.TransportError as exc:
                     last = repr(exc)
                 time.sleep(0.2)
         raise TimeoutError(f"{self.name} not healthy after {timeout:.0f}s: {last}")
+
+    def _log_tail(self) -> str:
+        try:
+            with self.log_file.open("rb") as log:
+                log.seek(max(0, log.seek(0, os.SEEK_END) - 4096))
+                return log.read().decode(errors="replace")
+        except OSError:
+            return ""
 
     def stop(self, timeout: float = 15.0) -> int:
         """SIGTERM, then SIGKILL after `timeout`; returns the exit code."""

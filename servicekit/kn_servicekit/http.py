@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import os
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
@@ -172,7 +173,8 @@ def create_http_app(
             "kafka": await _check_kafka(resources),
         }
         healthy = all(value == "ok" for value in checks.values())
-        body = {"service": service, "status": "ok" if healthy else "degraded", "checks": checks}
+        body = {"service": service, "pid": os.getpid(),  # which process holds the port
+                "status": "ok" if healthy else "degraded", "checks": checks}  # fmt: skip
         return JSONResponse(body, status_code=200 if healthy else 503)
 
     @app.get("/ready", tags=["operations"])
@@ -183,7 +185,7 @@ def create_http_app(
         states: dict[str, LoopState] = request.app.state.ready
         resources: Resources = request.app.state.resources
         loops, problems = report(states, await _check_kafka(resources) if states else "ok")
-        body = {"service": service, "ready": loops, "problems": problems}
+        body = {"service": service, "pid": os.getpid(), "ready": loops, "problems": problems}
         return JSONResponse(body, status_code=200 if all(loops.values()) else 503)
 
     @app.get("/metrics", tags=["operations"], response_class=Response)

@@ -31,7 +31,7 @@ def test_every_command_of_a_short_run_shows_in_meetings_view_and_is_reported(
     tmp_path: Path,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    options = Options(rate=5, seconds=3, networks=3, baseline_seconds=3, first_port=18380)
+    options = Options(rate=5, seconds=3, networks=3, baseline_seconds=3)
     result = run(kafka_admin, test_database_url, options, tmp_path)
     assert [s.status for s in result.samples] == [201] * 15
     assert not any(math.isnan(s.seen) or math.isnan(s.produced) for s in result.samples)

@@ -33,7 +33,7 @@ SERVICES = ("membership", "meetings", "finance", "reporting")
 
 # one system for both tests: each reads what the worked example left (a second play of it
 # would record nothing: its commands carry the demo's Idempotency-Keys)
-services = services_fixture(SERVICES, first_port=18310, scope="module")
+services = services_fixture(SERVICES, scope="module")
 
 
 @pytest.fixture(scope="module")

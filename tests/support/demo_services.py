@@ -16,12 +16,13 @@ from kn_contracts.topics import TOPICS
 from kn_deploy import infra
 from kn_deploy.broker_admin import Acl
 from kn_deploy.scenario_desk import PERSON_KEY
-from kn_deploy.services import ServiceProcess, start_service
+from kn_deploy.services import PortHeld, ServiceProcess, start_service
 from kn_servicekit.kafka_access import KafkaAccess
 from kn_servicekit.topics import ensure_topics
 from tests.support.kafka import drop_topics, grant_sandbox
 from tests.support.kn_cli import create_schemas
 from tests.support.persons import PUBLIC_KEY, SIGNING_KEY
+from tests.support.private_infra import free_ports
 
 # the service principals' tokens, and EKM's key for the coordinators' own tokens
 TOKENS = {"ekm": "demo-ekm", "auditor": "demo-auditor", PERSON_KEY: SIGNING_KEY.decode()}
@@ -37,6 +38,9 @@ async def _prepare(
     return granted
 
 
+STARTS = 3  # a system whose ports another took in the meantime starts again on others
+
+
 @contextmanager
 def demo_services(
     names: Sequence[str],
@@ -44,11 +48,12 @@ def demo_services(
     kafka_admin: KafkaAccess,
     database_url: str,
     logs: Path,
-    first_port: int,
     monkeypatch: pytest.MonkeyPatch,
 ) -> Iterator[dict[str, ServiceProcess]]:
     """Start `names` as processes with the demo's tokens, each in a schema of its own and
-    all on a fresh topic prefix (also set for this test's own producers); ready on entry."""
+    all on a fresh topic prefix (also set for this test's own producers), on free ports;
+    ready on entry. The ports are drawn, never fixed: a fixed range could be drawn by
+    another worker's system first, and then answer for this one (with its own key)."""
     tag = uuid.uuid4().hex[:8]
     prefix = f"demo{tag}."
     schemas = {name: f"demo_{name}_{tag}" for name in names}
@@ -56,7 +61,26 @@ def demo_services(
     monkeypatch.setenv("KN_TOPIC_PREFIX", prefix)
     running: dict[str, ServiceProcess] = {}
     try:
-        for port, (name, schema) in enumerate(schemas.items(), start=first_port):
+        for start in range(1, STARTS + 1):
+            try:
+                running = _start(schemas, kafka_admin, database_url, logs, free_ports(len(names)))
+                break
+            except PortHeld:
+                if start == STARTS:
+                    raise
+        yield running
+    finally:
+        for process in running.values():
+            process.stop()
+        asyncio.run(drop_topics(kafka_admin, prefix, granted))
+
+
+def _start(
+    schemas: dict[str, str], kafka_admin: KafkaAccess, database_url: str, logs: Path, first: int
+) -> dict[str, ServiceProcess]:
+    running: dict[str, ServiceProcess] = {}
+    try:
+        for port, (name, schema) in enumerate(schemas.items(), start=first):
             env = {
                 **infra.kafka_env(
                     infra.endpoints().kafka(name) if kafka_admin.secured else kafka_admin
@@ -68,20 +92,19 @@ def demo_services(
             running[name] = start_service(name, env, logs, port=port)
         for process in running.values():
             process.wait_healthy(probe="/ready")
-        yield running
-    finally:
+    except BaseException:
         for process in running.values():
             process.stop()
-        asyncio.run(drop_topics(kafka_admin, prefix, granted))
+        raise
+    return running
 
 
 def services_fixture(
-    names: Sequence[str], *, first_port: int, scope: Literal["function", "module"] = "function"
+    names: Sequence[str], *, scope: Literal["function", "module"] = "function"
 ) -> Callable[..., Iterator[dict[str, ServiceProcess]]]:
-    """A test module's `services` fixture: `names` started by `demo_services` on ports from
-    `first_port` (each module its own range, so modules may run at the same moment); with
-    scope "module", one system for the module's tests (starting one costs about 15 s of CPU
-    on a slow machine)."""
+    """A test module's `services` fixture: `names` started by `demo_services`; with scope
+    "module", one system for the module's tests (starting one costs about 15 s of CPU on a
+    slow machine)."""
 
     @pytest.fixture(scope=scope)
     def services(
@@ -96,7 +119,6 @@ def services_fixture(
                 kafka_admin=kafka_admin,
                 database_url=test_database_url,
                 logs=tmp_path_factory.mktemp("services"),
-                first_port=first_port,
                 monkeypatch=monkeypatch,
             ) as running,
         ):

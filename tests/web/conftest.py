@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Playwright, sync_playwright
 
-from kn_deploy.services import ServiceProcess, start_service
+from kn_deploy.services import PortHeld, ServiceProcess, start_service
 from kn_servicekit.kafka_access import KafkaAccess
-from tests.support.demo_services import demo_services
-from tests.support.private_infra import free_ports
+from tests.support.demo_services import STARTS, demo_services
+from tests.support.private_infra import free_port
 from tests.web import story
 
 CHROMIUM = "/usr/bin/chromium"  # Debian's, installed by `kn infra prepare`
@@ -28,12 +28,20 @@ class System:
     web: str
 
 
-def start_web(urls: dict[str, str], logs: Path, port: int) -> ServiceProcess:
+def start_web(urls: dict[str, str], logs: Path) -> ServiceProcess:
+    """The web app on a free port (another, if that one is taken before it binds)."""
     env = {f"KN_WEB_{name.upper()}_URL": url for name, url in urls.items()}
     env["KN_WEB_SECRET_KEY"] = "browser-tests-secret-key-0123456789"
-    web = start_service("web", env, logs, port=port)
-    web.wait_healthy(probe="/health")
-    return web
+    for start in range(1, STARTS + 1):
+        web = start_service("web", env, logs, port=free_port())
+        try:
+            web.wait_healthy(probe="/health")
+            return web
+        except PortHeld:
+            web.stop()
+            if start == STARTS:
+                raise
+    raise AssertionError("unreachable")
 
 
 @pytest.fixture(scope="package")
@@ -41,7 +49,6 @@ def system(
     kafka_admin: KafkaAccess, test_database_url: str, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[System]:
     logs = tmp_path_factory.mktemp("web-logs")
-    first = free_ports(len(SERVICES) + 1)  # free ones: never a system left from before
     with (
         pytest.MonkeyPatch.context() as monkeypatch,
         demo_services(
@@ -49,13 +56,12 @@ def system(
             kafka_admin=kafka_admin,
             database_url=test_database_url,
             logs=logs,
-            first_port=first,
             monkeypatch=monkeypatch,
         ) as running,
     ):
         urls = {name: process.url for name, process in running.items()}
         story.seed(urls, kafka_admin)
-        web = start_web(urls, logs, first + len(SERVICES))
+        web = start_web(urls, logs)
         try:
             yield System(urls, web.url)
         finally:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from urllib.parse import quote
@@ -65,8 +66,8 @@ def create_app(settings: WebSettings, transport: httpx.AsyncBaseTransport | None
         return response
 
     @app.get("/health", include_in_schema=False)
-    async def health() -> dict[str, str]:
-        return {"status": "ok"}
+    async def health() -> dict[str, str | int]:
+        return {"status": "ok", "pid": os.getpid()}  # which process holds the port
 
     @app.exception_handler(SignInNeeded)
     async def sign_in_first(request: Request, _: Exception) -> Response:
