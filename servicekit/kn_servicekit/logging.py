@@ -32,6 +32,7 @@ def configure_logging(service: str, level: str = "INFO") -> structlog.stdlib.Bou
         cache_logger_on_first_use=True,
     )
     handler = _Stderr()
+    handler.addFilter(Repeats(("aiokafka",)))
     handler.setFormatter(
         structlog.stdlib.ProcessorFormatter(
             foreign_pre_chain=shared,
@@ -68,3 +69,39 @@ class _Stderr(logging.StreamHandler):  # type: ignore[type-arg]
     @stream.setter
     def stream(self, _: object) -> None:
         pass
+
+
+REPEAT_WINDOW_S = 30.0
+
+
+class Repeats(logging.Filter):
+    """Lets a library's line through once per `window` seconds for each of its messages.
+
+    aiokafka logs each failed connection and metadata request at ERROR, every retry of every
+    client: while Kafka was away for 15 s, one membership process wrote 52,000 such lines
+    (tests/test_outages.py). The first of a kind (logger, level and message template) goes
+    out; the same kind again within the window is counted, not written; the next after the
+    window says how many were held back ("... (312 more like it in 30 s)"). Only loggers
+    named by `prefixes`: our own lines are never held back."""
+
+    def __init__(self, prefixes: tuple[str, ...], window: float = REPEAT_WINDOW_S) -> None:
+        super().__init__()
+        self._prefixes, self._window = prefixes, window
+        self._seen: dict[tuple[str, int, str], list[float]] = {}  # kind: [since, held back]
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if not record.name.startswith(self._prefixes):
+            return True
+        kind = (record.name, record.levelno, str(record.msg))
+        seen = self._seen.get(kind)
+        if seen is not None and record.created - seen[0] < self._window:
+            seen[1] += 1
+            return False
+        if seen is not None and seen[1]:
+            held, since = int(seen[1]), record.created - seen[0]
+            record.msg = f"{record.getMessage()} ({held} more like it in {since:.0f} s)"
+            record.args = None  # formatted above
+        if len(self._seen) >= 1000:  # message templates are few; never grow without bound
+            self._seen.clear()
+        self._seen[kind] = [record.created, 0]
+        return True

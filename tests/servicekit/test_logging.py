@@ -6,6 +6,7 @@ import io
 import json
 import logging
 import sys
+import time
 
 import pytest
 
@@ -44,3 +45,28 @@ def test_an_outbound_requests_url_is_not_logged_at_info(
     configure_logging("web", "INFO")
     logging.getLogger("httpx").info("HTTP Request: GET http://s/v1/x?on=0101901234")
     assert out.getvalue() == ""
+
+
+def test_a_librarys_repeated_line_is_written_once_a_window_then_with_the_count_held_back(
+    restored: object, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    out = io.StringIO()
+    monkeypatch.setattr(sys, "stderr", out)
+    configure_logging("membership", "INFO")
+    clock = [1000.0]
+    monkeypatch.setattr(time, "time", lambda: clock[0])  # a LogRecord's `created`
+    monkeypatch.setattr(time, "time_ns", lambda: int(clock[0] * 1e9))  # (Python 3.13's)
+    kafka = logging.getLogger("aiokafka.conn")
+    for _ in range(500):  # as aiokafka logs each retry while a broker is down
+        kafka.error("Unable connect to node with id %s: %s", 1, "Connect call failed")
+        logging.getLogger("kn").error("ours_every_time")
+        clock[0] += 0.1
+    kafka.error("Unable to update metadata from [%s]", 1)  # another kind: its own window
+    lines = [json.loads(line) for line in out.getvalue().splitlines()]
+    theirs = [line["event"] for line in lines if line["logger"] == "aiokafka.conn"]
+    assert theirs == [
+        "Unable connect to node with id 1: Connect call failed",  # at 1000 s
+        "Unable connect to node with id 1: Connect call failed (299 more like it in 30 s)",
+        "Unable to update metadata from [1]",
+    ]
+    assert sum(line["event"] == "ours_every_time" for line in lines) == 500
