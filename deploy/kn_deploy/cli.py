@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from importlib.metadata import version
 from pathlib import Path
 
-from kn_deploy import infra, tokens
+from kn_deploy import infra, kafka, tokens
 from kn_deploy.kafka import KAFKA_VERSION
 from kn_deploy.principals import AUDITOR
 
@@ -23,12 +23,13 @@ def _infra_up(_: argparse.Namespace) -> int:
     for service, url in found.databases.items():
         print(f"KN_{service.upper()}_DATABASE_URL={url}")
     if found.kafka_local:
-        # each service's own principal on the broker (TLS + SCRAM), for its environment
+        # each service's own principal on the broker (TLS + SCRAM), for its environment: the
+        # password in a file of its own, never on the terminal (or a CI job's log)
         print(f"KN_KAFKA_CA_FILE={found.kafka().ca_file}")
+        broker = kafka.KafkaLocal.default()
         for service in infra.SERVICES:
-            access = found.kafka(service)
-            print(f"{service}: KN_KAFKA_USERNAME={access.username} "
-                  f"KN_KAFKA_PASSWORD={access.password}")  # fmt: skip
+            print(f"{service}: KN_KAFKA_USERNAME={service} "
+                  f"KN_KAFKA_PASSWORD_FILE={broker.password_file(service)}")  # fmt: skip
     return 0
 
 

@@ -170,6 +170,13 @@ class KafkaLocal:
         password = self.principals.password(user)
         return KafkaAccess(self.bootstrap, user, password, str(self.tls.ca))
 
+    def password_file(self, user: str) -> Path:
+        """A file holding `user`'s password alone (0600, beside principals.json), for
+        KN_KAFKA_PASSWORD_FILE: `kn infra up` names it instead of printing the password."""
+        path = self.root / "security" / f"{user}.password"
+        write_private(path, self.principals.password(user).encode())
+        return path
+
 
 def ensure_jars(kafka: KafkaLocal) -> None:
     """Fetch the broker, its tools and a logging backend from Maven Central (once)."""

@@ -2,8 +2,9 @@
 
 One SCRAM-SHA-512 user per service, per region system, for EKM's finance consumer, an
 auditor, and an admin (the super user `kn infra` and the tests' admin helpers use). The
-passwords are made with `secrets` and kept in one 0600 file of the state dir; they are
-printed by `kn infra up` / `kn infra principal add` for the operator, never logged.
+passwords are made with `secrets` and kept in one 0600 file of the state dir; `kn infra up`
+names a 0600 file of each service's, `kn infra principal add` prints a new one for the
+operator to hand over; never logged.
 """
 
 from __future__ import annotations

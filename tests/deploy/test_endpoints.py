@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
 
-from kn_deploy import infra
+from kn_deploy import cli, infra, kafka
 
 
 def test_without_overrides_everything_runs_locally(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -49,3 +50,25 @@ def test_up_against_existing_servers_starts_nothing_locally(
     assert started == []
     assert (found.kafka_local, found.local_databases) == (False, ())
     assert list(tmp_path.iterdir()) == []
+
+
+def test_infra_up_names_each_services_password_file_and_prints_no_password(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("KN_CACHE_DIR", str(tmp_path))
+    monkeypatch.delenv("KN_KAFKA_BOOTSTRAP", raising=False)
+    known = kafka.KafkaLocal.default().principals.ensure()  # as the broker's start makes them
+    monkeypatch.setattr(infra, "up", lambda: (infra.endpoints(), []))  # running already
+    assert cli.main(["infra", "up"]) == 0
+    printed = capsys.readouterr().out
+    assert not [user for user, password in known.items() if password in printed]
+    for service in infra.SERVICES:
+        named = re.search(
+            rf"^{service}: KN_KAFKA_USERNAME={service} KN_KAFKA_PASSWORD_FILE=(\S+)$",
+            printed,
+            re.MULTILINE,
+        )
+        assert named, printed
+        file = Path(named.group(1))
+        assert file.read_text() == known[service]
+        assert file.stat().st_mode & 0o777 == 0o600
