@@ -22,3 +22,17 @@ def test_a_service_imports_its_pdf_and_spreadsheet_libraries_only_when_it_writes
     found = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True)
     assert found.returncode == 0, found.stderr
     assert found.stdout.strip() == "[]"
+
+
+@pytest.mark.parametrize(
+    "module", ["kn_servicekit.settings", "kn_servicekit.runner", "kn_servicekit.relay"]
+)
+def test_a_worker_reads_its_settings_and_runs_projections_without_importing_fastapi(
+    module: str,
+) -> None:
+    """Rebuild, audit and crash-test workers are processes without HTTP: FastAPI costs
+    about 0.2 s of CPU each start (kn_servicekit.actors is apart from auth for this)."""
+    probe = f"import sys, {module}; print('fastapi' in sys.modules)"
+    found = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True)
+    assert found.returncode == 0, found.stderr
+    assert found.stdout.strip() == "False"

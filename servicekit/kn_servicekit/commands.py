@@ -12,7 +12,7 @@ from pydantic import BaseModel
 from pydantic_core import to_jsonable_python
 
 from kn_servicekit.access_log import correlated
-from kn_servicekit.auth import Actor
+from kn_servicekit.actors import Actor
 from kn_servicekit.cause import Cause, copenhagen_date
 from kn_servicekit.db import Connection
 from kn_servicekit.eventstore import EventStore

@@ -22,7 +22,8 @@ from pydantic import BaseModel
 from kn_contracts.cpr import CprNumberRefused
 from kn_servicekit import coordinators
 from kn_servicekit.access_log import TraceRequests
-from kn_servicekit.auth import Actor, current_actor, request_day
+from kn_servicekit.actors import Actor
+from kn_servicekit.auth import current_actor, request_day
 from kn_servicekit.db import create_pool
 from kn_servicekit.docs import mount_docs
 from kn_servicekit.errors import AccessDenied, ConcurrencyError, DomainError, KeyReusedError

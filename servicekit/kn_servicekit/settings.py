@@ -10,7 +10,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from kn_contracts.base import Event
 from kn_contracts.topics import Topic, topic_of
-from kn_servicekit.auth import PRINCIPALS, Actor
+from kn_servicekit.actors import PRINCIPALS, Actor
 from kn_servicekit.kafka_access import KafkaAccess
 
 LOCAL_KAFKA_BOOTSTRAP = "127.0.0.1:19092"

@@ -12,7 +12,8 @@ from pydantic import ValidationError
 
 from kn_membership.bootstrap import create_app
 from kn_membership.settings import MembershipSettings
-from kn_servicekit.auth import Actor, require
+from kn_servicekit.actors import Actor
+from kn_servicekit.auth import require
 
 TOKENS = {"tok-ekm": "ekm", "tok-region": "region"}
 

@@ -14,7 +14,8 @@ from kn_finance.adapters.inputs import NAME as INPUTS
 from kn_finance.adapters.reading import InputsReader, live_reader
 from kn_finance.handlers.settle import Folds
 from kn_rules.scheme import Scheme
-from kn_servicekit.auth import Actor, require
+from kn_servicekit.actors import Actor
+from kn_servicekit.auth import require
 from kn_servicekit.cause import copenhagen_date
 from kn_servicekit.http import Resources
 from kn_servicekit.pgstore import PostgresEventStore

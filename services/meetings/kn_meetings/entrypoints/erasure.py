@@ -12,7 +12,8 @@ from kn_contracts.base import Event
 from kn_contracts.events.meetings import SubjectErased
 from kn_meetings.domain.errors import NotFound
 from kn_meetings.entrypoints.wiring import Wired
-from kn_servicekit.auth import Actor, require
+from kn_servicekit.actors import Actor
+from kn_servicekit.auth import require
 from kn_servicekit.cause import Cause
 from kn_servicekit.commands import run_command
 from kn_servicekit.eventstore import EventStore

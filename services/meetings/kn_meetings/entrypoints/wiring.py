@@ -14,7 +14,8 @@ from kn_meetings.adapters.directory import PostgresMembershipDirectory
 from kn_meetings.adapters.ics import Addresses
 from kn_meetings.adapters.sheet import Font
 from kn_meetings.domain.scheme import Scheme
-from kn_servicekit.auth import Actor, require
+from kn_servicekit.actors import Actor
+from kn_servicekit.auth import require
 from kn_servicekit.cause import copenhagen_date
 from kn_servicekit.http import Resources
 from kn_servicekit.pgstore import PostgresEventStore

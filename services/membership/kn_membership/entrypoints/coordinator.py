@@ -16,7 +16,8 @@ from kn_membership.domain import coordinator, requests, views
 from kn_membership.entrypoints import deps, schemas
 from kn_servicekit.access import EKM as EKM_ROLE
 from kn_servicekit.access import may_act, may_read
-from kn_servicekit.auth import Actor, require
+from kn_servicekit.actors import Actor
+from kn_servicekit.auth import require
 from kn_servicekit.cause import Cause
 from kn_servicekit.commands import run_command
 from kn_servicekit.eventstore import EventStore

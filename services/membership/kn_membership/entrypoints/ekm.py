@@ -11,7 +11,8 @@ from fastapi.responses import JSONResponse
 from kn_membership.domain import commands as cmd
 from kn_membership.domain import manual, views
 from kn_membership.entrypoints import deps, schemas
-from kn_servicekit.auth import Actor, require
+from kn_servicekit.actors import Actor
+from kn_servicekit.auth import require
 from kn_servicekit.commands import run_command
 
 router = APIRouter(prefix="/v1", tags=["EKM"])

@@ -10,7 +10,8 @@ from fastapi.responses import JSONResponse
 from kn_membership import handlers
 from kn_membership.domain import erasure
 from kn_membership.entrypoints import deps, schemas
-from kn_servicekit.auth import Actor, require
+from kn_servicekit.actors import Actor
+from kn_servicekit.auth import require
 from kn_servicekit.cause import Cause
 from kn_servicekit.commands import run_command
 from kn_servicekit.eventstore import EventStore

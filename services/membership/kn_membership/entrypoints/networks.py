@@ -10,7 +10,8 @@ from fastapi import APIRouter, Depends, Query, Request
 from kn_membership.domain import views
 from kn_membership.entrypoints import deps
 from kn_servicekit.access import may_read
-from kn_servicekit.auth import Actor, require
+from kn_servicekit.actors import Actor
+from kn_servicekit.auth import require
 
 router = APIRouter(prefix="/v1/networks/{network_id}", tags=["networks"])
 ANYONE = Annotated[Actor, Depends(require("ekm", "coordinator", "auditor"))]

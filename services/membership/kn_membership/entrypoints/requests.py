@@ -12,7 +12,8 @@ from kn_membership.domain import requests, views
 from kn_membership.domain.model import Request as ActRequest
 from kn_membership.entrypoints import deps, schemas
 from kn_servicekit.access import may_read
-from kn_servicekit.auth import Actor, require
+from kn_servicekit.actors import Actor
+from kn_servicekit.auth import require
 from kn_servicekit.cause import Cause
 from kn_servicekit.commands import run_command
 from kn_servicekit.eventstore import EventStore

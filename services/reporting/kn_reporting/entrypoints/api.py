@@ -21,7 +21,7 @@ from kn_reporting.domain.table import table
 from kn_reporting.entrypoints.wiring import Auditing, Filer, NetworkId, Reader, Wired, Year
 from kn_rules.audit import AsOf, By
 from kn_servicekit.access import may_read
-from kn_servicekit.auth import Actor
+from kn_servicekit.actors import Actor
 from kn_servicekit.commands import run_command
 
 router = APIRouter(tags=["annual status"])

@@ -12,7 +12,8 @@ from fastapi import Depends, Request
 from fastapi import Path as PathParam
 
 from kn_reporting.handlers import Reports
-from kn_servicekit.auth import Actor, require
+from kn_servicekit.actors import Actor
+from kn_servicekit.auth import require
 from kn_servicekit.cause import copenhagen_date
 from kn_servicekit.http import Resources
 from kn_servicekit.pgstore import PostgresEventStore
