@@ -48,6 +48,7 @@ class ServiceProcess:
     port: int
     process: subprocess.Popen[bytes]
     log_file: Path
+    log_start: int = 0  # where this process's lines begin (a log may hold earlier runs')
 
     @property
     def url(self) -> str:
@@ -85,7 +86,7 @@ class ServiceProcess:
     def _log_tail(self) -> str:
         try:
             with self.log_file.open("rb") as log:
-                log.seek(max(0, log.seek(0, os.SEEK_END) - 4096))
+                log.seek(max(self.log_start, log.seek(0, os.SEEK_END) - 4096))
                 return log.read().decode(errors="replace")
         except OSError:
             return ""
@@ -118,6 +119,7 @@ def start_service(
     log_file = log_dir / f"{name}.log"
     full_env = {**os.environ, **env, f"KN_{name.upper()}_HTTP_PORT": str(port)}
     with log_file.open("ab") as log:
+        start = log.tell()
         module = f"kn_{name}"
         command = [sys.executable, "-m", module]
         if pid_dir is None:
@@ -133,7 +135,7 @@ def start_service(
     if pid_dir is not None:
         pid_dir.mkdir(parents=True, exist_ok=True)
         (pid_dir / f"{name}.pid").write_text(str(process.pid))
-    return ServiceProcess(name=name, port=port, process=process, log_file=log_file)
+    return ServiceProcess(name, port, process, log_file, start)
 
 
 def stop_recorded(pid_dir: Path, timeout: float = 15.0) -> list[str]:

@@ -99,8 +99,13 @@ class Repeats(logging.Filter):
             return False
         if seen is not None and seen[1]:
             held, since = int(seen[1]), record.created - seen[0]
-            record.msg = f"{record.getMessage()} ({held} more like it in {since:.0f} s)"
-            record.args = None  # formatted above
+            try:
+                message = record.getMessage()
+            except (TypeError, ValueError):  # its arguments do not fit: the handler says so
+                message = None
+            if message is not None:
+                record.msg = f"{message} ({held} more like it in {since:.0f} s)"
+                record.args = None  # formatted above
         if len(self._seen) >= 1000:  # message templates are few; never grow without bound
             self._seen.clear()
         self._seen[kind] = [record.created, 0]
