@@ -1,6 +1,8 @@
 """The audit benchmark's synthetic national log (audit_replay.py), published on Kafka as
 the relays publish it: each service's own event log and positions (ce_knlog, ce_sequence),
-keyed by network, a year at a time in ce_time order."""
+keyed by network, a year at a time in ce_time order; every personal field sealed under its
+subject's key as the services' event stores write it (a sealed 16-line list is 2-3 times
+the bytes of a clear one, and its key ids' hex digits make the CPR look work harder)."""
 
 from __future__ import annotations
 
@@ -15,11 +17,13 @@ from aiokafka import AIOKafkaProducer
 
 from benchmarks.audit_rates import Message, RateTimeline, at
 from benchmarks.audit_story import NetworkStory
-from kn_contracts.envelope import Envelope, encode, source_of
+from kn_contracts.envelope import Envelope, source_of
 from kn_contracts.events.finance import CoordinatorFeeYearClosed
+from kn_contracts.sealed import SEAL
 from kn_contracts.topics import FINANCE_EVENTS, FINANCE_PAYOUTS, MEETINGS_EVENTS, MEMBERSHIP_EVENTS
 from kn_rules.scheme_files import load_scheme
 from kn_servicekit.kafka_access import KafkaAccess, kafka_options
+from kn_servicekit.sealing import SubjectSealer, new_key, new_key_id
 
 FIRST_YEAR = 2016
 NETWORKS = 4_000  # at --scale 1: 40,000 holders
@@ -65,6 +69,7 @@ async def build(kafka: KafkaAccess, prefix: str, scale: float, years: int) -> in
     )
     await producer.start()
     count = 0
+    sealed = {SEAL: SubjectSealer(_KeyPerSubject())}  # as an event store serializes
     try:
         for batch in national_log(scale, years):
             pending = []
@@ -76,7 +81,8 @@ async def build(kafka: KafkaAccess, prefix: str, scale: float, years: int) -> in
                     type=event.ce_type(), time=when, subject=subject,
                     sequence=positions[owner], log=logs[owner],
                 )  # fmt: skip
-                headers, value = encode(event, envelope)
+                headers = envelope.headers()
+                value = event.model_dump_json(context=sealed).encode()
                 topic = prefix + TOPIC[service].name
                 pending.append(await producer.send(topic, value, key=key.encode(),
                                                    headers=headers))  # fmt: skip
@@ -89,3 +95,12 @@ async def build(kafka: KafkaAccess, prefix: str, scale: float, years: int) -> in
     finally:
         await producer.stop()
     return count
+
+
+class _KeyPerSubject(dict[str, tuple[str, bytes]]):
+    """Each data subject's (key id, key), made when first sealed under, as an owner's
+    subject keys are."""
+
+    def __missing__(self, subject: str) -> tuple[str, bytes]:
+        made = self[subject] = (new_key_id(), new_key())
+        return made

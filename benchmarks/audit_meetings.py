@@ -10,6 +10,7 @@ from benchmarks.audit_rates import Message, at
 from kn_contracts.base import Event
 from kn_contracts.events import finance as fi
 from kn_contracts.events import meetings as mt
+from kn_meetings.domain.classify import written_in
 from kn_rules.pool import account_of
 
 if TYPE_CHECKING:
@@ -60,7 +61,7 @@ def _meeting(story: NetworkStory, day: dt.date, luck: float) -> list[Message]:
     out.append(meetings(at(day, 19), mt.MeetingHeld(
         **story.stamp(day, actor), meeting_id=meeting_id, network_id=network, place=PLACE,
     )))  # fmt: skip
-    lines = _attendees(story)
+    lines = _attendees(story, day)
     out.append(meetings(at(day, 20), mt.AttendanceRecorded(
         **story.stamp(day, actor), meeting_id=meeting_id, network_id=network,
         meeting_date=day, attendees=lines,
@@ -82,8 +83,10 @@ def _meeting(story: NetworkStory, day: dt.date, luck: float) -> list[Message]:
     return out
 
 
-def _attendees(story: NetworkStory) -> tuple[mt.Attendee, ...]:
-    """Most members, three to five of their employees, sometimes a visiting owner."""
+def _attendees(story: NetworkStory, day: dt.date) -> tuple[mt.Attendee, ...]:
+    """Most members, three to five of their employees, sometimes a visiting owner; a line
+    written in by hand has meetings' own subject id (written_in), as the service gives it,
+    so its name is sealed under a key of its own like every other line's."""
     rng = story.rng
     present = rng.sample(story.members, max(1, len(story.members) - rng.randint(0, 3)))
     lines = [
@@ -97,13 +100,18 @@ def _attendees(story: NetworkStory) -> tuple[mt.Attendee, ...]:
         )
         for n, m in enumerate(present, start=1)
     ]
+    network = story.network_id
     for _ in range(rng.randint(3, 5)):
-        lines.append(mt.Attendee(line=len(lines) + 1, name=f"Ansat {rng.randrange(10_000)}",
+        n = len(lines) + 1
+        lines.append(mt.Attendee(line=n, subject_id=written_in(network, day, n),
+                                 name=f"Ansat {rng.randrange(10_000)}",
                                  clinic=f"Klinik {present[0].ydernummer}",
                                  category="employee"))  # fmt: skip
     if rng.random() < 0.2:
-        lines.append(mt.Attendee(line=len(lines) + 1, name="Gæst fra nabonetværket",
-                                 ydernummer="999999", category="other_network_owner"))  # fmt: skip
+        n = len(lines) + 1
+        lines.append(mt.Attendee(line=n, subject_id=written_in(network, day, n),
+                                 name="Gæst fra nabonetværket", ydernummer="999999",
+                                 category="other_network_owner"))  # fmt: skip
     return tuple(lines)
 
 
