@@ -17,6 +17,7 @@ from kn_contracts.cpr import (
     CPR_REFUSED,
     CprNumberRefused,
     cpr_in,
+    look,
     looks_like_cpr,
     mask,
     suspicious,
@@ -92,6 +93,21 @@ def test_a_message_holding_one_does_not_decode_and_its_dead_letter_masks_it() ->
     assert catalog().decode(event.ce_type(), value) == event  # the honest one decodes
 
 
+def test_a_catalog_that_just_read_a_body_of_hex_ids_still_refuses_one_in_the_next() -> None:
+    event = recorded()
+    honest = encode(event, Envelope(str(uuid.uuid4()), source_of("meetings"), event.ce_type(),
+                                    dt.datetime.now(dt.UTC)))[1]  # fmt: skip
+    hex_ids = honest.replace(b"Pia Poulsen", b"k1820c7082f7f947cf00bd1a2025")
+    forged = honest.replace(b"Pia Poulsen", b"Pia 010190-1234")
+    events = catalog()
+    for body in (hex_ids, forged, hex_ids, honest, forged):  # guessed dense, then not
+        if body is forged:
+            with pytest.raises(ContractError, match="this looks like a CPR number"):
+                events.decode(event.ce_type(), body)
+        else:
+            events.decode(event.ce_type(), body)
+
+
 def test_money_and_counts_are_never_taken_for_one() -> None:
     assert cpr_in({"amount": 1_501_901_234, "counted": 14, "ydernummer": "240117"}) is None
 
@@ -136,6 +152,11 @@ def test_the_quick_look_at_raw_json_never_misses_what_the_walk_of_its_strings_fi
         if cpr_in(value) is not None:
             assert suspicious(raw), raw
             assert suspicious(raw.encode()), raw
+        # a guess of whether the body holds a run of ten digits never changes the answer
+        guessed_not, guessed_so = look(raw), look(raw, dense=True)
+        assert guessed_not[0] == guessed_so[0] == suspicious(raw), raw
+        if "\\" not in raw:
+            assert guessed_not[1] == guessed_so[1], raw
 
 
 def test_an_account_number_of_fourteen_digits_needs_no_walk() -> None:
