@@ -181,11 +181,11 @@ def test_the_fold_reads_spilled_events_back_without_looking_for_cpr_numbers_agai
             spill.take(event, event.ce_type(), event.model_dump_json().encode())
     looked: list[bytes | str] = []
 
-    def suspicious(raw: bytes | str) -> bool:
+    def look(raw: bytes | str, dense: bool = False) -> tuple[bool, bool]:
         looked.append(raw)
-        return True
+        return True, dense
 
-    monkeypatch.setattr(catalog_module, "suspicious", suspicious)
+    monkeypatch.setattr(catalog_module, "look", look)
     out = io.BytesIO()
     write_figures([spill.close()], spill.shared, SCHEME, AS_OF, out, tmp_path)
     assert out.getvalue() == canonical(expected)
