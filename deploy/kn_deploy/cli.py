@@ -25,8 +25,8 @@ def _infra_up(_: argparse.Namespace) -> int:
     if found.kafka_local:
         # each service's own principal on the broker (TLS + SCRAM), for its environment: the
         # password in a file of its own, never on the terminal (or a CI job's log)
-        print(f"KN_KAFKA_CA_FILE={found.kafka().ca_file}")
         broker = kafka.KafkaLocal.default()
+        print(f"KN_KAFKA_CA_FILE={broker.tls.ca}")
         for service in infra.SERVICES:
             print(f"{service}: KN_KAFKA_USERNAME={service} "
                   f"KN_KAFKA_PASSWORD_FILE={broker.password_file(service)}")  # fmt: skip

@@ -22,6 +22,14 @@ def restored() -> object:
     root.setLevel(level)
 
 
+def _configured(monkeypatch: pytest.MonkeyPatch, service: str) -> io.StringIO:
+    """Logging configured for `service` at INFO, its lines written to the stream returned."""
+    out = io.StringIO()
+    monkeypatch.setattr(sys, "stderr", out)
+    configure_logging(service, "INFO")
+    return out
+
+
 def test_lines_go_to_the_stderr_of_the_moment_not_the_one_at_configuration(
     restored: object, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -40,9 +48,7 @@ def test_lines_go_to_the_stderr_of_the_moment_not_the_one_at_configuration(
 def test_an_outbound_requests_url_is_not_logged_at_info(
     restored: object, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    out = io.StringIO()
-    monkeypatch.setattr(sys, "stderr", out)
-    configure_logging("web", "INFO")
+    out = _configured(monkeypatch, "web")
     logging.getLogger("httpx").info("HTTP Request: GET http://s/v1/x?on=0101901234")
     assert out.getvalue() == ""
 
@@ -50,9 +56,7 @@ def test_an_outbound_requests_url_is_not_logged_at_info(
 def test_a_librarys_repeated_line_is_written_once_a_window_then_with_the_count_held_back(
     restored: object, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    out = io.StringIO()
-    monkeypatch.setattr(sys, "stderr", out)
-    configure_logging("membership", "INFO")
+    out = _configured(monkeypatch, "membership")
     clock = [1000.0]
     monkeypatch.setattr(time, "time", lambda: clock[0])  # a LogRecord's `created`
     monkeypatch.setattr(time, "time_ns", lambda: int(clock[0] * 1e9))  # (Python 3.13's)

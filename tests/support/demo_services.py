@@ -16,13 +16,13 @@ from kn_contracts.topics import TOPICS
 from kn_deploy import infra
 from kn_deploy.broker_admin import Acl
 from kn_deploy.scenario_desk import PERSON_KEY
-from kn_deploy.services import PortHeld, ServiceProcess, start_service
+from kn_deploy.services import ServiceProcess, start_service
 from kn_servicekit.kafka_access import KafkaAccess
 from kn_servicekit.topics import ensure_topics
 from tests.support.kafka import drop_topics, grant_sandbox
 from tests.support.kn_cli import create_schemas
 from tests.support.persons import PUBLIC_KEY, SIGNING_KEY
-from tests.support.private_infra import free_ports
+from tests.support.private_infra import on_free_ports
 
 # the service principals' tokens, and EKM's key for the coordinators' own tokens
 TOKENS = {"ekm": "demo-ekm", "auditor": "demo-auditor", PERSON_KEY: SIGNING_KEY.decode()}
@@ -36,9 +36,6 @@ async def _prepare(
     granted = await grant_sandbox(kafka, prefix)
     await create_schemas(database_url, schemas)
     return granted
-
-
-STARTS = 3  # a system whose ports another took in the meantime starts again on others
 
 
 @contextmanager
@@ -61,13 +58,9 @@ def demo_services(
     monkeypatch.setenv("KN_TOPIC_PREFIX", prefix)
     running: dict[str, ServiceProcess] = {}
     try:
-        for start in range(1, STARTS + 1):
-            try:
-                running = _start(schemas, kafka_admin, database_url, logs, free_ports(len(names)))
-                break
-            except PortHeld:
-                if start == STARTS:
-                    raise
+        running = on_free_ports(
+            len(names), lambda first: _start(schemas, kafka_admin, database_url, logs, first)
+        )
         yield running
     finally:
         for process in running.values():

@@ -14,13 +14,15 @@ import random
 import shutil
 import socket
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TypeVar
 
 from kn_contracts.topics import TOPICS
 from kn_deploy import broker_setup, kafka, postgres
 from kn_deploy.provision import provision
+from kn_deploy.services import PortHeld
 from kn_servicekit.settings import LocalDatabase
 from kn_servicekit.topics import ensure_topics
 
@@ -48,6 +50,23 @@ def free_ports(count: int) -> int:
             return first
         except OSError:
             continue
+
+
+STARTS = 3  # a system whose ports another took in the meantime starts again on others
+
+T = TypeVar("T")
+
+
+def on_free_ports(count: int, start: Callable[[int], T]) -> T:
+    """`start(first)` on `count` free consecutive ports, drawn again (up to STARTS times)
+    when another process binds one of them between the draw and the start (PortHeld)."""
+    for attempt in range(1, STARTS + 1):
+        try:
+            return start(free_ports(count))
+        except PortHeld:
+            if attempt == STARTS:
+                raise
+    raise AssertionError("unreachable")
 
 
 def ephemeral_start() -> int:

@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Playwright, sync_playwright
 
-from kn_deploy.services import PortHeld, ServiceProcess, start_service
+from kn_deploy.services import ServiceProcess, start_service
 from kn_servicekit.kafka_access import KafkaAccess
-from tests.support.demo_services import STARTS, demo_services
-from tests.support.private_infra import free_port
+from tests.support.demo_services import demo_services
+from tests.support.private_infra import on_free_ports
 from tests.web import story
 
 CHROMIUM = "/usr/bin/chromium"  # Debian's, installed by `kn infra prepare`
@@ -32,16 +32,17 @@ def start_web(urls: dict[str, str], logs: Path) -> ServiceProcess:
     """The web app on a free port (another, if that one is taken before it binds)."""
     env = {f"KN_WEB_{name.upper()}_URL": url for name, url in urls.items()}
     env["KN_WEB_SECRET_KEY"] = "browser-tests-secret-key-0123456789"
-    for start in range(1, STARTS + 1):
-        web = start_service("web", env, logs, port=free_port())
+
+    def start(port: int) -> ServiceProcess:
+        web = start_service("web", env, logs, port=port)
         try:
             web.wait_healthy(probe="/health")
-            return web
-        except PortHeld:
+        except BaseException:
             web.stop()
-            if start == STARTS:
-                raise
-    raise AssertionError("unreachable")
+            raise
+        return web
+
+    return on_free_ports(1, start)
 
 
 @pytest.fixture(scope="package")
