@@ -120,7 +120,8 @@ def test_the_demo_plays_the_year_of_three_networks_to_one_digest_and_again(
     assert n["aalborg-oest"]["fees"] == {
         "p-03": ("Ejer Nummer 03", 4, 712_000), "p-04": ("Ejer Nummer 04", 8, 1_424_000),
     }  # fmt: skip
-    assert n["aalborg-oest"]["flags"] == ["too_few_meetings", "mandatory_topic_missing"]
+    late = ["submitted_late"]  # the demo files 2025's statuses today, after 31 January 2026
+    assert n["aalborg-oest"]["flags"] == ["too_few_meetings", "mandatory_topic_missing", *late]
     vest, nord = n["aalborg-vest"], n["aarhus-nord"]
     assert (vest["members"], vest["joins"], vest["leaves"]) == ((20, 21), 2, 1)  # renter, sale
     assert (vest["meetings_held"], vest["pool"]) == (3, (2_064_200, 2_349_600))
@@ -128,13 +129,13 @@ def test_the_demo_plays_the_year_of_three_networks_to_one_digest_and_again(
     assert vest["fees"] == {"av-01": ("Bjarne Holm", 6, 1_068_000),
                             "av-05": ("Freja Nielsen", 4, 712_000)}  # fmt: skip
     assert (vest["flags"], vest["months_without_coordinator"]) == (
-        ["months_without_coordinator"], [7, 8],
+        ["months_without_coordinator", *late], [7, 8],
     )  # fmt: skip
     assert (nord["members"], nord["meetings_held"]) == ((20, 21), 3)
     assert nord["pool"] == (1_734_200, 2_349_600)  # raised by the correction and the late join
     assert nord["fees"] == {"an-01": ("Karin Sørensen", 9, 1_602_000),
                             "an-02": ("Lars Bech", 3, 534_000)}  # fmt: skip
-    assert (nord["flags"], nord["mandatory_topic"]) == ([], "covered")
+    assert (nord["flags"], nord["mandatory_topic"]) == (late, "covered")
     assert {k["filing"] for k in n.values()} == {"acknowledged"}
 
     files = again["files"]

@@ -119,6 +119,9 @@ def _file(desk: Desk, network_id: str, wanted: Expected) -> dict[str, Any]:
     return found
 
 
+FILING_FLAGS = frozenset({"overdue", "submitted_late"})
+
+
 def _as_told(status: dict[str, Any], wanted: Expected) -> bool:
     figures, money = status["figures"], status["figures"]["money"]
     return (
@@ -127,6 +130,8 @@ def _as_told(status: dict[str, Any], wanted: Expected) -> bool:
         and money["pool_used"] == wanted.pool_paid
         and money["fee"]["status"] == "due"
         and money["fee"]["total"] == wanted.fee
-        # overdue until submitted: the demo plays 2025 after its status was due
-        and tuple(f["code"] for f in status["flags"] if f["code"] != "overdue") == wanted.flags
+        # overdue until submitted, late once submitted: the demo plays 2025 after its
+        # status was due
+        and tuple(f["code"] for f in status["flags"] if f["code"] not in FILING_FLAGS)
+        == wanted.flags
     )

@@ -4,13 +4,17 @@ the narrative, EKM acknowledges it, due 31 January of the next year (pure)."""
 from __future__ import annotations
 
 import datetime as dt
+import io
 
 import pytest
+from pypdf import PdfReader
 
 from kn_contracts.events.reporting import Narrative
+from kn_reporting.adapters.status_pdf import status_pdf
 from kn_reporting.domain import submission as filing
 from kn_reporting.domain.errors import Conflict, Invalid
 from kn_reporting.domain.policy import Policy
+from kn_reporting.settings import DEJAVU
 from kn_servicekit.cause import Cause
 from kn_servicekit.errors import AccessDenied
 from tests.reporting import example as ex
@@ -71,6 +75,22 @@ def test_a_status_not_submitted_by_its_due_date_is_overdue() -> None:
     sent_late = status_of(events, today=dt.date(2026, 2, 3), filing=submitted(dt.date(2026, 2, 2)))
     assert (sent_late.submission.overdue, sent_late.submission.submitted_late) == (False, True)
     assert Policy(due_month=3, due_day=1).due(2025) == dt.date(2026, 3, 1)  # a setting
+
+
+def test_a_status_submitted_after_its_due_date_stays_flagged_as_submitted_late() -> None:
+    events = [*ex.membership(), *ex.meetings()]
+    on_time = status_of(events, today=dt.date(2026, 3, 1), filing=submitted(dt.date(2026, 1, 31)))
+    assert "submitted_late" not in [f.code for f in on_time.flags]
+    late = status_of(events, today=dt.date(2026, 3, 1), filing=submitted(dt.date(2026, 2, 2)))
+    [flag] = [f for f in late.flags if f.code == "submitted_late"]
+    assert (flag.text, flag.dansk) == (
+        "submitted late: on 2026-02-02, due 2026-01-31",
+        "Indsendt for sent: den 02.02.2026, frist 31.01.2026",
+    )
+    pages = PdfReader(io.BytesIO(status_pdf(late, DEJAVU))).pages
+    text = "".join(page.extract_text() for page in pages)
+    assert "Status: indsendt 02.02.2026 (for sent; frist 31.01.2026)." in text
+    assert "Indsendt for sent: den 02.02.2026, frist 31.01.2026" in text
 
 
 def test_the_status_shows_when_its_figures_changed_since_they_were_submitted() -> None:

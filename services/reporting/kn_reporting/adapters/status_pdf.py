@@ -21,10 +21,11 @@ def status_pdf(status: AnnualStatus, font: Path) -> bytes:
     doc.title(f"Årlig status {f.year}")
     doc.text(f"Kvalitetsnetværk: {n.name} ({n.network_id})\nSundhedsklynge: {n.cluster_name}", 11)
     s = status.submission
+    late = f" (for sent; frist {da.date(s.due)})" if s.submitted_late else ""
     filed = {
         "not_submitted": f"ikke indsendt (frist {da.date(s.due)})",
-        "submitted": f"indsendt {da.date(s.submitted_on)}",
-        "acknowledged": f"indsendt {da.date(s.submitted_on)}, kvitteret af EKM "
+        "submitted": f"indsendt {da.date(s.submitted_on)}{late}",
+        "acknowledged": f"indsendt {da.date(s.submitted_on)}{late}, kvitteret af EKM "
         f"{da.date(s.acknowledged_on)}",
     }[s.status]
     doc.text(f"Status: {filed}. Dannet {da.date(status.generated_on)} ud fra systemets log.", 9)

@@ -20,7 +20,7 @@ class Flag:
 
 def flags(figures: Figures, submission: Submission) -> tuple[Flag, ...]:
     """Too few or many meetings, mandatory topic missing, months without a coordinator,
-    lists not sent, and an overdue status."""
+    lists not sent, and a status overdue or submitted after its due date."""
     found: list[Flag] = []
     c, year = figures.meeting_count, figures.year
     done = "held" if c.counting == "held" else "planned or held"
@@ -84,6 +84,17 @@ def flags(figures: Figures, submission: Submission) -> tuple[Flag, ...]:
                 "Annual status",
                 f"overdue: not submitted by {due.isoformat()}",
                 f"For sent: ikke indsendt senest {due:%d.%m.%Y}",
+            )
+        )
+    sent = submission.submitted_on
+    if submission.submitted_late and sent is not None:  # it stays on the record once filed
+        due = submission.due
+        found.append(
+            Flag(
+                "submitted_late",
+                "Annual status",
+                f"submitted late: on {sent.isoformat()}, due {due.isoformat()}",
+                f"Indsendt for sent: den {sent:%d.%m.%Y}, frist {due:%d.%m.%Y}",
             )
         )
     return tuple(found)
