@@ -115,11 +115,31 @@ def _meeting(invoice: InvoiceReceived, inputs: NetworkInputs, found: Checked) ->
         return
     if invoice.network_id is None or inputs.name is None:
         return
-    meeting = inputs.meeting_on(invoice.meeting_date)
     when = day_text(invoice.meeting_date)
-    if meeting is None:
+    on_day = inputs.meetings_on(invoice.meeting_date)
+    if invoice.meeting_id is not None:
+        on_day = tuple(m for m in on_day if m.meeting_id == invoice.meeting_id)
+        if not on_day:
+            found.reject(
+                "no_meeting",
+                f"{invoice.network_id} has no meeting {invoice.meeting_id} on {when}",
+            )
+            return
+    if not on_day:
         found.reject("no_meeting", f"{invoice.network_id} has no meeting on {when}")
         return
+    not_cancelled = [m.meeting_id for m in on_day if m.status != "cancelled"]
+    if len(not_cancelled) > 1:
+        # the invoice names a meeting by its date (rule 3): with two that day, finance
+        # never picks one of their entitlements for it
+        found.reject(
+            "meeting_ambiguous",
+            f"{invoice.network_id} has {len(not_cancelled)} meetings on {when} "
+            f"({', '.join(not_cancelled)}): register the invoice again under a new "
+            "invoice_id with the meeting_id of the one it is for",
+        )
+        return
+    meeting = on_day[0]
     found.meeting = meeting
     if meeting.status == "cancelled":
         found.reject("meeting_cancelled", f"the meeting on {when} was cancelled")

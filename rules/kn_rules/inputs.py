@@ -40,10 +40,10 @@ class NetworkInputs:
     lists: dict[str, ListFact] = field(default_factory=dict)
     roles: RoleHistory = field(default_factory=RoleHistory)
 
-    def meeting_on(self, day: dt.date) -> MeetingFact | None:
-        """The network's meeting on a day: a held one before a planned before a cancelled."""
+    def meetings_on(self, day: dt.date) -> tuple[MeetingFact, ...]:
+        """The network's meetings on a day: held ones before planned before cancelled."""
         found = [m for m in self.meetings if m.date == day]
-        return min(found, key=lambda m: (_PREFERENCE.get(m.status, 3), m.meeting_id), default=None)
+        return tuple(sorted(found, key=lambda m: (_PREFERENCE.get(m.status, 3), m.meeting_id)))
 
 
 def counted(lines: tuple[tuple[str, str | None], ...], rates: Rates) -> int:

@@ -9,8 +9,20 @@ from typing import Any
 import httpx
 import pytest
 
+from tests.finance.facts import NETWORK
 from tests.finance.service import AALBORG, AUDITOR, EKM, ESBJERG, Finance
-from tests.finance.story import BASE_2022, INDEXED_2025, invoice_body, network, worked_example
+from tests.finance.story import (
+    BASE_2022,
+    INDEXED_2025,
+    MARCH,
+    coordinators,
+    held,
+    invoice_body,
+    network,
+    recorded,
+    scheduled,
+    worked_example,
+)
 
 pytestmark = pytest.mark.infra
 
@@ -178,3 +190,28 @@ async def test_a_supplier_invoice_registered_in_another_network_is_rejected_as_a
     found = await finance.invoice_until("esbjerg", "esb-1", "rejected")
     duplicate = [r for r in found["reasons"] if r["code"] == "duplicate"]
     assert "aalborg-oest/venue-0312" in duplicate[0]["text"]
+
+
+async def test_an_invoice_for_one_of_two_meetings_that_day_is_paid_only_when_it_names_it(
+    finance: Finance,
+) -> None:
+    evening = "2025-03-12-2"
+    await finance.publish("membership", network(), *coordinators())
+    await finance.publish(
+        "meetings",
+        scheduled(MARCH),
+        scheduled(MARCH).model_copy(update={"meeting_id": evening}),
+        held(),
+        held().model_copy(update={"meeting_id": evening}),
+        recorded(owners=14),
+        recorded(owners=3).model_copy(update={"meeting_id": evening}),
+    )
+    for table in (BASE_2022, INDEXED_2025):
+        assert (await finance.post("/v1/rate-tables", table)).status_code == 201
+    assert (await finance.post("/v1/invoices", invoice_body("by-date", 1_602))).status_code == 201
+    found = await finance.invoice_until(NETWORK, "by-date", "rejected")
+    assert [r["code"] for r in found["reasons"]] == ["meeting_ambiguous"]
+    named = invoice_body("by-id", 1_602, meeting_id=evening, supplier_invoice_number="F-by-date")
+    assert (await finance.post("/v1/invoices", named)).status_code == 201
+    paid = await finance.invoice_until(NETWORK, "by-id", "approved")
+    assert (paid["meeting_id"], paid["counted"], paid["approved"]) == (evening, 3, 160_200)

@@ -10,7 +10,7 @@ from kn_contracts.events.finance import Payee
 from kn_finance.domain.commands import register_invoice
 from kn_rules.decide import Outcome, decide
 from kn_rules.errors import Invalid
-from kn_rules.inputs import MeetingFact, NetworkInputs
+from kn_rules.inputs import ListFact, MeetingFact, NetworkInputs
 from kn_rules.pool import fold
 from tests.finance.facts import (
     BO,
@@ -185,3 +185,47 @@ def test_an_invoice_kept_elsewhere_is_registered_as_a_duplicate_of_it() -> None:
     kept = register_invoice(fold([]), body, SCHEME, CAUSE, [elsewhere])[0]
     assert kept.duplicate_of == "aalborg-oest/v1"
     assert "duplicate" in codes(decided(kept, seen=NetworkInputs("esbjerg"))["v2"])
+
+
+def _two_held_on_march_12() -> NetworkInputs:
+    """The reviewer's case: 14 owners in the morning (2025-03-12), 3 in the evening (-2)."""
+    base = inputs()
+    evening = MeetingFact("2025-03-12-2", dt.date(2025, 3, 12), "held")
+    three = ListFact("2025-03-12-2", 1, tuple(("member_owner", f"{500100 + n}") for n in range(3)))
+    return NetworkInputs(
+        base.network_id,
+        base.name,
+        (*base.meetings, evening),
+        {**base.lists, "2025-03-12-2": three},
+        base.roles,
+    )
+
+
+def test_an_invoice_naming_only_a_date_with_two_meetings_is_rejected_saying_which_to_name() -> None:
+    found = decided(invoice("venue", "1602.00"), seen=_two_held_on_march_12())["venue"]
+    assert (found.status, found.approved, found.meeting_id) == ("rejected", 0, None)
+    assert codes(found) == ["meeting_ambiguous"]
+    assert "2 meetings on 2025-03-12 (2025-03-12, 2025-03-12-2)" in found.reasons[0].text
+    assert "with the meeting_id of the one it is for" in found.reasons[0].text
+
+
+def test_an_invoice_naming_its_meeting_draws_on_that_meetings_entitlement_only() -> None:
+    seen = _two_held_on_march_12()
+    evening = decided(invoice("e", "1602.00", meeting_id="2025-03-12-2"), seen=seen)["e"]
+    assert (evening.status, evening.meeting_id, evening.counted) == ("approved", "2025-03-12-2", 3)
+    assert (evening.entitlement, evening.approved) == (3 * 53_400, 160_200)
+    morning = decided(invoice("m", "8100.00", meeting_id="2025-03-12"), seen=seen)["m"]
+    assert (morning.meeting_id, morning.counted, morning.approved) == ("2025-03-12", 14, 747_600)
+    elsewhere = decided(invoice("x", "100.00", meeting_id="2025-06-11"), seen=seen)["x"]
+    assert codes(elsewhere) == ["no_meeting"]
+    assert "has no meeting 2025-06-11 on 2025-03-12" in elsewhere.reasons[0].text
+
+
+def test_a_cancelled_meeting_on_the_same_day_leaves_the_held_one_named_by_the_date() -> None:
+    base = inputs()
+    cancelled = MeetingFact("2025-03-12-2", dt.date(2025, 3, 12), "cancelled")
+    seen = NetworkInputs(
+        base.network_id, base.name, (*base.meetings, cancelled), base.lists, base.roles
+    )
+    found = decided(invoice("venue", "8100.00"), seen=seen)["venue"]
+    assert (found.status, found.meeting_id, found.approved) == ("approved", "2025-03-12", 747_600)

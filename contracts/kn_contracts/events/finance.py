@@ -185,6 +185,11 @@ class InvoiceReceived(FinanceEvent):
     network_id: Identifier | None
     coordinator_name: str | None = Field(max_length=200)
     meeting_date: dt.date | None
+    meeting_id: Identifier | None = Field(
+        None,
+        description="The meeting it is for, needed only when the network has more than one "
+        "meeting on meeting_date (Pool payouts 3: the meeting it names).",
+    )
     due_date: dt.date
     amount: Ore
     payee: Payee

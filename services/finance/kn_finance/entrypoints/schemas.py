@@ -51,6 +51,9 @@ class InvoiceIn(Body):
     network_id: Identifier | None
     coordinator_name: str | None = Field(None, max_length=200)
     meeting_date: dt.date | None
+    meeting_id: Identifier | None = Field(
+        None, description="needed only when the network has two meetings on meeting_date"
+    )
     due_date: dt.date
     amount: Ore
     payee: PayeeIn
