@@ -125,8 +125,37 @@ async def test_ticking_off_someone_who_is_no_member_on_the_day_asks_to_write_the
     store: InMemoryEventStore, directory: FakeDirectory
 ) -> None:
     meeting = await held_meeting(store)
-    with pytest.raises(Invalid, match="p-nobody is not a member of any network on 2025-03-12"):
+    with pytest.raises(Invalid, match="p-nobody is not on this network's list on 2025-03-12"):
         await tick(store, directory, meeting, ListedMember("p-nobody"))
+
+
+async def test_another_networks_member_is_never_ticked_in_by_id_nor_told_apart_from_nobody(
+    store: InMemoryEventStore, directory: FakeDirectory
+) -> None:
+    meeting = await held_meeting(store)
+    said = []
+    for person in ("p-sven", "p-nobody"):  # p-sven is esbjerg's member on the day
+        with pytest.raises(Invalid) as refused:
+            await tick(store, directory, meeting, ListedMember(person))
+        said.append(str(refused.value).replace(person, "<id>"))
+    assert said[0] == said[1]
+    assert "Sven" not in said[0]
+    assert "333333" not in said[0]
+    await tick(store, directory, meeting, ListedMember("p-ida"))
+    await handlers.close_attendance(store, directory, CloseAttendance(NETWORK, meeting), cause())
+    fix = CorrectAttendance(NETWORK, meeting, "Sven came", (ListedMember("p-sven"),), ())
+    with pytest.raises(Invalid, match="p-sven is not on this network's list"):
+        await handlers.correct_attendance(store, directory, fix, cause())
+    fix = CorrectAttendance(
+        NETWORK, meeting, "Sven came", (WrittenIn("Sven Dahl", "Klinik Vest", "333333"),), ()
+    )
+    await handlers.correct_attendance(store, directory, fix, cause())
+    revised = store.all_events()[-1].event
+    assert isinstance(revised, AttendanceCorrected)
+    assert {a.name: a.category for a in revised.attendees} == {
+        "Ida Holm": "member_owner",
+        "Sven Dahl": "other_network_owner",
+    }
 
 
 async def test_closing_classifies_each_line_as_of_the_meeting_date(
@@ -333,7 +362,7 @@ async def test_re_identifying_never_puts_a_person_on_the_list_twice(
     store: InMemoryEventStore, directory: FakeDirectory
 ) -> None:
     meeting = await held_meeting(store)
-    await tick(store, directory, meeting, ListedMember("p-sven"),
+    await tick(store, directory, meeting, WrittenIn("Sven Dahl", "Klinik Vest", "333333"),
                WrittenIn("Sven Dahl", "Klinik Nord", "444444"))  # fmt: skip
     directory.joined("p-sven", "Sven Dahl", "444444", JANUARY_1)  # a second ydernummer
     await closed_list(store, directory, meeting)

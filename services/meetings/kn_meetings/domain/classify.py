@@ -20,14 +20,17 @@ def identify(entry: Entry, line: int, network_id: str, roster: Roster) -> CheckI
     """The list line for an entry; a written-in person whose ydernummer and name match a
     member on the meeting day is that member (so a second check-in is recognised)."""
     if isinstance(entry, ListedMember):
-        found = roster.of_person(entry.person_id)
+        # only the network's own members tick in by id; anyone else is written in with
+        # name, clinic and ydernummer, so no coordinator learns another network's member
+        # from an id, nor whether the id exists (issue 15)
+        found = [m for m in roster.of_person(entry.person_id) if m.network_id == network_id]
         if not found:
             raise Invalid(
                 ATTENDANCE_HELD,
-                f"{entry.person_id} is not a member of any network on {roster.day}; "
+                f"{entry.person_id} is not on this network's list on {roster.day}; "
                 "write the person in with name, clinic and ydernummer",
             )
-        member = min(found, key=lambda m: m.network_id != network_id)
+        member = found[0]
         return CheckIn(
             line=line,
             person_id=member.person_id,
