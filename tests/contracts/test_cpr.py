@@ -29,7 +29,9 @@ from kn_contracts.topics import catalog
 from kn_servicekit.deadletter import letter_of
 from tests.finance.story import attendees, recorded
 
-SHAPES = ["0101901234", "010190-1234", "010190 1234", "01.01.90.1234", "01 01 90 1234"]
+SHAPES = ["0101901234", "010190-1234", "010190 1234", "01.01.90.1234", "01 01 90 1234",
+          "010190–1234", "010190—1234", "010190−1234", "010190 - 1234", "010190 – 1234",
+          "010190/1234", "010190 / 1234", "01/01/90-1234"]  # fmt: skip
 STAMP: dict[str, Any] = {"effective_date": dt.date(2025, 1, 1), "actor": "ekm",
                          "causation_id": "c", "correlation_id": "c"}  # fmt: skip
 
@@ -39,6 +41,15 @@ def test_every_shape_of_a_cpr_number_is_recognised_also_inside_text(shape: str) 
     assert looks_like_cpr(shape)
     assert looks_like_cpr(f"ring til {shape} i morgen")
     assert looks_like_cpr(f"cpr:{shape}")
+    assert looks_like_cpr(f"cpr{shape}")  # a label glued before it
+    assert suspicious(json.dumps({"note": f"cpr{shape}"}, ensure_ascii=False).encode())
+
+
+def test_a_label_glued_before_the_number_counts_but_a_hex_code_does_not() -> None:
+    for text in ("cpr010190-1234", "CPR0101901234", "cprnr0101901234", "nr010190 – 1234"):
+        assert looks_like_cpr(text), text
+    for text in ("abc0101901234", "F0101901234", "key 9f0101901234"):
+        assert not looks_like_cpr(text), text
 
 
 @pytest.mark.parametrize(
@@ -49,7 +60,9 @@ def test_every_shape_of_a_cpr_number_is_recognised_also_inside_text(shape: str) 
         "9570-0001234567",  # a registration and account number (no real day: 95/70)
         "3102901234",  # 31 February is no day
         "2025-03-12",
-        "abc0101901234",  # glued to letters: part of a code, not a number on its own
+        "abc0101901234",  # glued to hex letters: part of a code, not a number on its own
+        "0101901234abc",  # glued to letters after it
+        "010190 -- 1234",  # two dashes are no separator
     ],
 )
 def test_ydernumre_cvr_accounts_and_dates_are_not_cpr_numbers(value: str) -> None:
@@ -132,6 +145,13 @@ _PIECES = st.sampled_from(
         "０",
         "14 ",
         "240117",
+        "–",
+        " – ",
+        "/",
+        "−",
+        "r",
+        "€",
+        "ē",
     ]
 )
 _TEXT = st.lists(_PIECES, max_size=8).map("".join)
