@@ -190,6 +190,34 @@ async def test_a_supplier_invoice_registered_in_another_network_is_rejected_as_a
     found = await finance.invoice_until("esbjerg", "esb-1", "rejected")
     duplicate = [r for r in found["reasons"] if r["code"] == "duplicate"]
     assert "aalborg-oest/venue-0312" in duplicate[0]["text"]
+    assert found["earlier_copy"] == {"invoice": "aalborg-oest/venue-0312", "status": "waiting"}
+    first = await finance.get("/v1/networks/aalborg-oest/invoices/venue-0312")
+    assert first["later_copies"] == [{"invoice": "esbjerg/esb-1", "status": "rejected"}]
+
+
+async def test_a_copy_stays_rejected_when_its_first_is_rejected_and_says_ekm_may_approve_it(
+    finance: Finance,
+) -> None:
+    await worked_example(finance)
+    await finance.publish("membership", network("esbjerg", "Esbjerg"))
+    copy = invoice_body(
+        "esb-1", 8_100, network_id="esbjerg", supplier_invoice_number="F-venue-0312"
+    )
+    assert (await finance.post("/v1/invoices", copy)).status_code == 201
+    wrong = {"decision": "reject", "reason": "registered under the wrong network"}
+    answer = await finance.post("/v1/networks/aalborg-oest/invoices/venue-0312/override", wrong)
+    assert answer.status_code == 200, answer.text
+    assert answer.json()["later_copies"] == [{"invoice": "esbjerg/esb-1", "status": "rejected"}]
+    still = await finance.get("/v1/networks/esbjerg/invoices/esb-1")
+    assert still["status"] == "rejected"  # money moves across accounts only by EKM
+    assert still["earlier_copy"]["status"] == "rejected"
+    assert "EKM approves it with a reason" in still["earlier_copy"]["note"]
+    listed = await finance.get("/v1/networks/esbjerg/invoices")
+    assert listed["invoices"][0]["earlier_copy"] == still["earlier_copy"]
+    pay = {"decision": "approve", "reason": "the one to pay", "approved_amount": 747_600}
+    answer = await finance.post("/v1/networks/esbjerg/invoices/esb-1/override", pay)
+    assert (answer.status_code, answer.json()["status"]) == (200, "approved"), answer.text
+    assert answer.json()["approved"] == 747_600
 
 
 async def test_an_invoice_for_one_of_two_meetings_that_day_is_paid_only_when_it_names_it(

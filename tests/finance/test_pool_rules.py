@@ -229,3 +229,11 @@ def test_a_cancelled_meeting_on_the_same_day_leaves_the_held_one_named_by_the_da
     )
     found = decided(invoice("venue", "8100.00"), seen=seen)["venue"]
     assert (found.status, found.meeting_id, found.approved) == ("approved", "2025-03-12", 747_600)
+
+
+def test_a_second_copy_in_one_account_is_decided_on_its_own_once_the_first_is_rejected() -> None:
+    first = invoice("a", "3000.00", supplier_invoice_number="F-77")
+    second = invoice("b", "3000.00", supplier_invoice_number="F 77", **LATER)
+    assert codes(decided(first, second)["b"]) == ["duplicate"]
+    found = decided(first, second, override("a", "reject", reason="sent to the wrong network"))
+    assert (found["a"].status, found["b"].status, codes(found["b"])) == ("rejected", "approved", [])

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+from typing import cast
+
 import pytest
 
 from kn_web import danish
 from kn_web.rules import refusal, rule_text
-from kn_web.services import ServiceError
+from kn_web.services import ServiceError, Services
+from kn_web.session import Cookies
+from kn_web.web import Web
 
 
 def test_dates_read_as_danish_dates() -> None:
@@ -49,3 +54,19 @@ def test_a_refused_role_is_told_what_to_do() -> None:
     found = refusal(error)
     assert found.title == "Det må din rolle ikke"
     assert found.detail.startswith("this needs role ekm")
+
+
+def test_an_invoice_whose_first_copy_was_rejected_says_ekm_may_approve_it() -> None:
+    web = Web(cast(Services, None), cast(Cookies, SimpleNamespace(max_age=3600)))
+    row = {"invoice_id": "esb-1", "supplier_name": "Fysio Øst Lokaler ApS",
+           "supplier_invoice_number": "F-77", "cost_kind": "venue", "meeting_date": None,
+           "received_date": "2025-03-20", "due_date": "2025-04-10", "amount": 810000,
+           "status": "rejected", "overrides": [], "approved": 0, "not_covered": 810000,
+           "reasons": [{"code": "duplicate", "text": "received before as aalborg-oest/v"}],
+           "earlier_copy": {"invoice": "aalborg-oest/v", "status": "rejected"}}  # fmt: skip
+    table = web.templates.get_template("_fakturaer.html").module.invoice_table  # type: ignore[attr-defined]
+    html = str(table([row], "Fakturaer"))
+    assert "Den første kopi (aalborg-oest/v) er afvist siden" in html
+    assert "til EKM godkender den med en begrundelse" in html
+    row["earlier_copy"] = {"invoice": "aalborg-oest/v", "status": "approved"}
+    assert "Den første kopi" not in str(table([row], "Fakturaer"))

@@ -13,6 +13,7 @@ from kn_finance.domain import views
 from kn_finance.entrypoints import schemas as s
 from kn_finance.entrypoints.wiring import Ekm, Reader, Wired, Writer
 from kn_finance.handlers import commands
+from kn_finance.handlers.copies import Copies
 from kn_finance.handlers.streams import pool_book, rate_book
 from kn_rules.errors import INVOICE, NotFound
 from kn_rules.pool import NO_NETWORK
@@ -84,20 +85,29 @@ async def register(request: Request, body: s.InvoiceIn, actor: Ekm, wired: Wired
 async def invoices(network_id: str, actor: Reader, wired: Wired) -> dict[str, Any]:
     """Every invoice of the network, its status and every reason."""
     may_read(str(actor), network_id)
-    book = await pool_book(wired.store, account(network_id))
+    copies = Copies(wired.store)
+    book = await copies.book(account(network_id))
     return {
         "network_id": network_id,
-        "invoices": [views.invoice_view(i) for i in book.in_order_received()],
+        "invoices": [
+            await copies.view(account(network_id), i, views.invoice_view(i))
+            for i in book.in_order_received()
+        ],
     }
 
 
 @router.get(f"{NETWORK}/invoices/{{invoice_id}}")
-async def invoice(network_id: str, invoice_id: str, actor: Reader, wired: Wired) -> dict[str, Any]:
+async def invoice(
+    request: Request, network_id: str, invoice_id: str, actor: Reader, wired: Wired
+) -> dict[str, Any]:
+    """The invoice, its copy it was registered as a duplicate of and the copies of it."""
     may_read(str(actor), network_id)
-    found = (await pool_book(wired.store, account(network_id))).invoices.get(invoice_id)
+    copies = Copies(wired.store)
+    found = (await copies.book(account(network_id))).invoices.get(invoice_id)
     if found is None:
         raise NotFound(INVOICE, f"no invoice {invoice_id} of network {network_id}")
-    return views.invoice_view(found)
+    networks = await (await wired.inputs(request)).networks()
+    return await copies.view(account(network_id), found, views.invoice_view(found), networks)
 
 
 @router.post(f"{NETWORK}/invoices/{{invoice_id}}/override")

@@ -14,6 +14,7 @@ from typing import Any, Literal
 from kn_finance.domain import commands as rules
 from kn_finance.domain import views
 from kn_finance.handlers import settle
+from kn_finance.handlers.copies import Copies
 from kn_finance.handlers.settle import Inputs
 from kn_finance.handlers.streams import FEE_YEARS, pool_book, pool_of, rate_book, rates_of
 from kn_rules.decide import NEEDS_AMOUNT
@@ -71,8 +72,8 @@ async def register_invoice(
         lambda book: rules.register_invoice(book, invoice, scheme, cause, elsewhere),
     )
     await settle.settle_pool(store, inputs, network, scheme, decider(cause))
-    book = await pool_book(store, network)
-    return views.invoice_view(book.invoices[invoice["invoice_id"]])
+    kept = (await pool_book(store, network)).invoices[invoice["invoice_id"]]
+    return await Copies(store).view(network, kept, views.invoice_view(kept))
 
 
 async def notify_booking(
@@ -114,7 +115,10 @@ async def override_invoice(
             f"approved_amount is needed: invoice {invoice_id} has no held meeting with an "
             "attendance list to set the entitlement; give approved_amount in øre",
         )
-    return views.invoice_view(book.invoices[invoice_id])
+    found = book.invoices[invoice_id]
+    # the clerk sees the copies of it in other accounts, which stay as they are (copies.py)
+    networks = await inputs.networks()
+    return await Copies(store).view(network_id, found, views.invoice_view(found), networks)
 
 
 async def close_fee_year(

@@ -1,0 +1,91 @@
+"""One supplier invoice kept in two accounts (Pool payouts 7): what each copy's view says
+of the other.
+
+The copy registered second names the first (`duplicate_of`, found at registration under
+the append lock) and is rejected as a duplicate for as long as it names it, also when the
+first is rejected later: each network's decisions follow from its own account and inputs
+only (so the audit replays a network on its own), and money moves from one account's copy
+to another's only by an EKM clerk's decision. The views say when that decision is due: the
+second copy says its first is rejected now, and the first lists the copies that name it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from kn_finance.handlers.streams import pool_book
+from kn_rules.pool import NO_NETWORK, Invoice, PoolBook
+from kn_servicekit.eventstore import EventStore
+
+
+def status_of(invoice: Invoice | None) -> str:
+    if invoice is None:
+        return "unknown"
+    return invoice.decision.status if invoice.decision is not None else "received"
+
+
+def named(network_id: str | None, invoice_id: str) -> str:
+    """How a copy names another: `network/invoice id` (`_none/...`: it names no network)."""
+    return f"{network_id or NO_NETWORK}/{invoice_id}"
+
+
+class Copies:
+    """The pool books read for one answer, each once."""
+
+    def __init__(self, store: EventStore) -> None:
+        self._store = store
+        self._books: dict[str | None, PoolBook] = {}
+
+    async def book(self, network_id: str | None) -> PoolBook:
+        if network_id not in self._books:
+            self._books[network_id] = await pool_book(self._store, network_id)
+        return self._books[network_id]
+
+    async def earlier(self, invoice: Invoice) -> dict[str, Any] | None:
+        """The copy this one was registered as a duplicate of, and its status now."""
+        first = invoice.received.duplicate_of
+        if first is None:
+            return None
+        network, _, invoice_id = first.partition("/")
+        book = await self.book(None if network == NO_NETWORK else network)
+        status = status_of(book.invoices.get(invoice_id))
+        found: dict[str, Any] = {"invoice": first, "status": status}
+        if status == "rejected":
+            found["note"] = (
+                f"{first} is rejected now; this copy stays rejected as its duplicate until "
+                "EKM approves it with a reason, if it is the one to pay"
+            )
+        return found
+
+    async def later(
+        self, network_id: str | None, invoice_id: str, networks: Sequence[str]
+    ) -> list[dict[str, Any]]:
+        """The copies in other accounts registered as duplicates of this one."""
+        me = named(network_id, invoice_id)
+        found = []
+        for other in [*networks, None]:
+            if other == network_id:
+                continue
+            for copy in (await self.book(other)).in_order_received():
+                if copy.received.duplicate_of == me:
+                    found.append(
+                        {"invoice": named(other, copy.invoice_id), "status": status_of(copy)}
+                    )
+        return found
+
+    async def view(
+        self,
+        network_id: str | None,
+        invoice: Invoice,
+        base: dict[str, Any],
+        networks: Sequence[str] | None = None,
+    ) -> dict[str, Any]:
+        """An invoice's view with its earlier copy and (given the networks) its later ones."""
+        view = dict(base)
+        earlier = await self.earlier(invoice)
+        if earlier is not None:
+            view["earlier_copy"] = earlier
+        if networks is not None:
+            view["later_copies"] = await self.later(network_id, invoice.invoice_id, networks)
+        return view
