@@ -1,11 +1,17 @@
 """No CPR number in clear, anywhere (DOMAIN Coordinator 8; GDPR): one guard for every edge.
 
 A value looks like a CPR number when it holds ten digits DDMMYY and four more, the date a
-real day (in 19xx or 20xx). Between the groups one separator is allowed: a space, or a
-dash (any of ‐ ‑ ‒ – — ― −), a slash or a dot, with or without a space either side. It is
-not glued to digits, to letters after it, or to a hex letter (a-f) before it, so a UUID,
-a key id or a digest, a six-digit ydernummer, an eight-digit CVR or phone number, or money
-never do; a label glued before it still counts (`cpr0101901234`, `nr0101901234`).
+real day (in 19xx or 20xx). Between the groups one separator is allowed: a dash (also the
+typographic ones: ‐ ‑ ‒ – — ― −), a dot, or a space (also a no-break or thin space, as text
+pasted from Word or a PDF has). It is not glued to other letters or digits (so a UUID, a
+six-digit ydernummer, an eight-digit CVR or phone number, an invoice number such as
+INV250312-0042, or money never do), except to the label itself: `cpr0101901234`,
+`CPRnr0101901234`, `cpr-nr0101901234`.
+
+The shape applies on every read too (events decoded from Kafka and from a service's own
+store), so a wider one could refuse events a log already holds, admitted by the shape of
+their day: widen it only after scanning the logs. The shape of 2026-12-04 (the typographic
+dashes and spaces, the label) came before any production log.
 
 Every event refuses one in any string it holds, nested or not (kn_contracts.base.Event), so
 a new field cannot forget it; HTTP bodies and headers and inbound messages are checked by
@@ -45,9 +51,19 @@ class CprNumberRefused(Exception):
 # _real_day's): the ten digits of an account then rarely match, where each match cost a
 # call into Python (an invoice's quick look: 6.0 -> 5.2 µs)
 _DASHES = "\u2010\u2011\u2012\u2013\u2014\u2015\u2212"  # hyphens, en and em dash, minus
-_SEP = f"(?: ?[-./{_DASHES}] ?| )?"
+_SPACES = "\u00a0\u2009\u202f"  # no-break, thin and narrow no-break space
+_SEP = f"[-. {_DASHES}{_SPACES}]?"
+_LABELS = ("cpr", "cprnr", "cpr-nr", "cpr.nr")  # glued before the number, in any case
+
+
+def _either_case(label: str) -> str:
+    return "".join(f"[{c.lower()}{c.upper()}]" if c.isalpha() else re.escape(c) for c in label)
+
+
+_BEFORE = "|".join([r"(?<![0-9A-Za-z])", *(f"(?<={_either_case(x)})" for x in _LABELS)])
+_LONGEST_LABEL = max(map(len, _LABELS))
 _SHAPE = re.compile(
-    rf"(?<![0-9A-Fa-f])(0[1-9]|[12]\d|3[01]){_SEP}(0[1-9]|1[0-2]){_SEP}(\d{{2}}){_SEP}\d{{4}}"
+    rf"(?:{_BEFORE})(0[1-9]|[12]\d|3[01]){_SEP}(0[1-9]|1[0-2]){_SEP}(\d{{2}}){_SEP}\d{{4}}"
     r"(?![0-9A-Za-z])",
     re.ASCII,  # the quick look (`suspicious`) counts ASCII digits; so does the shape
 )
@@ -68,9 +84,9 @@ def _real_day(found: re.Match[str]) -> bool:
     return False
 
 
-# every byte a separator may hold: the ASCII ones and each byte of the dashes' UTF-8 (those
-# bytes are in other characters too: a run then is looked at by the shape, never missed)
-_SEPARATORS = bytes(sorted(set(b"-./ " + _DASHES.encode())))
+# every byte a separator may hold: the ASCII ones and each byte of the dashes' and spaces'
+# UTF-8 (those bytes are in other characters too: such a run is looked at, never missed)
+_SEPARATORS = bytes(sorted(set(b"-. " + (_DASHES + _SPACES).encode())))
 _TEN = b"0" * 10
 # an ASCII digit or a separator becomes "0", any other byte "x": where ten digits may run
 # together is then a substring search
@@ -119,9 +135,11 @@ def look(raw: bytes | str, dense: bool = False) -> tuple[bool, bool]:
         end = len(runs) if end < 0 else end
         digits = len(data[start:end].translate(None, _SEPARATORS))
         # the run with the characters either side, which decide the shape's boundaries
+        # (before it, as many as the longest label has)
         if digits >= 10:
             found = True
-            if looks_like_cpr(data[max(start - 1, 0) : end + 1].decode(errors="replace")):
+            window = data[max(start - _LONGEST_LABEL, 0) : end + 1]
+            if looks_like_cpr(window.decode(errors="replace")):
                 return True, True
         start = runs.find(_TEN, end)
     return False, found
