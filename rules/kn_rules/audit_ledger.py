@@ -39,7 +39,7 @@ PAID: Final = "paid"  # thing, amount
 CLOSED: Final = "closed"  # year, day (a fee year's close)
 EVENT: Final = "event"  # an event the rules take whole
 
-_WHOLE = (fi.InvoiceReceived, fi.InvoiceOverridden, *COORDINATOR_ACTS)  # and rate tables
+_WHOLE = (fi.InvoiceReceived, fi.InvoiceOverridden, fi.InvoiceMeetingNamed, *COORDINATOR_ACTS)
 _PAYOUTS = (po.PoolPayoutApproved, po.CoordinatorFeeDue, po.PayoutAdjusted)
 
 
@@ -169,8 +169,9 @@ class Ledger:
         if isinstance(event, fi.RateTablePublished):
             if event.scheme == self.scheme.scheme:
                 self.rates.apply(event)
-        elif isinstance(event, fi.InvoiceReceived | fi.InvoiceOverridden):
-            # an override of an invoice this replay never received is finance's to explain
+        elif isinstance(event, fi.InvoiceReceived | fi.InvoiceOverridden | fi.InvoiceMeetingNamed):
+            # an override (or a named meeting) of an invoice this replay never received is
+            # finance's to explain
             book = self.pools.setdefault(event.network_id, PoolBook())
             if isinstance(event, fi.InvoiceReceived) or event.invoice_id in book.invoices:
                 book.apply(event)

@@ -91,7 +91,8 @@ def check(
             f"{invoice.supplier_invoice_number} was received before as "
             f"{first or invoice.duplicate_of}",
         )
-    year = (invoice.meeting_date or invoice.received_date).year
+    # the rates of the meeting's year (rule 3): a named meeting may have moved from the date
+    year = (found.meeting.date if found.meeting else invoice.meeting_date or received).year
     found.rates = rates.find(year)
     if found.rates is None:
         found.wait("no_rate_table", f"no rate table for {year}", rule=RULE_5)
@@ -116,15 +117,13 @@ def _meeting(invoice: InvoiceReceived, inputs: NetworkInputs, found: Checked) ->
     if invoice.network_id is None or inputs.name is None:
         return
     when = day_text(invoice.meeting_date)
-    on_day = inputs.meetings_on(invoice.meeting_date)
-    if invoice.meeting_id is not None:
-        on_day = tuple(m for m in on_day if m.meeting_id == invoice.meeting_id)
+    if invoice.meeting_id is not None:  # named at registration, or by EKM since
+        on_day = tuple(m for m in inputs.meetings if m.meeting_id == invoice.meeting_id)
         if not on_day:
-            found.reject(
-                "no_meeting",
-                f"{invoice.network_id} has no meeting {invoice.meeting_id} on {when}",
-            )
+            found.reject("no_meeting", f"{invoice.network_id} has no meeting {invoice.meeting_id}")
             return
+    else:
+        on_day = inputs.meetings_on(invoice.meeting_date)
     if not on_day:
         found.reject("no_meeting", f"{invoice.network_id} has no meeting on {when}")
         return
@@ -135,12 +134,13 @@ def _meeting(invoice: InvoiceReceived, inputs: NetworkInputs, found: Checked) ->
         found.reject(
             "meeting_ambiguous",
             f"{invoice.network_id} has {len(not_cancelled)} meetings on {when} "
-            f"({', '.join(not_cancelled)}): register the invoice again under a new "
-            "invoice_id with the meeting_id of the one it is for",
+            f"({', '.join(not_cancelled)}): EKM names the one it is for (POST "
+            f"/v1/networks/{invoice.network_id}/invoices/{invoice.invoice_id}/meeting)",
         )
         return
     meeting = on_day[0]
     found.meeting = meeting
+    when = day_text(meeting.date)
     if meeting.status == "cancelled":
         found.reject("meeting_cancelled", f"the meeting on {when} was cancelled")
     elif meeting.status != "held":

@@ -68,7 +68,7 @@ def decide(book: PoolBook, inputs: NetworkInputs, rates: RateBook, scheme: Schem
     earlier: dict[str, list[InvoiceReceived]] = {}
     outcomes = []
     for invoice in book.in_order_received():
-        checked = check(invoice.received, inputs, rates, scheme, earlier)
+        checked = check(invoice.as_checked, inputs, rates, scheme, earlier)
         outcome = _outcome(invoice, checked, scheme, used)
         if outcome.status != "rejected":
             earlier.setdefault(number_key(invoice.received), []).append(invoice.received)

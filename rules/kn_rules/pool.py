@@ -13,6 +13,7 @@ from kn_contracts.base import Event
 from kn_contracts.events.finance import (
     BookingNotified,
     InvoiceDecided,
+    InvoiceMeetingNamed,
     InvoiceOverridden,
     InvoiceReceived,
 )
@@ -38,6 +39,7 @@ class Invoice:
     received: InvoiceReceived
     order: int  # position among the account's invoices, as registered
     overrides: list[InvoiceOverridden] = field(default_factory=list)
+    named: InvoiceMeetingNamed | None = None  # the meeting EKM named, the latest
     decision: InvoiceDecided | None = None
     decisions: int = 0  # how many times it was decided
     payouts: int = 0  # how many payout events it has (its payout revision)
@@ -46,6 +48,13 @@ class Invoice:
     @property
     def invoice_id(self) -> str:
         return self.received.invoice_id
+
+    @property
+    def as_checked(self) -> InvoiceReceived:
+        """The invoice the checks read: with the meeting EKM named, if it named one."""
+        if self.named is None:
+            return self.received
+        return self.received.model_copy(update={"meeting_id": self.named.meeting_id})
 
     @property
     def override(self) -> InvoiceOverridden | None:
@@ -69,6 +78,8 @@ class PoolBook:
             self.bookings[event.booking_id] = event
         elif isinstance(event, InvoiceOverridden):
             self.invoices[event.invoice_id].overrides.append(event)
+        elif isinstance(event, InvoiceMeetingNamed):
+            self.invoices[event.invoice_id].named = event
         elif isinstance(event, InvoiceDecided):
             invoice = self.invoices[event.invoice_id]
             invoice.decision = event

@@ -13,7 +13,7 @@ import pytest
 
 from kn_contracts import catalog as catalog_module
 from kn_contracts.base import Event
-from kn_contracts.events.finance import InvoiceDecided
+from kn_contracts.events.finance import InvoiceDecided, InvoiceMeetingNamed
 from kn_contracts.events.payouts import PoolPayoutApproved
 from kn_deploy.audit_fold import write_figures
 from kn_deploy.audit_spill import BUCKET_FACTS, MAX_BUCKETS, Spill, bucket_count
@@ -216,3 +216,21 @@ def test_each_folder_gets_as_many_buckets_so_none_folds_the_last_alone(
     facts: int, folders: int, buckets: int
 ) -> None:
     assert bucket_count(facts, folders) == buckets
+
+
+def test_the_audit_decides_an_invoice_against_the_meeting_ekm_named_as_finance_does() -> None:
+    evening = "2025-03-12-2"
+    facts = sources()
+    facts["meetings"] += [
+        scheduled("2025-03-12").model_copy(update={"meeting_id": evening}),
+        held().model_copy(update={"meeting_id": evening}),
+        recorded(owners=3).model_copy(update={"meeting_id": evening}),
+    ]
+    before = figures(folded(*facts.values()), AS_OF)["networks"]["aalborg-oest"]["2025"]
+    assert before["invoices"]["venue"]["reasons"] == ["meeting_ambiguous"]
+    named = InvoiceMeetingNamed(**stamp(dt.date(2025, 4, 1)), invoice_id="venue",
+                                network_id="aalborg-oest", meeting_id=evening,
+                                reason="for the evening")  # fmt: skip
+    ledger = folded(*facts.values(), [named])
+    venue = figures(ledger, AS_OF)["networks"]["aalborg-oest"]["2025"]["invoices"]["venue"]
+    assert (venue["status"], venue["counted"], venue["approved"]) == ("approved", 3, 160_200)

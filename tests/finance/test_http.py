@@ -239,7 +239,24 @@ async def test_an_invoice_for_one_of_two_meetings_that_day_is_paid_only_when_it_
     assert (await finance.post("/v1/invoices", invoice_body("by-date", 1_602))).status_code == 201
     found = await finance.invoice_until(NETWORK, "by-date", "rejected")
     assert [r["code"] for r in found["reasons"]] == ["meeting_ambiguous"]
-    named = invoice_body("by-id", 1_602, meeting_id=evening, supplier_invoice_number="F-by-date")
+    listed = (await finance.get(f"/v1/networks/{NETWORK}/invoices"))["invoices"]
+    assert [c["meeting_id"] for c in listed[0]["meeting_choices"]] == [MARCH, evening]
+    path = f"/v1/networks/{NETWORK}/invoices/by-date/meeting"
+    typo = await finance.post(path, {"meeting_id": "2025-03-13", "reason": "typo"})
+    refused(
+        typo, 422, f"finance knows no meeting 2025-03-13 of {NETWORK}; its meetings: 2025-03-12"
+    )
+    coordinator = await finance.post(path, {"meeting_id": evening, "reason": "it is"}, AALBORG)
+    refused(coordinator, 403, "role ekm")
+    naming = {"meeting_id": evening, "reason": "the venue's invoice is for the evening meeting"}
+    answer = await finance.post(path, naming)
+    assert answer.status_code == 200, answer.text
+    paid = answer.json()
+    assert (paid["status"], paid["meeting_id"], paid["counted"]) == ("approved", evening, 3)
+    assert (paid["approved"], paid["named_meeting_id"]) == (160_200, evening)
+    assert paid["meeting_named_by_ekm"] == naming
+    named = invoice_body("by-id", 1_602, meeting_id=evening, supplier_invoice_number="F-by-id")
     assert (await finance.post("/v1/invoices", named)).status_code == 201
-    paid = await finance.invoice_until(NETWORK, "by-id", "approved")
-    assert (paid["meeting_id"], paid["counted"], paid["approved"]) == (evening, 3, 160_200)
+    also = await finance.invoice_until(NETWORK, "by-id", "approved")
+    assert (also["meeting_id"], also["approved"]) == (evening, 0)  # the evening's 3 x 534 kr
+    assert also["not_covered"] == 160_200  # are used by the first

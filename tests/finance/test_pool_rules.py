@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from kn_contracts.events.finance import Payee
+from kn_contracts.events.finance import InvoiceMeetingNamed, Payee
 from kn_finance.domain.commands import register_invoice
 from kn_rules.decide import Outcome, decide
 from kn_rules.errors import Invalid
@@ -22,6 +22,7 @@ from tests.finance.facts import (
     invoice,
     override,
     rates,
+    stamp,
 )
 
 LATER = {"received": dt.date(2025, 3, 22), "due_date": dt.date(2025, 4, 30)}
@@ -206,7 +207,10 @@ def test_an_invoice_naming_only_a_date_with_two_meetings_is_rejected_saying_whic
     assert (found.status, found.approved, found.meeting_id) == ("rejected", 0, None)
     assert codes(found) == ["meeting_ambiguous"]
     assert "2 meetings on 2025-03-12 (2025-03-12, 2025-03-12-2)" in found.reasons[0].text
-    assert "with the meeting_id of the one it is for" in found.reasons[0].text
+    assert (
+        "EKM names the one it is for (POST /v1/networks/aalborg-oest/invoices/venue/meeting)"
+        in (found.reasons[0].text)
+    )
 
 
 def test_an_invoice_naming_its_meeting_draws_on_that_meetings_entitlement_only() -> None:
@@ -216,9 +220,34 @@ def test_an_invoice_naming_its_meeting_draws_on_that_meetings_entitlement_only()
     assert (evening.entitlement, evening.approved) == (3 * 53_400, 160_200)
     morning = decided(invoice("m", "8100.00", meeting_id="2025-03-12"), seen=seen)["m"]
     assert (morning.meeting_id, morning.counted, morning.approved) == ("2025-03-12", 14, 747_600)
-    elsewhere = decided(invoice("x", "100.00", meeting_id="2025-06-11"), seen=seen)["x"]
-    assert codes(elsewhere) == ["no_meeting"]
-    assert "has no meeting 2025-06-11 on 2025-03-12" in elsewhere.reasons[0].text
+    unknown = decided(invoice("x", "100.00", meeting_id="2025-13-01"), seen=seen)["x"]
+    assert codes(unknown) == ["no_meeting"]
+    assert unknown.reasons[0].text == "aalborg-oest has no meeting 2025-13-01"
+
+
+def test_ekm_naming_the_meeting_of_an_ambiguous_invoice_decides_it_against_that_meeting() -> None:
+    seen = _two_held_on_march_12()
+    named = InvoiceMeetingNamed(
+        **stamp(dt.date(2025, 4, 1)),
+        invoice_id="venue",
+        network_id="aalborg-oest",
+        meeting_id="2025-03-12-2",
+        reason="the venue's invoice is for the evening meeting",
+    )
+    found = decided(invoice("venue", "1602.00"), named, seen=seen)["venue"]
+    assert (found.status, found.meeting_id, found.counted) == ("approved", "2025-03-12-2", 3)
+    assert (found.approved, codes(found)) == (160_200, [])
+
+
+def test_an_invoice_naming_a_meeting_that_moved_is_decided_against_it_on_its_new_day() -> None:
+    base = inputs()
+    moved = MeetingFact("2025-03-12", dt.date(2025, 3, 19), "held")
+    seen = NetworkInputs(base.network_id, base.name, (moved, *base.meetings[1:]), base.lists,
+                         base.roles)  # fmt: skip
+    by_date = decided(invoice("venue", "8100.00"), seen=seen)["venue"]
+    assert codes(by_date) == ["no_meeting"]
+    by_id = decided(invoice("venue", "8100.00", meeting_id="2025-03-12"), seen=seen)["venue"]
+    assert (by_id.status, by_id.meeting_id, by_id.approved) == ("approved", "2025-03-12", 747_600)
 
 
 def test_a_cancelled_meeting_on_the_same_day_leaves_the_held_one_named_by_the_date() -> None:

@@ -9,6 +9,7 @@ from decimal import Decimal
 from kn_contracts.events import finance as fi
 from kn_contracts.events import payouts as po
 from kn_contracts.money import ore
+from kn_reporting.domain.facts import COMMON_FACTS, NETWORK_FACTS
 from kn_reporting.domain.policy import Policy
 from tests.reporting import example as ex
 from tests.reporting.fold import figures_of
@@ -154,3 +155,9 @@ def test_a_closed_year_waits_for_finances_payouts_before_its_fee_is_due() -> Non
         0,
         "2025 is closed: no months to pay",
     )
+
+
+def test_reporting_keeps_every_finance_fact_but_bookings_so_its_audit_is_the_audits() -> None:
+    kept = set(NETWORK_FACTS) | set(COMMON_FACTS)
+    assert set(fi.FINANCE_EVENT_TYPES) - kept == {fi.BookingNotified}  # bookings move no money
+    assert set(po.PAYOUT_EVENT_TYPES) <= kept

@@ -3,6 +3,7 @@ Idempotency-Key, and refusals told in Danish (the services are an httpx MockTran
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -203,3 +204,38 @@ def test_every_form_that_posts_carries_the_csrf_token() -> None:
             if "ui.form_fields()" not in form and 'name="csrf"' not in form:
                 missing.append(f"{template.name}: {form[:80]}")
     assert missing == []
+
+
+def test_ekm_names_the_meeting_of_an_invoice_whose_date_two_meetings_share(
+    client: TestClient, services: Services
+) -> None:
+    ACTORS["ekm-token"] = {"actor": "ekm", "role": "ekm", "coordinates": []}
+    networks = [{"network_id": "aalborg-oest", "name": "Aalborg Øst"}]
+    choices = [{"meeting_id": m, "date": "2025-03-12", "status": "held"}
+               for m in ("2025-03-12", "2025-03-12-2")]  # fmt: skip
+    row = {"invoice_id": "by-date", "supplier_name": "Fysio Øst Lokaler ApS",
+           "supplier_invoice_number": "F-77", "cost_kind": "venue", "meeting_date": "2025-03-12",
+           "received_date": "2025-03-20", "due_date": "2025-04-10", "amount": 160200,
+           "status": "rejected", "overrides": [], "approved": 0, "not_covered": 160200,
+           "reasons": [{"code": "meeting_ambiguous", "text": "two meetings"}],
+           "meeting_choices": choices}  # fmt: skip
+    services.answers["GET", "/v1/networks"] = lambda _: httpx.Response(200, json=networks)
+    services.answers["GET", "/v1/networks/aalborg-oest/invoices"] = lambda _: httpx.Response(
+        200, json={"network_id": "aalborg-oest", "invoices": [row]}
+    )
+    path = "/v1/networks/aalborg-oest/invoices/by-date/meeting"
+    services.answers["POST", path] = lambda _: httpx.Response(200, json=row)
+    try:
+        sign_in(client, "ekm-token")
+        page = client.get("/ekm/fakturaer?netvaerk=aalborg-oest")
+        assert "Netværket har flere møder den dag: EKM angiver, hvilket møde" in page.text
+        assert 'value="2025-03-12-2" required> <label for="m-1-2"' in page.text
+        form = {"csrf": csrf_of(client, "/ekm/fakturaer?netvaerk=aalborg-oest"),
+                "moede": "2025-03-12-2", "begrundelse": "aftenmødets lokale"}  # fmt: skip
+        told = client.post("/ekm/fakturaer/aalborg-oest/by-date/moede", data=form)
+        assert "Fakturaen by-date gælder nu mødet 2025-03-12-2" in told.text
+    finally:
+        del ACTORS["ekm-token"]
+    [sent] = [r for r in services.seen if r.method == "POST" and r.url.path == path]
+    assert json.loads(sent.content) == {"meeting_id": "2025-03-12-2",
+                                        "reason": "aftenmødets lokale"}  # fmt: skip

@@ -59,8 +59,8 @@ INVOICE_REASON = {
     "network_unknown": "Netværket kendes ikke",
     "meeting_date_missing": "Fakturaen nævner ingen mødedato",
     "no_meeting": "Netværket har intet møde den dag",
-    "meeting_ambiguous": "Netværket har flere møder den dag: registrér fakturaen igen med "
-    "mødets id",
+    "meeting_ambiguous": "Netværket har flere møder den dag: EKM angiver, hvilket møde "
+    "fakturaen gælder",
     "meeting_cancelled": "Mødet blev aflyst",
     "meeting_not_held": "Mødet er ikke afholdt endnu",
     "no_attendance_list": "Mødets deltagerliste er ikke sendt endnu",

@@ -252,6 +252,17 @@ class InvoiceOverridden(FinanceEvent):
     approved_amount: Ore | None = None
 
 
+class InvoiceMeetingNamed(FinanceEvent):
+    """An EKM clerk named the meeting an invoice is for, with a reason (Pool payouts 3: the
+    meeting it names), where its date alone does not tell: two meetings that day, or the
+    meeting moved. The checks use this meeting from then on; a later one replaces it."""
+
+    invoice_id: Identifier
+    network_id: Identifier | None
+    meeting_id: Identifier
+    reason: Text
+
+
 class CoordinatorFeeYearClosed(FinanceEvent):
     """EKM closed a year for the coordinator fee (Pool payouts 9): each payee's amount
     becomes a CoordinatorFeeDue; later changes are adjustments."""
@@ -265,5 +276,6 @@ FINANCE_EVENT_TYPES: tuple[type[Event], ...] = (
     InvoiceReceived,
     InvoiceDecided,
     InvoiceOverridden,
+    InvoiceMeetingNamed,
     CoordinatorFeeYearClosed,
 )

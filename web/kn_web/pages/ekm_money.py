@@ -45,6 +45,19 @@ async def override(request: Request, network_id: str, invoice_id: str) -> Respon
     return await web(request).act(request, f"/ekm/fakturaer?netvaerk={network_id}", work)
 
 
+@router.post("/ekm/fakturaer/{network_id}/{invoice_id}/moede")
+async def name_meeting(request: Request, network_id: str, invoice_id: str) -> Response:
+    """EKM names the meeting of an invoice whose date two meetings share (Pool payouts 3)."""
+
+    async def work(sent: Posted) -> str:
+        body = {"meeting_id": sent.text("moede"), "reason": sent.text("begrundelse")}
+        path = f"/v1/networks/{network_id}/invoices/{invoice_id}/meeting"
+        await web(request).services.post("finance", path, sent.session.token, body, sent.key)
+        return f"Fakturaen {invoice_id} gælder nu mødet {body['meeting_id']}"
+
+    return await web(request).act(request, f"/ekm/fakturaer?netvaerk={network_id}", work)
+
+
 @router.get("/ekm/takster")
 async def rates(request: Request, aar: str | None = None) -> Response:
     session = signed_in(request)

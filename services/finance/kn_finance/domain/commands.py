@@ -12,6 +12,7 @@ from kn_contracts.events.finance import (
     Basis,
     BookingNotified,
     CoordinatorFeeYearClosed,
+    InvoiceMeetingNamed,
     InvoiceOverridden,
     InvoiceReceived,
     RateAmounts,
@@ -21,6 +22,7 @@ from kn_contracts.events.meetings import AttendeeCategory
 from kn_finance.domain.fee import FeeYears
 from kn_rules.checks import same_supplier_invoice
 from kn_rules.errors import CHECKS, CLOSE, INVOICE, RATES, Conflict, Invalid, NotFound
+from kn_rules.inputs import MeetingFact
 from kn_rules.pool import NO_NETWORK, PoolBook
 from kn_rules.rates import RateBook
 from kn_rules.scheme import Scheme
@@ -195,6 +197,45 @@ def override_invoice(
             decision=decision,
             reason=reason,
             approved_amount=amount,
+        )
+    ]
+
+
+def name_meeting(
+    book: PoolBook,
+    invoice_id: str,
+    meeting_id: str,
+    reason: str,
+    meetings: Sequence[MeetingFact],
+    cause: Cause,
+) -> list[InvoiceMeetingNamed]:
+    """EKM names the meeting an invoice is for, with a reason (Pool payouts 3): where two
+    meetings share its date, or its meeting moved. Only a meeting finance knows of the
+    invoice's network; the checks then decide the invoice against it."""
+    _ekm(cause, "names an invoice's meeting")
+    invoice = book.invoices.get(invoice_id)
+    if invoice is None:
+        raise NotFound(CHECKS, f"no invoice {invoice_id} in this network's account")
+    network = invoice.received.network_id
+    if network is None:
+        raise Invalid(
+            INVOICE,
+            f"invoice {invoice_id} names no network, so it has no meeting to name; "
+            "register it again with the network",
+        )
+    if meeting_id not in {m.meeting_id for m in meetings}:
+        known = ", ".join(f"{m.meeting_id} ({m.date.isoformat()})" for m in meetings) or "none"
+        raise Invalid(
+            INVOICE,
+            f"finance knows no meeting {meeting_id} of {network}; its meetings: {known}",
+        )
+    return [
+        InvoiceMeetingNamed(
+            **cause.stamp(cause.today),
+            invoice_id=invoice_id,
+            network_id=network,
+            meeting_id=meeting_id,
+            reason=reason,
         )
     ]
 

@@ -30,10 +30,17 @@ def invoice_view(invoice: Invoice) -> dict[str, Any]:
         "received_date": received.received_date.isoformat(),
         "due_date": received.due_date.isoformat(),
         "meeting_date": received.meeting_date.isoformat() if received.meeting_date else None,
+        # the meeting the invoice names by id (at registration, or EKM's since), if any
+        "named_meeting_id": invoice.as_checked.meeting_id,
         "status": decision.status if decision else "received",
         "paid": invoice.paid,
         "overrides": [{"decision": o.decision, "reason": o.reason} for o in invoice.overrides],
     }
+    if invoice.named is not None:
+        view["meeting_named_by_ekm"] = {
+            "meeting_id": invoice.named.meeting_id,
+            "reason": invoice.named.reason,
+        }
     if decision is not None:
         view |= decision.model_dump(
             mode="json",
@@ -55,6 +62,21 @@ def invoice_view(invoice: Invoice) -> dict[str, Any]:
         view["approved_text"] = kroner_text(decision.approved)
         view["not_covered_text"] = kroner_text(decision.not_covered)
     return view
+
+
+def meeting_choices(view: dict[str, Any], inputs: NetworkInputs) -> dict[str, Any]:
+    """An invoice rejected because two meetings share its date, with those meetings: what
+    EKM chooses from when it names the meeting (Pool payouts 3)."""
+    if not any(r.get("code") == "meeting_ambiguous" for r in view.get("reasons", [])):
+        return view
+    day = dt.date.fromisoformat(view["meeting_date"])
+    return view | {
+        "meeting_choices": [
+            {"meeting_id": m.meeting_id, "date": m.date.isoformat(), "status": m.status}
+            for m in inputs.meetings_on(day)
+            if m.status != "cancelled"
+        ]
+    }
 
 
 def entitlement(

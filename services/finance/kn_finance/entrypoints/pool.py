@@ -82,15 +82,21 @@ async def register(request: Request, body: s.InvoiceIn, actor: Ekm, wired: Wired
 
 
 @router.get(f"{NETWORK}/invoices")
-async def invoices(network_id: str, actor: Reader, wired: Wired) -> dict[str, Any]:
-    """Every invoice of the network, its status and every reason."""
+async def invoices(
+    request: Request, network_id: str, actor: Reader, wired: Wired
+) -> dict[str, Any]:
+    """Every invoice of the network, its status and every reason (and the meetings to
+    choose from where two share an invoice's date)."""
     may_read(str(actor), network_id)
     copies = Copies(wired.store)
     book = await copies.book(account(network_id))
+    seen = await (await wired.inputs(request)).network(account(network_id))
     return {
         "network_id": network_id,
         "invoices": [
-            await copies.view(account(network_id), i, views.invoice_view(i))
+            views.meeting_choices(
+                await copies.view(account(network_id), i, views.invoice_view(i)), seen
+            )
             for i in book.in_order_received()
         ],
     }
@@ -130,6 +136,36 @@ async def override(
             body.decision,
             body.reason,
             body.approved_amount,
+            cause,
+        ),
+        clock=wired.clock,
+    )
+
+
+@router.post(f"{NETWORK}/invoices/{{invoice_id}}/meeting")
+async def name_meeting(
+    request: Request,
+    network_id: str,
+    invoice_id: str,
+    body: s.MeetingNamedIn,
+    actor: Ekm,
+    wired: Wired,
+) -> JSONResponse:
+    """EKM names the meeting an invoice is for: two meetings share its date, or it moved."""
+    inputs = await wired.inputs(request)
+    return await run_command(
+        request,
+        actor,
+        wired.store,
+        body,
+        lambda st, cause: commands.name_meeting(
+            st,
+            inputs,
+            wired.scheme,
+            account(network_id),
+            invoice_id,
+            body.meeting_id,
+            body.reason,
             cause,
         ),
         clock=wired.clock,

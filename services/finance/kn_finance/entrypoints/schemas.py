@@ -78,6 +78,13 @@ class BookingIn(Body):
     note: str | None = Field(None, max_length=500)
 
 
+class MeetingNamedIn(Body):
+    """The meeting EKM names for an invoice, with a reason (Pool payouts 3)."""
+
+    meeting_id: Identifier
+    reason: str = Field(min_length=3, max_length=500)
+
+
 class OverrideIn(Body):
     """EKM's decision on an invoice, with a reason (Pool payouts 7)."""
 

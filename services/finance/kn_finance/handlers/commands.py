@@ -121,6 +121,29 @@ async def override_invoice(
     return await Copies(store).view(network_id, found, views.invoice_view(found), networks)
 
 
+async def name_meeting(
+    store: EventStore,
+    inputs: Inputs,
+    scheme: Scheme,
+    network_id: str | None,
+    invoice_id: str,
+    meeting_id: str,
+    reason: str,
+    cause: Cause,
+) -> dict[str, Any]:
+    """EKM names an invoice's meeting, and the network's invoices are decided again."""
+    await store.lock_for_append()
+    meetings = (await inputs.network(network_id)).meetings
+    await decide_and_append(
+        store,
+        pool_of(network_id),
+        lambda book: rules.name_meeting(book, invoice_id, meeting_id, reason, meetings, cause),
+    )
+    await settle.settle_pool(store, inputs, network_id, scheme, decider(cause))
+    found = (await pool_book(store, network_id)).invoices[invoice_id]
+    return await Copies(store).view(network_id, found, views.invoice_view(found))
+
+
 async def close_fee_year(
     store: EventStore, inputs: Inputs, year: int, scheme: Scheme, cause: Cause
 ) -> dict[str, Any]:

@@ -47,6 +47,7 @@ NETWORK_FACTS: tuple[type[Event], ...] = (
     fi.InvoiceReceived,
     fi.InvoiceDecided,
     fi.InvoiceOverridden,
+    fi.InvoiceMeetingNamed,
     po.PoolPayoutApproved,
     po.CoordinatorFeeDue,
     po.PayoutAdjusted,
