@@ -123,3 +123,20 @@ async def test_a_membership_fact_dated_after_the_meeting_revises_nothing(
     [only] = await revisions(service, 1)
     assert only.causation_id == "membership-ida-left-on-the-day"
     assert [a.category for a in only.attendees] == ["guest", "member_owner", "guest"]
+
+
+async def test_a_late_join_elsewhere_revises_the_list_without_naming_that_member_or_network(
+    service: Running,
+) -> None:
+    await sent_list(service)
+    nora = joined("p-nora", "Nora Friis", "444444", JANUARY_1, network="esbjerg")
+    await service.publish_membership(nora, event_id="membership-nora-joined-esbjerg")
+    [second] = await revisions(service, 1)
+    assert second.reason == (
+        "Meetings 10: membership reported late that a member of another network joined that "
+        "network from 2025-01-01 (ydernummer 444444; membership event "
+        "membership-nora-joined-esbjerg)"
+    )
+    assert [a.category for a in second.attendees] == [
+        "member_owner", "member_owner", "other_network_owner",
+    ]  # fmt: skip

@@ -131,8 +131,8 @@ class AttendanceRevisions:
         for row in touched:
             network_id, meeting_id = row["network_id"], row["meeting_id"]
             lines = [dict(r) for r in await conn.fetch(_LINES_OF, network_id, meeting_id)]
-            name = _namer(view, lines, row["meeting_date"], (envelope.id, _as_fact(fact)),
-                          fact.correlation_id, envelope)  # fmt: skip
+            name = _namer(view, network_id, lines, row["meeting_date"],
+                          (envelope.id, _as_fact(fact)), fact.correlation_id, envelope)  # fmt: skip
             key = f"{envelope.source}#{envelope.id}@{network_id}/{meeting_id}"
             await revise_list(store, view, network_id, meeting_id, name, key, seq)
 
@@ -155,13 +155,15 @@ class AttendanceRevisions:
             return
         envelope = delivery.envelope
         rows = [{"person_id": a.person_id, "ydernummer": a.ydernummer} for a in lines]
-        name = _namer(view, rows, sent.meeting_date, newest, sent.correlation_id, envelope)
+        name = _namer(view, sent.network_id, rows, sent.meeting_date, newest,
+                      sent.correlation_id, envelope)  # fmt: skip
         key = f"{envelope.source}#{envelope.id}@{sent.network_id}/{sent.meeting_id}"
         await revise_list(store, view, sent.network_id, sent.meeting_id, name, key)
 
 
 def _namer(
     view: PostgresMembershipDirectory,
+    network_id: str,
     lines: Sequence[Mapping[str, str | None]],
     meeting_date: dt.date,
     fallback: tuple[str, MembershipFact],
@@ -178,7 +180,7 @@ def _namer(
         newest = await view.newest_fact(persons, ydernumre, meeting_date, up_to_seq)
         event_id, fact = newest or fallback
         cause = Cause(SYSTEM, event_id, correlation_id, copenhagen_date(envelope.time))
-        return cause, _reason(fact, event_id)
+        return cause, _reason(fact, event_id, network_id)
 
     return name
 
@@ -221,9 +223,14 @@ def _as_fact(event: Fact) -> MembershipFact:
     )
 
 
-def _reason(fact: MembershipFact, event_id: str) -> str:
-    """What changed, in words: who, which network, from when, and the membership event."""
-    who = fact.person_id  # no name in a reason: it would stay in clear (issue 15)
+def _reason(fact: MembershipFact, event_id: str, network_id: str) -> str:
+    """What changed, in words: who, which network, from when, and the membership event. The
+    list's coordinator reads it: a member of another network is neither named by id nor by
+    network (issue 15), only by the ydernummer the list holds."""
+    if fact.network_id == network_id:
+        who, where = fact.person_id, network_id  # no name: it would stay in clear
+    else:
+        who, where = "a member of another network", "that network"
     return (f"Meetings 10: membership reported late that {who} {fact.kind} "
-            f"{fact.network_id} from {fact.effective_date} (ydernummer {fact.ydernummer}; "
+            f"{where} from {fact.effective_date} (ydernummer {fact.ydernummer}; "
             f"membership event {event_id})")  # fmt: skip
