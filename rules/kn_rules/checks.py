@@ -158,13 +158,14 @@ def _coordinator(invoice: InvoiceReceived, inputs: NetworkInputs, found: Checked
         return
     if invoice.meeting_date is None or invoice.network_id is None or inputs.name is None:
         return
-    spell = inputs.roles.on(invoice.meeting_date)
+    # a holder on the meeting's day: the named meeting's, which may have moved from the date
+    day = found.meeting.date if found.meeting else invoice.meeting_date
+    spell = inputs.roles.on(day)
     holders = [holder for _, holder in spell.holders] if spell else []
     if name.casefold() not in {holder.casefold() for holder in holders}:
         who = ", ".join(holders) or "nobody"
         found.reject(
             "coordinator_not_holder",
-            f"{name} was not coordinator of "
-            f"{invoice.network_id} on {day_text(invoice.meeting_date)} "
+            f"{name} was not coordinator of {invoice.network_id} on {day_text(day)} "
             f"(coordinator: {who})",
         )

@@ -266,3 +266,15 @@ def test_a_second_copy_in_one_account_is_decided_on_its_own_once_the_first_is_re
     assert codes(decided(first, second)["b"]) == ["duplicate"]
     found = decided(first, second, override("a", "reject", reason="sent to the wrong network"))
     assert (found["a"].status, found["b"].status, codes(found["b"])) == ("rejected", "approved", [])
+
+
+def test_a_named_meeting_that_moved_checks_the_coordinator_on_its_new_day() -> None:
+    base = inputs()
+    moved = MeetingFact("2025-03-12", dt.date(2025, 6, 4), "held")  # after B took over
+    seen = NetworkInputs(base.network_id, base.name, (moved, *base.meetings[1:]), base.lists,
+                         base.roles)  # fmt: skip
+    by_anna = decided(invoice("venue", "8100.00", meeting_id="2025-03-12"), seen=seen)["venue"]
+    assert codes(by_anna) == ["coordinator_not_holder"]
+    assert "on 2025-06-04 (coordinator: " in by_anna.reasons[0].text
+    by_bo = invoice("venue", "8100.00", meeting_id="2025-03-12", coordinator_name=BO[1])
+    assert decided(by_bo, seen=seen)["venue"].status == "approved"
