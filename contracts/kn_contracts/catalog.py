@@ -78,7 +78,9 @@ class Catalog:
         if chain is None:
             raise ContractError(f"unknown ce_type {ce_type!r}")
         try:
-            data: Body = json.loads(body)
+            # UTF-8 only, as the wire's JSON is: json.loads reads UTF-16 and -32 too, which
+            # the CPR quick look does not (a review found one let through)
+            data: Body = json.loads(body.decode() if isinstance(body, bytes) else body)
             for step in chain[:-1]:
                 data = self._upcasters[step].upcast(data)
             upcast: Event = self._events[chain[-1]].model_validate(data, context=context)

@@ -123,8 +123,10 @@ def look(raw: bytes | str, dense: bool = False) -> tuple[bool, bool]:
     way (tests/contracts/test_cpr.py), only its cost differs (a sealed 16-line list 36 ->
     19 µs; a body without such a run, guessed wrong, about 1 µs more)."""
     data = raw.encode() if isinstance(raw, str) else raw
-    if b"\\" in data:
-        return True, dense  # the walk decides; the guess stays as it was
+    if b"\\" in data or b"\x00" in data:
+        # an escape may hide a digit; a NUL is no UTF-8 JSON (UTF-16 or -32, which a
+        # parser may still read): the walk decides; the guess stays as it was
+        return True, dense
     if not dense and data.translate(_DIGIT_MAP, _SEPARATORS).find(_TEN) < 0:
         return False, False  # no run of ten digits, separators allowed: most bodies
     runs = data.translate(_RUN_MAP)  # a digit or separator is "0", anything else "x"

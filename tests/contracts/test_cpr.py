@@ -209,3 +209,17 @@ def test_an_account_number_of_fourteen_digits_needs_no_walk() -> None:
 )
 def test_only_a_real_day_in_1900_or_2000_makes_the_shape(text: str, real: bool) -> None:
     assert looks_like_cpr(text) is real
+
+
+def test_a_body_in_utf_16_is_no_way_around_the_guard() -> None:
+    body = {**STAMP, "effective_date": "2025-01-01", "network_id": "n-1", "person_id": "p-1",
+            "ydernummer": "240117", "clinic_id": "c-1", "reason": "sale",
+            "note": "hans cpr 010190-1234"}  # fmt: skip
+    old = ms.MemberLeft.ce_type().removesuffix(".v2") + ".v1"  # read through the upcaster
+    for encoding in ("utf-16", "utf-32"):
+        raw = json.dumps(body).encode(encoding)
+        assert suspicious(raw)
+        with pytest.raises(ContractError):
+            catalog().decode(old, raw)
+    with pytest.raises(ContractError, match="note: this looks like a CPR number"):
+        catalog().decode(old, json.dumps(body).encode())
