@@ -139,6 +139,15 @@ def _meeting(invoice: InvoiceReceived, inputs: NetworkInputs, found: Checked) ->
         )
         return
     meeting = on_day[0]
+    if meeting.date.year != invoice.meeting_date.year:
+        # a meeting moved into another year: its money would be booked in the invoice's
+        # year and its entitlement in the meeting's; the invoice names the year's meeting
+        found.reject(
+            "meeting_other_year",
+            f"meeting {meeting.meeting_id} is on {day_text(meeting.date)}, in another year "
+            f"than the invoice's date {when}: register it again with the meeting's date",
+        )
+        return
     found.meeting = meeting
     when = day_text(meeting.date)
     if meeting.status == "cancelled":

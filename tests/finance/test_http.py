@@ -204,6 +204,9 @@ async def test_a_copy_stays_rejected_when_its_first_is_rejected_and_says_ekm_may
         "esb-1", 8_100, network_id="esbjerg", supplier_invoice_number="F-venue-0312"
     )
     assert (await finance.post("/v1/invoices", copy)).status_code == 201
+    pay = {"decision": "approve", "reason": "the one to pay", "approved_amount": 747_600}
+    esbjerg = "/v1/networks/esbjerg/invoices/esb-1/override"
+    refused(await finance.post(esbjerg, pay), 409, "which EKM has not rejected")
     wrong = {"decision": "reject", "reason": "registered under the wrong network"}
     answer = await finance.post("/v1/networks/aalborg-oest/invoices/venue-0312/override", wrong)
     assert answer.status_code == 200, answer.text
@@ -214,10 +217,14 @@ async def test_a_copy_stays_rejected_when_its_first_is_rejected_and_says_ekm_may
     assert "EKM approves it with a reason" in still["earlier_copy"]["note"]
     listed = await finance.get("/v1/networks/esbjerg/invoices")
     assert listed["invoices"][0]["earlier_copy"] == still["earlier_copy"]
-    pay = {"decision": "approve", "reason": "the one to pay", "approved_amount": 747_600}
-    answer = await finance.post("/v1/networks/esbjerg/invoices/esb-1/override", pay)
+    answer = await finance.post(esbjerg, pay)
     assert (answer.status_code, answer.json()["status"]) == (200, "approved"), answer.text
     assert answer.json()["approved"] == 747_600
+    again = {"decision": "approve", "reason": "after all"}
+    aalborg = "/v1/networks/aalborg-oest/invoices/venue-0312/override"
+    refused(await finance.post(aalborg, again), 409, "approved in another account as esbjerg/esb-1")
+    coordinator = await finance.get("/v1/networks/esbjerg/invoices/esb-1", headers=ESBJERG)
+    assert "earlier_copy" not in coordinator  # another network's invoice: EKM's to see
 
 
 async def test_an_invoice_for_one_of_two_meetings_that_day_is_paid_only_when_it_names_it(
@@ -243,9 +250,7 @@ async def test_an_invoice_for_one_of_two_meetings_that_day_is_paid_only_when_it_
     assert [c["meeting_id"] for c in listed[0]["meeting_choices"]] == [MARCH, evening]
     path = f"/v1/networks/{NETWORK}/invoices/by-date/meeting"
     typo = await finance.post(path, {"meeting_id": "2025-03-13", "reason": "typo"})
-    refused(
-        typo, 422, f"finance knows no meeting 2025-03-13 of {NETWORK}; its meetings: 2025-03-12"
-    )
+    refused(typo, 422, f"no meeting 2025-03-13 of {NETWORK} in 2025, the year of the invoice")
     coordinator = await finance.post(path, {"meeting_id": evening, "reason": "it is"}, AALBORG)
     refused(coordinator, 403, "role ekm")
     naming = {"meeting_id": evening, "reason": "the venue's invoice is for the evening meeting"}

@@ -3,13 +3,20 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import pytest
 
-from kn_contracts.events.finance import InvoiceMeetingNamed, Payee
-from kn_finance.domain.commands import register_invoice
+from kn_contracts.events.finance import (
+    InvoiceDecided,
+    InvoiceMeetingNamed,
+    InvoiceReceived,
+    InvoiceStatus,
+    Payee,
+)
+from kn_finance.domain.commands import name_meeting, override_invoice, register_invoice
 from kn_rules.decide import Outcome, decide
-from kn_rules.errors import Invalid
+from kn_rules.errors import Conflict, Invalid
 from kn_rules.inputs import ListFact, MeetingFact, NetworkInputs
 from kn_rules.pool import fold
 from tests.finance.facts import (
@@ -278,3 +285,70 @@ def test_a_named_meeting_that_moved_checks_the_coordinator_on_its_new_day() -> N
     assert "on 2025-06-04 (coordinator: " in by_anna.reasons[0].text
     by_bo = invoice("venue", "8100.00", meeting_id="2025-03-12", coordinator_name=BO[1])
     assert decided(by_bo, seen=seen)["venue"].status == "approved"
+
+
+def _body(received: InvoiceReceived) -> dict[str, Any]:
+    return received.model_dump(exclude={"effective_date", "actor", "causation_id",
+                                        "correlation_id"})  # fmt: skip
+
+
+def test_a_meeting_named_at_registration_is_one_on_the_invoices_date() -> None:
+    meetings = inputs().meetings
+    typo = _body(invoice("v", "100.00", meeting_id="2025-06-11"))
+    with pytest.raises(Invalid, match="meeting_id 2025-06-11: it is on 2025-06-11; the network's "
+                                      "meetings on 2025-03-12: 2025-03-12"):  # fmt: skip
+        register_invoice(fold([]), typo, SCHEME, CAUSE, (), meetings)
+    unknown = _body(invoice("v", "100.00", meeting_id="2025-03-13"))
+    with pytest.raises(Invalid, match="meeting_id 2025-03-13: finance knows no such meeting"):
+        register_invoice(fold([]), unknown, SCHEME, CAUSE, (), meetings)
+    right = _body(invoice("v", "100.00", meeting_id="2025-03-12"))
+    assert register_invoice(fold([]), right, SCHEME, CAUSE, (), meetings)[0].meeting_id
+
+
+def test_ekm_names_only_a_meeting_of_the_invoices_year_that_is_not_cancelled() -> None:
+    base = inputs()
+    cancelled = MeetingFact("2025-09-10", dt.date(2025, 9, 10), "cancelled")
+    other_year = MeetingFact("2024-11-06", dt.date(2024, 11, 6), "held")
+    meetings = (*base.meetings, cancelled, other_year)
+    book = fold([invoice("v", "100.00"), invoice("nodate", "1.00", meeting_date=None)])
+    with pytest.raises(Invalid, match="no meeting 2024-11-06 of aalborg-oest in 2025"):
+        name_meeting(book, "v", "2024-11-06", "moved", meetings, CAUSE)
+    with pytest.raises(Invalid, match="meeting 2025-09-10 was cancelled"):
+        name_meeting(book, "v", "2025-09-10", "moved", meetings, CAUSE)
+    with pytest.raises(Invalid, match="invoice nodate names no meeting date"):
+        name_meeting(book, "nodate", "2025-03-12", "moved", meetings, CAUSE)
+    [named] = name_meeting(book, "v", "2025-06-11", "moved", meetings, CAUSE)
+    assert (named.meeting_id, named.reason) == ("2025-06-11", "moved")
+
+
+def test_a_meeting_that_moved_into_another_year_is_not_the_invoices() -> None:
+    base = inputs()
+    moved = MeetingFact("2025-03-12", dt.date(2026, 1, 7), "held")
+    seen = NetworkInputs(base.network_id, base.name, (moved, *base.meetings[1:]), base.lists,
+                         base.roles)  # fmt: skip
+    found = decided(invoice("venue", "8100.00", meeting_id="2025-03-12"), seen=seen)["venue"]
+    assert (found.status, codes(found)) == ("rejected", ["meeting_other_year"])
+
+
+def _decided_as(received: InvoiceReceived, status: InvoiceStatus) -> InvoiceDecided:
+    return InvoiceDecided(**stamp(dt.date(2025, 4, 1)), invoice_id=received.invoice_id,
+                          network_id=received.network_id, status=status)  # fmt: skip
+
+
+def test_a_supplier_invoice_is_approved_by_ekm_in_one_account_only() -> None:
+    first = invoice("v1", "4000.00", supplier_invoice_number="H-118")
+    aalborg = fold([first, _decided_as(first, "rejected")])  # by the checks (no list yet)
+    again = _body(invoice("v2", "4000.00", network_id="esbjerg", supplier_invoice_number="H118"))
+    copy = register_invoice(fold([]), again, SCHEME, CAUSE, [aalborg])[0]
+    assert copy.duplicate_of == "aalborg-oest/v1"  # though the first was rejected then
+    esbjerg = fold([copy, _decided_as(copy, "rejected")])
+    with pytest.raises(Conflict, match="v2 is a copy of aalborg-oest/v1, which EKM has not"):
+        override_invoice(esbjerg, "v2", "approve", "pay it", 100, CAUSE, [aalborg])
+    aalborg.apply(override("v1", "reject", reason="registered in the wrong network"))
+    assert override_invoice(esbjerg, "v2", "approve", "pay it", 100, CAUSE, [aalborg])
+    esbjerg.apply(_decided_as(copy, "approved"))
+    with pytest.raises(Conflict, match="approved in another account as esbjerg/v2"):
+        override_invoice(aalborg, "v1", "approve", "after all", None, CAUSE, [esbjerg])
+    with pytest.raises(Conflict, match="approved in another account as esbjerg/v2"):
+        name_meeting(aalborg, "v1", "2025-03-12", "this one", inputs().meetings, CAUSE,
+                     [esbjerg])  # fmt: skip

@@ -6,11 +6,18 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
+from kn_contracts.base import Event
 from kn_contracts.events import finance as fi
 from kn_contracts.events import payouts as po
 from kn_contracts.money import ore
-from kn_reporting.domain.facts import COMMON_FACTS, NETWORK_FACTS
+from kn_finance.domain import settle
+from kn_reporting.domain.facts import COMMON_FACTS, NETWORK_FACTS, Facts
+from kn_reporting.domain.money import _invoices, _pool
 from kn_reporting.domain.policy import Policy
+from kn_rules.decide import decide
+from kn_rules.inputs import MeetingFact, NetworkInputs
+from kn_rules.pool import fold
+from tests.finance.facts import CAUSE, SCHEME, inputs, invoice, rates
 from tests.reporting import example as ex
 from tests.reporting.fold import figures_of
 
@@ -161,3 +168,20 @@ def test_reporting_keeps_every_finance_fact_but_bookings_so_its_audit_is_the_aud
     kept = set(NETWORK_FACTS) | set(COMMON_FACTS)
     assert set(fi.FINANCE_EVENT_TYPES) - kept == {fi.BookingNotified}  # bookings move no money
     assert set(po.PAYOUT_EVENT_TYPES) <= kept
+
+
+def test_a_moved_meetings_entitlement_is_counted_once_whatever_date_its_invoices_name() -> None:
+    base = inputs()
+    moved = MeetingFact("2025-03-12", dt.date(2025, 3, 19), "held")
+    seen = NetworkInputs(base.network_id, base.name, (moved, *base.meetings[1:]), base.lists,
+                         base.roles)  # fmt: skip
+    by_id = invoice("venue", "5000.00", meeting_id="2025-03-12")
+    by_new_date = invoice("cater", "5000.00", meeting_date=dt.date(2025, 3, 19),
+                          cost_kind="catering", received=dt.date(2025, 3, 21))  # fmt: skip
+    book = fold([by_id, by_new_date])
+    events: list[Event] = [by_id, by_new_date]
+    for change in settle.changes(book, decide(book, seen, rates(), SCHEME), CAUSE):
+        events += change.events
+    found = Facts(events, [])
+    [pool] = _pool(found, _invoices(found, 2025))
+    assert (pool.meeting_id, pool.entitlement, pool.used) == ("2025-03-12", 747_600, 747_600)

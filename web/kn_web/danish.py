@@ -61,6 +61,8 @@ INVOICE_REASON = {
     "no_meeting": "Netværket har intet møde den dag",
     "meeting_ambiguous": "Netværket har flere møder den dag: EKM angiver, hvilket møde "
     "fakturaen gælder",
+    "meeting_other_year": "Mødet er flyttet til et andet år end fakturaens dato: registrér "
+    "fakturaen igen med mødets dato",
     "meeting_cancelled": "Mødet blev aflyst",
     "meeting_not_held": "Mødet er ikke afholdt endnu",
     "no_attendance_list": "Mødets deltagerliste er ikke sendt endnu",

@@ -23,7 +23,7 @@ from kn_finance.domain.fee import FeeYears
 from kn_rules.checks import same_supplier_invoice
 from kn_rules.errors import CHECKS, CLOSE, INVOICE, RATES, Conflict, Invalid, NotFound
 from kn_rules.inputs import MeetingFact
-from kn_rules.pool import NO_NETWORK, PoolBook
+from kn_rules.pool import NO_NETWORK, Invoice, PoolBook
 from kn_rules.rates import RateBook
 from kn_rules.scheme import Scheme
 from kn_servicekit.access import EKM, may_act
@@ -122,6 +122,7 @@ def register_invoice(
     scheme: Scheme,
     cause: Cause,
     elsewhere: Sequence[PoolBook] = (),
+    meetings: Sequence[MeetingFact] | None = None,
 ) -> list[InvoiceReceived]:
     """Keep an invoice whatever it breaks (Pool payouts 4): the checks decide it later. An
     invoice already registered in another account (`elsewhere`: the other networks' books)
@@ -141,18 +142,75 @@ def register_invoice(
             f"cost_kind {invoice['cost_kind']!r} is not paid by scheme "
             f"{scheme.scheme}: use one of {kinds}",
         )
+    if invoice.get("meeting_id") is not None:
+        _on_its_date(invoice, meetings)
     received = InvoiceReceived(**cause.stamp(invoice["received_date"]), **invoice)
-    first = next(
-        (
-            f"{other.received.network_id or NO_NETWORK}/{other.invoice_id}"
-            for account in elsewhere
-            for other in account.in_order_received()
-            if (other.decision is None or other.decision.status != "rejected")
-            and same_supplier_invoice(other.received, received)
-        ),
-        None,
-    )
+    # a copy elsewhere whatever its status: one rejected now may be approved later (its
+    # meeting arrives, EKM names it), and this one then stays its duplicate (copies.py)
+    found = copies_elsewhere(received, elsewhere)
+    standing = [c for c in found if status_of(c) != "rejected"]
+    first = next((named(c) for c in [*standing, *found]), None)
     return [received.model_copy(update={"duplicate_of": first})] if first else [received]
+
+
+def _on_its_date(invoice: dict[str, Any], meetings: Sequence[MeetingFact] | None) -> None:
+    """A meeting named at registration is one of the network's on the invoice's date (a
+    typo would draw on another meeting's entitlement); a moved one EKM names later."""
+    if meetings is None:
+        return
+    day, meeting_id = invoice["meeting_date"], invoice["meeting_id"]
+    found = next((m for m in meetings if m.meeting_id == meeting_id), None)
+    if found is None or found.date != day:
+        on_day = ", ".join(m.meeting_id for m in meetings if m.date == day) or "none"
+        where = "finance knows no such meeting" if found is None else f"it is on {found.date}"
+        raise Invalid(
+            INVOICE,
+            f"meeting_id {meeting_id}: {where}; the network's meetings on "
+            f"{day.isoformat() if day else 'no date'}: {on_day}",
+        )
+
+
+def copies_elsewhere(received: InvoiceReceived, elsewhere: Sequence[PoolBook]) -> list[Invoice]:
+    """The same supplier invoice in the other accounts (Pool payouts 7)."""
+    return [
+        other
+        for account in elsewhere
+        for other in account.in_order_received()
+        if same_supplier_invoice(other.received, received)
+    ]
+
+
+def status_of(invoice: Invoice) -> str:
+    return invoice.decision.status if invoice.decision is not None else "received"
+
+
+def named(invoice: Invoice) -> str:
+    """How a copy names another: `network/invoice id` (`_none/...`: it names no network)."""
+    return f"{invoice.received.network_id or NO_NETWORK}/{invoice.invoice_id}"
+
+
+def paid_once(invoice: Invoice, elsewhere: Sequence[PoolBook], approving: bool) -> None:
+    """What EKM does that may approve an invoice keeps a supplier invoice paid once across
+    accounts (Pool payouts 7; each account decides alone): not while a copy elsewhere is
+    approved; and a later copy only when EKM itself rejected each other copy, since one
+    rejected by the checks alone may pass them later and be paid too."""
+    copies = copies_elsewhere(invoice.received, elsewhere)
+    approved = [named(c) for c in copies if status_of(c) == "approved"]
+    if approved:
+        raise Conflict(
+            CHECKS,
+            f"the same supplier invoice is approved in another account as "
+            f"{', '.join(approved)}: EKM rejects that one first, so it is paid once",
+        )
+    if approving and invoice.received.duplicate_of is not None:
+        open_ = [named(c) for c in copies if c.override is None or c.override.decision != "reject"]
+        if open_:
+            raise Conflict(
+                CHECKS,
+                f"{invoice.invoice_id} is a copy of {', '.join(open_)}, which EKM has not "
+                "rejected (rejected by the checks only, it may pass them later and be paid "
+                "too): EKM rejects it first, with a reason, then approves this one",
+            )
 
 
 def notify_booking(
@@ -175,12 +233,16 @@ def override_invoice(
     reason: str,
     amount: int | None,
     cause: Cause,
+    elsewhere: Sequence[PoolBook] = (),
 ) -> list[InvoiceOverridden]:
-    """EKM approves a rejected invoice or rejects an approved one, with a reason (rule 7)."""
+    """EKM approves a rejected invoice or rejects an approved one, with a reason (rule 7);
+    an approval keeps the supplier invoice paid once (`elsewhere`: the other accounts)."""
     _ekm(cause, "overrides invoice decisions")
     invoice = book.invoices.get(invoice_id)
     if invoice is None:
         raise NotFound(CHECKS, f"no invoice {invoice_id} in this network's account")
+    if decision == "approve":
+        paid_once(invoice, elsewhere, approving=True)
     if decision == "approve" and invoice.received.network_id is None:
         raise Invalid(
             INVOICE,
@@ -208,6 +270,7 @@ def name_meeting(
     reason: str,
     meetings: Sequence[MeetingFact],
     cause: Cause,
+    elsewhere: Sequence[PoolBook] = (),
 ) -> list[InvoiceMeetingNamed]:
     """EKM names the meeting an invoice is for, with a reason (Pool payouts 3): where two
     meetings share its date, or its meeting moved. Only a meeting finance knows of the
@@ -223,12 +286,25 @@ def name_meeting(
             f"invoice {invoice_id} names no network, so it has no meeting to name; "
             "register it again with the network",
         )
-    if meeting_id not in {m.meeting_id for m in meetings}:
-        known = ", ".join(f"{m.meeting_id} ({m.date.isoformat()})" for m in meetings) or "none"
+    day = invoice.received.meeting_date
+    if day is None:
         raise Invalid(
             INVOICE,
-            f"finance knows no meeting {meeting_id} of {network}; its meetings: {known}",
+            f"invoice {invoice_id} names no meeting date, and stays rejected for it; "
+            "register it again with the meeting's date",
         )
+    found = next((m for m in meetings if m.meeting_id == meeting_id), None)
+    if found is None or found.date.year != day.year:
+        of_year = [m for m in meetings if m.date.year == day.year]
+        known = ", ".join(f"{m.meeting_id} ({m.date.isoformat()})" for m in of_year) or "none"
+        raise Invalid(
+            INVOICE,
+            f"finance knows no meeting {meeting_id} of {network} in {day.year}, the year "
+            f"of the invoice's date; its meetings that year: {known}",
+        )
+    if found.status == "cancelled":
+        raise Invalid(INVOICE, f"meeting {meeting_id} was cancelled: no pool pays for it")
+    paid_once(invoice, elsewhere, approving=False)
     return [
         InvoiceMeetingNamed(
             **cause.stamp(cause.today),

@@ -13,7 +13,7 @@ from kn_finance.domain import views
 from kn_finance.entrypoints import schemas as s
 from kn_finance.entrypoints.wiring import Ekm, Reader, Wired, Writer
 from kn_finance.handlers import commands
-from kn_finance.handlers.copies import Copies
+from kn_finance.handlers.copies import Copies, shown_to
 from kn_finance.handlers.streams import pool_book, rate_book
 from kn_rules.errors import INVOICE, NotFound
 from kn_rules.pool import NO_NETWORK
@@ -91,15 +91,13 @@ async def invoices(
     copies = Copies(wired.store)
     book = await copies.book(account(network_id))
     seen = await (await wired.inputs(request)).network(account(network_id))
-    return {
-        "network_id": network_id,
-        "invoices": [
-            views.meeting_choices(
-                await copies.view(account(network_id), i, views.invoice_view(i)), seen
-            )
-            for i in book.in_order_received()
-        ],
-    }
+    found = [views.meeting_choices(views.invoice_view(i), seen) for i in book.in_order_received()]
+    if shown_to(str(actor)):  # the copies in other networks: EKM's and auditors' to see
+        found = [
+            await copies.view(account(network_id), i, view)
+            for i, view in zip(book.in_order_received(), found, strict=True)
+        ]
+    return {"network_id": network_id, "invoices": found}
 
 
 @router.get(f"{NETWORK}/invoices/{{invoice_id}}")
@@ -112,6 +110,8 @@ async def invoice(
     found = (await copies.book(account(network_id))).invoices.get(invoice_id)
     if found is None:
         raise NotFound(INVOICE, f"no invoice {invoice_id} of network {network_id}")
+    if not shown_to(str(actor)):  # the copies in other networks: EKM's and auditors'
+        return views.invoice_view(found)
     networks = await (await wired.inputs(request)).networks()
     return await copies.view(account(network_id), found, views.invoice_view(found), networks)
 
@@ -137,6 +137,7 @@ async def override(
             body.reason,
             body.approved_amount,
             cause,
+            wired.folds,
         ),
         clock=wired.clock,
     )
@@ -167,6 +168,7 @@ async def name_meeting(
             body.meeting_id,
             body.reason,
             cause,
+            wired.folds,
         ),
         clock=wired.clock,
     )

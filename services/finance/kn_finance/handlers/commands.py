@@ -19,6 +19,7 @@ from kn_finance.handlers.settle import Inputs
 from kn_finance.handlers.streams import FEE_YEARS, pool_book, pool_of, rate_book, rates_of
 from kn_rules.decide import NEEDS_AMOUNT
 from kn_rules.errors import CHECKS, Invalid
+from kn_rules.pool import PoolBook
 from kn_rules.rates import RateBook, Rates
 from kn_rules.scheme import Scheme
 from kn_servicekit.cause import Cause
@@ -61,19 +62,29 @@ async def register_invoice(
     """Keep an invoice and decide it: now, or (waiting) when its list arrives."""
     await store.lock_for_append()
     network = invoice["network_id"]
-    # one supplier-invoice index across all accounts (Pool payouts 7), read under the lock
-    # (the other accounts' folds are cached between registrations: each reads what is new)
-    folds = folds or settle.Folds()
-    others = [pool_of(n) for n in [*await inputs.networks(), None] if n != network]
-    elsewhere = [(await load(store, other, folds.pool(other.stream_id)))[0] for other in others]
+    elsewhere = await _elsewhere(store, inputs, network, folds)
+    meetings = (await inputs.network(network)).meetings if network is not None else None
     await decide_and_append(
         store,
         pool_of(network),
-        lambda book: rules.register_invoice(book, invoice, scheme, cause, elsewhere),
+        lambda book: rules.register_invoice(
+            book, invoice, scheme, cause, list(elsewhere.values()), meetings
+        ),
     )
     await settle.settle_pool(store, inputs, network, scheme, decider(cause))
     kept = (await pool_book(store, network)).invoices[invoice["invoice_id"]]
-    return await Copies(store).view(network, kept, views.invoice_view(kept))
+    return await Copies(store, elsewhere).view(network, kept, views.invoice_view(kept))
+
+
+async def _elsewhere(
+    store: EventStore, inputs: Inputs, network: str | None, folds: settle.Folds | None
+) -> dict[str | None, PoolBook]:
+    """The other accounts' books, read under the append lock: one supplier-invoice index
+    across all accounts (Pool payouts 7). Their folds are cached between commands, so each
+    reads what is new."""
+    folds = folds or settle.Folds()
+    others = [n for n in [*await inputs.networks(), None] if n != network]
+    return {n: (await load(store, pool_of(n), folds.pool(pool_of(n).stream_id)))[0] for n in others}
 
 
 async def notify_booking(
@@ -97,13 +108,18 @@ async def override_invoice(
     reason: str,
     amount: int | None,
     cause: Cause,
+    folds: settle.Folds | None = None,
 ) -> dict[str, Any]:
     """EKM's override, and the network's invoices decided again with it."""
     await store.lock_for_append()
+    elsewhere = await _elsewhere(store, inputs, network_id, folds)
+    others = list(elsewhere.values())
     await decide_and_append(
         store,
         pool_of(network_id),
-        lambda book: rules.override_invoice(book, invoice_id, decision, reason, amount, cause),
+        lambda book: rules.override_invoice(
+            book, invoice_id, decision, reason, amount, cause, others
+        ),
     )
     await settle.settle_pool(store, inputs, network_id, scheme, decider(cause))
     book = await pool_book(store, network_id)
@@ -118,7 +134,8 @@ async def override_invoice(
     found = book.invoices[invoice_id]
     # the clerk sees the copies of it in other accounts, which stay as they are (copies.py)
     networks = await inputs.networks()
-    return await Copies(store).view(network_id, found, views.invoice_view(found), networks)
+    copies = Copies(store, elsewhere)
+    return await copies.view(network_id, found, views.invoice_view(found), networks)
 
 
 async def name_meeting(
@@ -130,18 +147,23 @@ async def name_meeting(
     meeting_id: str,
     reason: str,
     cause: Cause,
+    folds: settle.Folds | None = None,
 ) -> dict[str, Any]:
     """EKM names an invoice's meeting, and the network's invoices are decided again."""
     await store.lock_for_append()
     meetings = (await inputs.network(network_id)).meetings
+    elsewhere = await _elsewhere(store, inputs, network_id, folds)
+    others = list(elsewhere.values())
     await decide_and_append(
         store,
         pool_of(network_id),
-        lambda book: rules.name_meeting(book, invoice_id, meeting_id, reason, meetings, cause),
+        lambda book: rules.name_meeting(
+            book, invoice_id, meeting_id, reason, meetings, cause, others
+        ),
     )
     await settle.settle_pool(store, inputs, network_id, scheme, decider(cause))
     found = (await pool_book(store, network_id)).invoices[invoice_id]
-    return await Copies(store).view(network_id, found, views.invoice_view(found))
+    return await Copies(store, elsewhere).view(network_id, found, views.invoice_view(found))
 
 
 async def close_fee_year(

@@ -14,28 +14,25 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from kn_finance.domain.commands import named, status_of
 from kn_finance.handlers.streams import pool_book
 from kn_rules.pool import NO_NETWORK, Invoice, PoolBook
+from kn_servicekit.access import coordinated_network
 from kn_servicekit.eventstore import EventStore
 
 
-def status_of(invoice: Invoice | None) -> str:
-    if invoice is None:
-        return "unknown"
-    return invoice.decision.status if invoice.decision is not None else "received"
-
-
-def named(network_id: str | None, invoice_id: str) -> str:
-    """How a copy names another: `network/invoice id` (`_none/...`: it names no network)."""
-    return f"{network_id or NO_NETWORK}/{invoice_id}"
+def shown_to(actor: str) -> bool:
+    """EKM and auditors see the copies; a coordinator reads their own network only."""
+    return coordinated_network(actor) is None
 
 
 class Copies:
-    """The pool books read for one answer, each once."""
+    """The pool books read for one answer, each once (or given: the command's, read under
+    the append lock)."""
 
-    def __init__(self, store: EventStore) -> None:
+    def __init__(self, store: EventStore, books: dict[str | None, PoolBook] | None = None) -> None:
         self._store = store
-        self._books: dict[str | None, PoolBook] = {}
+        self._books: dict[str | None, PoolBook] = dict(books or {})
 
     async def book(self, network_id: str | None) -> PoolBook:
         if network_id not in self._books:
@@ -49,29 +46,29 @@ class Copies:
             return None
         network, _, invoice_id = first.partition("/")
         book = await self.book(None if network == NO_NETWORK else network)
-        status = status_of(book.invoices.get(invoice_id))
+        other = book.invoices.get(invoice_id)
+        status = "unknown" if other is None else status_of(other)
         found: dict[str, Any] = {"invoice": first, "status": status}
         if status == "rejected":
             found["note"] = (
                 f"{first} is rejected now; this copy stays rejected as its duplicate until "
-                "EKM approves it with a reason, if it is the one to pay"
+                "EKM approves it with a reason, if it is the one to pay (EKM rejects the "
+                "first itself before)"
             )
         return found
 
     async def later(
-        self, network_id: str | None, invoice_id: str, networks: Sequence[str]
+        self, network_id: str | None, invoice: Invoice, networks: Sequence[str]
     ) -> list[dict[str, Any]]:
         """The copies in other accounts registered as duplicates of this one."""
-        me = named(network_id, invoice_id)
+        me = named(invoice)
         found = []
         for other in [*networks, None]:
             if other == network_id:
                 continue
             for copy in (await self.book(other)).in_order_received():
                 if copy.received.duplicate_of == me:
-                    found.append(
-                        {"invoice": named(other, copy.invoice_id), "status": status_of(copy)}
-                    )
+                    found.append({"invoice": named(copy), "status": status_of(copy)})
         return found
 
     async def view(
@@ -87,5 +84,5 @@ class Copies:
         if earlier is not None:
             view["earlier_copy"] = earlier
         if networks is not None:
-            view["later_copies"] = await self.later(network_id, invoice.invoice_id, networks)
+            view["later_copies"] = await self.later(network_id, invoice, networks)
         return view

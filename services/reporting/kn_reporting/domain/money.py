@@ -139,13 +139,18 @@ def _pool(facts: Facts, invoices: tuple[Invoice, ...]) -> tuple[PoolUse, ...]:
         if isinstance(d, InvoiceDecided) and d.invoice_id in mine:
             latest.pop(d.invoice_id, None)  # keep the order of the latest decisions
             latest[d.invoice_id] = d
-    entitlement: dict[tuple[str | None, dt.date | None], int] = {}
-    used: dict[tuple[str | None, dt.date | None], int] = {}
+    # by meeting: invoices naming one moved meeting by id and by its new date share it
+    entitlement: dict[str | None, int] = {}
+    used: dict[str | None, int] = {}
+    day: dict[str | None, dt.date | None] = {}
     for d in latest.values():
         if d.status != "approved" or d.counted is None or d.entitlement is None:
             continue
-        key = (d.meeting_id, d.meeting_date)
+        key = d.meeting_id
         entitlement[key] = d.entitlement  # several invoices share one (Pool payouts 3)
         used[key] = used.get(key, 0) + d.approved
-    order = sorted(entitlement, key=lambda k: (k[1] or dt.date.min, k[0] or ""))
-    return tuple(PoolUse(k[0], k[1], entitlement[k], used[k]) for k in order)
+        seen = day.get(key)
+        if seen is None or (d.meeting_date is not None and d.meeting_date < seen):
+            day[key] = d.meeting_date
+    order = sorted(entitlement, key=lambda k: (day[k] or dt.date.min, k or ""))
+    return tuple(PoolUse(k, day[k], entitlement[k], used[k]) for k in order)
