@@ -2,11 +2,12 @@
 
 A value looks like a CPR number when it holds ten digits DDMMYY and four more, the date a
 real day (in 19xx or 20xx). Between the groups one separator is allowed: a dash (also the
-typographic ones: ‐ ‑ ‒ – — ― −), a dot, or a space (also a no-break or thin space, as text
-pasted from Word or a PDF has). It is not glued to other letters or digits (so a UUID, a
-six-digit ydernummer, an eight-digit CVR or phone number, an invoice number such as
-INV250312-0042, or money never do), except to the label itself: `cpr0101901234`,
-`CPRnr0101901234`, `cpr-nr0101901234`.
+typographic ones: ‐ ‑ ‒ – — ― −, a soft or full-width hyphen), a dot, or a space (also a
+no-break, thin, figure or zero-width space, as text pasted from Word, a PDF or a page has).
+It is not glued to other letters or digits (so a UUID, a six-digit ydernummer, an
+eight-digit CVR or phone number, an invoice number such as INV250312-0042, or money never
+do), except to the label itself: `cpr0101901234`, `CPRnr0101901234`, `cpr-nr0101901234`,
+`personnummer0101901234`.
 
 The shape applies on every read too (events decoded from Kafka and from a service's own
 store), so a wider one could refuse events a log already holds, admitted by the shape of
@@ -50,10 +51,14 @@ class CprNumberRefused(Exception):
 # Only a day 01-31 and a month 01-12 make the shape (whether that day exists is
 # _real_day's): the ten digits of an account then rarely match, where each match cost a
 # call into Python (an invoice's quick look: 6.0 -> 5.2 µs)
-_DASHES = "\u2010\u2011\u2012\u2013\u2014\u2015\u2212"  # hyphens, en and em dash, minus
-_SPACES = "\u00a0\u2009\u202f"  # no-break, thin and narrow no-break space
+# hyphens, en and em dash, minus, soft hyphen, full-width and small hyphen-minus
+_DASHES = "\u2010\u2011\u2012\u2013\u2014\u2015\u2212\u00ad\uff0d\ufe63"
+# no-break, thin, narrow no-break, figure and zero-width space (pasted from Word, a PDF, a page)
+_SPACES = "\u00a0\u2009\u202f\u2007\u200b"
 _SEP = f"[-. {_DASHES}{_SPACES}]?"
-_LABELS = ("cpr", "cprnr", "cpr-nr", "cpr.nr")  # glued before the number, in any case
+# glued before the number, in any case
+_LABELS = ("cpr", "cprnr", "cpr-nr", "cpr.nr", "cpr nr", "cprnummer", "cpr-nummer", "personnr",
+           "personnummer")  # fmt: skip
 
 
 def _either_case(label: str) -> str:

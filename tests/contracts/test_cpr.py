@@ -31,7 +31,7 @@ from tests.finance.story import attendees, recorded
 
 SHAPES = ["0101901234", "010190-1234", "010190 1234", "01.01.90.1234", "01 01 90 1234",
           "010190–1234", "010190—1234", "010190−1234", "010190\u00a01234", "010190\u202f1234",
-          "010190\u20091234"]  # fmt: skip
+          "010190\u20091234", "010190\u00ad1234", "010190\u200b1234", "010190－1234"]  # fmt: skip
 STAMP: dict[str, Any] = {"effective_date": dt.date(2025, 1, 1), "actor": "ekm",
                          "causation_id": "c", "correlation_id": "c"}  # fmt: skip
 
@@ -46,7 +46,14 @@ def test_every_shape_of_a_cpr_number_is_recognised_also_inside_text(shape: str) 
 
 
 def test_the_label_glued_before_the_number_counts_but_no_other_letters_do() -> None:
-    for text in ("cpr010190-1234", "CPR0101901234", "CPRnr0101901234", "cpr-nr010190–1234"):
+    for text in (
+        "cpr010190-1234",
+        "CPR0101901234",
+        "CPRnr0101901234",
+        "cpr-nr010190–1234",
+        "cpr nr0101901234",
+        "Personnummer010190-1234",
+    ):
         assert looks_like_cpr(text), text
     for text in ("abc0101901234", "INV250312-0042", "PO2503120001", "ordrenr2503120001"):
         assert not looks_like_cpr(text), text
@@ -155,6 +162,10 @@ _PIECES = st.sampled_from(
         "–",
         "\u00a0",
         "\u202f",
+        "\u200b",
+        "\u00ad",
+        "personnummer",
+        "ø",
         "−",
         "cpr",
         "-nr",
