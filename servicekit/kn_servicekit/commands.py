@@ -17,7 +17,7 @@ from kn_servicekit.cause import Cause, copenhagen_date
 from kn_servicekit.db import Connection
 from kn_servicekit.eventstore import EventStore
 from kn_servicekit.http import Resources
-from kn_servicekit.idempotency import Answer, execute, fingerprint
+from kn_servicekit.idempotency import Answer, execute, fingerprint, fingerprint_body
 from kn_servicekit.pgstore import PostgresEventStore
 
 # What a route runs: a handler on the store (inside the command's transaction), as a cause.
@@ -57,7 +57,7 @@ async def run_command(
         result = await work(store.on(conn), cause)
         return Answer(status, to_jsonable_python(result))
 
-    body = None if payload is None else payload.model_dump(mode="json")
+    body = None if payload is None else fingerprint_body(payload)
     with correlated(cause.correlation_id):  # its log lines (and access line) name it
         answer = await execute(
             resources.pool,

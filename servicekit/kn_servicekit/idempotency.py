@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import asyncpg
+from pydantic import BaseModel
 
 from kn_servicekit.db import Connection
 from kn_servicekit.errors import KeyReusedError
@@ -38,6 +39,23 @@ class Answer:
 
     status: int
     body: Any
+
+
+ADDED_LATER = "x-added-later"  # a body field's json_schema_extra: the day it was added
+
+
+def fingerprint_body(payload: BaseModel) -> Any:
+    """The body a fingerprint reads: every field, but one added to the body after requests
+    were kept (marked ADDED_LATER) while it holds its default, so the same request sent
+    again across the upgrade is still a repeat, not a reused key."""
+    later = {
+        name
+        for name, field in type(payload).model_fields.items()
+        if isinstance(field.json_schema_extra, dict)
+        and ADDED_LATER in field.json_schema_extra
+        and getattr(payload, name) == field.default
+    }
+    return payload.model_dump(mode="json", exclude=later)
 
 
 def fingerprint(method: str, path: str, payload: Any) -> str:

@@ -12,6 +12,7 @@ from kn_contracts.events.finance import Basis, Cvr, Payee, RateAmounts, payee_pr
 from kn_contracts.events.meetings import AttendeeCategory
 from kn_contracts.money import Ore
 from kn_contracts.values import Identifier
+from kn_servicekit.idempotency import ADDED_LATER
 
 
 class Body(BaseModel):
@@ -52,7 +53,9 @@ class InvoiceIn(Body):
     coordinator_name: str | None = Field(None, max_length=200)
     meeting_date: dt.date | None
     meeting_id: Identifier | None = Field(
-        None, description="needed only when the network has two meetings on meeting_date"
+        None,
+        description="needed only when the network has two meetings on meeting_date",
+        json_schema_extra={ADDED_LATER: "2026-12-04"},
     )
     due_date: dt.date
     amount: Ore
