@@ -39,12 +39,12 @@ def number_key(invoice: InvoiceReceived) -> str:
 
 
 def same_supplier_invoice(one: InvoiceReceived, other: InvoiceReceived) -> bool:
-    """The same supplier invoice twice (rule 7): the same number, and the same CVR or the
-    same supplier name (with or without the CVR given)."""
+    """The same supplier invoice twice (rule 7): the same number, and the same CVR, or where
+    either gives none, the same supplier name (two CVRs that differ are two suppliers)."""
     if number_key(one) != number_key(other):
         return False
-    if one.supplier_cvr is not None and one.supplier_cvr == other.supplier_cvr:
-        return True
+    if one.supplier_cvr is not None and other.supplier_cvr is not None:
+        return one.supplier_cvr == other.supplier_cvr
     return _name_key(one) == _name_key(other)
 
 

@@ -47,6 +47,10 @@ class EventStore(Protocol):
         """The events of a stream after version `after` (all by default), in version order."""
         ...
 
+    async def stream_ids(self, prefix: str) -> list[str]:
+        """The ids of the streams that begin with `prefix` and hold events, sorted."""
+        ...
+
     async def lock_for_append(self) -> None:
         """Wait for, and hold until this transaction ends, the lock every append takes: a
         writer that locks before it reads cannot lose a race to another writer of the store.

@@ -31,6 +31,9 @@ class InMemoryEventStore:
         events = tuple(e for e in self._streams.get(stream_id, ()) if e.version > after)
         return Stream(stream_id, events, after)
 
+    async def stream_ids(self, prefix: str) -> list[str]:
+        return sorted(s for s, events in self._streams.items() if s.startswith(prefix) and events)
+
     async def lock_for_append(self) -> None:
         """Nothing to wait for: an append here never interleaves with another."""
 

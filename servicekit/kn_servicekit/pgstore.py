@@ -118,6 +118,15 @@ class PostgresEventStore:
             )
         return Stream(stream_id, tuple(self._stored(row) for row in rows), after)
 
+    async def stream_ids(self, prefix: str) -> list[str]:
+        async with self._connection() as conn:
+            rows = await conn.fetch(
+                "SELECT DISTINCT stream_id FROM kn_events "
+                "WHERE left(stream_id, length($1)) = $1 ORDER BY 1",
+                prefix,
+            )
+        return [row["stream_id"] for row in rows]
+
     async def erase_subject(
         self, subject_id: str, issued_by: dt.datetime | None = None
     ) -> list[str]:

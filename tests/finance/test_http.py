@@ -222,7 +222,9 @@ async def test_a_copy_stays_rejected_when_its_first_is_rejected_and_says_ekm_may
     assert answer.json()["approved"] == 747_600
     again = {"decision": "approve", "reason": "after all"}
     aalborg = "/v1/networks/aalborg-oest/invoices/venue-0312/override"
-    refused(await finance.post(aalborg, again), 409, "approved in another account as esbjerg/esb-1")
+    refused(
+        await finance.post(aalborg, again), 409, "approved, or approved by EKM, as esbjerg/esb-1"
+    )
     coordinator = await finance.get("/v1/networks/esbjerg/invoices/esb-1", headers=ESBJERG)
     assert "earlier_copy" not in coordinator  # another network's invoice: EKM's to see
 

@@ -342,13 +342,53 @@ def test_a_supplier_invoice_is_approved_by_ekm_in_one_account_only() -> None:
     copy = register_invoice(fold([]), again, SCHEME, CAUSE, [aalborg])[0]
     assert copy.duplicate_of == "aalborg-oest/v1"  # though the first was rejected then
     esbjerg = fold([copy, _decided_as(copy, "rejected")])
-    with pytest.raises(Conflict, match="v2 is a copy of aalborg-oest/v1, which EKM has not"):
+    with pytest.raises(Conflict, match="v2 is a later copy of aalborg-oest/v1, which EKM has not"):
         override_invoice(esbjerg, "v2", "approve", "pay it", 100, CAUSE, [aalborg])
     aalborg.apply(override("v1", "reject", reason="registered in the wrong network"))
     assert override_invoice(esbjerg, "v2", "approve", "pay it", 100, CAUSE, [aalborg])
     esbjerg.apply(_decided_as(copy, "approved"))
-    with pytest.raises(Conflict, match="approved in another account as esbjerg/v2"):
+    with pytest.raises(Conflict, match="approved, or approved by EKM, as esbjerg/v2"):
         override_invoice(aalborg, "v1", "approve", "after all", None, CAUSE, [esbjerg])
-    with pytest.raises(Conflict, match="approved in another account as esbjerg/v2"):
+    with pytest.raises(Conflict, match="approved, or approved by EKM, as esbjerg/v2"):
         name_meeting(aalborg, "v1", "2025-03-12", "this one", inputs().meetings, CAUSE,
                      [esbjerg])  # fmt: skip
+
+
+def test_a_copy_ekm_approved_that_still_waits_blocks_approving_another() -> None:
+    first = invoice("a", "4000.00", supplier_invoice_number="H-118")
+    aalborg = fold([first, override("a", "reject", reason="wrong network"),
+                    _decided_as(first, "rejected")])  # fmt: skip
+    again = _body(invoice("b", "4000.00", network_id="esbjerg", supplier_invoice_number="H118"))
+    copy = register_invoice(fold([]), again, SCHEME, CAUSE, [aalborg])[0]
+    esbjerg = fold([copy, override("b", "approve", reason="this one"),
+                    _decided_as(copy, "waiting")])  # its meeting is not held yet  # fmt: skip
+    with pytest.raises(Conflict, match="approved, or approved by EKM, as esbjerg/b"):
+        override_invoice(aalborg, "a", "approve", "after all", None, CAUSE, [esbjerg])
+
+
+def test_a_later_copy_in_the_same_account_is_approved_only_after_ekm_rejected_the_first() -> None:
+    first = invoice("a", "4000.00", supplier_invoice_number="H-118")
+    second = invoice("a2", "4000.00", supplier_invoice_number="H118", **LATER)
+    book = fold([first, second, _decided_as(first, "rejected"), _decided_as(second, "rejected")])
+    with pytest.raises(Conflict, match="a2 is a later copy of aalborg-oest/a, which EKM has not"):
+        override_invoice(book, "a2", "approve", "pay it", 100, CAUSE)
+    assert override_invoice(book, "a", "approve", "the first", None, CAUSE)  # the original
+
+
+def test_two_suppliers_with_one_name_and_two_cvrs_are_two_invoices() -> None:
+    cafe = invoice("c1", "900.00", supplier_name="Café Central", supplier_invoice_number="1001")
+    other = fold([cafe])
+    body = _body(invoice("c2", "900.00", network_id="esbjerg", supplier_name="Café Central",
+                         supplier_cvr="22222222", supplier_invoice_number="1001"))  # fmt: skip
+    assert register_invoice(fold([]), body, SCHEME, CAUSE, [other])[0].duplicate_of is None
+    no_cvr = {**body, "supplier_cvr": None}
+    assert register_invoice(fold([]), no_cvr, SCHEME, CAUSE, [other])[0].duplicate_of == (
+        "aalborg-oest/c1"
+    )
+
+
+def test_an_invoice_naming_no_network_is_nobodys_first_copy() -> None:
+    lost = invoice("n", "4000.00", network_id=None, supplier_invoice_number="H-118")
+    body = _body(invoice("a", "4000.00", supplier_invoice_number="H118"))
+    kept = register_invoice(fold([]), body, SCHEME, CAUSE, [fold([lost])])[0]
+    assert kept.duplicate_of is None

@@ -69,6 +69,14 @@ async def test_an_unknown_stream_reads_as_empty_at_version_zero(store: EventStor
     assert (stream.version, stream.events) == (0, ())
 
 
+async def test_the_streams_of_a_prefix_are_listed_once_each_and_sorted(store: EventStore) -> None:
+    await store.append("pool:esbjerg", 0, [tick("e", 1), tick("e", 2)])
+    await store.append("pool:aalborg", 0, [tick("a")])
+    await store.append("poolside", 0, [tick("p")])
+    assert await store.stream_ids("pool:") == ["pool:aalborg", "pool:esbjerg"]
+    assert await store.stream_ids("pool:%") == []  # a prefix, not a pattern
+
+
 async def test_an_append_with_a_stale_expected_version_is_refused(store: EventStore) -> None:
     await store.append("counter-b", 0, [tick("b")])
     with pytest.raises(ConcurrencyError, match="counter-b is at version 1, not 0"):

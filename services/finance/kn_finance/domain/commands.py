@@ -147,9 +147,10 @@ def register_invoice(
     received = InvoiceReceived(**cause.stamp(invoice["received_date"]), **invoice)
     # a copy elsewhere whatever its status: one rejected now may be approved later (its
     # meeting arrives, EKM names it), and this one then stays its duplicate (copies.py)
-    found = copies_elsewhere(received, elsewhere)
-    standing = [c for c in found if status_of(c) != "rejected"]
-    first = next((named(c) for c in [*standing, *found]), None)
+    found = copies_in(received, elsewhere)
+    # the original before a copy of it, and one standing before one rejected now
+    found.sort(key=lambda c: (c.received.duplicate_of is not None, status_of(c) == "rejected"))
+    first = next((named(c) for c in found), None)
     return [received.model_copy(update={"duplicate_of": first})] if first else [received]
 
 
@@ -170,13 +171,16 @@ def _on_its_date(invoice: dict[str, Any], meetings: Sequence[MeetingFact] | None
         )
 
 
-def copies_elsewhere(received: InvoiceReceived, elsewhere: Sequence[PoolBook]) -> list[Invoice]:
-    """The same supplier invoice in the other accounts (Pool payouts 7)."""
+def copies_in(received: InvoiceReceived, books: Sequence[PoolBook]) -> list[Invoice]:
+    """The same supplier invoice in the books (Pool payouts 7), but for the invoice itself
+    and those naming no network (no pool pays those)."""
     return [
         other
-        for account in elsewhere
-        for other in account.in_order_received()
-        if same_supplier_invoice(other.received, received)
+        for book in books
+        for other in book.in_order_received()
+        if other.received is not received
+        and other.received.network_id is not None
+        and same_supplier_invoice(other.received, received)
     ]
 
 
@@ -189,28 +193,45 @@ def named(invoice: Invoice) -> str:
     return f"{invoice.received.network_id or NO_NETWORK}/{invoice.invoice_id}"
 
 
-def paid_once(invoice: Invoice, elsewhere: Sequence[PoolBook], approving: bool) -> None:
-    """What EKM does that may approve an invoice keeps a supplier invoice paid once across
-    accounts (Pool payouts 7; each account decides alone): not while a copy elsewhere is
-    approved; and a later copy only when EKM itself rejected each other copy, since one
-    rejected by the checks alone may pass them later and be paid too."""
-    copies = copies_elsewhere(invoice.received, elsewhere)
-    approved = [named(c) for c in copies if status_of(c) == "approved"]
-    if approved:
+def paid_once(
+    invoice: Invoice, book: PoolBook, elsewhere: Sequence[PoolBook], approving: bool
+) -> None:
+    """What EKM does that may approve an invoice keeps a supplier invoice paid once, in its
+    account and across accounts (Pool payouts 7; each account decides alone):
+    - not while another copy is approved, or approved by EKM (it may be waiting for its list
+      or its rate table, and then be approved without anyone acting);
+    - a later copy (a duplicate of one elsewhere, or after one in its own account) only once
+      EKM itself rejected every other copy: one rejected by the checks alone may pass them
+      later and be paid too."""
+    copies = copies_in(invoice.received, [book, *elsewhere])
+    standing = [named(c) for c in copies if status_of(c) == "approved" or _by_ekm(c, "approve")]
+    if standing:
+        which = "each" if len(standing) > 1 else "that one"
         raise Conflict(
             CHECKS,
-            f"the same supplier invoice is approved in another account as "
-            f"{', '.join(approved)}: EKM rejects that one first, so it is paid once",
+            f"the same supplier invoice is approved, or approved by EKM, as "
+            f"{', '.join(standing)}: EKM rejects {which} first, so it is paid once",
         )
-    if approving and invoice.received.duplicate_of is not None:
-        open_ = [named(c) for c in copies if c.override is None or c.override.decision != "reject"]
+    order = {i.invoice_id: n for n, i in enumerate(book.in_order_received())}
+    earlier_here = any(
+        book.invoices.get(c.invoice_id) is c and order[c.invoice_id] < order[invoice.invoice_id]
+        for c in copies
+    )
+    if approving and (invoice.received.duplicate_of is not None or earlier_here):
+        open_ = [named(c) for c in copies if not _by_ekm(c, "reject")]
         if open_:
+            which = "each" if len(open_) > 1 else "it"
             raise Conflict(
                 CHECKS,
-                f"{invoice.invoice_id} is a copy of {', '.join(open_)}, which EKM has not "
-                "rejected (rejected by the checks only, it may pass them later and be paid "
-                "too): EKM rejects it first, with a reason, then approves this one",
+                f"{invoice.invoice_id} is a later copy of {', '.join(open_)}, which EKM has "
+                f"not rejected (rejected by the checks only, a copy may pass them later and "
+                f"be paid too): EKM rejects {which} first, with a reason, then approves this one",
             )
+
+
+def _by_ekm(invoice: Invoice, decision: str) -> bool:
+    """Whether EKM's override in force is this decision."""
+    return invoice.override is not None and invoice.override.decision == decision
 
 
 def notify_booking(
@@ -241,14 +262,14 @@ def override_invoice(
     invoice = book.invoices.get(invoice_id)
     if invoice is None:
         raise NotFound(CHECKS, f"no invoice {invoice_id} in this network's account")
-    if decision == "approve":
-        paid_once(invoice, elsewhere, approving=True)
     if decision == "approve" and invoice.received.network_id is None:
         raise Invalid(
             INVOICE,
             f"invoice {invoice_id} names no network, so no pool can pay it; "
             "register it again with the network",
         )
+    if decision == "approve":
+        paid_once(invoice, book, elsewhere, approving=True)
     if decision == "reject" and amount is not None:
         raise Invalid(CHECKS, "approved_amount goes with decision 'approve' only")
     return [
@@ -304,7 +325,7 @@ def name_meeting(
         )
     if found.status == "cancelled":
         raise Invalid(INVOICE, f"meeting {meeting_id} was cancelled: no pool pays for it")
-    paid_once(invoice, elsewhere, approving=False)
+    paid_once(invoice, book, elsewhere, approving=False)
     return [
         InvoiceMeetingNamed(
             **cause.stamp(cause.today),

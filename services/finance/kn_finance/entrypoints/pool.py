@@ -14,7 +14,7 @@ from kn_finance.entrypoints import schemas as s
 from kn_finance.entrypoints.wiring import Ekm, Reader, Wired, Writer
 from kn_finance.handlers import commands
 from kn_finance.handlers.copies import Copies, shown_to
-from kn_finance.handlers.streams import pool_book, rate_book
+from kn_finance.handlers.streams import accounts, pool_book, rate_book
 from kn_rules.errors import INVOICE, NotFound
 from kn_rules.pool import NO_NETWORK
 from kn_servicekit.access import may_read
@@ -101,9 +101,7 @@ async def invoices(
 
 
 @router.get(f"{NETWORK}/invoices/{{invoice_id}}")
-async def invoice(
-    request: Request, network_id: str, invoice_id: str, actor: Reader, wired: Wired
-) -> dict[str, Any]:
+async def invoice(network_id: str, invoice_id: str, actor: Reader, wired: Wired) -> dict[str, Any]:
     """The invoice, its copy it was registered as a duplicate of and the copies of it."""
     may_read(str(actor), network_id)
     copies = Copies(wired.store)
@@ -112,8 +110,8 @@ async def invoice(
         raise NotFound(INVOICE, f"no invoice {invoice_id} of network {network_id}")
     if not shown_to(str(actor)):  # the copies in other networks: EKM's and auditors'
         return views.invoice_view(found)
-    networks = await (await wired.inputs(request)).networks()
-    return await copies.view(account(network_id), found, views.invoice_view(found), networks)
+    every = await accounts(wired.store)
+    return await copies.view(account(network_id), found, views.invoice_view(found), every)
 
 
 @router.post(f"{NETWORK}/invoices/{{invoice_id}}/override")

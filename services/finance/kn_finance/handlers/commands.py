@@ -16,7 +16,14 @@ from kn_finance.domain import views
 from kn_finance.handlers import settle
 from kn_finance.handlers.copies import Copies
 from kn_finance.handlers.settle import Inputs
-from kn_finance.handlers.streams import FEE_YEARS, pool_book, pool_of, rate_book, rates_of
+from kn_finance.handlers.streams import (
+    FEE_YEARS,
+    accounts,
+    pool_book,
+    pool_of,
+    rate_book,
+    rates_of,
+)
 from kn_rules.decide import NEEDS_AMOUNT
 from kn_rules.errors import CHECKS, Invalid
 from kn_rules.pool import PoolBook
@@ -83,7 +90,7 @@ async def _elsewhere(
     across all accounts (Pool payouts 7). Their folds are cached between commands, so each
     reads what is new."""
     folds = folds or settle.Folds()
-    others = [n for n in [*await inputs.networks(), None] if n != network]
+    others = [n for n in await accounts(store) if n != network]
     return {n: (await load(store, pool_of(n), folds.pool(pool_of(n).stream_id)))[0] for n in others}
 
 
@@ -133,9 +140,8 @@ async def override_invoice(
         )
     found = book.invoices[invoice_id]
     # the clerk sees the copies of it in other accounts, which stay as they are (copies.py)
-    networks = await inputs.networks()
     copies = Copies(store, elsewhere)
-    return await copies.view(network_id, found, views.invoice_view(found), networks)
+    return await copies.view(network_id, found, views.invoice_view(found), list(elsewhere))
 
 
 async def name_meeting(

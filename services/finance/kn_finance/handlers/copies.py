@@ -58,12 +58,12 @@ class Copies:
         return found
 
     async def later(
-        self, network_id: str | None, invoice: Invoice, networks: Sequence[str]
+        self, network_id: str | None, invoice: Invoice, accounts: Sequence[str | None]
     ) -> list[dict[str, Any]]:
-        """The copies in other accounts registered as duplicates of this one."""
+        """The copies in the other accounts registered as duplicates of this one."""
         me = named(invoice)
         found = []
-        for other in [*networks, None]:
+        for other in accounts:
             if other == network_id:
                 continue
             for copy in (await self.book(other)).in_order_received():
@@ -76,13 +76,13 @@ class Copies:
         network_id: str | None,
         invoice: Invoice,
         base: dict[str, Any],
-        networks: Sequence[str] | None = None,
+        accounts: Sequence[str | None] | None = None,
     ) -> dict[str, Any]:
-        """An invoice's view with its earlier copy and (given the networks) its later ones."""
+        """An invoice's view with its earlier copy and (given the accounts) its later ones."""
         view = dict(base)
         earlier = await self.earlier(invoice)
         if earlier is not None:
             view["earlier_copy"] = earlier
-        if networks is not None:
-            view["later_copies"] = await self.later(network_id, invoice, networks)
+        if accounts is not None:
+            view["later_copies"] = await self.later(network_id, invoice, accounts)
         return view

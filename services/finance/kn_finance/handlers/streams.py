@@ -36,6 +36,14 @@ def pool_of(network_id: str | None) -> Aggregate[PoolBook]:
     )
 
 
+async def accounts(store: EventStore) -> list[str | None]:
+    """Every pool account that holds events, by network (None: invoices naming none), also
+    of a network finance does not know yet (an invoice may name one before it is published)."""
+    prefix = pool.account_of(pool.NO_NETWORK).removesuffix(pool.NO_NETWORK)
+    ids = [s.removeprefix(prefix) for s in await store.stream_ids(prefix)]
+    return [None if n == pool.NO_NETWORK else n for n in ids]
+
+
 def fee_of(network_id: str, year: int) -> Aggregate[FeeAccount]:
     """A network's fee payouts for one year."""
     return Aggregate(fee_stream(network_id, year), FeeAccount, applied, key=network_id)
