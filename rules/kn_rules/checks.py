@@ -83,7 +83,14 @@ def check(
         # paid to a reference they refuse (Coordinator 8)
         found.reject("payee_reference", problem)
     before = earlier.get(number_key(invoice), [])
-    first = next((e.invoice_id for e in before if same_supplier_invoice(e, invoice)), None)
+    first = next(
+        (
+            e.invoice_id
+            for e in before
+            if e.invoice_id != invoice.invoice_id and same_supplier_invoice(e, invoice)
+        ),
+        None,
+    )
     if first is not None or invoice.duplicate_of is not None:
         found.reject(
             "duplicate",

@@ -66,11 +66,17 @@ def decide(book: PoolBook, inputs: NetworkInputs, rates: RateBook, scheme: Schem
     """Every invoice of the account, in the order received (rule 3)."""
     used: dict[str, int] = {}  # meeting id (or cost kind and year) -> approved so far
     earlier: dict[str, list[InvoiceReceived]] = {}
+    for invoice in book.invoices.values():
+        # a copy EKM approved stands before every other copy of it, whatever its date: a
+        # copy registered later with an earlier date would be paid beside it (rule 7)
+        if invoice.override is not None and invoice.override.decision == "approve":
+            earlier.setdefault(number_key(invoice.received), []).append(invoice.received)
     outcomes = []
     for invoice in book.in_order_received():
         checked = check(invoice.as_checked, inputs, rates, scheme, earlier)
         outcome = _outcome(invoice, checked, scheme, used)
-        if outcome.status != "rejected":
+        approved_by_ekm = invoice.override is not None and invoice.override.decision == "approve"
+        if outcome.status != "rejected" and not approved_by_ekm:  # (those are in already)
             earlier.setdefault(number_key(invoice.received), []).append(invoice.received)
         outcomes.append(outcome)
     return outcomes

@@ -392,3 +392,13 @@ def test_an_invoice_naming_no_network_is_nobodys_first_copy() -> None:
     body = _body(invoice("a", "4000.00", supplier_invoice_number="H118"))
     kept = register_invoice(fold([]), body, SCHEME, CAUSE, [fold([lost])])[0]
     assert kept.duplicate_of is None
+
+
+def test_a_copy_ekm_approved_stands_before_a_copy_registered_later_with_an_earlier_date() -> None:
+    late = invoice("a", "3000.00", supplier_invoice_number="H-118", due_date=dt.date(2025, 3, 29))
+    approved = override("a", "approve", reason="agreed with the venue")
+    again = invoice("b", "3000.00", supplier_invoice_number="H118", received=dt.date(2025, 3, 15))
+    found = decided(late, approved, again)
+    assert (found["a"].status, found["b"].status) == ("approved", "rejected")
+    assert codes(found["b"]) == ["duplicate"]
+    assert found["a"].payable + found["b"].payable == 300_000  # paid once
