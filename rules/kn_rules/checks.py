@@ -48,8 +48,18 @@ def same_supplier_invoice(one: InvoiceReceived, other: InvoiceReceived) -> bool:
     return _name_key(one) == _name_key(other)
 
 
+# Danish company forms, as a clerk may type them after a supplier's name or leave them out
+_COMPANY_FORMS = frozenset({"as", "aps", "is", "ivs", "ks", "ps", "amba", "fmba", "smba"})
+
+
 def _name_key(invoice: InvoiceReceived) -> str:
-    return " ".join(invoice.supplier_name.split()).casefold()
+    """A supplier's name as compared: casefolded, letters and digits of each word, without a
+    company form at its end ("Hotel Phønix A/S" and "hotel phønix" are one name)."""
+    words = ["".join(c for c in w if c.isalnum()) for w in invoice.supplier_name.casefold().split()]
+    words = [w for w in words if w]
+    while len(words) > 1 and words[-1] in _COMPANY_FORMS:
+        words.pop()
+    return " ".join(words)
 
 
 def check(

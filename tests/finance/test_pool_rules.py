@@ -402,3 +402,15 @@ def test_a_copy_ekm_approved_stands_before_a_copy_registered_later_with_an_earli
     assert (found["a"].status, found["b"].status) == ("approved", "rejected")
     assert codes(found["b"]) == ["duplicate"]
     assert found["a"].payable + found["b"].payable == 300_000  # paid once
+
+
+def test_a_supplier_name_with_or_without_its_company_form_is_one_name() -> None:
+    found = decided(
+        invoice("a", "3000.00", supplier_name="Hotel Phønix A/S", supplier_invoice_number="F-77"),
+        invoice("b", "3000.00", supplier_name="hotel  phønix", supplier_cvr=None,
+                supplier_invoice_number="F77", **LATER),
+        invoice("c", "3000.00", supplier_name="Hotel Phønix Øst ApS", supplier_cvr=None,
+                supplier_invoice_number="F77", **LATER),
+    )  # fmt: skip
+    assert [found[i].status for i in "abc"] == ["approved", "rejected", "approved"]
+    assert codes(found["b"]) == ["duplicate"]
