@@ -69,14 +69,13 @@ def decide(book: PoolBook, inputs: NetworkInputs, rates: RateBook, scheme: Schem
     for invoice in book.invoices.values():
         # a copy EKM approved stands before every other copy of it, whatever its date: a
         # copy registered later with an earlier date would be paid beside it (rule 7)
-        if invoice.override is not None and invoice.override.decision == "approve":
+        if invoice.ekm_decision == "approve":
             earlier.setdefault(number_key(invoice.received), []).append(invoice.received)
     outcomes = []
     for invoice in book.in_order_received():
         checked = check(invoice.as_checked, inputs, rates, scheme, earlier)
         outcome = _outcome(invoice, checked, scheme, used)
-        approved_by_ekm = invoice.override is not None and invoice.override.decision == "approve"
-        if outcome.status != "rejected" and not approved_by_ekm:  # (those are in already)
+        if outcome.status != "rejected" and invoice.ekm_decision != "approve":  # (in already)
             earlier.setdefault(number_key(invoice.received), []).append(invoice.received)
         outcomes.append(outcome)
     return outcomes

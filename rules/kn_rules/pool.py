@@ -61,6 +61,11 @@ class Invoice:
         """EKM's latest override, which is the one in force."""
         return self.overrides[-1] if self.overrides else None
 
+    @property
+    def ekm_decision(self) -> str | None:
+        """What EKM's override in force decided ("approve", "reject"), if any."""
+        return self.overrides[-1].decision if self.overrides else None
+
 
 @dataclass
 class PoolBook:

@@ -204,7 +204,9 @@ def paid_once(
       EKM itself rejected every other copy: one rejected by the checks alone may pass them
       later and be paid too."""
     copies = copies_in(invoice.received, [book, *elsewhere])
-    standing = [named(c) for c in copies if status_of(c) == "approved" or _by_ekm(c, "approve")]
+    standing = [
+        named(c) for c in copies if status_of(c) == "approved" or c.ekm_decision == "approve"
+    ]
     if standing:
         which = "each" if len(standing) > 1 else "that one"
         raise Conflict(
@@ -218,7 +220,7 @@ def paid_once(
         for c in copies
     )
     if approving and (invoice.received.duplicate_of is not None or earlier_here):
-        open_ = [named(c) for c in copies if not _by_ekm(c, "reject")]
+        open_ = [named(c) for c in copies if c.ekm_decision != "reject"]
         if open_:
             which = "each" if len(open_) > 1 else "it"
             raise Conflict(
@@ -227,11 +229,6 @@ def paid_once(
                 f"not rejected (rejected by the checks only, a copy may pass them later and "
                 f"be paid too): EKM rejects {which} first, with a reason, then approves this one",
             )
-
-
-def _by_ekm(invoice: Invoice, decision: str) -> bool:
-    """Whether EKM's override in force is this decision."""
-    return invoice.override is not None and invoice.override.decision == decision
 
 
 def notify_booking(

@@ -91,12 +91,11 @@ async def invoices(
     copies = Copies(wired.store)
     book = await copies.book(account(network_id))
     seen = await (await wired.inputs(request)).network(account(network_id))
-    found = [views.meeting_choices(views.invoice_view(i), seen) for i in book.in_order_received()]
-    if shown_to(str(actor)):  # the copies in other networks: EKM's and auditors' to see
-        found = [
-            await copies.view(account(network_id), i, view)
-            for i, view in zip(book.in_order_received(), found, strict=True)
-        ]
+    show = shown_to(str(actor))  # the copies in other networks: EKM's and auditors' to see
+    found = []
+    for i in book.in_order_received():
+        view = views.meeting_choices(views.invoice_view(i), seen)
+        found.append(await copies.view(account(network_id), i, view) if show else view)
     return {"network_id": network_id, "invoices": found}
 
 
