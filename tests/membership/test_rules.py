@@ -209,9 +209,15 @@ def test_renters_and_sharers_waiting_behind_an_owner_are_assigned_with_the_owner
     book.feed(shared("100009", "p-pia", "Pia Dam", MARCH_1))
     book.feed(opened("100010", "p-rut", "Rut Lejer", "klinik-ny", APRIL_1, "renter"))
     assert len(views.awaiting(book.register, APRIL_1)) == 3
-    book.apply(cmd.AssignMember("aalborg-oest", "p-ole", "100009", MARCH_1, "nearest network"))
+    joins = book.apply(cmd.AssignMember("aalborg-oest", "p-ole", "100009", MARCH_1, "nærmest"))
     assert views.awaiting(book.register, APRIL_1) == []
     assert names(book, MARCH_1) == ["Ole Dam", "Pia Dam"]
+    # the note is shown as it stands in the Danish annual status, and names no one
+    assert [e.note for e in joins if isinstance(e, ev.MemberJoined)] == [
+        "nærmest",
+        "tildelt med ejeren af klinik klinik-ny (p-ole)",
+        "tildelt med ejeren af klinik klinik-ny (p-ole)",
+    ]
     assert names(book, APRIL_1) == ["Ole Dam", "Pia Dam", "Rut Lejer"]
 
 
@@ -224,6 +230,6 @@ def test_a_renter_at_a_clinic_split_between_two_networks_waits_for_ekm(book: Boo
     [row] = views.awaiting(book.register, APRIL_1)
     assert row.name == "Eva Friis"
     assert row.note == (
-        "clinic klinik-nord has members in aalborg-oest and aalborg-vest on 2025-04-01: "
-        "EKM decides (Membership 2)"
+        "klinik klinik-nord har medlemmer i aalborg-oest og aalborg-vest den 01.04.2025: "
+        "EKM afgør (Membership 2)"
     )

@@ -87,8 +87,10 @@ def _opened(change: rg.YdernummerOpened, register: Register, cause: Cause) -> li
     if len(networks) == 1:
         return [joined(who, one_network(register, who, networks[0], on), "region_feed", cause, on)]
     if len(networks) > 1:  # the clinic's members are in two networks: EKM decides
-        note = f"clinic {change.clinic_id} has members in {' and '.join(networks)} on {on}"
-        return [waiting(who, cause, on, note=f"{note}: EKM decides (Membership 2)")]
+        # in Danish: the note is shown as it stands on EKM's pages and in the annual status
+        split = " og ".join(networks)
+        note = f"klinik {change.clinic_id} har medlemmer i {split} den {on:%d.%m.%Y}"
+        return [waiting(who, cause, on, note=f"{note}: EKM afgør (Membership 2)")]
     return [waiting(who, cause, on)]
 
 

@@ -127,8 +127,8 @@ def _behind(
         if views.network_of(register, h.person_id, start) not in (None, network_id):
             continue  # a member elsewhere stays there (Membership 10)
         # the owner by id: a name in this note would be sealed under the joiner's key, and
-        # outlive the owner's erasure (issue 15)
-        note = f"assigned with {owner.person_id}'s clinic {owner.clinic_id}"
+        # outlive the owner's erasure (issue 15); in Danish, as the annual status shows it
+        note = f"tildelt med ejeren af klinik {owner.clinic_id} ({owner.person_id})"
         events.append(joined(h.who(), network_id, "ekm_assignment", cause, start, note=note))
     return events
 
