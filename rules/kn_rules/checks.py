@@ -48,6 +48,19 @@ def same_supplier_invoice(one: InvoiceReceived, other: InvoiceReceived) -> bool:
     return _name_key(one) == _name_key(other)
 
 
+def near_copy(one: InvoiceReceived, other: InvoiceReceived) -> bool:
+    """Perhaps the same supplier invoice, its supplier typed otherwise (a misspelt name, a
+    mistyped CVR): the same number and amount from a supplier compared as another. Such a
+    copy would be paid twice, so the one registered second is rejected until EKM decides
+    (rule 7); registration finds it (`possible_copy_of`), so an EKM approval of the second
+    never turns the first into a copy of it."""
+    return (
+        number_key(one) == number_key(other)
+        and one.amount == other.amount
+        and not same_supplier_invoice(one, other)
+    )
+
+
 # Danish company forms, as a clerk may type them after a supplier's name or leave them out
 _COMPANY_FORMS = frozenset({"as", "aps", "is", "ivs", "ks", "ps", "amba", "fmba", "smba"})
 
@@ -107,6 +120,14 @@ def check(
             f"{invoice.supplier_name}'s invoice number "
             f"{invoice.supplier_invoice_number} was received before as "
             f"{first or invoice.duplicate_of}",
+        )
+    elif invoice.possible_copy_of is not None:  # found at registration, in any account
+        found.reject(
+            "possible_duplicate",
+            f"invoice number {invoice.supplier_invoice_number} for the same amount was "
+            f"registered before as {invoice.possible_copy_of}, from a supplier named "
+            "otherwise: if this is another supplier's invoice, EKM approves it with a "
+            "reason; if it is a copy, EKM rejects it",
         )
     # the rates of the meeting's year (rule 3): a named meeting may have moved from the date
     year = (found.meeting.date if found.meeting else invoice.meeting_date or received).year

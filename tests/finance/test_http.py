@@ -195,6 +195,32 @@ async def test_a_supplier_invoice_registered_in_another_network_is_rejected_as_a
     assert first["later_copies"] == [{"invoice": "esbjerg/esb-1", "status": "rejected"}]
 
 
+async def test_an_invoice_with_a_mistyped_cvr_is_rejected_as_a_possible_copy_until_ekm_decides(
+    finance: Finance,
+) -> None:
+    await worked_example(finance)
+    await finance.publish("membership", network("esbjerg", "Esbjerg"))
+    typo = invoice_body("esb-2", 8_100, network_id="esbjerg", supplier_cvr="12345687",
+                        supplier_invoice_number="F-venue-0312")  # fmt: skip
+    assert (await finance.post("/v1/invoices", typo)).status_code == 201
+    found = await finance.invoice_until("esbjerg", "esb-2", "rejected")
+    assert "possible_duplicate" in [r["code"] for r in found["reasons"]]
+    assert found["possible_copy"] == {
+        "invoice": "aalborg-oest/venue-0312",
+        "status": "waiting",
+        "supplier_name": "Fysio Øst Lokaler ApS",
+        "supplier_cvr": "12345678",
+    }
+    coordinator = await finance.get("/v1/networks/esbjerg/invoices/esb-2", headers=ESBJERG)
+    assert "possible_copy" not in coordinator  # another network's invoice: EKM's to see
+    pay = {"decision": "approve", "reason": "another clinic's venue, checked by phone",
+           "approved_amount": 500_000}  # fmt: skip
+    answer = await finance.post("/v1/networks/esbjerg/invoices/esb-2/override", pay)
+    assert (answer.status_code, answer.json()["status"]) == (200, "approved"), answer.text
+    first = await finance.get("/v1/networks/aalborg-oest/invoices/venue-0312")
+    assert first["status"] == "waiting"  # EKM's approval of the second leaves the first be
+
+
 async def test_a_copy_stays_rejected_when_its_first_is_rejected_and_says_ekm_may_approve_it(
     finance: Finance,
 ) -> None:

@@ -380,7 +380,13 @@ def test_two_suppliers_with_one_name_and_two_cvrs_are_two_invoices() -> None:
     other = fold([cafe])
     body = _body(invoice("c2", "900.00", network_id="esbjerg", supplier_name="Café Central",
                          supplier_cvr="22222222", supplier_invoice_number="1001"))  # fmt: skip
-    assert register_invoice(fold([]), body, SCHEME, CAUSE, [other])[0].duplicate_of is None
+    kept = register_invoice(fold([]), body, SCHEME, CAUSE, [other])[0]
+    assert kept.duplicate_of is None
+    # the same number and amount, though: EKM tells whether it is a mistyped CVR
+    assert kept.possible_copy_of == "aalborg-oest/c1"
+    dearer = {**body, "amount": 95_000}
+    kept = register_invoice(fold([]), dearer, SCHEME, CAUSE, [other])[0]
+    assert (kept.duplicate_of, kept.possible_copy_of) == (None, None)
     no_cvr = {**body, "supplier_cvr": None}
     assert register_invoice(fold([]), no_cvr, SCHEME, CAUSE, [other])[0].duplicate_of == (
         "aalborg-oest/c1"
@@ -409,8 +415,60 @@ def test_a_supplier_name_with_or_without_its_company_form_is_one_name() -> None:
         invoice("a", "3000.00", supplier_name="Hotel Phønix A/S", supplier_invoice_number="F-77"),
         invoice("b", "3000.00", supplier_name="hotel  phønix", supplier_cvr=None,
                 supplier_invoice_number="F77", **LATER),
-        invoice("c", "3000.00", supplier_name="Hotel Phønix Øst ApS", supplier_cvr=None,
+        invoice("c", "3100.00", supplier_name="Hotel Phønix Øst ApS", supplier_cvr=None,
                 supplier_invoice_number="F77", **LATER),
     )  # fmt: skip
     assert [found[i].status for i in "abc"] == ["approved", "rejected", "approved"]
     assert codes(found["b"]) == ["duplicate"]
+
+
+def _registered(*invoices: InvoiceReceived) -> list[InvoiceReceived]:
+    """Registered in turn in one account, as finance registers them."""
+    kept: list[InvoiceReceived] = []
+    for one in invoices:
+        kept += register_invoice(fold(list(kept)), _body(one), SCHEME, CAUSE)
+    return kept
+
+
+def test_the_same_number_and_amount_from_a_supplier_typed_otherwise_waits_for_ekm() -> None:
+    first = invoice("a", "3000.00", supplier_name="Hotel Phønix", supplier_invoice_number="F-77")
+    cvr_typo = invoice("b", "3000.00", supplier_name="Hotel Phønix", supplier_cvr="12345687",
+                       supplier_invoice_number="F77", **LATER)  # fmt: skip
+    misspelt = invoice("c", "3000.00", supplier_name="Hotel Fønix", supplier_cvr=None,
+                       supplier_invoice_number="F77", **LATER)  # fmt: skip
+    dearer = invoice("d", "3100.00", supplier_name="Hotel Fønix", supplier_cvr=None,
+                     supplier_invoice_number="F77", **LATER)  # fmt: skip
+    kept = _registered(first, cvr_typo, misspelt, dearer)
+    assert [k.possible_copy_of for k in kept] == [None, "aalborg-oest/a", "aalborg-oest/a", None]
+    found = decided(*kept)
+    assert [found[i].status for i in "abcd"] == ["approved", "rejected", "rejected", "approved"]
+    assert codes(found["b"]) == codes(found["c"]) == ["possible_duplicate"]
+    said = found["c"].reasons[0].text
+    assert said.startswith(
+        "invoice number F77 for the same amount was registered before as aalborg-oest/a, "
+        "from a supplier named otherwise: if this is another supplier's invoice, EKM approves"
+    )
+    assert sum(found[i].payable for i in "abc") == 300_000  # the one invoice paid once
+
+
+def test_ekm_approves_a_possible_copy_that_is_another_suppliers_invoice() -> None:
+    first = invoice("a", "3000.00", supplier_name="Hotel Phønix", supplier_invoice_number="F-77")
+    other = invoice("b", "3000.00", supplier_name="Café Central", supplier_cvr="22222222",
+                    supplier_invoice_number="F77", **LATER)  # fmt: skip
+    kept = _registered(first, other)
+    [approved] = override_invoice(fold(list(kept)), "b", "approve", "another supplier", None, CAUSE)
+    found = decided(*kept, approved)
+    assert (found["a"].status, found["b"].status) == ("approved", "approved")  # both stand
+    assert found["b"].overridden
+
+
+def test_a_possible_copy_in_another_account_is_rejected_there_until_ekm_decides() -> None:
+    elsewhere = fold([invoice("v1", "4000.00", supplier_invoice_number="H-118")])
+    body = _body(invoice("v2", "4000.00", network_id="esbjerg", supplier_name="Fysio Ost",
+                         supplier_cvr=None, supplier_invoice_number="H118"))  # fmt: skip
+    kept = register_invoice(fold([]), body, SCHEME, CAUSE, [elsewhere])[0]
+    assert (kept.duplicate_of, kept.possible_copy_of) == (None, "aalborg-oest/v1")
+    found = decided(kept, seen=NetworkInputs("esbjerg"))["v2"]
+    assert found.status == "rejected"
+    assert "possible_duplicate" in codes(found)
+    assert "registered before as aalborg-oest/v1, from a supplier named" in found.reasons[-1].text

@@ -70,3 +70,19 @@ def test_an_invoice_whose_first_copy_was_rejected_says_ekm_may_approve_it() -> N
     assert "til EKM godkender den med en begrundelse" in html
     row["earlier_copy"] = {"invoice": "aalborg-oest/v", "status": "approved"}
     assert "Den første kopi" not in str(table([row], "Fakturaer"))
+
+
+def test_an_invoice_that_may_be_a_copy_names_the_other_and_its_supplier_for_ekm() -> None:
+    web = Web(cast(Services, None), cast(Cookies, SimpleNamespace(max_age=3600)))
+    row = {"invoice_id": "esb-2", "supplier_name": "Fysio Øst Lokaler ApS",
+           "supplier_cvr": "12345687", "supplier_invoice_number": "F-77", "cost_kind": "venue", "meeting_date": None,
+           "received_date": "2025-03-20", "due_date": "2025-04-10", "amount": 810000,
+           "status": "rejected", "overrides": [], "approved": 0, "not_covered": 810000,
+           "reasons": [{"code": "possible_duplicate", "text": "registered before as a/v"}],
+           "possible_copy": {"invoice": "aalborg-oest/v", "status": "waiting",
+                             "supplier_name": "Fysio Ost", "supplier_cvr": "12345678"}}  # fmt: skip
+    table = web.templates.get_template("_fakturaer.html").module.invoice_table  # type: ignore[attr-defined]
+    html = str(table([row], "Fakturaer"))
+    assert "Samme fakturanummer og beløb er modtaget før fra en leverandør" in html
+    assert "Mulig kopi af aalborg-oest/v fra Fysio Ost (CVR 12345678); denne: Fysio Øst Lokaler " \
+        "ApS (CVR 12345687)" in html  # fmt: skip

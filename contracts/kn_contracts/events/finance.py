@@ -207,6 +207,13 @@ class InvoiceReceived(FinanceEvent):
         description="Found at registration: the earlier invoice (network/invoice id) of "
         "another account with the same supplier and invoice number (Pool payouts 7).",
     )
+    possible_copy_of: str | None = Field(
+        None,
+        max_length=200,
+        description="Found at registration: an invoice (network/invoice id) of another "
+        "account with the same invoice number and amount from a supplier named otherwise, "
+        "perhaps this one mistyped; it is rejected until EKM decides (Pool payouts 7).",
+    )
 
 
 class Reason(BaseModel):

@@ -3,7 +3,7 @@ happens in the handlers). Each refusal names its rule and what to fix."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, Literal
@@ -20,7 +20,7 @@ from kn_contracts.events.finance import (
 )
 from kn_contracts.events.meetings import AttendeeCategory
 from kn_finance.domain.fee import FeeYears
-from kn_rules.checks import same_supplier_invoice
+from kn_rules.checks import near_copy, same_supplier_invoice
 from kn_rules.errors import CHECKS, CLOSE, INVOICE, RATES, Conflict, Invalid, NotFound
 from kn_rules.inputs import MeetingFact
 from kn_rules.pool import NO_NETWORK, Invoice, PoolBook
@@ -126,7 +126,9 @@ def register_invoice(
 ) -> list[InvoiceReceived]:
     """Keep an invoice whatever it breaks (Pool payouts 4): the checks decide it later. An
     invoice already registered in another account (`elsewhere`: the other networks' books)
-    is kept with duplicate_of naming it, so its own account rejects it (rule 7)."""
+    is kept with duplicate_of naming it, so its own account rejects it (rule 7); one with
+    the number and amount of one registered before from a supplier typed otherwise, with
+    possible_copy_of, so EKM decides."""
     _ekm(cause, "registers invoices")
     if invoice["invoice_id"] in book.invoices:
         raise Conflict(
@@ -151,7 +153,12 @@ def register_invoice(
     # the original before a copy of it, and one standing before one rejected now
     found.sort(key=lambda c: (c.received.duplicate_of is not None, status_of(c) == "rejected"))
     first = next((named(c) for c in found), None)
-    return [received.model_copy(update={"duplicate_of": first})] if first else [received]
+    if first is not None:
+        return [received.model_copy(update={"duplicate_of": first})]
+    # the same number and amount from a supplier typed otherwise, in this account or
+    # another: perhaps a copy, which its account rejects until EKM decides (rule 7)
+    near = next((named(c) for c in copies_in(received, [book, *elsewhere], near_copy)), None)
+    return [received.model_copy(update={"possible_copy_of": near})] if near else [received]
 
 
 def _on_its_date(invoice: dict[str, Any], meetings: Sequence[MeetingFact] | None) -> None:
@@ -171,16 +178,20 @@ def _on_its_date(invoice: dict[str, Any], meetings: Sequence[MeetingFact] | None
         )
 
 
-def copies_in(received: InvoiceReceived, books: Sequence[PoolBook]) -> list[Invoice]:
+def copies_in(
+    received: InvoiceReceived,
+    books: Sequence[PoolBook],
+    same: Callable[[InvoiceReceived, InvoiceReceived], bool] = same_supplier_invoice,
+) -> list[Invoice]:
     """The same supplier invoice in the books (Pool payouts 7), but for the invoice itself
-    and those naming no network (no pool pays those)."""
+    and those naming no network (no pool pays those); `same` says what is the same."""
     return [
         other
         for book in books
         for other in book.in_order_received()
         if other.received is not received
         and other.received.network_id is not None
-        and same_supplier_invoice(other.received, received)
+        and same(other.received, received)
     ]
 
 

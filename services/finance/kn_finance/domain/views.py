@@ -23,6 +23,7 @@ def invoice_view(invoice: Invoice) -> dict[str, Any]:
         "invoice_id": received.invoice_id,
         "network_id": received.network_id,
         "supplier_name": received.supplier_name,
+        "supplier_cvr": received.supplier_cvr,
         "supplier_invoice_number": received.supplier_invoice_number,
         "cost_kind": received.cost_kind,
         "amount": received.amount,

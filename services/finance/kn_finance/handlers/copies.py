@@ -57,6 +57,24 @@ class Copies:
             )
         return found
 
+    async def possible(self, invoice: Invoice) -> dict[str, Any] | None:
+        """The invoice this one may be a copy of (the same number and amount, its supplier
+        named otherwise), with that supplier as registered: what EKM compares to decide."""
+        first = invoice.received.possible_copy_of
+        if first is None:
+            return None
+        network, _, invoice_id = first.partition("/")
+        book = await self.book(None if network == NO_NETWORK else network)
+        other = book.invoices.get(invoice_id)
+        if other is None:
+            return {"invoice": first, "status": "unknown"}
+        return {
+            "invoice": first,
+            "status": status_of(other),
+            "supplier_name": other.received.supplier_name,
+            "supplier_cvr": other.received.supplier_cvr,
+        }
+
     async def later(
         self, network_id: str | None, invoice: Invoice, accounts: Sequence[str | None]
     ) -> list[dict[str, Any]]:
@@ -83,6 +101,9 @@ class Copies:
         earlier = await self.earlier(invoice)
         if earlier is not None:
             view["earlier_copy"] = earlier
+        possible = await self.possible(invoice)
+        if possible is not None:
+            view["possible_copy"] = possible
         if accounts is not None:
             view["later_copies"] = await self.later(network_id, invoice, accounts)
         return view
