@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 from kn_contracts.events.finance import InvoiceReceived, Reason, payee_problem
 from kn_rules.inputs import ListFact, MeetingFact, NetworkInputs
+from kn_rules.pool import NO_NETWORK
 from kn_rules.rates import RateBook, Rates
 from kn_rules.scheme import Scheme
 from kn_rules.text import day_text
@@ -50,15 +51,30 @@ def same_supplier_invoice(one: InvoiceReceived, other: InvoiceReceived) -> bool:
 
 def near_copy(one: InvoiceReceived, other: InvoiceReceived) -> bool:
     """Perhaps the same supplier invoice, its supplier typed otherwise (a misspelt name, a
-    mistyped CVR): the same number and amount from a supplier compared as another. Such a
-    copy would be paid twice, so the one registered second is rejected until EKM decides
-    (rule 7); registration finds it (`possible_copy_of`), so an EKM approval of the second
-    never turns the first into a copy of it."""
+    mistyped CVR): the same number and amount, for the same meeting day or to the same
+    payee, from a supplier compared as another. Such a copy would be paid twice, so the one
+    registered second is rejected until EKM decides (rule 7); registration finds it
+    (`possible_copy_of`), so an EKM approval of the second never turns the first into a
+    copy of it. (Two suppliers numbering their invoices 1, 2, 3 meet only by chance on
+    both the amount and the day or the account.)"""
+    key = number_key(one)
     return (
-        number_key(one) == number_key(other)
+        key != ""
+        and key == number_key(other)
         and one.amount == other.amount
+        and (one.meeting_date == other.meeting_date or one.payee == other.payee)
         and not same_supplier_invoice(one, other)
     )
+
+
+def _where(invoice: InvoiceReceived, other: str) -> str:
+    """Another invoice (`network/invoice id`) as this invoice's reasons name it: by id in its
+    own account; in another, only that it is there (the reasons reach its coordinator and
+    annual status, and another network's invoices are EKM's to see: its view names them)."""
+    network, _, invoice_id = other.partition("/")
+    if network == (invoice.network_id or NO_NETWORK):
+        return f"as {invoice_id}"
+    return "in another network's account (EKM sees which)"
 
 
 # Danish company forms, as a clerk may type them after a supplier's name or leave them out
@@ -115,19 +131,21 @@ def check(
         None,
     )
     if first is not None or invoice.duplicate_of is not None:
+        where = f"as {first}" if first else _where(invoice, invoice.duplicate_of or "")
         found.reject(
             "duplicate",
             f"{invoice.supplier_name}'s invoice number "
-            f"{invoice.supplier_invoice_number} was received before as "
-            f"{first or invoice.duplicate_of}",
+            f"{invoice.supplier_invoice_number} was received before {where}",
         )
-    elif invoice.possible_copy_of is not None:  # found at registration, in any account
+    if invoice.possible_copy_of is not None:  # found at registration, in any account
         found.reject(
             "possible_duplicate",
             f"invoice number {invoice.supplier_invoice_number} for the same amount was "
-            f"registered before as {invoice.possible_copy_of}, from a supplier named "
-            "otherwise: if this is another supplier's invoice, EKM approves it with a "
-            "reason; if it is a copy, EKM rejects it",
+            f"registered before {_where(invoice, invoice.possible_copy_of)}, from a supplier "
+            "with another name or CVR: if this is another supplier's invoice, EKM approves "
+            "it with a reason as another supplier's (different_supplier); if it is a copy, "
+            "EKM rejects the one not to be paid, and approves this one only after rejecting "
+            "the other",
         )
     # the rates of the meeting's year (rule 3): a named meeting may have moved from the date
     year = (found.meeting.date if found.meeting else invoice.meeting_date or received).year

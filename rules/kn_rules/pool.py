@@ -66,6 +66,12 @@ class Invoice:
         """What EKM's override in force decided ("approve", "reject"), if any."""
         return self.overrides[-1].decision if self.overrides else None
 
+    @property
+    def distinct(self) -> bool:
+        """EKM's approval in force says it is its supplier's own invoice, not a copy of the
+        invoices of its number and amount from a supplier named otherwise (rule 7)."""
+        return bool(self.overrides) and self.overrides[-1].different_supplier
+
 
 @dataclass
 class PoolBook:

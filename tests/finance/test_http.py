@@ -189,7 +189,8 @@ async def test_a_supplier_invoice_registered_in_another_network_is_rejected_as_a
     assert (await finance.post("/v1/invoices", again)).status_code == 201
     found = await finance.invoice_until("esbjerg", "esb-1", "rejected")
     duplicate = [r for r in found["reasons"] if r["code"] == "duplicate"]
-    assert "aalborg-oest/venue-0312" in duplicate[0]["text"]
+    # its coordinator reads the reasons: the other network's invoice is named to EKM only
+    assert "received before in another network's account (EKM sees which)" in duplicate[0]["text"]
     assert found["earlier_copy"] == {"invoice": "aalborg-oest/venue-0312", "status": "waiting"}
     first = await finance.get("/v1/networks/aalborg-oest/invoices/venue-0312")
     assert first["later_copies"] == [{"invoice": "esbjerg/esb-1", "status": "rejected"}]
@@ -213,12 +214,20 @@ async def test_an_invoice_with_a_mistyped_cvr_is_rejected_as_a_possible_copy_unt
     }
     coordinator = await finance.get("/v1/networks/esbjerg/invoices/esb-2", headers=ESBJERG)
     assert "possible_copy" not in coordinator  # another network's invoice: EKM's to see
-    pay = {"decision": "approve", "reason": "another clinic's venue, checked by phone",
-           "approved_amount": 500_000}  # fmt: skip
-    answer = await finance.post("/v1/networks/esbjerg/invoices/esb-2/override", pay)
+    first = await finance.get("/v1/networks/aalborg-oest/invoices/venue-0312")
+    assert first["possible_copies"] == [{
+        "invoice": "esbjerg/esb-2", "status": "rejected", "supplier_name": "Fysio Øst Lokaler ApS",
+        "supplier_cvr": "12345687", "different_supplier": False,
+    }]  # fmt: skip
+    pay = {"decision": "approve", "reason": "the one to pay", "approved_amount": 500_000}
+    override = "/v1/networks/esbjerg/invoices/esb-2/override"
+    refused(await finance.post(override, pay), 409, "which EKM has not rejected")
+    pay |= {"reason": "another clinic's venue, checked by phone", "different_supplier": True}
+    answer = await finance.post(override, pay)
     assert (answer.status_code, answer.json()["status"]) == (200, "approved"), answer.text
     first = await finance.get("/v1/networks/aalborg-oest/invoices/venue-0312")
     assert first["status"] == "waiting"  # EKM's approval of the second leaves the first be
+    assert first["possible_copies"][0]["different_supplier"] is True
 
 
 async def test_a_copy_stays_rejected_when_its_first_is_rejected_and_says_ekm_may_approve_it(

@@ -430,14 +430,17 @@ def _registered(*invoices: InvoiceReceived) -> list[InvoiceReceived]:
     return kept
 
 
+PHONIX = {"supplier_name": "Hotel Phønix", "supplier_invoice_number": "F-77"}
+CVR_TYPO = {"supplier_name": "Hotel Phønix", "supplier_cvr": "12345687",
+            "supplier_invoice_number": "F77"}  # fmt: skip
+
+
 def test_the_same_number_and_amount_from_a_supplier_typed_otherwise_waits_for_ekm() -> None:
-    first = invoice("a", "3000.00", supplier_name="Hotel Phønix", supplier_invoice_number="F-77")
-    cvr_typo = invoice("b", "3000.00", supplier_name="Hotel Phønix", supplier_cvr="12345687",
-                       supplier_invoice_number="F77", **LATER)  # fmt: skip
+    first = invoice("a", "3000.00", **PHONIX)
+    cvr_typo = invoice("b", "3000.00", **CVR_TYPO, **LATER)
     misspelt = invoice("c", "3000.00", supplier_name="Hotel Fønix", supplier_cvr=None,
                        supplier_invoice_number="F77", **LATER)  # fmt: skip
-    dearer = invoice("d", "3100.00", supplier_name="Hotel Fønix", supplier_cvr=None,
-                     supplier_invoice_number="F77", **LATER)  # fmt: skip
+    dearer = invoice("d", "3100.00", **CVR_TYPO, **LATER)
     kept = _registered(first, cvr_typo, misspelt, dearer)
     assert [k.possible_copy_of for k in kept] == [None, "aalborg-oest/a", "aalborg-oest/a", None]
     found = decided(*kept)
@@ -445,21 +448,69 @@ def test_the_same_number_and_amount_from_a_supplier_typed_otherwise_waits_for_ek
     assert codes(found["b"]) == codes(found["c"]) == ["possible_duplicate"]
     said = found["c"].reasons[0].text
     assert said.startswith(
-        "invoice number F77 for the same amount was registered before as aalborg-oest/a, "
-        "from a supplier named otherwise: if this is another supplier's invoice, EKM approves"
+        "invoice number F77 for the same amount was registered before as a, from a supplier "
+        "with another name or CVR: if this is another supplier's invoice, EKM approves it"
     )
     assert sum(found[i].payable for i in "abc") == 300_000  # the one invoice paid once
 
 
-def test_ekm_approves_a_possible_copy_that_is_another_suppliers_invoice() -> None:
-    first = invoice("a", "3000.00", supplier_name="Hotel Phønix", supplier_invoice_number="F-77")
+def test_another_suppliers_invoice_of_that_number_and_amount_for_another_day_is_no_copy() -> None:
+    other = {"supplier_name": "Café Central", "supplier_cvr": "22222222",
+             "supplier_invoice_number": "1", "meeting_date": dt.date(2025, 6, 11),
+             "payee": Payee(kind="danish_account", reference="1234-0000001111")}  # fmt: skip
+    kept = _registered(invoice("a", "3000.00", supplier_invoice_number="1"),
+                       invoice("b", "3000.00", **other, **LATER))  # fmt: skip
+    assert kept[1].possible_copy_of is None
+    to_the_same_account = {**other, "payee": kept[0].payee}
+    kept = _registered(kept[0], invoice("c", "3000.00", **to_the_same_account, **LATER))
+    assert kept[1].possible_copy_of == "aalborg-oest/a"
+
+
+def test_an_invoice_number_of_no_letters_or_digits_is_nobodys_possible_copy() -> None:
+    kept = _registered(invoice("a", "3000.00", supplier_invoice_number="-"),
+                       invoice("b", "3000.00", **{**CVR_TYPO, "supplier_invoice_number": "#"},
+                               **LATER))  # fmt: skip
+    assert kept[1].possible_copy_of is None
+
+
+def test_ekm_approves_a_possible_copy_as_another_suppliers_invoice_and_both_are_paid() -> None:
     other = invoice("b", "3000.00", supplier_name="Café Central", supplier_cvr="22222222",
                     supplier_invoice_number="F77", **LATER)  # fmt: skip
-    kept = _registered(first, other)
-    [approved] = override_invoice(fold(list(kept)), "b", "approve", "another supplier", None, CAUSE)
+    kept = _registered(invoice("a", "3000.00", **PHONIX), other)
+    book = fold([*kept, _decided_as(kept[0], "approved")])
+    with pytest.raises(Conflict, match=r"b may be a copy of aalborg-oest/a .* which is approved"):
+        override_invoice(book, "b", "approve", "the one to pay", None, CAUSE)
+    [approved] = override_invoice(book, "b", "approve", "Café Central's own", None, CAUSE,
+                                  different_supplier=True)  # fmt: skip
     found = decided(*kept, approved)
     assert (found["a"].status, found["b"].status) == ("approved", "approved")  # both stand
     assert found["b"].overridden
+
+
+def test_a_possible_copy_approved_as_the_one_to_pay_needs_the_other_rejected_by_ekm() -> None:
+    kept = _registered(invoice("a", "3000.00", **PHONIX), invoice("b", "3000.00", **CVR_TYPO))
+    book = fold([*kept, _decided_as(kept[0], "waiting")])  # its list is not there yet
+    with pytest.raises(Conflict, match=r"b may be a copy of aalborg-oest/a .* which EKM has not"):
+        override_invoice(book, "b", "approve", "pay this one", None, CAUSE)
+    [no] = override_invoice(book, "a", "reject", "a copy with a typo", None, CAUSE)
+    book = fold([*kept, _decided_as(kept[0], "waiting"), no])
+    [yes] = override_invoice(book, "b", "approve", "pay this one", None, CAUSE)
+    book.apply(yes)
+    with pytest.raises(Conflict, match=r"a may be a copy of aalborg-oest/b .* approved by EKM"):
+        override_invoice(book, "a", "approve", "after all", None, CAUSE)
+    found = decided(*kept, no, yes)  # the list arrived: a stays rejected by EKM
+    assert (found["a"].status, found["b"].status) == ("rejected", "approved")
+    assert found["a"].payable + found["b"].payable == 300_000
+
+
+def test_different_supplier_goes_with_an_approval_of_an_invoice_with_a_possible_copy() -> None:
+    kept = _registered(invoice("a", "3000.00", **PHONIX), invoice("b", "3000.00", **CVR_TYPO),
+                       invoice("c", "10.00"))  # fmt: skip
+    book = fold(list(kept))
+    with pytest.raises(Invalid, match="different_supplier goes with decision 'approve' only"):
+        override_invoice(book, "b", "reject", "a copy", None, CAUSE, different_supplier=True)
+    with pytest.raises(Invalid, match="invoice c has no possible copy"):
+        override_invoice(book, "c", "approve", "fine", None, CAUSE, different_supplier=True)
 
 
 def test_a_possible_copy_in_another_account_is_rejected_there_until_ekm_decides() -> None:
@@ -471,4 +522,27 @@ def test_a_possible_copy_in_another_account_is_rejected_there_until_ekm_decides(
     found = decided(kept, seen=NetworkInputs("esbjerg"))["v2"]
     assert found.status == "rejected"
     assert "possible_duplicate" in codes(found)
-    assert "registered before as aalborg-oest/v1, from a supplier named" in found.reasons[-1].text
+    # its coordinator reads the reason: another network's invoice is not named in it
+    assert "registered before in another network's account (EKM sees which), from a " \
+        "supplier with another name or CVR" in found.reasons[-1].text  # fmt: skip
+
+
+def test_an_exact_copy_of_a_possible_copy_is_recorded_as_both() -> None:
+    aalborg = fold([invoice("a", "3000.00", **PHONIX)])
+    b = _body(invoice("b", "3000.00", network_id="esbjerg", **CVR_TYPO))
+    esbjerg = fold(list(register_invoice(fold([]), b, SCHEME, CAUSE, [aalborg])))
+    c = _body(invoice("c", "3000.00", network_id="odense", **CVR_TYPO))
+    [copy] = register_invoice(fold([]), c, SCHEME, CAUSE, [aalborg, esbjerg])
+    assert (copy.duplicate_of, copy.possible_copy_of) == ("esbjerg/b", "aalborg-oest/a")
+    esbjerg.apply(override_invoice(esbjerg, "b", "reject", "a copy of a", None, CAUSE)[0])
+    odense = fold([copy])
+    with pytest.raises(Conflict, match="c may be a copy of aalborg-oest/a"):
+        override_invoice(odense, "c", "approve", "pay it", None, CAUSE, [aalborg, esbjerg])
+
+
+def test_an_invoice_ekm_rejected_is_no_first_of_a_possible_copy() -> None:
+    first = invoice("a", "3000.00", **PHONIX)
+    no = override("a", "reject", reason="due too soon; registered again corrected")
+    book = fold([first, no])
+    [again] = register_invoice(book, _body(invoice("a2", "3000.00", **CVR_TYPO)), SCHEME, CAUSE)
+    assert again.possible_copy_of is None

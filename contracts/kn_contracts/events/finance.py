@@ -257,6 +257,12 @@ class InvoiceOverridden(FinanceEvent):
     decision: Literal["approve", "reject"]
     reason: Text
     approved_amount: Ore | None = None
+    different_supplier: bool = Field(
+        False,
+        description="An approval of an invoice with possible copies (the same number and "
+        "amount, the supplier named otherwise) says it is its supplier's own invoice, not a "
+        "copy of them, so both are paid (Pool payouts 7).",
+    )
 
 
 class InvoiceMeetingNamed(FinanceEvent):

@@ -153,12 +153,20 @@ def register_invoice(
     # the original before a copy of it, and one standing before one rejected now
     found.sort(key=lambda c: (c.received.duplicate_of is not None, status_of(c) == "rejected"))
     first = next((named(c) for c in found), None)
-    if first is not None:
-        return [received.model_copy(update={"duplicate_of": first})]
     # the same number and amount from a supplier typed otherwise, in this account or
-    # another: perhaps a copy, which its account rejects until EKM decides (rule 7)
-    near = next((named(c) for c in copies_in(received, [book, *elsewhere], near_copy)), None)
-    return [received.model_copy(update={"possible_copy_of": near})] if near else [received]
+    # another: perhaps a copy, which its account rejects until EKM decides (rule 7); one
+    # EKM rejected is left out (a corrected invoice registered again in its place)
+    near = next(
+        (
+            named(c)
+            for c in copies_in(received, [book, *elsewhere], near_copy)
+            if c.ekm_decision != "reject"
+        ),
+        None,
+    )
+    if first is None and near is None:
+        return [received]
+    return [received.model_copy(update={"duplicate_of": first, "possible_copy_of": near})]
 
 
 def _on_its_date(invoice: dict[str, Any], meetings: Sequence[MeetingFact] | None) -> None:
@@ -205,7 +213,11 @@ def named(invoice: Invoice) -> str:
 
 
 def paid_once(
-    invoice: Invoice, book: PoolBook, elsewhere: Sequence[PoolBook], approving: bool
+    invoice: Invoice,
+    book: PoolBook,
+    elsewhere: Sequence[PoolBook],
+    approving: bool,
+    different_supplier: bool = False,
 ) -> None:
     """What EKM does that may approve an invoice keeps a supplier invoice paid once, in its
     account and across accounts (Pool payouts 7; each account decides alone):
@@ -240,6 +252,41 @@ def paid_once(
                 f"not rejected (rejected by the checks only, a copy may pass them later and "
                 f"be paid too): EKM rejects {which} first, with a reason, then approves this one",
             )
+    _paid_once_near(invoice, [book, *elsewhere], approving, different_supplier)
+
+
+def _paid_once_near(
+    invoice: Invoice, books: Sequence[PoolBook], approving: bool, different_supplier: bool
+) -> None:
+    """The same for possible copies (the same number and amount, the supplier named
+    otherwise), unless EKM says the invoice is another supplier's own (`different_supplier`,
+    now or in its approval in force): then both are paid."""
+    if different_supplier or invoice.distinct:
+        return
+    nears = copies_in(invoice.received, books, near_copy)
+    standing = [
+        named(c)
+        for c in nears
+        if (status_of(c) == "approved" or c.ekm_decision == "approve") and not c.distinct
+    ]
+    if standing:
+        raise Conflict(
+            CHECKS,
+            f"{invoice.invoice_id} may be a copy of {', '.join(standing)} (the same number "
+            "and amount, the supplier named otherwise), which is approved or approved by "
+            "EKM: if it is another supplier's invoice, EKM approves it with "
+            "different_supplier; if it is a copy, EKM rejects the other first",
+        )
+    if approving and invoice.received.possible_copy_of is not None:
+        open_ = [named(c) for c in nears if c.ekm_decision != "reject"]
+        if open_:
+            raise Conflict(
+                CHECKS,
+                f"{invoice.invoice_id} may be a copy of {', '.join(open_)} (the same number "
+                "and amount, the supplier named otherwise), which EKM has not rejected: if "
+                "it is another supplier's invoice, EKM approves it with different_supplier; "
+                "if it is a copy and this one is to be paid, EKM rejects the other first",
+            )
 
 
 def notify_booking(
@@ -263,6 +310,7 @@ def override_invoice(
     amount: int | None,
     cause: Cause,
     elsewhere: Sequence[PoolBook] = (),
+    different_supplier: bool = False,
 ) -> list[InvoiceOverridden]:
     """EKM approves a rejected invoice or rejects an approved one, with a reason (rule 7);
     an approval keeps the supplier invoice paid once (`elsewhere`: the other accounts)."""
@@ -276,10 +324,12 @@ def override_invoice(
             f"invoice {invoice_id} names no network, so no pool can pay it; "
             "register it again with the network",
         )
-    if decision == "approve":
-        paid_once(invoice, book, elsewhere, approving=True)
     if decision == "reject" and amount is not None:
         raise Invalid(CHECKS, "approved_amount goes with decision 'approve' only")
+    if different_supplier:
+        _another_supplier(invoice, book, elsewhere, decision)
+    if decision == "approve":
+        paid_once(invoice, book, elsewhere, approving=True, different_supplier=different_supplier)
     return [
         InvoiceOverridden(
             **cause.stamp(cause.today),
@@ -288,8 +338,24 @@ def override_invoice(
             decision=decision,
             reason=reason,
             approved_amount=amount,
+            different_supplier=different_supplier,
         )
     ]
+
+
+def _another_supplier(
+    invoice: Invoice, book: PoolBook, elsewhere: Sequence[PoolBook], decision: str
+) -> None:
+    """`different_supplier` says an approved invoice is not a copy of its possible copies:
+    only with an approval, and only where there is one."""
+    if decision != "approve":
+        raise Invalid(CHECKS, "different_supplier goes with decision 'approve' only")
+    if not copies_in(invoice.received, [book, *elsewhere], near_copy):
+        raise Invalid(
+            CHECKS,
+            f"invoice {invoice.invoice_id} has no possible copy (an invoice of its number and "
+            "amount from a supplier named otherwise): leave different_supplier out",
+        )
 
 
 def name_meeting(

@@ -135,6 +135,7 @@ async def override(
             body.approved_amount,
             cause,
             wired.folds,
+            body.different_supplier,
         ),
         clock=wired.clock,
     )

@@ -94,3 +94,9 @@ class OverrideIn(Body):
     decision: Literal["approve", "reject"]
     reason: str = Field(min_length=3, max_length=500)
     approved_amount: Ore | None = Field(None, description="default: the cap of rule 3 applies")
+    different_supplier: bool = Field(
+        False,
+        description="With decision 'approve' on an invoice with a possible copy: it is "
+        "another supplier's invoice, so both are paid",
+        json_schema_extra={ADDED_LATER: "2026-12-04"},
+    )

@@ -116,6 +116,7 @@ async def override_invoice(
     amount: int | None,
     cause: Cause,
     folds: settle.Folds | None = None,
+    different_supplier: bool = False,
 ) -> dict[str, Any]:
     """EKM's override, and the network's invoices decided again with it."""
     await store.lock_for_append()
@@ -125,7 +126,7 @@ async def override_invoice(
         store,
         pool_of(network_id),
         lambda book: rules.override_invoice(
-            book, invoice_id, decision, reason, amount, cause, others
+            book, invoice_id, decision, reason, amount, cause, others, different_supplier
         ),
     )
     await settle.settle_pool(store, inputs, network_id, scheme, decider(cause))

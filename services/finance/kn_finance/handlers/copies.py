@@ -89,6 +89,25 @@ class Copies:
                     found.append({"invoice": named(copy), "status": status_of(copy)})
         return found
 
+    async def possible_later(
+        self, network_id: str | None, invoice: Invoice, accounts: Sequence[str | None]
+    ) -> list[dict[str, Any]]:
+        """The invoices, in any account, registered as possible copies of this one; each
+        with its supplier and whether EKM said it is another supplier's own."""
+        me = named(invoice)
+        found = []
+        for other in dict.fromkeys([network_id, *accounts]):
+            for copy in (await self.book(other)).in_order_received():
+                if copy.received.possible_copy_of == me:
+                    found.append({
+                        "invoice": named(copy),
+                        "status": status_of(copy),
+                        "supplier_name": copy.received.supplier_name,
+                        "supplier_cvr": copy.received.supplier_cvr,
+                        "different_supplier": copy.distinct,
+                    })  # fmt: skip
+        return found
+
     async def view(
         self,
         network_id: str | None,
@@ -106,4 +125,7 @@ class Copies:
             view["possible_copy"] = possible
         if accounts is not None:
             view["later_copies"] = await self.later(network_id, invoice, accounts)
+            possible_later = await self.possible_later(network_id, invoice, accounts)
+            if possible_later:
+                view["possible_copies"] = possible_later
         return view
