@@ -74,6 +74,7 @@ async def test_the_worked_example_states_its_members_meeting_money_and_flag(
     assert m["invoices"][2]["reasons"] == [
         "Pool payouts 4: due 9 days after receipt; at least 14 are needed"
     ]
+    assert m["invoices"][2]["reason_codes"] == ["due_too_soon"]
     fee = m["fee"]
     assert fee["status"] == "preview"
     assert [(p["name"], p["months"], p["amount"]) for p in fee["payees"]] == [
@@ -115,6 +116,10 @@ async def test_the_worked_example_states_its_members_meeting_money_and_flag(
         "Ejer Nummer 18",
     ):
         assert expected in text, expected
+    # the reason in Danish with its rule, not finance's English text (wrapped in the PDF)
+    flat = " ".join(text.split())
+    assert "Betalingsfristen er under 14 dage efter modtagelsen (Aktivitetspuljen, regel 4)" in flat
+    assert "at least 14 are needed" not in flat
 
 
 async def test_the_coordinator_submits_the_narrative_and_ekm_acknowledges_it(

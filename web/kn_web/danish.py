@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from zoneinfo import ZoneInfo
 
+from kn_contracts.danish import INVOICE_REASON as INVOICE_REASON  # the pages say it so
 from kn_contracts.danish import WEEKDAYS, date_text
 from kn_contracts.money import kroner_text
 
@@ -48,30 +49,6 @@ FEE_STATUS = {"preview": "Foreløbigt (året er ikke lukket)", "closed": "Lukket
               "due": "Lukket: til udbetaling", "not_available": "Ikke tilgængeligt"}  # fmt: skip
 FILING = {"not_submitted": "Ikke indsendt", "submitted": "Indsendt",
           "acknowledged": "Kvitteret af EKM"}  # fmt: skip
-INVOICE_REASON = {
-    "due_too_soon": "Betalingsfristen er under 14 dage efter modtagelsen",
-    "payee_not_accepted": "Betalingsmodtager er ikke en dansk konto, et gironummer eller NemKonto",
-    "payee_reference": "Kontooplysningerne har ikke den rigtige form",
-    "duplicate": "Samme fakturanummer fra samme leverandør er modtaget før",
-    "possible_duplicate": "Samme fakturanummer og beløb er modtaget før fra en leverandør med "
-    "et andet navn eller CVR: EKM afgør, om det er en kopi",
-    "no_rate_table": "Der er endnu ingen takster for året",
-    "tier_unknown": "Årets takster har ikke den sats, fakturaen nævner",
-    "network_missing": "Fakturaen nævner intet netværk",
-    "network_unknown": "Netværket kendes ikke",
-    "meeting_date_missing": "Fakturaen nævner ingen mødedato",
-    "no_meeting": "Netværket har intet møde den dag",
-    "meeting_ambiguous": "Netværket har flere møder den dag: EKM angiver, hvilket møde "
-    "fakturaen gælder",
-    "meeting_other_year": "Mødet er flyttet til et andet år end fakturaens dato: registrér "
-    "fakturaen igen med mødets dato",
-    "meeting_cancelled": "Mødet blev aflyst",
-    "meeting_not_held": "Mødet er ikke afholdt endnu",
-    "no_attendance_list": "Mødets deltagerliste er ikke sendt endnu",
-    "coordinator_missing": "Fakturaen nævner ingen koordinator",
-    "coordinator_not_holder": "Den nævnte koordinator var ikke koordinator på mødedagen",
-    "override_needs_amount": "EKM's godkendelse skal nævne et beløb",
-}
 
 
 COPENHAGEN = ZoneInfo("Europe/Copenhagen")

@@ -2,9 +2,17 @@
 
 from __future__ import annotations
 
+from kn_contracts.danish import INVOICE_REASON, rule_text
 from kn_reporting.adapters import danish as da
 from kn_reporting.adapters.document import Document
 from kn_reporting.domain.money import Money
+
+
+def _danish(reason: str, code: str) -> str:
+    """An invoice's reason in Danish with its rule, by its code (finance's own text, in
+    English, only for a code the document does not know)."""
+    rule, _, text = reason.partition(": ")
+    return f"{INVOICE_REASON.get(code, text)} ({rule_text(rule)})"
 
 
 def money_part(doc: Document, money: Money) -> None:
@@ -35,9 +43,9 @@ def money_part(doc: Document, money: Money) -> None:
             right=(3, 5, 6),
         )
         reasons = [
-            f"{i.supplier_name} ({i.supplier_invoice_number}): {r}"
+            f"{i.supplier_name} ({i.supplier_invoice_number}): {_danish(reason, code)}"
             for i in money.invoices
-            for r in i.reasons
+            for reason, code in zip(i.reasons, i.reason_codes, strict=True)
         ]
         reasons += [
             f"{i.supplier_name}: EKM har ændret afgørelsen: {i.override}"

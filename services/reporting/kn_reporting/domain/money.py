@@ -32,6 +32,7 @@ class Invoice:
     not_covered: int
     reasons: tuple[str, ...]  # "rule: text" of every reason it waits or was rejected
     override: str | None  # EKM's reason when a clerk overrode the decision (Pool payouts 7)
+    reason_codes: tuple[str, ...] = ()  # each reason's code, in the order of `reasons`
 
 
 @dataclass(frozen=True)
@@ -125,6 +126,7 @@ def _invoices(facts: Facts, year: int) -> tuple[Invoice, ...]:
                 d.not_covered if d is not None and approved else 0,
                 () if d is None else tuple(f"{x.rule}: {x.text}" for x in d.reasons),
                 overridden.get(r.invoice_id),
+                () if d is None else tuple(x.code for x in d.reasons),
             )
         )
     return tuple(sorted(lines, key=lambda i: (i.received_date, i.invoice_id)))
