@@ -4,15 +4,18 @@ others only from enough networks (pure)."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from collections.abc import Sequence
 
 from pydantic_core import to_jsonable_python
 
 from kn_contracts.base import Event
+from kn_contracts.events import membership as mb
 from kn_reporting.domain.overview import Overview, overview
 from kn_reporting.domain.table import table
-from tests.reporting.fold import status_of
+from tests.reporting.example import stamp
+from tests.reporting.fold import AFTER, status_of
 from tests.reporting.networks import CLUSTERS, network
 
 SHOWN = [
@@ -136,3 +139,47 @@ def test_the_exported_table_has_danish_headers_and_hides_what_may_not_be_shown()
         "Median",
         "3. kvartil",
     ]
+
+
+def _joins(person: str, clinic: str, on: dt.date) -> mb.MemberJoined:
+    return mb.MemberJoined(**stamp(on, "ekm"), network_id="fanoe", person_id=person,
+                           name=f"Fysioterapeut {person}", ydernummer="599999", clinic_id=clinic,
+                           clinic_name=f"Klinik {clinic}", role="owner",
+                           reason="region_feed")  # fmt: skip
+
+
+def _leaves(person: str, clinic: str, on: dt.date, ydernummer: str = "599999") -> mb.MemberLeft:
+    return mb.MemberLeft(**stamp(on), network_id="fanoe", person_id=person,
+                         ydernummer=ydernummer, clinic_id=clinic, reason="ekm_removal")  # fmt: skip
+
+
+def _fanoe_shown(extra: Sequence[Event], today: dt.date = AFTER) -> bool:
+    events = [*networks([*SHOWN, SMALL]), *extra]
+    statuses = [status_of(events, today=today, network=nid) for nid, *_ in [*SHOWN, SMALL]]
+    seen = overview(statuses, 2025, "ekm", None, 5, 5)
+    [fanoe] = [r for c in seen.clusters for r in c.networks if r.network_id == "fanoe"]
+    return fanoe.figures is not None
+
+
+def test_a_fifth_clinic_that_was_a_member_for_a_day_makes_no_small_network_anonymous() -> None:
+    assert not _fanoe_shown([])
+    june = dt.date(2025, 6, 1)
+    assert not _fanoe_shown([_joins("x1", "k-other", june), _leaves("x1", "k-other", june)])
+    a_day = [_joins("x1", "k-other", june), _leaves("x1", "k-other", june + dt.timedelta(1))]
+    assert not _fanoe_shown(a_day)
+    # a fifth clinic on 31 December and at every meeting: its figures are from five
+    assert _fanoe_shown([_joins("x1", "k-other", dt.date(2025, 1, 1))])
+
+
+def test_a_join_recorded_ahead_makes_no_figure_of_today_anonymous() -> None:
+    december = [_joins("x1", "k-other", dt.date(2025, 12, 1))]
+    assert not _fanoe_shown(december, today=dt.date(2025, 3, 20))
+
+
+def test_a_network_whose_clinics_left_early_in_the_year_is_not_shown_by_its_first_day() -> None:
+    rest = [e for e in network("fanoe", "Fanø", "esbjerg", clinics=4, members=9)
+            if isinstance(e, mb.MemberJoined) and e.clinic_id != "fanoe-k0"]  # fmt: skip
+    february = dt.date(2025, 2, 1)
+    gone = [_leaves(e.person_id, e.clinic_id, february, e.ydernummer) for e in rest]
+    fifth = [_joins("y1", "k-fifth", dt.date(2024, 11, 1)), _leaves("y1", "k-fifth", february)]
+    assert not _fanoe_shown([*fifth, *gone])  # five on 1 January, one from February

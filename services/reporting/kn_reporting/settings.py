@@ -2,6 +2,7 @@
 
 from pathlib import Path
 
+from pydantic import Field
 from pydantic_settings import SettingsConfigDict
 
 from kn_reporting import SERVICE
@@ -23,10 +24,11 @@ class ReportingSettings(ServiceSettings):
     max_meetings_per_year: int = 4
     status_due_month: int = 1  # the annual status is due on this day of the next year
     status_due_day: int = 31
-    # DOMAIN "Annual status", anonymity: no figure drawn from fewer clinics is shown
-    anonymity_min_clinics: int = 5
-    # quartiles of other networks only from at least this many (so none can be read off)
-    quartile_min_networks: int = 5
+    # DOMAIN "Annual status", anonymity: no figure drawn from fewer clinics is shown; the
+    # policy's 5 is the least a setting may say (a lower one would turn the policy off)
+    anonymity_min_clinics: int = Field(5, ge=5)
+    # quartiles of other networks only from at least this many
+    quartile_min_networks: int = Field(5, ge=5)
     # the rate scheme whose coordinator fee previews use; None: the only one with a table
     rate_scheme: str | None = None
     # the scheme file (kn_rules/schemes, or a .json path) the audit recomputes money with

@@ -63,9 +63,18 @@ def figures(network_id: str, facts: Facts, year: int, today: dt.date, policy: Po
         meeting_count=_count(meetings, today.year > year, policy),
         attendances=sum(r.attendance.member_owner for r in listed if r.attendance),
         possible_attendances=sum(r.members_on_date for r in listed),
-        clinics=len(roll.clinics(year)),
+        clinics=roll.fewest_clinics(_figure_days(year, today, listed)),
         money=money(facts, year, history, names, today, policy.rate_scheme),
     )
+
+
+def _figure_days(year: int, today: dt.date, listed: list[f.MeetingReport]) -> list[dt.date]:
+    """The days the overview's figures of a network are drawn from: 31 December (its
+    members), today within the year (what it stands on), each held meeting with a list."""
+    days = [dt.date(year, 12, 31), *(r.date for r in listed)]
+    if today.year == year:
+        days.append(today)
+    return days
 
 
 def _report(m: Meeting, roll: Roll, topic: MandatoryTopic | None) -> f.MeetingReport:

@@ -96,7 +96,9 @@ class Figures:
     meeting_count: MeetingCount
     attendances: int  # member owners on the lists of held meetings
     possible_attendances: int  # members on those meetings' dates
-    clinics: int  # clinics of the year's members: the anonymity threshold counts these
+    # the fewest clinics a figure of the overview is drawn from (31 December, today within
+    # the year, each held meeting with a list): the anonymity threshold counts these
+    clinics: int
     money: Money
 
 

@@ -66,18 +66,27 @@ class Roll:
                 self._facts.append((event.effective_date, seq, event))
         self._facts.sort(key=lambda fact: (fact[0], fact[1]))
 
-    def on(self, day: dt.date) -> dict[str, Member]:
-        """The members on `day`, one per person (their first membership by ydernummer)."""
-        known = self._on.get(day)
-        if known is not None:
-            return known
+    def _holding(self, day: dt.date) -> list[Key]:
+        """Every membership (person, ydernummer, clinic) that holds on `day`, sorted."""
         latest: dict[Key, MemberJoined | MemberLeft] = {}
         for date, _, event in self._facts:
             if date > day:
                 break
             latest[_key(event)] = event
+        return sorted(k for k, fact in latest.items() if isinstance(fact, MemberJoined))
+
+    def clinics_on(self, day: dt.date) -> set[str]:
+        """The clinics of every membership that holds on `day` (a person of two clinics
+        counts at both): the clinics a figure of that day is drawn from."""
+        return {clinic for _, _, clinic in self._holding(day)}
+
+    def on(self, day: dt.date) -> dict[str, Member]:
+        """The members on `day`, one per person (their first membership by ydernummer)."""
+        known = self._on.get(day)
+        if known is not None:
+            return known
         members: dict[str, Member] = {}
-        for key in sorted(k for k, fact in latest.items() if isinstance(fact, MemberJoined)):
+        for key in self._holding(day):
             joined = self._joined[key]
             members.setdefault(
                 joined.person_id,
@@ -115,13 +124,11 @@ class Roll:
             (joins if isinstance(event, MemberJoined) else leaves).append(change)
         return tuple(joins), tuple(leaves)
 
-    def clinics(self, year: int) -> set[str]:
-        """The clinics of everyone who was a member at some time in `year`."""
-        found = {m.clinic_id for m in self.on(dt.date(year, 1, 1)).values()}
-        found |= {
-            e.clinic_id for d, _, e in self._facts if d.year == year and isinstance(e, MemberJoined)
-        }
-        return found
+    def fewest_clinics(self, days: Iterable[dt.date]) -> int:
+        """The fewest clinics any of `days`' figures is drawn from (DOMAIN "Annual status",
+        anonymity): a clinic that was a member for a day, or joins later, makes no figure
+        of another day anonymous."""
+        return min((len(self.clinics_on(day)) for day in days), default=0)
 
 
 def _key(event: MemberJoined | MemberLeft) -> Key:

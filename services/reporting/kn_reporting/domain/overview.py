@@ -74,6 +74,7 @@ class Overview:
     year: int
     viewer: str
     min_clinics: int
+    min_networks: int  # the fewest other networks quartiles are drawn from
     clusters: tuple[ClusterRow, ...]  # EKM and auditors
     national: Compared | None
     own_network: NetworkRow | None  # a coordinator's
@@ -96,7 +97,7 @@ def overview(
         others = [r for n, r in rows.items() if n != own]
         q, why = quartiles([r.figures for r in others if r.figures], min_networks)
         full = _row(mine, 0)  # a network sees all of its own figures
-        return Overview(year, viewer, min_clinics, (), None, full, q, why)
+        return Overview(year, viewer, min_clinics, min_networks, (), None, full, q, why)
     clusters: dict[str, list[Reported]] = {}
     for s in statuses:
         clusters.setdefault(s.figures.network.cluster_id, []).append(s)
@@ -114,7 +115,9 @@ def overview(
         out.append(ClusterRow(cluster_id, name, network_rows, total(shown), hidden))
     every = [r.figures for r in rows.values() if r.figures]
     q, why = quartiles(every, min_networks)
-    return Overview(year, viewer, min_clinics, tuple(out), total(every), None, q, why)
+    return Overview(
+        year, viewer, min_clinics, min_networks, tuple(out), total(every), None, q, why
+    )
 
 
 def _row(status: Reported, min_clinics: int) -> NetworkRow:
