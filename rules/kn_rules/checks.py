@@ -142,10 +142,9 @@ def check(
             "possible_duplicate",
             f"invoice number {invoice.supplier_invoice_number} for the same amount was "
             f"registered before {_where(invoice, invoice.possible_copy_of)}, from a supplier "
-            "with another name or CVR: if this is another supplier's invoice, EKM approves "
-            "it with a reason as another supplier's (different_supplier); if it is a copy, "
-            "EKM rejects the one not to be paid, and approves this one only after rejecting "
-            "the other",
+            "with another name or CVR: it waits for EKM to tell whether it is a copy (if it is "
+            "another supplier's invoice, EKM approves it naming the other as not a copy; if it "
+            "is a copy, the one not to be paid is rejected)",
         )
     # the rates of the meeting's year (rule 3): a named meeting may have moved from the date
     year = (found.meeting.date if found.meeting else invoice.meeting_date or received).year

@@ -67,10 +67,11 @@ class Invoice:
         return self.overrides[-1].decision if self.overrides else None
 
     @property
-    def distinct(self) -> bool:
-        """EKM's approval in force says it is its supplier's own invoice, not a copy of the
-        invoices of its number and amount from a supplier named otherwise (rule 7)."""
-        return bool(self.overrides) and self.overrides[-1].different_supplier
+    def not_copy_of(self) -> frozenset[str]:
+        """The possible copies (network/invoice id) EKM said, in any approval, are other
+        suppliers' invoices (rule 7): a statement of what they are, kept whatever EKM
+        decides later."""
+        return frozenset(n for o in self.overrides for n in o.not_copy_of)
 
 
 @dataclass

@@ -206,28 +206,31 @@ async def test_an_invoice_with_a_mistyped_cvr_is_rejected_as_a_possible_copy_unt
     assert (await finance.post("/v1/invoices", typo)).status_code == 201
     found = await finance.invoice_until("esbjerg", "esb-2", "rejected")
     assert "possible_duplicate" in [r["code"] for r in found["reasons"]]
-    assert found["possible_copy"] == {
-        "invoice": "aalborg-oest/venue-0312",
-        "status": "waiting",
-        "supplier_name": "Fysio Øst Lokaler ApS",
-        "supplier_cvr": "12345678",
-    }
+    assert found["possible_copies"] == [{
+        "invoice": "aalborg-oest/venue-0312", "status": "waiting",
+        "supplier_name": "Fysio Øst Lokaler ApS", "supplier_cvr": "12345678", "not_a_copy": False,
+    }]  # fmt: skip
+    listed = await finance.get("/v1/networks/esbjerg/invoices")
+    assert listed["invoices"][0]["possible_copies"] == found["possible_copies"]
     coordinator = await finance.get("/v1/networks/esbjerg/invoices/esb-2", headers=ESBJERG)
-    assert "possible_copy" not in coordinator  # another network's invoice: EKM's to see
+    assert "possible_copies" not in coordinator  # another network's invoice: EKM's to see
     first = await finance.get("/v1/networks/aalborg-oest/invoices/venue-0312")
     assert first["possible_copies"] == [{
         "invoice": "esbjerg/esb-2", "status": "rejected", "supplier_name": "Fysio Øst Lokaler ApS",
-        "supplier_cvr": "12345687", "different_supplier": False,
+        "supplier_cvr": "12345687", "not_a_copy": False,
     }]  # fmt: skip
     pay = {"decision": "approve", "reason": "the one to pay", "approved_amount": 500_000}
     override = "/v1/networks/esbjerg/invoices/esb-2/override"
-    refused(await finance.post(override, pay), 409, "which EKM has not rejected")
-    pay |= {"reason": "another clinic's venue, checked by phone", "different_supplier": True}
+    refused(await finance.post(override, pay), 409, "which the checks may approve")
+    refused(await finance.post(override, pay | {"not_copy_of": ["esbjerg/esb-9"]}), 422,
+            "esbjerg/esb-9 is no possible copy of esb-2")  # fmt: skip
+    pay |= {"reason": "another clinic's venue, checked by phone",
+            "not_copy_of": ["aalborg-oest/venue-0312"]}  # fmt: skip
     answer = await finance.post(override, pay)
     assert (answer.status_code, answer.json()["status"]) == (200, "approved"), answer.text
     first = await finance.get("/v1/networks/aalborg-oest/invoices/venue-0312")
     assert first["status"] == "waiting"  # EKM's approval of the second leaves the first be
-    assert first["possible_copies"][0]["different_supplier"] is True
+    assert first["possible_copies"][0]["not_a_copy"] is True
 
 
 async def test_a_copy_stays_rejected_when_its_first_is_rejected_and_says_ekm_may_approve_it(

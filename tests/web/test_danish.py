@@ -80,11 +80,12 @@ def test_an_invoice_that_may_be_a_copy_names_the_other_and_its_supplier_for_ekm(
            "received_date": "2025-03-20", "due_date": "2025-04-10", "amount": 810000,
            "status": "rejected", "overrides": [], "approved": 0, "not_covered": 810000,
            "reasons": [{"code": "possible_duplicate", "text": "registered before as a/v"}],
-           "possible_copy": {"invoice": "aalborg-oest/v", "status": "waiting",
-                             "supplier_name": "Fysio Ost", "supplier_cvr": "12345678"}}  # fmt: skip
+           "possible_copies": [{"invoice": "aalborg-oest/v", "status": "waiting",
+                                "supplier_name": "Fysio Ost", "supplier_cvr": "12345678",
+                                "not_a_copy": False}]}  # fmt: skip
     table = web.templates.get_template("_fakturaer.html").module.invoice_table  # type: ignore[attr-defined]
     html = str(table([row], "Fakturaer"))
     assert "Samme fakturanummer og beløb er modtaget før fra en leverandør med et andet navn " \
         "eller CVR: EKM afgør, om det er en kopi" in html  # fmt: skip
-    assert "Mulig kopi af aalborg-oest/v (Afventer) fra Fysio Ost (CVR 12345678); denne: " \
+    assert "Mulig kopi: aalborg-oest/v (Afventer) fra Fysio Ost (CVR 12345678); denne: " \
         "Fysio Øst Lokaler ApS (CVR 12345687)" in html  # fmt: skip

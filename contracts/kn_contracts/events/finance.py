@@ -257,11 +257,13 @@ class InvoiceOverridden(FinanceEvent):
     decision: Literal["approve", "reject"]
     reason: Text
     approved_amount: Ore | None = None
-    different_supplier: bool = Field(
-        False,
-        description="An approval of an invoice with possible copies (the same number and "
-        "amount, the supplier named otherwise) says it is its supplier's own invoice, not a "
-        "copy of them, so both are paid (Pool payouts 7).",
+    not_copy_of: tuple[Annotated[str, Field(max_length=200)], ...] = Field(
+        (),
+        max_length=50,
+        description="With an approval: the possible copies (network/invoice id: the same "
+        "number and amount, the supplier named otherwise) EKM checked are other suppliers' "
+        "invoices, so each of the pair may be paid (Pool payouts 7). Kept whatever EKM "
+        "decides later: it says what the invoices are.",
     )
 
 

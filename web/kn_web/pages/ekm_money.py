@@ -38,8 +38,10 @@ async def override(request: Request, network_id: str, invoice_id: str) -> Respon
                                 "reason": sent.text("begrundelse")}  # fmt: skip
         if sent.text("beloeb"):
             body["approved_amount"] = danish.ore(sent.text("beloeb"))
-        if sent.optional("anden_leverandoer"):  # not a copy of its possible copy (rule 7)
-            body["different_supplier"] = True
+        # the possible copies EKM checked are other suppliers' invoices (rule 7)
+        others = [v for v in sent.form.getlist("ikke_kopi_af") if isinstance(v, str) and v]
+        if others:
+            body["not_copy_of"] = others
         path = f"/v1/networks/{network_id}/invoices/{invoice_id}/override"
         await web(request).services.post("finance", path, sent.session.token, body, sent.key)
         return f"Fakturaen {invoice_id} er afgjort på ny"

@@ -154,16 +154,9 @@ def register_invoice(
     found.sort(key=lambda c: (c.received.duplicate_of is not None, status_of(c) == "rejected"))
     first = next((named(c) for c in found), None)
     # the same number and amount from a supplier typed otherwise, in this account or
-    # another: perhaps a copy, which its account rejects until EKM decides (rule 7); one
-    # EKM rejected is left out (a corrected invoice registered again in its place)
-    near = next(
-        (
-            named(c)
-            for c in copies_in(received, [book, *elsewhere], near_copy)
-            if c.ekm_decision != "reject"
-        ),
-        None,
-    )
+    # another, whatever its status (EKM may approve a rejected one again): perhaps a copy,
+    # which its account rejects until EKM decides (rule 7)
+    near = next((named(c) for c in copies_in(received, [book, *elsewhere], near_copy)), None)
     if first is None and near is None:
         return [received]
     return [received.model_copy(update={"duplicate_of": first, "possible_copy_of": near})]
@@ -217,7 +210,7 @@ def paid_once(
     book: PoolBook,
     elsewhere: Sequence[PoolBook],
     approving: bool,
-    different_supplier: bool = False,
+    not_copy_of: Sequence[str] = (),
 ) -> None:
     """What EKM does that may approve an invoice keeps a supplier invoice paid once, in its
     account and across accounts (Pool payouts 7; each account decides alone):
@@ -252,41 +245,64 @@ def paid_once(
                 f"not rejected (rejected by the checks only, a copy may pass them later and "
                 f"be paid too): EKM rejects {which} first, with a reason, then approves this one",
             )
-    _paid_once_near(invoice, [book, *elsewhere], approving, different_supplier)
+    _paid_once_near(invoice, [book, *elsewhere], approving, frozenset(not_copy_of))
+
+
+def possible_copies(invoice: Invoice, books: Sequence[PoolBook]) -> list[Invoice]:
+    """The invoice's possible copies in `books`: the same number and amount from a supplier
+    named otherwise (rule 7), found now, whether or not registration named them."""
+    return copies_in(invoice.received, books, near_copy)
+
+
+def not_a_copy(one: Invoice, other: Invoice, declared: frozenset[str] = frozenset()) -> bool:
+    """EKM said the two are different suppliers' invoices (in an approval of either, or in
+    `declared`, the approval being made of `one`)."""
+    return named(other) in (one.not_copy_of | declared) or named(one) in other.not_copy_of
 
 
 def _paid_once_near(
-    invoice: Invoice, books: Sequence[PoolBook], approving: bool, different_supplier: bool
+    invoice: Invoice, books: Sequence[PoolBook], approving: bool, declared: frozenset[str]
 ) -> None:
-    """The same for possible copies (the same number and amount, the supplier named
-    otherwise), unless EKM says the invoice is another supplier's own (`different_supplier`,
-    now or in its approval in force): then both are paid."""
-    if different_supplier or invoice.distinct:
+    """The same for possible copies, pair by pair: of two invoices EKM has not said are
+    different suppliers', at most one is paid. EKM may not approve one, or name its meeting,
+    while the other is approved or approved by EKM; nor approve one while the other may be
+    approved by the checks alone (it names no earlier copy and EKM has not rejected it): a
+    possible copy registered second is rejected by the checks until EKM approves it, so
+    naming its meeting pays nothing (the approval checks it)."""
+    if not approving and invoice.received.possible_copy_of is not None:
         return
-    nears = copies_in(invoice.received, books, near_copy)
+    open_pairs = [
+        c for c in possible_copies(invoice, books) if not not_a_copy(invoice, c, declared)
+    ]
     standing = [
-        named(c)
-        for c in nears
-        if (status_of(c) == "approved" or c.ekm_decision == "approve") and not c.distinct
+        named(c) for c in open_pairs if status_of(c) == "approved" or c.ekm_decision == "approve"
     ]
     if standing:
         raise Conflict(
             CHECKS,
             f"{invoice.invoice_id} may be a copy of {', '.join(standing)} (the same number "
             "and amount, the supplier named otherwise), which is approved or approved by "
-            "EKM: if it is another supplier's invoice, EKM approves it with "
-            "different_supplier; if it is a copy, EKM rejects the other first",
+            "EKM: if they are different suppliers' invoices, EKM approves this one naming the "
+            "other in not_copy_of; if it is a copy, EKM rejects the other first",
         )
-    if approving and invoice.received.possible_copy_of is not None:
-        open_ = [named(c) for c in nears if c.ekm_decision != "reject"]
-        if open_:
-            raise Conflict(
-                CHECKS,
-                f"{invoice.invoice_id} may be a copy of {', '.join(open_)} (the same number "
-                "and amount, the supplier named otherwise), which EKM has not rejected: if "
-                "it is another supplier's invoice, EKM approves it with different_supplier; "
-                "if it is a copy and this one is to be paid, EKM rejects the other first",
-            )
+    if not approving:
+        return
+    payable = [
+        named(c)
+        for c in open_pairs
+        if c.ekm_decision != "reject"
+        and c.received.possible_copy_of is None
+        and c.received.duplicate_of is None
+    ]
+    if payable:
+        raise Conflict(
+            CHECKS,
+            f"{invoice.invoice_id} may be a copy of {', '.join(payable)} (the same number "
+            "and amount, the supplier named otherwise), which the checks may approve (EKM "
+            "has not rejected it): if they are different suppliers' invoices, EKM approves "
+            "this one naming the other in not_copy_of; if it is a copy and this one is to be "
+            "paid, EKM rejects the other first",
+        )
 
 
 def notify_booking(
@@ -310,7 +326,7 @@ def override_invoice(
     amount: int | None,
     cause: Cause,
     elsewhere: Sequence[PoolBook] = (),
-    different_supplier: bool = False,
+    not_copy_of: Sequence[str] = (),
 ) -> list[InvoiceOverridden]:
     """EKM approves a rejected invoice or rejects an approved one, with a reason (rule 7);
     an approval keeps the supplier invoice paid once (`elsewhere`: the other accounts)."""
@@ -326,10 +342,10 @@ def override_invoice(
         )
     if decision == "reject" and amount is not None:
         raise Invalid(CHECKS, "approved_amount goes with decision 'approve' only")
-    if different_supplier:
-        _another_supplier(invoice, book, elsewhere, decision)
+    if not_copy_of:
+        _other_suppliers(invoice, [book, *elsewhere], decision, not_copy_of)
     if decision == "approve":
-        paid_once(invoice, book, elsewhere, approving=True, different_supplier=different_supplier)
+        paid_once(invoice, book, elsewhere, approving=True, not_copy_of=not_copy_of)
     return [
         InvoiceOverridden(
             **cause.stamp(cause.today),
@@ -338,23 +354,25 @@ def override_invoice(
             decision=decision,
             reason=reason,
             approved_amount=amount,
-            different_supplier=different_supplier,
+            not_copy_of=tuple(dict.fromkeys(not_copy_of)),
         )
     ]
 
 
-def _another_supplier(
-    invoice: Invoice, book: PoolBook, elsewhere: Sequence[PoolBook], decision: str
+def _other_suppliers(
+    invoice: Invoice, books: Sequence[PoolBook], decision: str, not_copy_of: Sequence[str]
 ) -> None:
-    """`different_supplier` says an approved invoice is not a copy of its possible copies:
-    only with an approval, and only where there is one."""
+    """`not_copy_of` names possible copies of an approved invoice, each one its view lists."""
     if decision != "approve":
-        raise Invalid(CHECKS, "different_supplier goes with decision 'approve' only")
-    if not copies_in(invoice.received, [book, *elsewhere], near_copy):
+        raise Invalid(CHECKS, "not_copy_of goes with decision 'approve' only")
+    listed = {named(c) for c in possible_copies(invoice, books)}
+    unknown = [n for n in not_copy_of if n not in listed]
+    if unknown:
         raise Invalid(
             CHECKS,
-            f"invoice {invoice.invoice_id} has no possible copy (an invoice of its number and "
-            "amount from a supplier named otherwise): leave different_supplier out",
+            f"not_copy_of: {', '.join(unknown)} is no possible copy of {invoice.invoice_id} "
+            f"(an invoice of its number and amount from a supplier named otherwise); its "
+            f"possible copies: {', '.join(sorted(listed)) or 'none'}",
         )
 
 

@@ -92,10 +92,13 @@ async def invoices(
     book = await copies.book(account(network_id))
     seen = await (await wired.inputs(request)).network(account(network_id))
     show = shown_to(str(actor))  # the copies in other networks: EKM's and auditors' to see
+    # every account's book is read once for the page (Copies keeps them): the copies and
+    # possible copies of an invoice may be in any network's account
+    every = await accounts(wired.store) if show else []
     found = []
     for i in book.in_order_received():
         view = views.meeting_choices(views.invoice_view(i), seen)
-        found.append(await copies.view(account(network_id), i, view) if show else view)
+        found.append(await copies.view(account(network_id), i, view, every) if show else view)
     return {"network_id": network_id, "invoices": found}
 
 
@@ -135,7 +138,7 @@ async def override(
             body.approved_amount,
             cause,
             wired.folds,
-            body.different_supplier,
+            body.not_copy_of,
         ),
         clock=wired.clock,
     )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
@@ -94,9 +94,10 @@ class OverrideIn(Body):
     decision: Literal["approve", "reject"]
     reason: str = Field(min_length=3, max_length=500)
     approved_amount: Ore | None = Field(None, description="default: the cap of rule 3 applies")
-    different_supplier: bool = Field(
-        False,
-        description="With decision 'approve' on an invoice with a possible copy: it is "
-        "another supplier's invoice, so both are paid",
+    not_copy_of: tuple[Annotated[str, Field(max_length=200)], ...] = Field(
+        (),
+        max_length=50,
+        description="With decision 'approve': the invoice's possible copies (network/"
+        "invoice id, as its view lists them) that EKM checked are other suppliers' invoices",
         json_schema_extra={ADDED_LATER: "2026-12-04"},
     )

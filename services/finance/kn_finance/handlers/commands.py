@@ -9,6 +9,7 @@ state: whichever goes second sees what the first committed.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any, Literal
 
 from kn_finance.domain import commands as rules
@@ -116,7 +117,7 @@ async def override_invoice(
     amount: int | None,
     cause: Cause,
     folds: settle.Folds | None = None,
-    different_supplier: bool = False,
+    not_copy_of: Sequence[str] = (),
 ) -> dict[str, Any]:
     """EKM's override, and the network's invoices decided again with it."""
     await store.lock_for_append()
@@ -126,7 +127,7 @@ async def override_invoice(
         store,
         pool_of(network_id),
         lambda book: rules.override_invoice(
-            book, invoice_id, decision, reason, amount, cause, others, different_supplier
+            book, invoice_id, decision, reason, amount, cause, others, not_copy_of
         ),
     )
     await settle.settle_pool(store, inputs, network_id, scheme, decider(cause))

@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from kn_finance.domain.commands import named, status_of
+from kn_finance.domain.commands import named, not_a_copy, possible_copies, status_of
 from kn_finance.handlers.streams import pool_book
 from kn_rules.pool import NO_NETWORK, Invoice, PoolBook
 from kn_servicekit.access import coordinated_network
@@ -57,24 +57,6 @@ class Copies:
             )
         return found
 
-    async def possible(self, invoice: Invoice) -> dict[str, Any] | None:
-        """The invoice this one may be a copy of (the same number and amount, its supplier
-        named otherwise), with that supplier as registered: what EKM compares to decide."""
-        first = invoice.received.possible_copy_of
-        if first is None:
-            return None
-        network, _, invoice_id = first.partition("/")
-        book = await self.book(None if network == NO_NETWORK else network)
-        other = book.invoices.get(invoice_id)
-        if other is None:
-            return {"invoice": first, "status": "unknown"}
-        return {
-            "invoice": first,
-            "status": status_of(other),
-            "supplier_name": other.received.supplier_name,
-            "supplier_cvr": other.received.supplier_cvr,
-        }
-
     async def later(
         self, network_id: str | None, invoice: Invoice, accounts: Sequence[str | None]
     ) -> list[dict[str, Any]]:
@@ -89,24 +71,23 @@ class Copies:
                     found.append({"invoice": named(copy), "status": status_of(copy)})
         return found
 
-    async def possible_later(
+    async def possible(
         self, network_id: str | None, invoice: Invoice, accounts: Sequence[str | None]
     ) -> list[dict[str, Any]]:
-        """The invoices, in any account, registered as possible copies of this one; each
-        with its supplier and whether EKM said it is another supplier's own."""
-        me = named(invoice)
-        found = []
-        for other in dict.fromkeys([network_id, *accounts]):
-            for copy in (await self.book(other)).in_order_received():
-                if copy.received.possible_copy_of == me:
-                    found.append({
-                        "invoice": named(copy),
-                        "status": status_of(copy),
-                        "supplier_name": copy.received.supplier_name,
-                        "supplier_cvr": copy.received.supplier_cvr,
-                        "different_supplier": copy.distinct,
-                    })  # fmt: skip
-        return found
+        """The invoice's possible copies in every account, found now (the same number and
+        amount from a supplier named otherwise): each with its status, its supplier as
+        registered, and whether EKM said the two are different suppliers' invoices."""
+        books = [await self.book(n) for n in dict.fromkeys([network_id, *accounts])]
+        return [
+            {
+                "invoice": named(c),
+                "status": status_of(c),
+                "supplier_name": c.received.supplier_name,
+                "supplier_cvr": c.received.supplier_cvr,
+                "not_a_copy": not_a_copy(invoice, c),
+            }
+            for c in possible_copies(invoice, books)
+        ]
 
     async def view(
         self,
@@ -120,12 +101,9 @@ class Copies:
         earlier = await self.earlier(invoice)
         if earlier is not None:
             view["earlier_copy"] = earlier
-        possible = await self.possible(invoice)
-        if possible is not None:
-            view["possible_copy"] = possible
         if accounts is not None:
             view["later_copies"] = await self.later(network_id, invoice, accounts)
-            possible_later = await self.possible_later(network_id, invoice, accounts)
-            if possible_later:
-                view["possible_copies"] = possible_later
+            possible = await self.possible(network_id, invoice, accounts)
+            if possible:
+                view["possible_copies"] = possible
         return view

@@ -115,9 +115,7 @@ def overview(
         out.append(ClusterRow(cluster_id, name, network_rows, total(shown), hidden))
     every = [r.figures for r in rows.values() if r.figures]
     q, why = quartiles(every, min_networks)
-    return Overview(
-        year, viewer, min_clinics, min_networks, tuple(out), total(every), None, q, why
-    )
+    return Overview(year, viewer, min_clinics, min_networks, tuple(out), total(every), None, q, why)
 
 
 def _row(status: Reported, min_clinics: int) -> NetworkRow:
