@@ -51,17 +51,16 @@ def same_supplier_invoice(one: InvoiceReceived, other: InvoiceReceived) -> bool:
 
 def near_copy(one: InvoiceReceived, other: InvoiceReceived) -> bool:
     """Perhaps the same supplier invoice, its supplier typed otherwise (a misspelt name, a
-    mistyped CVR): the same number and amount, for the same meeting day or to the same
-    payee, from a supplier compared as another. Such a copy would be paid twice, so the one
-    registered second is rejected until EKM decides (rule 7); registration finds it
+    mistyped CVR): the same number, for the same meeting day or to the same payee, from a
+    supplier compared as another, whatever the amounts (a reminder adds a fee; rule 7 is
+    "the same supplier invoice number twice"). Such a copy would be paid twice, so the one
+    registered second is rejected until EKM decides; registration finds it
     (`possible_copy_of`), so an EKM approval of the second never turns the first into a
-    copy of it. (Two suppliers numbering their invoices 1, 2, 3 meet only by chance on
-    both the amount and the day or the account.)"""
+    copy of it. A copy for another day and to another payee is not found."""
     key = number_key(one)
     return (
         key != ""
         and key == number_key(other)
-        and one.amount == other.amount
         and (one.meeting_date == other.meeting_date or one.payee == other.payee)
         and not same_supplier_invoice(one, other)
     )
@@ -140,11 +139,11 @@ def check(
     if invoice.possible_copy_of is not None:  # found at registration, in any account
         found.reject(
             "possible_duplicate",
-            f"invoice number {invoice.supplier_invoice_number} for the same amount was "
-            f"registered before {_where(invoice, invoice.possible_copy_of)}, from a supplier "
-            "with another name or CVR: it waits for EKM to tell whether it is a copy (if it is "
-            "another supplier's invoice, EKM approves it naming the other as not a copy; if it "
-            "is a copy, the one not to be paid is rejected)",
+            f"invoice number {invoice.supplier_invoice_number} was registered before "
+            f"{_where(invoice, invoice.possible_copy_of)} for the same day or payee, from a "
+            "supplier with another name or CVR: it waits for EKM to tell whether it is a "
+            "copy (if it is another supplier's invoice, EKM approves it naming the other as "
+            "not a copy; if it is a copy, the one not to be paid is rejected)",
         )
     # the rates of the meeting's year (rule 3): a named meeting may have moved from the date
     year = (found.meeting.date if found.meeting else invoice.meeting_date or received).year

@@ -68,10 +68,13 @@ class Invoice:
 
     @property
     def not_copy_of(self) -> frozenset[str]:
-        """The possible copies (network/invoice id) EKM said, in any approval, are other
-        suppliers' invoices (rule 7): a statement of what they are, kept whatever EKM
-        decides later."""
-        return frozenset(n for o in self.overrides for n in o.not_copy_of)
+        """The possible copies (network/invoice id) EKM said are other suppliers' invoices
+        (rule 7), in its approvals since it last rejected this one: a rejection withdraws
+        them, so an approval after it says them again or waits for the other."""
+        said: set[str] = set()
+        for o in self.overrides:
+            said = said | set(o.not_copy_of) if o.decision == "approve" else set()
+        return frozenset(said)
 
 
 @dataclass

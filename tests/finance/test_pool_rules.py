@@ -382,10 +382,11 @@ def test_two_suppliers_with_one_name_and_two_cvrs_are_two_invoices() -> None:
                          supplier_cvr="22222222", supplier_invoice_number="1001"))  # fmt: skip
     kept = register_invoice(fold([]), body, SCHEME, CAUSE, [other])[0]
     assert kept.duplicate_of is None
-    # the same number and amount, though: EKM tells whether it is a mistyped CVR
+    # the same number for the same day, though: EKM tells whether it is a mistyped CVR
     assert kept.possible_copy_of == "aalborg-oest/c1"
-    dearer = {**body, "amount": 95_000}
-    kept = register_invoice(fold([]), dearer, SCHEME, CAUSE, [other])[0]
+    elsewhen = {**body, "meeting_date": dt.date(2025, 6, 11),
+                "payee": Payee(kind="danish_account", reference="1234-0000001111")}  # fmt: skip
+    kept = register_invoice(fold([]), elsewhen, SCHEME, CAUSE, [other])[0]
     assert (kept.duplicate_of, kept.possible_copy_of) == (None, None)
     no_cvr = {**body, "supplier_cvr": None}
     assert register_invoice(fold([]), no_cvr, SCHEME, CAUSE, [other])[0].duplicate_of == (
@@ -435,23 +436,58 @@ CVR_TYPO = {"supplier_name": "Hotel Phønix", "supplier_cvr": "12345687",
             "supplier_invoice_number": "F77"}  # fmt: skip
 
 
-def test_the_same_number_and_amount_from_a_supplier_typed_otherwise_waits_for_ekm() -> None:
+def test_the_same_number_from_a_supplier_typed_otherwise_waits_for_ekm_whatever_its_amount() -> (
+    None
+):
     first = invoice("a", "3000.00", **PHONIX)
     cvr_typo = invoice("b", "3000.00", **CVR_TYPO, **LATER)
     misspelt = invoice("c", "3000.00", supplier_name="Hotel Fønix", supplier_cvr=None,
                        supplier_invoice_number="F77", **LATER)  # fmt: skip
-    dearer = invoice("d", "3100.00", **CVR_TYPO, **LATER)
-    kept = _registered(first, cvr_typo, misspelt, dearer)
-    assert [k.possible_copy_of for k in kept] == [None, "aalborg-oest/a", "aalborg-oest/a", None]
+    reminder = invoice("d", "3100.00", **CVR_TYPO, **LATER)  # with a reminder's fee
+    kept = _registered(first, cvr_typo, misspelt, reminder)
+    assert [k.possible_copy_of for k in kept] == [None, *["aalborg-oest/a"] * 3]
     found = decided(*kept)
-    assert [found[i].status for i in "abcd"] == ["approved", "rejected", "rejected", "approved"]
-    assert codes(found["b"]) == codes(found["c"]) == ["possible_duplicate"]
+    assert [found[i].status for i in "abcd"] == ["approved", "rejected", "rejected", "rejected"]
+    assert codes(found["b"]) == codes(found["c"]) == codes(found["d"]) == ["possible_duplicate"]
     said = found["c"].reasons[0].text
     assert said.startswith(
-        "invoice number F77 for the same amount was registered before as a, from a supplier "
-        "with another name or CVR: it waits for EKM to tell whether it is a copy"
+        "invoice number F77 was registered before as a for the same day or payee, from a "
+        "supplier with another name or CVR: it waits for EKM to tell whether it is a copy"
     )
-    assert sum(found[i].payable for i in "abc") == 300_000  # the one invoice paid once
+    assert sum(found[i].payable for i in "abcd") == 300_000  # the one invoice paid once
+
+
+def test_a_reminder_of_a_paid_invoice_with_its_cvr_mistyped_is_not_approved_by_ekm_beside_it() -> (
+    None
+):
+    # the reviewer's chain: i2 paid in esbjerg; i, its exact copy, in odense; j, the paper
+    # with a mistyped CVR, in aalborg: j and i2 are one invoice of two amounts
+    esbjerg = fold([invoice("i2", "3100.00", network_id="esbjerg", **PHONIX)])
+    esbjerg.apply(_decided_as(esbjerg.invoices["i2"].received, "approved"))
+    odense = fold(register_invoice(fold([]), _body(invoice("i", "3000.00", network_id="odense",
+                                   **PHONIX)), SCHEME, CAUSE, [esbjerg]))  # fmt: skip
+    [j] = register_invoice(fold([]), _body(invoice("j", "3000.00", **CVR_TYPO)), SCHEME, CAUSE,
+                           [esbjerg, odense])  # fmt: skip
+    assert j.possible_copy_of == "esbjerg/i2"
+    with pytest.raises(Conflict, match=r"j may be a copy of esbjerg/i2.* which is approved"):
+        override_invoice(fold([j]), "j", "approve", "pay it", None, CAUSE, [esbjerg, odense])
+
+
+def test_a_rejection_withdraws_what_ekm_said_of_a_pair() -> None:
+    nord = {"supplier_name": "Hotel Nord", "supplier_cvr": "22222222",
+            "supplier_invoice_number": "F77"}  # fmt: skip
+    kept = _registered(invoice("a", "3000.00", **PHONIX), invoice("b", "3000.00", **nord))
+    book = fold([*kept, _decided_as(kept[0], "approved")])
+    for override_ in (
+        override_invoice(
+            book, "b", "approve", "Nord's", None, CAUSE, not_copy_of=["aalborg-oest/a"]
+        ),
+        override_invoice(book, "b", "reject", "a copy after all", None, CAUSE),
+    ):
+        book.apply(override_[0])
+    assert book.invoices["b"].not_copy_of == frozenset()
+    with pytest.raises(Conflict, match=r"b may be a copy of aalborg-oest/a .* which is approved"):
+        override_invoice(book, "b", "approve", "again", None, CAUSE)
 
 
 def test_another_suppliers_invoice_of_that_number_and_amount_for_another_day_is_no_copy() -> None:
@@ -569,8 +605,8 @@ def test_a_possible_copy_in_another_account_is_rejected_there_until_ekm_decides(
     assert found.status == "rejected"
     assert "possible_duplicate" in codes(found)
     # its coordinator reads the reason: another network's invoice is not named in it
-    assert "registered before in another network's account (EKM sees which), from a " \
-        "supplier with another name or CVR" in found.reasons[-1].text  # fmt: skip
+    assert "registered before in another network's account (EKM sees which) for the same " \
+        "day or payee" in found.reasons[-1].text  # fmt: skip
 
 
 def test_an_exact_copy_of_a_possible_copy_is_recorded_as_both() -> None:

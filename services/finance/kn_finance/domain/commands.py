@@ -3,7 +3,7 @@ happens in the handlers). Each refusal names its rule and what to fix."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, Literal
@@ -186,10 +186,18 @@ def copies_in(
 ) -> list[Invoice]:
     """The same supplier invoice in the books (Pool payouts 7), but for the invoice itself
     and those naming no network (no pool pays those); `same` says what is the same."""
+    return copies_among(received, (i for book in books for i in book.in_order_received()), same)
+
+
+def copies_among(
+    received: InvoiceReceived,
+    candidates: Iterable[Invoice],
+    same: Callable[[InvoiceReceived, InvoiceReceived], bool] = same_supplier_invoice,
+) -> list[Invoice]:
+    """`copies_in` over given invoices (a view's index of every account by number)."""
     return [
         other
-        for book in books
-        for other in book.in_order_received()
+        for other in candidates
         if other.received is not received
         and other.received.network_id is not None
         and same(other.received, received)

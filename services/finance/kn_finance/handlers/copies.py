@@ -14,8 +14,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from kn_finance.domain.commands import named, not_a_copy, possible_copies, status_of
+from kn_finance.domain.commands import copies_among, named, not_a_copy, status_of
 from kn_finance.handlers.streams import pool_book
+from kn_rules.checks import near_copy, number_key
 from kn_rules.pool import NO_NETWORK, Invoice, PoolBook
 from kn_servicekit.access import coordinated_network
 from kn_servicekit.eventstore import EventStore
@@ -33,6 +34,7 @@ class Copies:
     def __init__(self, store: EventStore, books: dict[str | None, PoolBook] | None = None) -> None:
         self._store = store
         self._books: dict[str | None, PoolBook] = dict(books or {})
+        self._index: dict[str, list[Invoice]] | None = None
 
     async def book(self, network_id: str | None) -> PoolBook:
         if network_id not in self._books:
@@ -77,7 +79,8 @@ class Copies:
         """The invoice's possible copies in every account, found now (the same number and
         amount from a supplier named otherwise): each with its status, its supplier as
         registered, and whether EKM said the two are different suppliers' invoices."""
-        books = [await self.book(n) for n in dict.fromkeys([network_id, *accounts])]
+        index = await self._by_number([network_id, *accounts])
+        candidates = index.get(number_key(invoice.received), [])
         return [
             {
                 "invoice": named(c),
@@ -86,8 +89,18 @@ class Copies:
                 "supplier_cvr": c.received.supplier_cvr,
                 "not_a_copy": not_a_copy(invoice, c),
             }
-            for c in possible_copies(invoice, books)
+            for c in copies_among(invoice.received, candidates, near_copy)
         ]
+
+    async def _by_number(self, accounts: Sequence[str | None]) -> dict[str, list[Invoice]]:
+        """Every invoice of the accounts by its number (letters and digits), built once for
+        an answer: a page of invoices then compares each with its own number's only."""
+        if self._index is None:
+            self._index = {}
+            for n in dict.fromkeys(accounts):
+                for i in (await self.book(n)).in_order_received():
+                    self._index.setdefault(number_key(i.received), []).append(i)
+        return self._index
 
     async def view(
         self,
