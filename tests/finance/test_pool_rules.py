@@ -464,8 +464,8 @@ def test_a_reminder_of_a_paid_invoice_with_its_cvr_mistyped_is_not_approved_by_e
     # with a mistyped CVR, in aalborg: j and i2 are one invoice of two amounts
     esbjerg = fold([invoice("i2", "3100.00", network_id="esbjerg", **PHONIX)])
     esbjerg.apply(_decided_as(esbjerg.invoices["i2"].received, "approved"))
-    odense = fold(register_invoice(fold([]), _body(invoice("i", "3000.00", network_id="odense",
-                                   **PHONIX)), SCHEME, CAUSE, [esbjerg]))  # fmt: skip
+    i = _body(invoice("i", "3000.00", network_id="odense", **PHONIX))
+    odense = fold(list(register_invoice(fold([]), i, SCHEME, CAUSE, [esbjerg])))
     [j] = register_invoice(fold([]), _body(invoice("j", "3000.00", **CVR_TYPO)), SCHEME, CAUSE,
                            [esbjerg, odense])  # fmt: skip
     assert j.possible_copy_of == "esbjerg/i2"
