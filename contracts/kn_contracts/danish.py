@@ -15,8 +15,9 @@ INVOICE_REASON = {
     "payee_not_accepted": "Betalingsmodtager er ikke en dansk konto, et gironummer eller NemKonto",
     "payee_reference": "Kontooplysningerne har ikke den rigtige form",
     "duplicate": "Samme fakturanummer fra samme leverandør er modtaget før",
-    "possible_duplicate": "Samme fakturanummer og beløb er modtaget før fra en leverandør med "
-    "et andet navn eller CVR: EKM afgør, om det er en kopi",
+    "possible_duplicate": "Samme fakturanummer er modtaget før til samme mødedag eller "
+    "betalingsmodtager fra en leverandør med et andet navn eller CVR, beløbet kan være et "
+    "andet (fx en rykker): EKM afgør, om det er en kopi",
     "no_rate_table": "Der er endnu ingen takster for året",
     "tier_unknown": "Årets takster har ikke den sats, fakturaen nævner",
     "network_missing": "Fakturaen nævner intet netværk",

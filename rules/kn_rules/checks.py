@@ -61,9 +61,16 @@ def near_copy(one: InvoiceReceived, other: InvoiceReceived) -> bool:
     return (
         key != ""
         and key == number_key(other)
-        and (one.meeting_date == other.meeting_date or one.payee == other.payee)
+        and (one.meeting_date == other.meeting_date or _payee_key(one) == _payee_key(other))
         and not same_supplier_invoice(one, other)
     )
+
+
+def _payee_key(invoice: InvoiceReceived) -> tuple[str, str]:
+    """A payee as compared: its kind and the letters and digits of its reference
+    (9570-0001234567, 9570 0001234567 and 95700001234567 are one account)."""
+    ref = "".join(c for c in invoice.payee.reference if c.isalnum()).casefold()
+    return (invoice.payee.kind, ref)
 
 
 def _where(invoice: InvoiceReceived, other: str) -> str:

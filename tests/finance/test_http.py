@@ -208,7 +208,8 @@ async def test_an_invoice_with_a_mistyped_cvr_is_rejected_as_a_possible_copy_unt
     assert "possible_duplicate" in [r["code"] for r in found["reasons"]]
     assert found["possible_copies"] == [{
         "invoice": "aalborg-oest/venue-0312", "status": "waiting",
-        "supplier_name": "Fysio Øst Lokaler ApS", "supplier_cvr": "12345678", "not_a_copy": False,
+        "supplier_name": "Fysio Øst Lokaler ApS", "supplier_cvr": "12345678", "amount": 810000,
+        "meeting_date": "2025-03-12", "not_a_copy": False,
     }]  # fmt: skip
     listed = await finance.get("/v1/networks/esbjerg/invoices")
     assert listed["invoices"][0]["possible_copies"] == found["possible_copies"]
@@ -217,7 +218,8 @@ async def test_an_invoice_with_a_mistyped_cvr_is_rejected_as_a_possible_copy_unt
     first = await finance.get("/v1/networks/aalborg-oest/invoices/venue-0312")
     assert first["possible_copies"] == [{
         "invoice": "esbjerg/esb-2", "status": "rejected", "supplier_name": "Fysio Øst Lokaler ApS",
-        "supplier_cvr": "12345687", "not_a_copy": False,
+        "supplier_cvr": "12345687", "amount": 810000, "meeting_date": "2025-03-12",
+        "not_a_copy": False,
     }]  # fmt: skip
     pay = {"decision": "approve", "reason": "the one to pay", "approved_amount": 500_000}
     override = "/v1/networks/esbjerg/invoices/esb-2/override"

@@ -621,3 +621,31 @@ def test_an_exact_copy_of_a_possible_copy_is_recorded_as_both() -> None:
     odense = fold([copy])
     with pytest.raises(Conflict, match="c may be a copy of aalborg-oest/a"):
         override_invoice(odense, "c", "approve", "pay it", None, CAUSE, [aalborg, esbjerg])
+
+
+def test_a_rejection_of_either_invoice_withdraws_what_ekm_said_of_the_pair() -> None:
+    kept = _registered(invoice("a", "3000.00", **PHONIX), invoice("b", "3000.00", **CVR_TYPO))
+    book = fold([*kept, _decided_as(kept[0], "approved")])
+    book.apply(override_invoice(book, "b", "approve", "another supplier's (wrong)", None, CAUSE,
+                                not_copy_of=["aalborg-oest/a"])[0])  # fmt: skip
+    book.apply(override_invoice(book, "a", "reject", "a is b's copy: pay b", None, CAUSE)[0])
+    with pytest.raises(Conflict, match=r"a may be a copy of aalborg-oest/b .* approved by EKM"):
+        override_invoice(book, "a", "approve", "amount corrected", 300_000, CAUSE)
+
+
+def test_an_exact_copy_of_a_possible_copy_for_another_day_and_payee_waits_for_ekm_too() -> None:
+    factoring = Payee(kind="danish_account", reference="1234-0000001111")  # paid elsewhere
+    reminder = invoice(
+        "d", "3100.00", **CVR_TYPO, payee=factoring, meeting_date=dt.date(2025, 6, 11)
+    )
+    kept = _registered(invoice("a", "3000.00", **PHONIX), invoice("b", "3000.00", **CVR_TYPO),
+                       reminder)  # fmt: skip
+    assert [k.possible_copy_of for k in kept] == [None, "aalborg-oest/a", "aalborg-oest/a"]
+    assert "possible_duplicate" in codes(decided(*kept)["d"])
+
+
+def test_an_account_typed_with_spaces_or_dashes_is_one_payee() -> None:
+    spaced = Payee(kind="danish_account", reference="9570 0001234567")
+    other_day = invoice("b", "3000.00", **CVR_TYPO, payee=spaced, meeting_date=dt.date(2025, 6, 11))
+    kept = _registered(invoice("a", "3000.00", **PHONIX), other_day)
+    assert kept[1].possible_copy_of == "aalborg-oest/a"

@@ -82,17 +82,17 @@ def test_ekm_assigns_an_awaiting_owner_and_closes_the_fee_year(
         expect(row).to_contain_text("EKM: godkendt – aftalt med leverandøren")
         expect(row).to_contain_text("Godkendt")
 
-        # the same number and amount, its CVR typed otherwise: EKM tells whether it is a copy
+        # the same number and day, its CVR typed otherwise: EKM tells whether it is a copy
         story.register_venue_invoice(system.urls, invoice_id="catering-0601b", amount=30000,
                                      meeting_date="2025-06-01", received_date="2025-06-01",
                                      due_date="2025-06-10", supplier_invoice_number="K 9",
                                      supplier_cvr="12345687", cost_kind="catering")  # fmt: skip
         page.goto(f"{system.web}/ekm/fakturaer?netvaerk={story.NETWORK}")
         row = page.get_by_role("row", name=re.compile("nr. K 9"))
-        expect(row).to_contain_text("Samme fakturanummer og beløb er modtaget før")
+        expect(row).to_contain_text("Samme fakturanummer er modtaget før til samme mødedag")
         expect(row).to_contain_text(
-            "Mulig kopi: aalborg-oest/catering-0601 (Godkendt) fra Fysio Øst Lokaler ApS "
-            "(CVR 12345678); denne: Fysio Øst Lokaler ApS (CVR 12345687)"
+            "Mulig kopi: aalborg-oest/catering-0601 (Godkendt, 300,00 kr.) fra Fysio Øst "
+            "Lokaler ApS (CVR 12345678); denne: Fysio Øst Lokaler ApS (CVR 12345687)"
         )
         look(page, "ekm-5b-mulig-kopi")
         decide = page.locator("details", has_text="nr. K 9")

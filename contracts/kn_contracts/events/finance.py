@@ -210,9 +210,10 @@ class InvoiceReceived(FinanceEvent):
     possible_copy_of: str | None = Field(
         None,
         max_length=200,
-        description="Found at registration: an invoice (network/invoice id) of another "
-        "account with the same invoice number and amount from a supplier named otherwise, "
-        "perhaps this one mistyped; it is rejected until EKM decides (Pool payouts 7).",
+        description="Found at registration: an invoice (network/invoice id, in any account) "
+        "with the same invoice number, or one of its exact copies, for the same meeting day "
+        "or payee (whatever the amounts) from a supplier named otherwise, perhaps this one "
+        "mistyped; it is rejected until EKM decides (Pool payouts 7).",
     )
 
 
@@ -261,9 +262,9 @@ class InvoiceOverridden(FinanceEvent):
         (),
         max_length=50,
         description="With an approval: the possible copies (network/invoice id: the same "
-        "number and amount, the supplier named otherwise) EKM checked are other suppliers' "
-        "invoices, so each of the pair may be paid (Pool payouts 7). Kept whatever EKM "
-        "decides later: it says what the invoices are.",
+        "number for the same day or payee, the supplier named otherwise) EKM checked are other "
+        "suppliers' invoices, so each of the pair may be paid (Pool payouts 7); a rejection of "
+        "either invoice withdraws it.",
     )
 
 

@@ -127,7 +127,8 @@ def register_invoice(
     """Keep an invoice whatever it breaks (Pool payouts 4): the checks decide it later. An
     invoice already registered in another account (`elsewhere`: the other networks' books)
     is kept with duplicate_of naming it, so its own account rejects it (rule 7); one with
-    the number and amount of one registered before from a supplier typed otherwise, with
+    the number of one registered before (or of an exact copy of it) for the same day or
+    payee, from a supplier typed otherwise, with
     possible_copy_of, so EKM decides."""
     _ekm(cause, "registers invoices")
     if invoice["invoice_id"] in book.invoices:
@@ -153,10 +154,22 @@ def register_invoice(
     # the original before a copy of it, and one standing before one rejected now
     found.sort(key=lambda c: (c.received.duplicate_of is not None, status_of(c) == "rejected"))
     first = next((named(c) for c in found), None)
-    # the same number and amount from a supplier typed otherwise, in this account or
-    # another, whatever its status (EKM may approve a rejected one again): perhaps a copy,
-    # which its account rejects until EKM decides (rule 7)
-    near = next((named(c) for c in copies_in(received, [book, *elsewhere], near_copy)), None)
+    # the same number for the same day or payee from a supplier typed otherwise, in this
+    # account or another, whatever its status (EKM may approve a rejected one again), of it
+    # or of any exact copy of it (one supplier invoice, whatever its amount, day or payee:
+    # near_copy is not closed over same_supplier_invoice): perhaps a copy, which its
+    # account rejects until EKM decides (rule 7)
+    books = [book, *elsewhere]
+    group = [received, *(c.received for c in copies_in(received, books))]
+    near = next(
+        (
+            named(c)
+            for one in group
+            for c in copies_in(one, books, near_copy)
+            if c.received is not received
+        ),
+        None,
+    )
     if first is None and near is None:
         return [received]
     return [received.model_copy(update={"duplicate_of": first, "possible_copy_of": near})]
@@ -257,15 +270,19 @@ def paid_once(
 
 
 def possible_copies(invoice: Invoice, books: Sequence[PoolBook]) -> list[Invoice]:
-    """The invoice's possible copies in `books`: the same number and amount from a supplier
-    named otherwise (rule 7), found now, whether or not registration named them."""
+    """The invoice's possible copies in `books`: the same number for the same day or payee
+    from a supplier named otherwise (rule 7), found now, whether or not registration named them."""
     return copies_in(invoice.received, books, near_copy)
 
 
 def not_a_copy(one: Invoice, other: Invoice, declared: frozenset[str] = frozenset()) -> bool:
     """EKM said the two are different suppliers' invoices (in an approval of either, or in
     `declared`, the approval being made of `one`)."""
-    return named(other) in (one.not_copy_of | declared) or named(one) in other.not_copy_of
+    if named(other) in (one.not_copy_of | declared):
+        return True
+    # the other's statement holds while EKM has not rejected this one since: a rejection of
+    # either invoice withdraws what EKM said of the pair
+    return named(one) in other.not_copy_of and one.ekm_decision != "reject"
 
 
 def _paid_once_near(
@@ -279,19 +296,30 @@ def _paid_once_near(
     naming its meeting pays nothing (the approval checks it)."""
     if not approving and invoice.received.possible_copy_of is not None:
         return
-    open_pairs = [
-        c for c in possible_copies(invoice, books) if not not_a_copy(invoice, c, declared)
-    ]
+    # every possible copy of this supplier invoice (of it or of an exact copy of it), each
+    # standing for its own supplier invoice (with its exact copies)
+    mine = [invoice, *copies_in(invoice.received, books)]
+    skip = {id(m) for m in mine}
+    open_pairs = []
+    for m in mine:
+        for c in possible_copies(m, books):
+            if id(c) in skip or not_a_copy(invoice, c, declared):
+                continue
+            for g in [c, *copies_in(c.received, books)]:
+                if id(g) not in skip:
+                    skip.add(id(g))
+                    open_pairs.append(g)
     standing = [
         named(c) for c in open_pairs if status_of(c) == "approved" or c.ekm_decision == "approve"
     ]
     if standing:
         raise Conflict(
             CHECKS,
-            f"{invoice.invoice_id} may be a copy of {', '.join(standing)} (the same number "
-            "and amount, the supplier named otherwise), which is approved or approved by "
-            "EKM: if they are different suppliers' invoices, EKM approves this one naming the "
-            "other in not_copy_of; if it is a copy, EKM rejects the other first",
+            f"{invoice.invoice_id} may be a copy of {', '.join(standing)} (its number, or an "
+            "exact copy's, for the same day or payee, the supplier named otherwise), which is "
+            "approved or approved by EKM: if it is a copy, EKM rejects this one (or the other "
+            "first, if this one is to be paid); if they are different suppliers' invoices, EKM "
+            "approves this one naming the other in not_copy_of",
         )
     if not approving:
         return
@@ -305,11 +333,11 @@ def _paid_once_near(
     if payable:
         raise Conflict(
             CHECKS,
-            f"{invoice.invoice_id} may be a copy of {', '.join(payable)} (the same number "
-            "and amount, the supplier named otherwise), which the checks may approve (EKM "
-            "has not rejected it): if they are different suppliers' invoices, EKM approves "
-            "this one naming the other in not_copy_of; if it is a copy and this one is to be "
-            "paid, EKM rejects the other first",
+            f"{invoice.invoice_id} may be a copy of {', '.join(payable)} (its number, or an "
+            "exact copy's, for the same day or payee, the supplier named otherwise), which the "
+            "checks may approve (EKM has not rejected it): if it is a copy, EKM rejects this "
+            "one (or the other first, if this one is to be paid); if they are different "
+            "suppliers' invoices, EKM approves this one naming the other in not_copy_of",
         )
 
 
@@ -379,7 +407,7 @@ def _other_suppliers(
         raise Invalid(
             CHECKS,
             f"not_copy_of: {', '.join(unknown)} is no possible copy of {invoice.invoice_id} "
-            f"(an invoice of its number and amount from a supplier named otherwise); its "
+            f"(an invoice of its number for its day or payee from a supplier named otherwise); its "
             f"possible copies: {', '.join(sorted(listed)) or 'none'}",
         )
 

@@ -87,6 +87,10 @@ class Copies:
                 "status": status_of(c),
                 "supplier_name": c.received.supplier_name,
                 "supplier_cvr": c.received.supplier_cvr,
+                "amount": c.received.amount,
+                "meeting_date": c.received.meeting_date.isoformat()
+                if c.received.meeting_date
+                else None,
                 "not_a_copy": not_a_copy(invoice, c),
             }
             for c in copies_among(invoice.received, candidates, near_copy)
