@@ -649,3 +649,24 @@ def test_an_account_typed_with_spaces_or_dashes_is_one_payee() -> None:
     other_day = invoice("b", "3000.00", **CVR_TYPO, payee=spaced, meeting_date=dt.date(2025, 6, 11))
     kept = _registered(invoice("a", "3000.00", **PHONIX), other_day)
     assert kept[1].possible_copy_of == "aalborg-oest/a"
+
+
+def test_a_possible_copy_found_through_an_exact_copy_can_be_named_as_another_suppliers() -> None:
+    factoring = Payee(kind="danish_account", reference="1234-0000001111")
+    hotel = {"supplier_name": "Hotel Phønix", "supplier_invoice_number": "1001"}
+    bakery = {"supplier_name": "Bageriet", "supplier_cvr": "33333333",
+              "supplier_invoice_number": "1001", "meeting_date": dt.date(2025, 6, 11)}  # fmt: skip
+    aalborg, odense = fold([]), fold([])
+    [i] = register_invoice(aalborg, _body(invoice("i", "3000.00", **hotel)), SCHEME, CAUSE)
+    aalborg.apply(i)
+    c = _body(invoice("c", "1200.00", network_id="odense", payee=factoring, **bakery))
+    odense.apply(register_invoice(odense, c, SCHEME, CAUSE, [aalborg])[0])
+    odense.apply(_decided_as(odense.invoices["c"].received, "approved"))
+    # the hotel's reminder, paid to the factoring company too: c is found through it
+    m = _body(invoice("m", "3100.00", payee=factoring, **hotel, **LATER))
+    aalborg.apply(register_invoice(aalborg, m, SCHEME, CAUSE, [odense])[0])
+    with pytest.raises(Conflict, match=r"i may be a copy of odense/c .* approved"):
+        override_invoice(aalborg, "i", "approve", "corrected", 250_000, CAUSE, [odense])
+    [ok] = override_invoice(aalborg, "i", "approve", "corrected", 250_000, CAUSE, [odense],
+                            not_copy_of=["odense/c"])  # fmt: skip
+    assert ok.not_copy_of == ("odense/c",)

@@ -270,9 +270,27 @@ def paid_once(
 
 
 def possible_copies(invoice: Invoice, books: Sequence[PoolBook]) -> list[Invoice]:
-    """The invoice's possible copies in `books`: the same number for the same day or payee
-    from a supplier named otherwise (rule 7), found now, whether or not registration named them."""
-    return copies_in(invoice.received, books, near_copy)
+    """The invoice's possible copies in `books`, found now, whether or not registration
+    named them (`possible_copies_among` over every invoice of the books)."""
+    return possible_copies_among(invoice, [i for book in books for i in book.in_order_received()])
+
+
+def possible_copies_among(invoice: Invoice, candidates: Sequence[Invoice]) -> list[Invoice]:
+    """The invoice's possible copies among `candidates` (rule 7): the invoices of its
+    number for the same day or payee from a supplier named otherwise, of it or of one of
+    its exact copies, each with its own exact copies (one supplier invoice, whatever its
+    amount, day or payee). The guard, the 409's list, `not_copy_of` and the views all read
+    this one list, so whatever a 409 names EKM can name."""
+    mine = [invoice, *copies_among(invoice.received, candidates)]
+    seen = {id(m) for m in mine}
+    found: list[Invoice] = []
+    for m in mine:
+        for c in copies_among(m.received, candidates, near_copy):
+            for g in [c, *copies_among(c.received, candidates)]:
+                if id(g) not in seen:
+                    seen.add(id(g))
+                    found.append(g)
+    return found
 
 
 def not_a_copy(one: Invoice, other: Invoice, declared: frozenset[str] = frozenset()) -> bool:
@@ -296,19 +314,9 @@ def _paid_once_near(
     naming its meeting pays nothing (the approval checks it)."""
     if not approving and invoice.received.possible_copy_of is not None:
         return
-    # every possible copy of this supplier invoice (of it or of an exact copy of it), each
-    # standing for its own supplier invoice (with its exact copies)
-    mine = [invoice, *copies_in(invoice.received, books)]
-    skip = {id(m) for m in mine}
-    open_pairs = []
-    for m in mine:
-        for c in possible_copies(m, books):
-            if id(c) in skip or not_a_copy(invoice, c, declared):
-                continue
-            for g in [c, *copies_in(c.received, books)]:
-                if id(g) not in skip:
-                    skip.add(id(g))
-                    open_pairs.append(g)
+    open_pairs = [
+        c for c in possible_copies(invoice, books) if not not_a_copy(invoice, c, declared)
+    ]
     standing = [
         named(c) for c in open_pairs if status_of(c) == "approved" or c.ekm_decision == "approve"
     ]

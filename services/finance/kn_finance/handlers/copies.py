@@ -14,9 +14,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from kn_finance.domain.commands import copies_among, named, not_a_copy, status_of
+from kn_finance.domain.commands import named, not_a_copy, possible_copies_among, status_of
 from kn_finance.handlers.streams import pool_book
-from kn_rules.checks import near_copy, number_key
+from kn_rules.checks import number_key
 from kn_rules.pool import NO_NETWORK, Invoice, PoolBook
 from kn_servicekit.access import coordinated_network
 from kn_servicekit.eventstore import EventStore
@@ -93,7 +93,7 @@ class Copies:
                 else None,
                 "not_a_copy": not_a_copy(invoice, c),
             }
-            for c in copies_among(invoice.received, candidates, near_copy)
+            for c in possible_copies_among(invoice, candidates)
         ]
 
     async def _by_number(self, accounts: Sequence[str | None]) -> dict[str, list[Invoice]]:
