@@ -126,10 +126,9 @@ def register_invoice(
 ) -> list[InvoiceReceived]:
     """Keep an invoice whatever it breaks (Pool payouts 4): the checks decide it later. An
     invoice already registered in another account (`elsewhere`: the other networks' books)
-    is kept with duplicate_of naming it, so its own account rejects it (rule 7); one with
-    the number of one registered before (or of an exact copy of it) for the same day or
-    payee, from a supplier typed otherwise, with
-    possible_copy_of, so EKM decides."""
+    is kept with duplicate_of naming it, so its own account rejects it (rule 7); a possible
+    copy of one registered before (`possible_copies_among`), with possible_copy_of naming
+    it, so its account rejects it until EKM decides."""
     _ekm(cause, "registers invoices")
     if invoice["invoice_id"] in book.invoices:
         raise Conflict(
@@ -154,22 +153,11 @@ def register_invoice(
     # the original before a copy of it, and one standing before one rejected now
     found.sort(key=lambda c: (c.received.duplicate_of is not None, status_of(c) == "rejected"))
     first = next((named(c) for c in found), None)
-    # the same number for the same day or payee from a supplier typed otherwise, in this
-    # account or another, whatever its status (EKM may approve a rejected one again), of it
-    # or of any exact copy of it (one supplier invoice, whatever its amount, day or payee:
-    # near_copy is not closed over same_supplier_invoice): perhaps a copy, which its
-    # account rejects until EKM decides (rule 7)
-    books = [book, *elsewhere]
-    group = [received, *(c.received for c in copies_in(received, books))]
-    near = next(
-        (
-            named(c)
-            for one in group
-            for c in copies_in(one, books, near_copy)
-            if c.received is not received
-        ),
-        None,
-    )
+    # a possible copy in this account or another, whatever its status (EKM may approve a
+    # rejected one again), one of the invoice itself before one found through its copies
+    every = [i for b in (book, *elsewhere) for i in b.in_order_received()]
+    found_near = possible_copies_among(Invoice(received, len(book.invoices)), every)
+    near = named(found_near[0]) if found_near else None
     if first is None and near is None:
         return [received]
     return [received.model_copy(update={"duplicate_of": first, "possible_copy_of": near})]
