@@ -76,9 +76,10 @@ class Copies:
     async def possible(
         self, network_id: str | None, invoice: Invoice, accounts: Sequence[str | None]
     ) -> list[dict[str, Any]]:
-        """The invoice's possible copies in every account, found now (the same number and
-        amount from a supplier named otherwise): each with its status, its supplier as
-        registered, and whether EKM said the two are different suppliers' invoices."""
+        """The invoice's possible copies in every account, found now
+        (`possible_copies_among`; all of one number): each with its status, its supplier,
+        amount and day as registered, and whether EKM said the two are different
+        suppliers' invoices."""
         index = await self._by_number([network_id, *accounts])
         candidates = index.get(number_key(invoice.received), [])
         return [
