@@ -9,9 +9,10 @@ state: whichever goes second sees what the first committed.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any, Literal
 
+from kn_contracts.base import Event
 from kn_finance.domain import commands as rules
 from kn_finance.domain import views
 from kn_finance.handlers import settle
@@ -27,7 +28,7 @@ from kn_finance.handlers.streams import (
 )
 from kn_rules.decide import NEEDS_AMOUNT
 from kn_rules.errors import CHECKS, Invalid
-from kn_rules.pool import PoolBook
+from kn_rules.pool import Invoice, PoolBook
 from kn_rules.rates import RateBook, Rates
 from kn_rules.scheme import Scheme
 from kn_servicekit.cause import Cause
@@ -121,29 +122,25 @@ async def override_invoice(
 ) -> dict[str, Any]:
     """EKM's override, and the network's invoices decided again with it."""
     await store.lock_for_append()
-    elsewhere = await _elsewhere(store, inputs, network_id, folds)
-    others = list(elsewhere.values())
-    await decide_and_append(
-        store,
-        pool_of(network_id),
-        lambda book: rules.override_invoice(
+
+    def decide(book: PoolBook, others: list[PoolBook]) -> list[Event]:
+        return list(rules.override_invoice(
             book, invoice_id, decision, reason, amount, cause, others, not_copy_of
-        ),
+        ))  # fmt: skip
+
+    def kept(found: Invoice) -> None:
+        decided = found.decision
+        if decided is not None and any(r.code == NEEDS_AMOUNT for r in decided.reasons):
+            # raised inside the command's transaction, so the override is not kept (rule 7)
+            raise Invalid(
+                CHECKS,
+                f"approved_amount is needed: invoice {invoice_id} has no held meeting with an "
+                "attendance list to set the entitlement; give approved_amount in øre",
+            )
+
+    return await _ekm_on_invoice(
+        store, inputs, scheme, network_id, invoice_id, cause, folds, decide, kept
     )
-    await settle.settle_pool(store, inputs, network_id, scheme, decider(cause))
-    book = await pool_book(store, network_id)
-    decided = book.invoices[invoice_id].decision
-    if decided is not None and any(r.code == NEEDS_AMOUNT for r in decided.reasons):
-        # raised inside the command's transaction, so the override is not kept (rule 7)
-        raise Invalid(
-            CHECKS,
-            f"approved_amount is needed: invoice {invoice_id} has no held meeting with an "
-            "attendance list to set the entitlement; give approved_amount in øre",
-        )
-    found = book.invoices[invoice_id]
-    # the clerk sees the copies of it in other accounts, which stay as they are (copies.py)
-    copies = Copies(store, elsewhere)
-    return await copies.view(network_id, found, views.invoice_view(found), list(elsewhere))
 
 
 async def name_meeting(
@@ -160,18 +157,41 @@ async def name_meeting(
     """EKM names an invoice's meeting, and the network's invoices are decided again."""
     await store.lock_for_append()
     meetings = (await inputs.network(network_id)).meetings
+
+    def decide(book: PoolBook, others: list[PoolBook]) -> list[Event]:
+        return list(
+            rules.name_meeting(book, invoice_id, meeting_id, reason, meetings, cause, others)
+        )
+
+    return await _ekm_on_invoice(
+        store, inputs, scheme, network_id, invoice_id, cause, folds, decide
+    )
+
+
+async def _ekm_on_invoice(
+    store: EventStore,
+    inputs: Inputs,
+    scheme: Scheme,
+    network_id: str | None,
+    invoice_id: str,
+    cause: Cause,
+    folds: settle.Folds | None,
+    decide: Callable[[PoolBook, list[PoolBook]], list[Event]],
+    kept: Callable[[Invoice], None] = lambda _: None,
+) -> dict[str, Any]:
+    """An EKM act on one invoice (override, naming its meeting), under the append lock the
+    caller took, decided with every other account's book (the copies, Pool payouts 7).
+    The network's invoices are decided again with it, `kept` may refuse the result (raised
+    in the command's transaction), and the clerk gets the invoice's view with its copies in
+    every account, which stay as they are (copies.py)."""
     elsewhere = await _elsewhere(store, inputs, network_id, folds)
     others = list(elsewhere.values())
-    await decide_and_append(
-        store,
-        pool_of(network_id),
-        lambda book: rules.name_meeting(
-            book, invoice_id, meeting_id, reason, meetings, cause, others
-        ),
-    )
+    await decide_and_append(store, pool_of(network_id), lambda book: decide(book, others))
     await settle.settle_pool(store, inputs, network_id, scheme, decider(cause))
     found = (await pool_book(store, network_id)).invoices[invoice_id]
-    return await Copies(store, elsewhere).view(network_id, found, views.invoice_view(found))
+    kept(found)
+    copies = Copies(store, elsewhere)
+    return await copies.view(network_id, found, views.invoice_view(found), list(elsewhere))
 
 
 async def close_fee_year(
